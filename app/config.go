@@ -1,0 +1,61 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is everything Registrar reads from its environment.
+type Config struct {
+	Addr     string // REGISTRAR_ADDR: where to listen
+	DataDir  string // REGISTRAR_DATA: database, uploads, mail, backups
+	BaseURL  string // REGISTRAR_BASE_URL: the public address, for links in emails and calendars
+	SMTPURL  string // REGISTRAR_SMTP_URL: smtp://user:pass@host:587 or smtps://…; empty writes .eml files
+	MailFrom string // REGISTRAR_MAIL_FROM
+	Dev      bool   // REGISTRAR_DEV: templates are read from ./views on every request
+	Demo     bool   // REGISTRAR_DEMO: load the demo data into an empty database
+	// Clock tells the time; tests set it, nil means time.Now.
+	Clock func() time.Time
+}
+
+// ConfigFromEnv reads the configuration from REGISTRAR_* environment variables.
+func ConfigFromEnv() (Config, error) {
+	cfg := Config{
+		Addr:     env("REGISTRAR_ADDR", "127.0.0.1:8080"),
+		DataDir:  env("REGISTRAR_DATA", "data"),
+		SMTPURL:  os.Getenv("REGISTRAR_SMTP_URL"),
+		MailFrom: env("REGISTRAR_MAIL_FROM", "School of Migration Studies <school@registrar.local>"),
+	}
+	cfg.BaseURL = strings.TrimRight(env("REGISTRAR_BASE_URL", "http://"+cfg.Addr), "/")
+	var err error
+	if cfg.Dev, err = envBool("REGISTRAR_DEV"); err != nil {
+		return cfg, err
+	}
+	if cfg.Demo, err = envBool("REGISTRAR_DEMO"); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// DatabasePath is where the SQLite file lives.
+func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "registrar.db") }
+
+func env(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func envBool(name string) (bool, error) {
+	switch strings.ToLower(os.Getenv(name)) {
+	case "", "0", "false", "no":
+		return false, nil
+	case "1", "true", "yes":
+		return true, nil
+	}
+	return false, fmt.Errorf("config: %s must be 1 or 0, not %q", name, os.Getenv(name))
+}

@@ -1,0 +1,57 @@
+package app
+
+import (
+	"errors"
+	"log/slog"
+
+	"github.com/gofiber/fiber/v2"
+
+	"registrar/db"
+)
+
+// errorPage is what the error template shows.
+type errorPage struct {
+	Status  int
+	Heading string
+	Message string
+}
+
+// badRequest is a 400 whose message the person is shown, already translated.
+func badRequest(message string) error {
+	return fiber.NewError(fiber.StatusBadRequest, message)
+}
+
+// handleError is the one place errors become responses: not found → 404, a client error → its
+// status with its message, anything else → 500 with the request id, which is also logged.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status := fiber.StatusInternalServerError
+	var fe *fiber.Error
+	switch {
+	case errors.Is(err, db.ErrNotFound):
+		status = fiber.StatusNotFound
+	case errors.As(err, &fe):
+		status = fe.Code
+	}
+	p := s.newPage(c, "", "", nil)
+	e := errorPage{Status: status}
+	switch {
+	case status == fiber.StatusNotFound:
+		e.Heading, e.Message = p.L.T("error_404_heading"), p.L.T("error_404_message")
+	case status == fiber.StatusTooManyRequests:
+		e.Heading, e.Message = p.L.T("error_429_heading"), p.L.T("error_429_message")
+	case status == fiber.StatusForbidden:
+		e.Heading, e.Message = p.L.T("error_403_heading"), p.L.T("error_403_message")
+	case status >= 500:
+		s.log.Error("request failed", slog.String("request_id", requestID(c)),
+			slog.String("path", c.Path()), slog.Any("error", err))
+		e.Heading, e.Message = p.L.T("error_500_heading"), p.L.T("error_500_message")
+	default:
+		e.Heading, e.Message = p.L.T("error_400_heading"), fe.Message
+	}
+	p.Title, p.Data = e.Heading, e
+	if rerr := s.renderStatus(c, status, "errors/error", p); rerr != nil {
+		s.log.Error("error page failed", slog.String("request_id", requestID(c)), slog.Any("error", rerr))
+		return c.Status(status).SendString(e.Heading + " (" + requestID(c) + ")")
+	}
+	return nil
+}

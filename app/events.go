@@ -1,0 +1,207 @@
+package app
+
+import (
+	"cmp"
+	"html/template"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"registrar/app/school"
+	"registrar/db"
+)
+
+// editionCard is an edition as the lists show it, with what depends on the moment of viewing.
+type editionCard struct {
+	school.Edition
+	Window   school.Window
+	DaysLeft int
+}
+
+func (s *Server) cards(editions []school.Edition, now time.Time) []editionCard {
+	cards := make([]editionCard, len(editions))
+	for i, e := range editions {
+		cards[i] = editionCard{Edition: e, Window: e.WindowAt(now), DaysLeft: e.DaysLeft(now)}
+	}
+	return cards
+}
+
+// today is the current date in Prague, as the store keeps dates.
+func today(now time.Time) time.Time {
+	y, m, d := now.In(school.Prague).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+type homePage struct {
+	OpenCalls []editionCard
+	Upcoming  []editionCard
+	Recent    []editionCard
+}
+
+func (s *Server) showHome(c *fiber.Ctx) error {
+	ctx, now := c.UserContext(), s.now()
+	open, err := s.store.OpenCalls(ctx, now)
+	if err != nil {
+		return err
+	}
+	upcoming, err := s.store.UpcomingEditions(ctx, today(now))
+	if err != nil {
+		return err
+	}
+	recent, err := s.store.PastEditions(ctx, today(now), 6)
+	if err != nil {
+		return err
+	}
+	// An edition with an open call is shown once, under open calls.
+	upcoming = slices.DeleteFunc(upcoming, func(e school.Edition) bool {
+		return e.WindowAt(now) == school.WindowOpen
+	})
+	data := homePage{OpenCalls: s.cards(open, now), Upcoming: s.cards(upcoming, now), Recent: s.cards(recent, now)}
+	p := s.newPage(c, "", "home", data)
+	p.Title = p.L.T("home_title")
+	return s.renderPage(c, "catalogue/home", p)
+}
+
+type editionsPage struct {
+	Editions []editionCard
+	Kinds    []school.Kind
+	Years    []int
+	Kind     string
+	Year     int
+}
+
+func (s *Server) listEditions(c *fiber.Ctx) error {
+	ctx, now := c.UserContext(), s.now()
+	L := s.i18n.Translator(langOf(c))
+	var f db.EditionFilter
+	if kind := c.Query("kind"); kind != "" {
+		if !school.ValidKind(kind) {
+			return badRequest(L.T("error_bad_kind"))
+		}
+		f.Kind = school.Kind(kind)
+	}
+	if year := c.Query("year"); year != "" {
+		y, err := strconv.Atoi(year)
+		if err != nil || y < 1900 || y > 3000 {
+			return badRequest(L.T("error_bad_year"))
+		}
+		f.Year = y
+	}
+	editions, err := s.store.PublicEditions(ctx, f)
+	if err != nil {
+		return err
+	}
+	years, err := s.store.EditionYears(ctx)
+	if err != nil {
+		return err
+	}
+	data := editionsPage{Editions: s.cards(editions, now), Kinds: school.Kinds, Years: years,
+		Kind: string(f.Kind), Year: f.Year}
+	p := s.newPage(c, L.T("editions_title"), "editions", data)
+	return s.renderPage(c, "catalogue/editions", p)
+}
+
+type editionPage struct {
+	editionCard
+	Description template.HTML
+	Programme   []school.ProgrammeDay
+	Documents   []school.Document
+}
+
+func (s *Server) showEdition(c *fiber.Ctx) error {
+	ctx, now := c.UserContext(), s.now()
+	e, err := s.store.PublicEdition(ctx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	sessions, err := s.store.Programme(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	docs, err := s.store.PublicDocuments(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	lang := langOf(c)
+	data := editionPage{
+		editionCard: s.cards([]school.Edition{e}, now)[0],
+		Description: s.markdown.render(e.Description(lang)),
+		Programme:   school.GroupByDay(sessions),
+		Documents:   docs,
+	}
+	p := s.newPage(c, e.Title(lang), "editions", data)
+	return s.renderPage(c, "catalogue/edition", p)
+}
+
+// archiveYear groups the past editions of one year.
+type archiveYear struct {
+	Year     int
+	Editions []school.Edition
+}
+
+func (s *Server) showArchive(c *fiber.Ctx) error {
+	past, err := s.store.PastEditions(c.UserContext(), today(s.now()), 0)
+	if err != nil {
+		return err
+	}
+	// Newest year first; within a year, by series, so a year's school and conference sit together.
+	var years []archiveYear
+	for _, e := range past {
+		if n := len(years); n == 0 || years[n-1].Year != e.Year {
+			years = append(years, archiveYear{Year: e.Year})
+		}
+		years[len(years)-1].Editions = append(years[len(years)-1].Editions, e)
+	}
+	for _, y := range years {
+		slices.SortStableFunc(y.Editions, func(a, b school.Edition) int {
+			return cmp.Compare(a.SeriesID, b.SeriesID)
+		})
+	}
+	p := s.newPage(c, "", "archive", years)
+	p.Title = p.L.T("archive_title")
+	return s.renderPage(c, "catalogue/archive", p)
+}
+
+type lecturerPage struct {
+	Lecturer school.Lecturer
+	Taught   []school.TaughtSession
+}
+
+func (s *Server) showLecturer(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	l, err := s.store.Lecturer(ctx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	taught, err := s.store.SessionsByLecturer(ctx, l.ID)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(c, l.Name, "", lecturerPage{Lecturer: l, Taught: taught})
+	return s.renderPage(c, "catalogue/lecturer", p)
+}
+
+// maxQueryLength bounds what a search may ask for; the rest of a longer query is ignored.
+const maxQueryLength = 200
+
+type searchPage struct {
+	Query string
+	Hits  []db.SearchHit
+}
+
+func (s *Server) searchCatalogue(c *fiber.Ctx) error {
+	q := strings.TrimSpace(c.Query("q"))
+	if r := []rune(q); len(r) > maxQueryLength {
+		q = string(r[:maxQueryLength])
+	}
+	hits, err := s.store.Search(c.UserContext(), q, 30)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(c, "", "search", searchPage{Query: q, Hits: hits})
+	p.Title = p.L.T("search_title")
+	return s.renderPage(c, "catalogue/search", p)
+}

@@ -1,0 +1,89 @@
+package app
+
+import (
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/cache"
+
+	"registrar/app/i18n"
+)
+
+const (
+	langCookie = "lang"
+	localsLang = "lang"
+)
+
+// language picks the interface language: ?lang= (remembered in a cookie), then the cookie, then
+// the browser's Accept-Language.
+func (s *Server) language(c *fiber.Ctx) error {
+	lang := c.Query("lang")
+	switch {
+	case i18n.Supported(lang):
+		c.Cookie(&fiber.Cookie{
+			Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+			HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+		})
+	case i18n.Supported(c.Cookies(langCookie)):
+		lang = c.Cookies(langCookie)
+	default:
+		lang = i18n.FromAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage))
+	}
+	c.Locals(localsLang, lang)
+	c.Set(fiber.HeaderContentLanguage, lang)
+	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
+	return c.Next()
+}
+
+// langOf is the interface language chosen for this request.
+func langOf(c *fiber.Ctx) string {
+	if lang, ok := c.Locals(localsLang).(string); ok {
+		return lang
+	}
+	return "en"
+}
+
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals("requestid").(string)
+	return id
+}
+
+// logRequests writes one structured line per request. Errors are rendered here, as Fiber's own
+// logger does, so the line carries the status the client got.
+func (s *Server) logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	if err := c.Next(); err != nil {
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	s.log.LogAttrs(c.UserContext(), level, "request",
+		slog.String("method", c.Method()),
+		slog.String("path", c.Path()),
+		slog.Int("status", status),
+		slog.Duration("duration", time.Since(start)),
+		slog.String("request_id", requestID(c)),
+	)
+	return nil
+}
+
+// cachePublicPages keeps rendered catalogue pages in memory, one per address and language. The
+// key carries the catalogue version, so any write to the catalogue makes every cached page
+// stale at once; the short expiry keeps deadlines and "days left" current.
+func (s *Server) cachePublicPages() fiber.Handler {
+	return cache.New(cache.Config{
+		Expiration:   15 * time.Second,
+		CacheControl: false,
+		MaxBytes:     32 << 20,
+		KeyGenerator: func(c *fiber.Ctx) string {
+			return strconv.FormatInt(s.store.CatalogueVersion(), 10) + "|" + langOf(c) + "|" + c.OriginalURL()
+		},
+	})
+}

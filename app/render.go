@@ -1,0 +1,185 @@
+package app
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+
+	"registrar/app/i18n"
+	"registrar/public"
+	"registrar/views"
+)
+
+// Templates are parsed once at start into one set per page: the layout and partials, plus the
+// page. gofiber/template/html is not used because it takes an exclusive lock around every render
+// with a layout, which serialises all page rendering.
+type templates struct {
+	dev    bool
+	funcs  template.FuncMap
+	mu     sync.Mutex // guards pages in dev mode only
+	pages  map[string]*template.Template
+	assets map[string]string // static file → URL with a content hash
+}
+
+func loadTemplates(dev bool) (*templates, error) {
+	t := &templates{dev: dev}
+	var err error
+	if t.assets, err = hashAssets(); err != nil {
+		return nil, err
+	}
+	t.funcs = template.FuncMap{
+		"asset": func(name string) (string, error) {
+			u, ok := t.assets[name]
+			if !ok {
+				return "", fmt.Errorf("render: no static file %q", name)
+			}
+			return u, nil
+		},
+		// card hands a partial the edition and the translator together.
+		"card": func(l *i18n.Translator, e editionCard) cardData { return cardData{L: l, E: e} },
+	}
+	if t.pages, err = t.parse(views.FS); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// parse builds the page sets from fsys.
+func (t *templates) parse(fsys fs.FS) (map[string]*template.Template, error) {
+	base := template.New("").Funcs(t.funcs)
+	for _, pattern := range []string{"layouts/*.html", "partials/*.html"} {
+		if _, err := base.ParseFS(fsys, pattern); err != nil {
+			return nil, fmt.Errorf("render: %s: %w", pattern, err)
+		}
+	}
+	pages := map[string]*template.Template{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		dir := strings.Split(p, "/")[0]
+		if d.IsDir() || path.Ext(p) != ".html" || dir == "layouts" || dir == "partials" || dir == "email" {
+			return nil
+		}
+		set, err := base.Clone()
+		if err != nil {
+			return err
+		}
+		if _, err := set.ParseFS(fsys, p); err != nil {
+			return fmt.Errorf("render: %s: %w", p, err)
+		}
+		pages[strings.TrimSuffix(p, ".html")] = set
+		return nil
+	})
+	return pages, err
+}
+
+// render executes a page into a buffer, so that a failing template never sends half a page.
+func (t *templates) render(name string, data any) ([]byte, error) {
+	pages := t.pages
+	if t.dev {
+		t.mu.Lock()
+		fresh, err := t.parse(os.DirFS("views"))
+		if err == nil {
+			t.pages = fresh
+		}
+		pages = t.pages
+		t.mu.Unlock()
+		if err != nil {
+			return nil, err
+		}
+	}
+	set, ok := pages[name]
+	if !ok {
+		return nil, fmt.Errorf("render: no page %q", name)
+	}
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, "base", data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// hashAssets gives every static file a URL that changes with its content, so it can be cached
+// for a year.
+func hashAssets() (map[string]string, error) {
+	assets := map[string]string{}
+	err := fs.WalkDir(public.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) == ".go" {
+			return err
+		}
+		data, err := fs.ReadFile(public.FS, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		assets[p] = "/static/" + p + "?v=" + hex.EncodeToString(sum[:6])
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("render: static files: %w", err)
+	}
+	return assets, nil
+}
+
+// cardData is what the edition_card partial receives.
+type cardData struct {
+	L *i18n.Translator
+	E editionCard
+}
+
+// page is what every template receives: the interface language and what the layout needs, with
+// the page's own data in Data.
+type page struct {
+	L          *i18n.Translator
+	Title      string
+	Nav        string // which main navigation item is current
+	SwitchLang string // the current address in the other language
+	RequestID  string
+	Data       any
+}
+
+// newPage fills what every page needs.
+func (s *Server) newPage(c *fiber.Ctx, title, nav string, data any) page {
+	lang := langOf(c)
+	other := "cs"
+	if lang == "cs" {
+		other = "en"
+	}
+	q := c.Request().URI().QueryArgs()
+	args := fiber.AcquireArgs()
+	defer fiber.ReleaseArgs(args)
+	q.CopyTo(args)
+	args.Set("lang", other)
+	return page{
+		L:          s.i18n.Translator(lang),
+		Title:      title,
+		Nav:        nav,
+		SwitchLang: c.Path() + "?" + args.String(),
+		RequestID:  requestID(c),
+		Data:       data,
+	}
+}
+
+// renderPage renders a page with status 200.
+func (s *Server) renderPage(c *fiber.Ctx, name string, p page) error {
+	return s.renderStatus(c, fiber.StatusOK, name, p)
+}
+
+func (s *Server) renderStatus(c *fiber.Ctx, status int, name string, p page) error {
+	body, err := s.templates.render(name, p)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(body)
+}

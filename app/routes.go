@@ -1,0 +1,60 @@
+package app
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/etag"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"registrar/public"
+)
+
+// contentSecurityPolicy allows only our own scripts, styles and images; Pico draws some icons
+// as data: URIs.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
+	"img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; " +
+	"frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+
+// routes is the map of the site.
+func (s *Server) routes() {
+	app := s.web
+
+	// Middleware, in the order a request meets it.
+	app.Use(recover.New())
+	app.Use(requestid.New())
+	app.Use(s.logRequests)
+	app.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy: contentSecurityPolicy,
+		// CSRF checks a same-origin Referer over HTTPS; no-referrer would break every form.
+		ReferrerPolicy: "same-origin",
+	}))
+	app.Use(compress.New())
+	app.Use(etag.New())
+	app.Use("/static", filesystem.New(filesystem.Config{
+		Root:   http.FS(public.FS),
+		MaxAge: int((365 * 24 * time.Hour).Seconds()), // asset URLs carry a content hash
+	}))
+	app.Use(s.language)
+
+	// Operations.
+	app.Get("/healthz", s.showHealth)
+
+	// Public catalogue and archive: rendered pages are cached until the catalogue changes.
+	cached := s.cachePublicPages()
+	app.Get("/", cached, s.showHome)
+	app.Get("/editions", cached, s.listEditions)
+	app.Get("/editions/:slug", cached, s.showEdition)
+	app.Get("/editions/:slug/calendar.ics", cached, s.editionCalendar)
+	app.Get("/calendar.ics", cached, s.upcomingCalendar)
+	app.Get("/archive", cached, s.showArchive)
+	app.Get("/lecturers/:slug", cached, s.showLecturer)
+	app.Get("/search", cached, s.searchCatalogue)
+
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}

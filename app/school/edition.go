@@ -1,0 +1,194 @@
+// Package school is the domain of the School of Migration Studies: series, editions, programmes,
+// applications and the rules that govern them. It knows nothing of SQL or HTTP.
+package school
+
+import (
+	"time"
+)
+
+// Prague is the school's time zone: every time is stored in UTC and shown here.
+var Prague = mustLoadLocation("Europe/Prague")
+
+func mustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic("school: time zone " + name + " missing: " + err.Error())
+	}
+	return loc
+}
+
+// Kind is what sort of event an edition is.
+type Kind string
+
+const (
+	KindSummerSchool Kind = "summer_school"
+	KindWinterSchool Kind = "winter_school"
+	KindConference   Kind = "conference"
+	KindSeminar      Kind = "seminar"
+	KindWorkshop     Kind = "workshop"
+)
+
+// Kinds lists every kind in the order the catalogue filters show them.
+var Kinds = []Kind{KindSummerSchool, KindWinterSchool, KindConference, KindSeminar, KindWorkshop}
+
+// ValidKind reports whether s names a kind.
+func ValidKind(s string) bool {
+	for _, k := range Kinds {
+		if string(k) == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Mode is how participants attend.
+type Mode string
+
+const (
+	ModeInPerson Mode = "in_person"
+	ModeOnline   Mode = "online"
+	ModeHybrid   Mode = "hybrid"
+)
+
+// Admission says how applicants get a seat.
+type Admission string
+
+const (
+	// AdmissionSelection: organisers review and choose.
+	AdmissionSelection Admission = "selection"
+	// AdmissionOpen: first come, first served while seats last.
+	AdmissionOpen Admission = "open"
+)
+
+// EditionStatus is an edition's publication state.
+type EditionStatus string
+
+const (
+	EditionDraft     EditionStatus = "draft"
+	EditionPublished EditionStatus = "published"
+	EditionArchived  EditionStatus = "archived"
+)
+
+// Series is a recurring programme, such as the Summer School on Migration Studies.
+type Series struct {
+	ID     int64
+	Slug   string
+	NameEN string
+	NameCS string
+}
+
+// Name is the series name in lang, falling back to the other language.
+func (s Series) Name(lang string) string { return pick(lang, s.NameEN, s.NameCS) }
+
+// Edition is one run of a series: a summer school year, a conference, a seminar.
+type Edition struct {
+	ID            int64
+	SeriesID      int64
+	SeriesSlug    string
+	SeriesNameEN  string
+	SeriesNameCS  string
+	Slug          string
+	Year          int
+	Kind          Kind
+	TitleEN       string
+	TitleCS       string
+	ThemeEN       string
+	ThemeCS       string
+	DescriptionEN string    // Markdown
+	DescriptionCS string    // Markdown
+	StartsOn      time.Time // a date: midnight UTC of the first day
+	EndsOn        time.Time // a date: midnight UTC of the last day
+	Venue         string
+	City          string
+	Mode          Mode
+	Language      string
+	FeeCents      int64
+	Currency      string
+	SeatsInPerson int
+	SeatsOnline   int
+	// OpensAt and ClosesAt bound the application window; zero when the edition takes no
+	// applications. ClosesAt is the stated minute: applications are accepted to its end.
+	OpensAt   time.Time
+	ClosesAt  time.Time
+	Admission Admission
+	OfferDays int
+	Status    EditionStatus
+	UpdatedAt time.Time
+}
+
+// Title is the edition's title in lang, falling back to the other language.
+func (e Edition) Title(lang string) string { return pick(lang, e.TitleEN, e.TitleCS) }
+
+// Theme is the edition's theme in lang, falling back to the other language.
+func (e Edition) Theme(lang string) string { return pick(lang, e.ThemeEN, e.ThemeCS) }
+
+// Description is the edition's Markdown description in lang, falling back to the other language.
+func (e Edition) Description(lang string) string {
+	return pick(lang, e.DescriptionEN, e.DescriptionCS)
+}
+
+// SeriesName is the name of the edition's series in lang.
+func (e Edition) SeriesName(lang string) string { return pick(lang, e.SeriesNameEN, e.SeriesNameCS) }
+
+// Seats is the number of places across attendance modes.
+func (e Edition) Seats() int { return e.SeatsInPerson + e.SeatsOnline }
+
+// HasFee reports whether participants pay a fee.
+func (e Edition) HasFee() bool { return e.FeeCents > 0 }
+
+// Window is the state of an edition's call for applications at one moment.
+type Window string
+
+const (
+	WindowNone   Window = "none" // the edition takes no applications
+	WindowNotYet Window = "not_yet"
+	WindowOpen   Window = "open"
+	WindowClosed Window = "closed"
+)
+
+// WindowAt says whether applications are accepted at now. The closing minute is inclusive: a
+// call closing at 23:59 accepts applications until 23:59:59.999.
+func (e Edition) WindowAt(now time.Time) Window {
+	switch {
+	case e.OpensAt.IsZero() || e.ClosesAt.IsZero():
+		return WindowNone
+	case now.Before(e.OpensAt):
+		return WindowNotYet
+	case now.Before(e.Deadline()):
+		return WindowOpen
+	default:
+		return WindowClosed
+	}
+}
+
+// Deadline is the first instant after the application window.
+func (e Edition) Deadline() time.Time { return e.ClosesAt.Truncate(time.Minute).Add(time.Minute) }
+
+// DaysLeft is the number of whole or partial days until the deadline, 0 once it has passed.
+func (e Edition) DaysLeft(now time.Time) int {
+	left := e.Deadline().Sub(now)
+	if left <= 0 {
+		return 0
+	}
+	return int((left + 24*time.Hour - 1) / (24 * time.Hour))
+}
+
+// IsPast reports whether the edition ended before now's day in Prague.
+func (e Edition) IsPast(now time.Time) bool {
+	y, m, d := now.In(Prague).Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return e.EndsOn.Before(today)
+}
+
+func pick(lang, en, cs string) string {
+	if lang == "cs" {
+		if cs != "" {
+			return cs
+		}
+		return en
+	}
+	if en != "" {
+		return en
+	}
+	return cs
+}

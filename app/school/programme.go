@@ -1,0 +1,94 @@
+package school
+
+import "time"
+
+// SessionKind is what happens in a programme session.
+type SessionKind string
+
+const (
+	SessionLecture    SessionKind = "lecture"
+	SessionPanel      SessionKind = "panel"
+	SessionWorkshop   SessionKind = "workshop"
+	SessionStudyVisit SessionKind = "study_visit"
+	SessionSocial     SessionKind = "social"
+	SessionOpening    SessionKind = "opening"
+)
+
+// Lecturer teaches sessions; lecturers are shared across editions.
+type Lecturer struct {
+	ID          int64
+	Slug        string
+	Name        string
+	Affiliation string
+	BioEN       string
+	BioCS       string
+}
+
+// Bio is the lecturer's short biography in lang, falling back to the other language.
+func (l Lecturer) Bio(lang string) string { return pick(lang, l.BioEN, l.BioCS) }
+
+// Session is one slot of an edition's programme.
+type Session struct {
+	ID            int64
+	EditionID     int64
+	Day           time.Time // a date: midnight UTC
+	StartsAt      string    // "09:30", Prague wall-clock time
+	EndsAt        string
+	Kind          SessionKind
+	TitleEN       string
+	TitleCS       string
+	Room          string
+	DescriptionEN string
+	DescriptionCS string
+	Lecturers     []Lecturer
+}
+
+// Title is the session title in lang, falling back to the other language.
+func (s Session) Title(lang string) string { return pick(lang, s.TitleEN, s.TitleCS) }
+
+// ProgrammeDay groups an edition's sessions by day.
+type ProgrammeDay struct {
+	Day      time.Time
+	Sessions []Session
+}
+
+// GroupByDay splits sessions, ordered by day and time, into programme days.
+func GroupByDay(sessions []Session) []ProgrammeDay {
+	var days []ProgrammeDay
+	for _, s := range sessions {
+		if n := len(days); n == 0 || !days[n-1].Day.Equal(s.Day) {
+			days = append(days, ProgrammeDay{Day: s.Day})
+		}
+		days[len(days)-1].Sessions = append(days[len(days)-1].Sessions, s)
+	}
+	return days
+}
+
+// TaughtSession is a session seen from a lecturer's page: what they taught, where.
+type TaughtSession struct {
+	Session
+	EditionSlug    string
+	EditionTitleEN string
+	EditionTitleCS string
+	EditionYear    int
+}
+
+// EditionTitle is the title of the edition the session belongs to, in lang.
+func (t TaughtSession) EditionTitle(lang string) string {
+	return pick(lang, t.EditionTitleEN, t.EditionTitleCS)
+}
+
+// Document is a file or link published with an edition: programme, reading list, photos.
+type Document struct {
+	ID        int64
+	EditionID int64
+	TitleEN   string
+	TitleCS   string
+	Kind      string // programme, reading_list, photos, report, other
+	URL       string // external link, or empty when the file is stored by Registrar
+	FileName  string
+	Public    bool
+}
+
+// Title is the document title in lang, falling back to the other language.
+func (d Document) Title(lang string) string { return pick(lang, d.TitleEN, d.TitleCS) }

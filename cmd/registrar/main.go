@@ -1,0 +1,181 @@
+// Command registrar runs the School of Migration Studies' registration platform.
+//
+//	registrar [serve]                          start the web server (the default)
+//	registrar migrate                          apply pending database migrations
+//	registrar demo                             load the demo data into an empty database
+//	registrar user add --email E --role R      add a back-office user; the password is read from stdin
+//	registrar backup PATH                      write an online copy of the database to PATH
+//
+// Configuration comes from REGISTRAR_* environment variables (see app.Config).
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"registrar/app"
+	"registrar/app/auth"
+	"registrar/app/school"
+	"registrar/db"
+)
+
+// The demo organiser, printed by `make run` so a newcomer can open the back office.
+const (
+	demoEmail    = "organiser@demo.registrar"
+	demoPassword = "summer-school-demo"
+)
+
+func main() {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(os.Args[1:], os.Stdin, os.Stdout, logger); err != nil {
+		fmt.Fprintln(os.Stderr, "registrar:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger) error {
+	cfg, err := app.ConfigFromEnv()
+	if err != nil {
+		return err
+	}
+	command := "serve"
+	if len(args) > 0 {
+		command, args = args[0], args[1:]
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	switch command {
+	case "serve":
+		return serve(ctx, cfg, store, stdout, logger)
+	case "migrate":
+		v, err := store.SchemaVersion(ctx)
+		if err == nil {
+			fmt.Fprintf(stdout, "database %s is at schema version %d\n", cfg.DatabasePath(), v)
+		}
+		return err
+	case "demo":
+		return loadDemo(ctx, store, stdout)
+	case "user":
+		return addUser(ctx, store, args, stdin, stdout)
+	case "backup":
+		if len(args) != 1 {
+			return errors.New("usage: registrar backup PATH")
+		}
+		if err := store.Backup(ctx, args[0]); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "backup written to", args[0])
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q (serve, migrate, demo, user add, backup)", command)
+	}
+}
+
+func openStore(ctx context.Context, cfg app.Config) (*db.Store, error) {
+	store, err := db.Open(cfg.DatabasePath())
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return store, nil
+}
+
+func serve(ctx context.Context, cfg app.Config, store *db.Store, stdout io.Writer, logger *slog.Logger) error {
+	if cfg.Demo {
+		empty, err := store.IsEmpty(ctx)
+		if err != nil {
+			return err
+		}
+		if empty {
+			if err := loadDemo(ctx, store, stdout); err != nil {
+				return err
+			}
+		}
+	}
+	server, err := app.New(cfg, store, logger)
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- server.Listen(cfg.Addr) }()
+	fmt.Fprintf(stdout, "Registrar is running at %s (database %s)\n", cfg.BaseURL, cfg.DatabasePath())
+	if cfg.Demo {
+		fmt.Fprintf(stdout, "Demo organiser: %s / %s\n", demoEmail, demoPassword)
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		logger.Info("shutting down")
+		return server.Shutdown(10 * time.Second)
+	}
+}
+
+func loadDemo(ctx context.Context, store *db.Store, stdout io.Writer) error {
+	if err := store.LoadDemo(ctx, time.Now()); err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(demoPassword)
+	if err != nil {
+		return err
+	}
+	if _, err := store.CreateUser(ctx, school.User{Email: demoEmail, Name: "Demo Organiser",
+		Role: school.RoleOrganiser}, hash); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "Demo data loaded.")
+	return nil
+}
+
+func addUser(ctx context.Context, store *db.Store, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		return errors.New("usage: registrar user add --email E --role admin|organiser|reviewer [--name N] < password")
+	}
+	flags := flag.NewFlagSet("user add", flag.ContinueOnError)
+	email := flags.String("email", "", "the user's email address")
+	role := flags.String("role", "", "admin, organiser or reviewer")
+	name := flags.String("name", "", "the user's name")
+	if err := flags.Parse(args[1:]); err != nil {
+		return err
+	}
+	if !strings.Contains(*email, "@") || !school.ValidRole(*role) {
+		return errors.New("usage: registrar user add --email E --role admin|organiser|reviewer [--name N] < password")
+	}
+	password, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read password: %w", err)
+	}
+	password = strings.TrimRight(password, "\r\n")
+	if len([]rune(password)) < auth.MinPasswordLength {
+		return fmt.Errorf("the password must have at least %d characters", auth.MinPasswordLength)
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if _, err := store.CreateUser(ctx, school.User{Email: *email, Name: *name, Role: school.Role(*role)}, hash); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "added %s (%s)\n", *email, *role)
+	return nil
+}

@@ -1,0 +1,132 @@
+// Package db is Registrar's store: every SQL statement lives here, in plain statements beside the
+// code that scans their rows. It imports no HTTP package. One writer connection serialises writes
+// (SQLite allows one writer at a time); a pool of read-only connections serves pages.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+
+	"github.com/pressly/goose/v3"
+
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver, built with the sqlite_fts5 tag
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// ErrNotFound is returned when a requested record does not exist.
+var ErrNotFound = errors.New("db: not found")
+
+// Store holds the database connections.
+type Store struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+	// catalogueVersion changes on every write to the public catalogue, so cached pages can tell
+	// they are stale.
+	catalogueVersion atomic.Int64
+}
+
+// Open opens (creating when missing) the database file at path.
+func Open(path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("db: create data folder: %w", err)
+	}
+	file := url.PathEscape(path)
+	// The writer is opened first so that it creates the file and switches it to WAL.
+	writer, err := sql.Open("sqlite3", "file:"+file+
+		"?_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("db: open writer: %w", err)
+	}
+	writer.SetMaxOpenConns(1)
+	if err := writer.Ping(); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
+	reader, err := sql.Open("sqlite3", "file:"+file+"?mode=ro&_busy_timeout=5000&_foreign_keys=on")
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("db: open reader: %w", err)
+	}
+	reader.SetMaxOpenConns(8)
+	reader.SetMaxIdleConns(8)
+	return &Store{path: path, writer: writer, reader: reader}, nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.reader.Close(), s.writer.Close())
+}
+
+// Migrate applies every pending migration, each in its own transaction.
+func (s *Store) Migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("db: migrations: %w", err)
+	}
+	provider, err := goose.NewProvider(goose.DialectSQLite3, s.writer, sub)
+	if err != nil {
+		return fmt.Errorf("db: migrations: %w", err)
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		return fmt.Errorf("db: migrate: %w", err)
+	}
+	return nil
+}
+
+// SchemaVersion is the number of the last migration applied.
+func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.reader.QueryRowContext(ctx,
+		`SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version WHERE is_applied = 1`).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("db: schema version: %w", err)
+	}
+	return v, nil
+}
+
+// Ping checks that the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.reader.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
+		return fmt.Errorf("db: ping: %w", err)
+	}
+	return nil
+}
+
+// Backup writes a consistent copy of the live database to path, which must not exist yet.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("db: backup: %s already exists", path)
+	}
+	if _, err := s.reader.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("db: backup: %w", err)
+	}
+	return nil
+}
+
+// CatalogueVersion changes whenever the public catalogue does.
+func (s *Store) CatalogueVersion() int64 { return s.catalogueVersion.Load() }
+
+// inTx runs fn in one write transaction, committing when it returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

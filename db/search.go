@@ -1,0 +1,140 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"html/template"
+	"strings"
+	"unicode"
+)
+
+// Highlight markers: control characters that never occur in catalogue text, so the snippet can be
+// HTML-escaped first and the markers turned into <mark> after.
+const (
+	markOpen  = "\x02"
+	markClose = "\x03"
+)
+
+// SearchHit is one search result: a page of the catalogue with the matching text highlighted.
+type SearchHit struct {
+	Kind    string // edition, session, lecturer
+	Path    string // where the hit links to
+	Lang    string // the language of the matching text
+	Title   template.HTML
+	Snippet template.HTML
+}
+
+// maxSearchTerms bounds the work one query can ask for.
+const maxSearchTerms = 8
+
+// SearchQuery turns what a person typed into an FTS5 query: every word must match, as a prefix,
+// each one quoted so that nothing typed is read as FTS5 syntax. It returns "" when nothing
+// searchable was typed.
+func SearchQuery(q string) string {
+	words := strings.FieldsFunc(q, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	var terms []string
+	for _, w := range words {
+		if len(terms) == maxSearchTerms {
+			break
+		}
+		if r := []rune(w); len(r) > 40 {
+			w = string(r[:40])
+		}
+		terms = append(terms, `"`+w+`"*`)
+	}
+	return strings.Join(terms, " ")
+}
+
+// Search runs a full-text search over the public catalogue, best matches first, one hit a page.
+func (s *Store) Search(ctx context.Context, q string, limit int) ([]SearchHit, error) {
+	match := SearchQuery(q)
+	if match == "" {
+		return nil, nil
+	}
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT kind, ref, lang,
+		       highlight(catalogue_search, 3, ?, ?),
+		       snippet(catalogue_search, 4, ?, ?, '…', 16)
+		FROM catalogue_search
+		WHERE catalogue_search MATCH ?
+		ORDER BY bm25(catalogue_search, 0, 0, 0, 8.0, 1.0)
+		LIMIT ?`, markOpen, markClose, markOpen, markClose, match, limit*2)
+	if err != nil {
+		return nil, fmt.Errorf("db: search: %w", err)
+	}
+	defer rows.Close()
+	seen := map[string]bool{}
+	var hits []SearchHit
+	for rows.Next() {
+		var h SearchHit
+		var title, snippet string
+		if err := rows.Scan(&h.Kind, &h.Path, &h.Lang, &title, &snippet); err != nil {
+			return nil, fmt.Errorf("db: search: %w", err)
+		}
+		if seen[h.Path] || len(hits) == limit {
+			continue
+		}
+		seen[h.Path] = true
+		h.Title, h.Snippet = marked(title), marked(snippet)
+		hits = append(hits, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("db: search: %w", err)
+	}
+	return hits, nil
+}
+
+// marked escapes text for HTML and turns the highlight markers into <mark> elements.
+func marked(s string) template.HTML {
+	s = template.HTMLEscapeString(s)
+	s = strings.ReplaceAll(s, markOpen, "<mark>")
+	s = strings.ReplaceAll(s, markClose, "</mark>")
+	return template.HTML(s) // #nosec G203 -- escaped above; only our own markers become tags
+}
+
+// rebuildSearch re-indexes the public catalogue. The catalogue is small (hundreds of rows) and
+// changes rarely, so rebuilding it whole keeps the index right without triggers on every table.
+func rebuildSearch(ctx context.Context, tx *sql.Tx) error {
+	stmts := []string{
+		`DELETE FROM catalogue_search`,
+		// Editions, once per language that has a title.
+		`INSERT INTO catalogue_search (kind, ref, lang, title, body)
+		 SELECT 'edition', '/editions/' || e.slug, l.lang,
+		        CASE l.lang WHEN 'cs' THEN e.title_cs ELSE e.title_en END,
+		        concat_ws(' ', CASE l.lang WHEN 'cs' THEN e.theme_cs ELSE e.theme_en END,
+		                  CASE l.lang WHEN 'cs' THEN s.name_cs ELSE s.name_en END,
+		                  e.venue, e.city, e.year,
+		                  CASE l.lang WHEN 'cs' THEN e.description_cs ELSE e.description_en END)
+		 FROM editions e JOIN series s ON s.id = e.series_id
+		 JOIN (SELECT 'en' AS lang UNION ALL SELECT 'cs') l
+		 WHERE e.status IN ('published', 'archived')
+		   AND (CASE l.lang WHEN 'cs' THEN e.title_cs ELSE e.title_en END) <> ''`,
+		// Programme sessions, with their lecturers' names.
+		`INSERT INTO catalogue_search (kind, ref, lang, title, body)
+		 SELECT 'session', '/editions/' || e.slug || '#session-' || ps.id, l.lang,
+		        CASE l.lang WHEN 'cs' THEN ps.title_cs ELSE ps.title_en END,
+		        concat_ws(' ', CASE l.lang WHEN 'cs' THEN e.title_cs ELSE e.title_en END,
+		                  CASE l.lang WHEN 'cs' THEN ps.description_cs ELSE ps.description_en END,
+		                  (SELECT group_concat(lc.name || ' ' || lc.affiliation, ', ')
+		                   FROM session_lecturers sl JOIN lecturers lc ON lc.id = sl.lecturer_id
+		                   WHERE sl.session_id = ps.id))
+		 FROM programme_sessions ps JOIN editions e ON e.id = ps.edition_id
+		 JOIN (SELECT 'en' AS lang UNION ALL SELECT 'cs') l
+		 WHERE e.status IN ('published', 'archived')
+		   AND (CASE l.lang WHEN 'cs' THEN ps.title_cs ELSE ps.title_en END) <> ''`,
+		// Lecturers.
+		`INSERT INTO catalogue_search (kind, ref, lang, title, body)
+		 SELECT 'lecturer', '/lecturers/' || slug, 'en', name,
+		        concat_ws(' ', affiliation, bio_en, bio_cs)
+		 FROM lecturers`,
+	}
+	for _, stmt := range stmts {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("rebuild search index: %w", err)
+		}
+	}
+	return nil
+}
