@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -17,6 +18,9 @@ type Config struct {
 	MailFrom string // REGISTRAR_MAIL_FROM
 	Dev      bool   // REGISTRAR_DEV: templates are read from ./views on every request
 	Demo     bool   // REGISTRAR_DEMO: load the demo data into an empty database
+	// ApplyLimit is how many application forms one address may send a minute
+	// (REGISTRAR_APPLY_LIMIT, default 10).
+	ApplyLimit int
 	// Clock tells the time; tests set it, nil means time.Now.
 	Clock func() time.Time
 }
@@ -29,8 +33,12 @@ func ConfigFromEnv() (Config, error) {
 		SMTPURL:  os.Getenv("REGISTRAR_SMTP_URL"),
 		MailFrom: env("REGISTRAR_MAIL_FROM", "School of Migration Studies <school@registrar.local>"),
 	}
+	limit, err := strconv.Atoi(env("REGISTRAR_APPLY_LIMIT", "10"))
+	if err != nil || limit < 1 {
+		return cfg, fmt.Errorf("config: REGISTRAR_APPLY_LIMIT must be a positive number")
+	}
+	cfg.ApplyLimit = limit
 	cfg.BaseURL = strings.TrimRight(env("REGISTRAR_BASE_URL", "http://"+cfg.Addr), "/")
-	var err error
 	if cfg.Dev, err = envBool("REGISTRAR_DEV"); err != nil {
 		return cfg, err
 	}

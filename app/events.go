@@ -193,11 +193,12 @@ type searchPage struct {
 }
 
 func (s *Server) searchCatalogue(c *fiber.Ctx) error {
-	q := strings.TrimSpace(c.Query("q"))
+	// Invalid UTF-8 would be echoed into the page as is.
+	q := strings.TrimSpace(strings.ToValidUTF8(c.Query("q"), ""))
 	if r := []rune(q); len(r) > maxQueryLength {
 		q = string(r[:maxQueryLength])
 	}
-	hits, err := s.store.Search(c.UserContext(), q, 30)
+	hits, err := s.store.Search(c.UserContext(), q, langOf(c), 30)
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,13 @@ package app
 import (
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/cache"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"registrar/app/i18n"
 )
@@ -84,6 +87,39 @@ func (s *Server) cachePublicPages() fiber.Handler {
 		MaxBytes:     32 << 20,
 		KeyGenerator: func(c *fiber.Ctx) string {
 			return strconv.FormatInt(s.store.CatalogueVersion(), 10) + "|" + langOf(c) + "|" + c.OriginalURL()
+		},
+	})
+}
+
+// csrfProtection guards every form: the token is in a cookie and in the form's _csrf field,
+// and stored server side in the web state store.
+func (s *Server) csrfProtection() fiber.Handler {
+	return csrf.New(csrf.Config{
+		KeyLookup:      "form:_csrf",
+		CookieName:     "csrf_",
+		CookieSameSite: "Lax",
+		CookieHTTPOnly: true,
+		CookieSecure:   strings.HasPrefix(s.cfg.BaseURL, "https://"),
+		Expiration:     6 * time.Hour, // a long application form must not expire while it is typed
+		ContextKey:     "csrf",
+		Storage:        s.state,
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			return fiber.NewError(fiber.StatusForbidden, err.Error())
+		},
+	})
+}
+
+// limitApplications bounds how many forms one address may send a minute.
+func (s *Server) limitApplications() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:        s.cfg.ApplyLimit,
+		Expiration: time.Minute,
+		Storage:    s.state,
+		KeyGenerator: func(c *fiber.Ctx) string {
+			return "apply:" + c.IP()
+		},
+		LimitReached: func(c *fiber.Ctx) error {
+			return fiber.ErrTooManyRequests
 		},
 	})
 }

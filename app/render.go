@@ -27,6 +27,7 @@ type templates struct {
 	funcs  template.FuncMap
 	mu     sync.Mutex // guards pages in dev mode only
 	pages  map[string]*template.Template
+	emails *emailTemplates
 	assets map[string]string // static file → URL with a content hash
 }
 
@@ -46,8 +47,13 @@ func loadTemplates(dev bool) (*templates, error) {
 		},
 		// card hands a partial the edition and the translator together.
 		"card": func(l *i18n.Translator, e editionCard) cardData { return cardData{L: l, E: e} },
+		// fieldOf hands the form_field partial the field and the translator together.
+		"fieldOf": func(l *i18n.Translator, f formField) fieldData { return fieldData{L: l, F: f} },
 	}
 	if t.pages, err = t.parse(views.FS); err != nil {
+		return nil, err
+	}
+	if t.emails, err = loadEmailTemplates(views.FS, t.funcs); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -135,6 +141,12 @@ func hashAssets() (map[string]string, error) {
 type cardData struct {
 	L *i18n.Translator
 	E editionCard
+}
+
+// fieldData is what the form_field partial receives.
+type fieldData struct {
+	L *i18n.Translator
+	F formField
 }
 
 // page is what every template receives: the interface language and what the layout needs, with

@@ -56,5 +56,20 @@ func (s *Server) routes() {
 	app.Get("/lecturers/:slug", cached, s.showLecturer)
 	app.Get("/search", cached, s.searchCatalogue)
 
+	// Applications: the form, and the applicant's own status page behind the secret link.
+	forms := s.csrfProtection()
+	app.Get("/editions/:slug/apply", forms, s.showApplyForm)
+	app.Post("/editions/:slug/apply", s.limitApplications(), forms, s.submitApplication)
+	app.Get("/status/lost", forms, s.showLostLink)
+	app.Post("/status/lost", s.limitApplications(), forms, s.sendLostLinks)
+	app.Get("/status/:token", forms, s.showStatus)
+	app.Get("/status/:token/files/:id", s.downloadApplicantFile)
+	app.Get("/status/:token/edit", forms, s.showEditForm)
+	app.Post("/status/:token/edit", forms, s.saveEdit)
+	app.Get("/status/:token/withdraw", forms, s.showWithdraw)
+	app.Post("/status/:token/withdraw", forms, s.withdraw)
+	app.Get("/status/:token/data.json", s.exportData)
+	app.Post("/status/:token/erasure", forms, s.requestErasure)
+
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -4,13 +4,19 @@
 package app
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"time"
 
+	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/storage/sqlite3/v2"
 
 	"registrar/app/i18n"
+	"registrar/app/mail"
 	"registrar/db"
 	"registrar/views"
 )
@@ -23,6 +29,12 @@ type Server struct {
 	templates *templates
 	i18n      *i18n.Bundle
 	markdown  *markdown
+	countries countryLists
+	validate  *validator.Validate
+	outbox    *mail.Outbox
+	stateDB   *sql.DB
+	state     *sqlite3.Storage // CSRF tokens, rate limits, sessions
+	secret    []byte           // signs form timestamps
 	web       *fiber.App
 }
 
@@ -30,6 +42,9 @@ type Server struct {
 func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
+	}
+	if cfg.ApplyLimit == 0 {
+		cfg.ApplyLimit = 10
 	}
 	tmpl, err := loadTemplates(cfg.Dev)
 	if err != nil {
@@ -39,8 +54,22 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	secret, err := loadSecret(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	stateDB, state, err := openState(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	sender, err := newSender(cfg)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{cfg: cfg, store: store, log: logger, templates: tmpl, i18n: bundle,
-		markdown: newMarkdown()}
+		markdown: newMarkdown(), countries: newCountryLists(), validate: validator.New(),
+		outbox:  mail.NewOutbox(store, sender, cfg.MailFrom, logger, cfg.Clock),
+		stateDB: stateDB, state: state, secret: secret}
 	s.web = fiber.New(fiber.Config{
 		// Fiber reuses request memory; without this a string kept from one request reads
 		// another's bytes.
@@ -51,7 +80,10 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		BodyLimit:             12 << 20,
-		AppName:               "Registrar",
+		// Room for long addresses (a 5,000-character search) instead of fasthttp's 4 KiB,
+		// which refuses them before any handler runs.
+		ReadBufferSize: 16 << 10,
+		AppName:        "Registrar",
 	})
 	s.routes()
 	return s, nil
@@ -68,9 +100,22 @@ func (s *Server) Listen(addr string) error {
 	return nil
 }
 
-// Shutdown stops accepting requests and waits up to timeout for those in flight.
+// Outbox is the email sender, for the caller to run.
+func (s *Server) Outbox() *mail.Outbox { return s.outbox }
+
+// Shutdown stops accepting requests, waits up to timeout for those in flight, and closes the
+// web state store.
 func (s *Server) Shutdown(timeout time.Duration) error {
-	return s.web.ShutdownWithTimeout(timeout)
+	err := s.web.ShutdownWithTimeout(timeout)
+	return errors.Join(err, s.state.Close(), s.stateDB.Close())
+}
+
+// newSender sends over SMTP when configured, else writes .eml files under the data folder.
+func newSender(cfg Config) (mail.Sender, error) {
+	if cfg.SMTPURL == "" {
+		return mail.FileSender{Dir: filepath.Join(cfg.DataDir, "mail")}, nil
+	}
+	return mail.NewSMTPSender(cfg.SMTPURL)
 }
 
 func (s *Server) now() time.Time { return s.cfg.Clock() }

@@ -192,7 +192,7 @@ func TestLoadDemo(t *testing.T) {
 
 	// Search finds English prefixes and Czech words typed without accents.
 	for _, q := range []string{"integr", "navsteva", "cesky", "Drbohlav"} {
-		hits, err := s.Search(ctx, q, 10)
+		hits, err := s.Search(ctx, q, "en", 10)
 		if err != nil {
 			t.Fatal(err)
 		}

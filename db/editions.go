@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"registrar/app/school"
@@ -14,7 +15,7 @@ const editionColumns = `e.id, e.series_id, s.slug, s.name_en, s.name_cs, e.slug,
 	e.title_en, e.title_cs, e.theme_en, e.theme_cs, e.description_en, e.description_cs,
 	e.starts_on, e.ends_on, e.venue, e.city, e.mode, e.language, e.fee_cents, e.currency,
 	e.seats_in_person, e.seats_online, e.opens_at, e.closes_at, e.admission, e.offer_days,
-	e.status, e.updated_at`
+	e.status, e.optional_fields, e.updated_at`
 
 const editionFrom = ` FROM editions e JOIN series s ON s.id = e.series_id`
 
@@ -23,13 +24,13 @@ const publicEditions = ` e.status IN ('published', 'archived')`
 
 func scanEdition(row scanner) (school.Edition, error) {
 	var e school.Edition
-	var startsOn, endsOn, updatedAt string
+	var startsOn, endsOn, optional, updatedAt string
 	var opensAt, closesAt sql.NullString
 	err := row.Scan(&e.ID, &e.SeriesID, &e.SeriesSlug, &e.SeriesNameEN, &e.SeriesNameCS, &e.Slug,
 		&e.Year, &e.Kind, &e.TitleEN, &e.TitleCS, &e.ThemeEN, &e.ThemeCS, &e.DescriptionEN,
 		&e.DescriptionCS, &startsOn, &endsOn, &e.Venue, &e.City, &e.Mode, &e.Language, &e.FeeCents,
 		&e.Currency, &e.SeatsInPerson, &e.SeatsOnline, &opensAt, &closesAt, &e.Admission,
-		&e.OfferDays, &e.Status, &updatedAt)
+		&e.OfferDays, &e.Status, &optional, &updatedAt)
 	if err != nil {
 		return e, err
 	}
@@ -44,6 +45,11 @@ func scanEdition(row scanner) (school.Edition, error) {
 	}
 	if e.ClosesAt, err = parseInstant(closesAt); err != nil {
 		return e, err
+	}
+	for _, f := range strings.Split(optional, ",") {
+		if f != "" {
+			e.OptionalFields = append(e.OptionalFields, school.OptionalField(f))
+		}
 	}
 	e.UpdatedAt, _ = time.Parse("2006-01-02T15:04:05Z", updatedAt)
 	return e, nil
@@ -202,16 +208,25 @@ func insertEdition(ctx context.Context, tx *sql.Tx, e school.Edition) (int64, er
 	res, err := tx.ExecContext(ctx, `INSERT INTO editions (series_id, slug, year, kind,
 		title_en, title_cs, theme_en, theme_cs, description_en, description_cs, starts_on, ends_on,
 		venue, city, mode, language, fee_cents, currency, seats_in_person, seats_online,
-		opens_at, closes_at, admission, offer_days, status)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		opens_at, closes_at, admission, offer_days, status, optional_fields)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.SeriesID, e.Slug, e.Year, e.Kind, e.TitleEN, e.TitleCS, e.ThemeEN, e.ThemeCS,
 		e.DescriptionEN, e.DescriptionCS, formatDate(e.StartsOn), formatDate(e.EndsOn), e.Venue,
 		e.City, e.Mode, e.Language, e.FeeCents, e.Currency, e.SeatsInPerson, e.SeatsOnline,
-		formatInstant(e.OpensAt), formatInstant(e.ClosesAt), e.Admission, e.OfferDays, e.Status)
+		formatInstant(e.OpensAt), formatInstant(e.ClosesAt), e.Admission, e.OfferDays, e.Status,
+		joinFields(e.OptionalFields))
 	if err != nil {
 		return 0, err
 	}
 	return res.LastInsertId()
+}
+
+func joinFields(fields []school.OptionalField) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = string(f)
+	}
+	return strings.Join(parts, ",")
 }
 
 // IsEmpty reports whether the catalogue has no editions yet (a new database).
@@ -221,4 +236,17 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("db: count editions: %w", err)
 	}
 	return n == 0, nil
+}
+
+// EditionByID is the edition with the given id, whatever its status.
+func (s *Store) EditionByID(ctx context.Context, id int64) (school.Edition, error) {
+	row := s.reader.QueryRowContext(ctx, `SELECT `+editionColumns+editionFrom+` WHERE e.id = ?`, id)
+	e, err := scanEdition(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, ErrNotFound
+	}
+	if err != nil {
+		return e, fmt.Errorf("db: edition %d: %w", id, err)
+	}
+	return e, nil
 }

@@ -48,8 +48,9 @@ func SearchQuery(q string) string {
 	return strings.Join(terms, " ")
 }
 
-// Search runs a full-text search over the public catalogue, best matches first, one hit a page.
-func (s *Store) Search(ctx context.Context, q string, limit int) ([]SearchHit, error) {
+// Search runs a full-text search over the public catalogue, best matches first, one hit a page,
+// shown in lang when the page matched in lang too.
+func (s *Store) Search(ctx context.Context, q, lang string, limit int) ([]SearchHit, error) {
 	match := SearchQuery(q)
 	if match == "" {
 		return nil, nil
@@ -61,12 +62,12 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]SearchHit, e
 		FROM catalogue_search
 		WHERE catalogue_search MATCH ?
 		ORDER BY bm25(catalogue_search, 0, 0, 0, 8.0, 1.0)
-		LIMIT ?`, markOpen, markClose, markOpen, markClose, match, limit*2)
+		LIMIT ?`, markOpen, markClose, markOpen, markClose, match, limit*4)
 	if err != nil {
 		return nil, fmt.Errorf("db: search: %w", err)
 	}
 	defer rows.Close()
-	seen := map[string]bool{}
+	at := map[string]int{} // a page's place in hits
 	var hits []SearchHit
 	for rows.Next() {
 		var h SearchHit
@@ -74,12 +75,17 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]SearchHit, e
 		if err := rows.Scan(&h.Kind, &h.Path, &h.Lang, &title, &snippet); err != nil {
 			return nil, fmt.Errorf("db: search: %w", err)
 		}
-		if seen[h.Path] || len(hits) == limit {
+		h.Title, h.Snippet = marked(title), marked(snippet)
+		if i, ok := at[h.Path]; ok {
+			if hits[i].Lang != lang && h.Lang == lang {
+				hits[i] = h // same rank, the reader's language
+			}
 			continue
 		}
-		seen[h.Path] = true
-		h.Title, h.Snippet = marked(title), marked(snippet)
-		hits = append(hits, h)
+		if len(hits) < limit {
+			at[h.Path] = len(hits)
+			hits = append(hits, h)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("db: search: %w", err)

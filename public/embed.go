@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the static files.
 //
-//go:embed css vendor img
+//go:embed css js vendor img
 var FS embed.FS

@@ -113,8 +113,24 @@ type Edition struct {
 	Admission Admission
 	OfferDays int
 	Status    EditionStatus
-	UpdatedAt time.Time
+	// OptionalFields are the optional form fields this edition asks for.
+	OptionalFields []OptionalField
+	UpdatedAt      time.Time
 }
+
+// Asks reports whether the edition's form asks for an optional field.
+func (e Edition) Asks(f OptionalField) bool {
+	for _, asked := range e.OptionalFields {
+		if asked == f {
+			return true
+		}
+	}
+	return false
+}
+
+// ShortForm reports whether the edition registers people without selection, with a shorter form
+// (name, contact, country, institution): conferences and seminars.
+func (e Edition) ShortForm() bool { return e.Admission == AdmissionOpen }
 
 // Title is the edition's title in lang, falling back to the other language.
 func (e Edition) Title(lang string) string { return pick(lang, e.TitleEN, e.TitleCS) }

@@ -116,6 +116,9 @@ func serve(ctx context.Context, cfg app.Config, store *db.Store, stdout io.Write
 	if err != nil {
 		return err
 	}
+	mailCtx, stopMail := context.WithCancel(context.Background())
+	defer stopMail()
+	go server.Outbox().Run(mailCtx)
 	errc := make(chan error, 1)
 	go func() { errc <- server.Listen(cfg.Addr) }()
 	fmt.Fprintf(stdout, "Registrar is running at %s (database %s)\n", cfg.BaseURL, cfg.DatabasePath())

@@ -1,0 +1,239 @@
+package app
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"registrar/app/i18n"
+	"registrar/app/school"
+	"registrar/db"
+)
+
+// applyPage is what the application form template shows.
+type applyPage struct {
+	Edition  school.Edition
+	Sections []formSection
+	Errors   []fieldMessage // the summary at the top, in form order
+	Action   string
+	OpenedAt string // signed: when this form was first shown
+	CSRF     string
+	Claims   map[string]string // kept files' claim keys by field name
+	Editing  bool
+	Notice   string
+}
+
+type fieldMessage struct {
+	Field   string
+	Label   string
+	Message string
+}
+
+func csrfToken(c *fiber.Ctx) string {
+	token, _ := c.Locals("csrf").(string)
+	return token
+}
+
+// applicationEdition is the public edition of the form, with its extra questions.
+func (s *Server) applicationEdition(c *fiber.Ctx) (school.Edition, []school.Question, error) {
+	e, err := s.store.PublicEdition(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return e, nil, err
+	}
+	questions, err := s.store.Questions(c.UserContext(), e.ID)
+	return e, questions, err
+}
+
+func (s *Server) showApplyForm(c *fiber.Ctx) error {
+	e, questions, err := s.applicationEdition(c)
+	if err != nil {
+		return err
+	}
+	L := s.i18n.Translator(langOf(c))
+	if e.WindowAt(s.now()) != school.WindowOpen {
+		return s.renderWindowClosed(c, e, L)
+	}
+	f := applyForm{Consents: map[school.ConsentKind]bool{}, Answers: map[int64][]string{}}
+	return s.renderApplyForm(c, fiber.StatusOK, e, questions, f, formErrors{}, nil, s.signTime(s.now()), false)
+}
+
+// renderWindowClosed explains that the call is not open, when it opens or when it closed.
+func (s *Server) renderWindowClosed(c *fiber.Ctx, e school.Edition, L *i18n.Translator) error {
+	p := s.newPage(c, e.Title(L.Lang), "editions", s.cards([]school.Edition{e}, s.now())[0])
+	return s.renderStatus(c, fiber.StatusForbidden, "apply/closed", p)
+}
+
+func (s *Server) renderApplyForm(c *fiber.Ctx, status int, e school.Edition, questions []school.Question,
+	f applyForm, errs formErrors, files map[string]receivedFile, openedAt string, editing bool) error {
+	L := s.i18n.Translator(langOf(c))
+	claims := map[string]string{}
+	cvName := ""
+	for name, rf := range files {
+		claims[name] = rf.Claim
+		if name == "cv" {
+			cvName = rf.Upload.OriginalName
+		}
+	}
+	sections := s.formView(e, questions, f, errs, L, cvName, editing)
+	for i := range sections {
+		for j := range sections[i].Fields {
+			if rf, ok := files[sections[i].Fields[j].Name]; ok {
+				sections[i].Fields[j].FileName = rf.Upload.OriginalName
+			}
+		}
+	}
+	data := applyPage{Edition: e, Sections: sections, Action: c.Path(), OpenedAt: openedAt,
+		CSRF: csrfToken(c), Claims: claims, Editing: editing}
+	for _, field := range errs.order {
+		data.Errors = append(data.Errors, fieldMessage{Field: field, Label: labelOf(sections, field), Message: errs.msg[field]})
+	}
+	title := L.T("apply_title", "Edition", e.Title(L.Lang))
+	if editing {
+		title = L.T("edit_title")
+	}
+	if len(data.Errors) > 0 {
+		title = L.N("form_error_count", len(data.Errors)) + " · " + title
+	}
+	return s.renderStatus(c, status, "apply/form", s.newPage(c, title, "editions", data))
+}
+
+func labelOf(sections []formSection, name string) string {
+	for _, sec := range sections {
+		for _, f := range sec.Fields {
+			if f.Name == name {
+				return f.Label
+			}
+		}
+	}
+	return name
+}
+
+// collectFiles receives the CV and the file answers the form asks for.
+func (s *Server) collectFiles(c *fiber.Ctx, e school.Edition, questions []school.Question,
+	L *i18n.Translator, errs *formErrors, have map[string]bool) map[string]receivedFile {
+	files := map[string]receivedFile{}
+	if !e.ShortForm() {
+		if rf, ok := s.receiveFile(c, "cv", L, errs); ok {
+			files["cv"] = rf
+		} else if !have["cv"] {
+			errs.add("cv", L.T("validation_cv_required"))
+		}
+	}
+	for _, q := range questions {
+		if q.Kind != school.QuestionFile {
+			continue
+		}
+		name := questionField(q.ID)
+		if rf, ok := s.receiveFile(c, name, L, errs); ok {
+			files[name] = rf
+		} else if q.Required && !have[name] {
+			errs.add(name, L.T("validation_required"))
+		}
+	}
+	return files
+}
+
+func (s *Server) submitApplication(c *fiber.Ctx) error {
+	ctx, now := c.UserContext(), s.now()
+	e, questions, err := s.applicationEdition(c)
+	if err != nil {
+		return err
+	}
+	L := s.i18n.Translator(langOf(c))
+	if c.FormValue("website") != "" { // the honeypot: people do not see it, robots fill it
+		return badRequest(L.T("error_honeypot"))
+	}
+	openedAt := s.signedTime(c.FormValue("opened_at"))
+	if !e.AcceptsSubmission(openedAt, now) {
+		return s.renderWindowClosed(c, e, L)
+	}
+	var errs formErrors
+	f := parseApplyForm(c, questions, &errs)
+	s.validateApplyForm(&f, e, questions, now, L, &errs)
+	files := s.collectFiles(c, e, questions, L, &errs, nil)
+	if !errs.empty() {
+		return s.renderApplyForm(c, fiber.StatusUnprocessableEntity, e, questions, f, errs, files, c.FormValue("opened_at"), false)
+	}
+	a := f.application(e, questions, L.Lang, now)
+	attachFiles(&a, questions, files)
+	token, tokenHash, err := newStatusToken()
+	if err != nil {
+		return err
+	}
+	a, err = s.store.CreateApplication(ctx, e, a, tokenHash, now, s.emailFor(e, questions, "application_received", token))
+	if errors.Is(err, db.ErrDuplicate) {
+		return s.alreadyApplied(c, e, questions, f.Email, L)
+	}
+	if err != nil {
+		return err
+	}
+	s.outbox.Wake()
+	return c.Redirect("/status/"+token+"?submitted=1", fiber.StatusSeeOther)
+}
+
+// alreadyApplied tells someone who applied before and emails their status link again.
+func (s *Server) alreadyApplied(c *fiber.Ctx, e school.Edition, questions []school.Question, email string, L *i18n.Translator) error {
+	a, err := s.store.ApplicationByEmail(c.UserContext(), e.ID, email)
+	if err != nil {
+		return err
+	}
+	if err := s.resendStatusLink(c, e, questions, a); err != nil {
+		return err
+	}
+	p := s.newPage(c, L.T("already_applied_title"), "editions", struct {
+		Edition school.Edition
+		Email   string
+	}{e, email})
+	return s.renderStatus(c, fiber.StatusConflict, "apply/already", p)
+}
+
+// resendStatusLink replaces an application's status link and emails the new one.
+func (s *Server) resendStatusLink(c *fiber.Ctx, e school.Edition, questions []school.Question, a school.Application) error {
+	token, tokenHash, err := newStatusToken()
+	if err != nil {
+		return err
+	}
+	if err := s.store.ReplaceStatusLink(c.UserContext(), a.ID, tokenHash, s.now(),
+		s.emailFor(e, questions, "status_link", token)); err != nil {
+		return err
+	}
+	s.outbox.Wake()
+	return nil
+}
+
+func attachFiles(a *school.Application, questions []school.Question, files map[string]receivedFile) {
+	if rf, ok := files["cv"]; ok {
+		a.CVUploadID = rf.Upload.ID
+	}
+	for _, q := range questions {
+		if rf, ok := files[questionField(q.ID)]; ok {
+			a.Answers = append(a.Answers, school.Answer{QuestionID: q.ID, UploadID: rf.Upload.ID,
+				Value: rf.Upload.OriginalName})
+		}
+	}
+}
+
+// newStatusToken makes the secret of a status link and the hash that is stored in its place.
+func newStatusToken() (token, hash string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", err
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token), nil
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// applyDeadlinePassed is for edits: the applicant may change what they sent until the deadline.
+func applyDeadlinePassed(e school.Edition, now time.Time) bool {
+	return e.WindowAt(now) != school.WindowOpen
+}

@@ -1,0 +1,298 @@
+package app
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/gofiber/fiber/v2"
+
+	"registrar/app/i18n"
+	"registrar/app/school"
+)
+
+// applyForm is the application form as sent: every value a string, copied out of the request.
+type applyForm struct {
+	GivenName       string `form:"given_name" validate:"required,max=100"`
+	FamilyName      string `form:"family_name" validate:"required,max=100"`
+	Email           string `form:"email" validate:"required,email,max=254"`
+	DateOfBirth     string `form:"date_of_birth" validate:"required,datetime=2006-01-02"`
+	Nationality     string `form:"nationality" validate:"required,len=2"`
+	Residence       string `form:"residence" validate:"required,len=2"`
+	Gender          string `form:"gender" validate:"omitempty,oneof=female male other prefer_not"`
+	Sector          string `form:"sector" validate:"required,oneof=student young_professional ngo government international_organisation other"`
+	Institution     string `form:"institution" validate:"required,max=200"`
+	FieldOfStudy    string `form:"field_of_study" validate:"required,max=200"`
+	HighestDegree   string `form:"highest_degree" validate:"required,oneof=secondary bachelor master doctorate other"`
+	EnglishLevel    string `form:"english_level" validate:"required,oneof=b1 b2 c1 c2 native"`
+	Motivation      string `form:"motivation" validate:"required,max=6000"`
+	RefereeName     string `form:"referee_name" validate:"max=200"`
+	RefereeEmail    string `form:"referee_email" validate:"omitempty,email,max=254"`
+	AttendanceMode  string `form:"attendance_mode" validate:"required,oneof=in_person online"`
+	FeeWaiver       string `form:"fee_waiver" validate:"omitempty,eq=yes"`
+	FeeWaiverReason string `form:"fee_waiver_reason" validate:"required_if=FeeWaiver yes,max=2000"`
+	VisaLetter      string `form:"visa_letter" validate:"omitempty,eq=yes"`
+	PassportName    string `form:"passport_name" validate:"required_if=VisaLetter yes,max=200"`
+	Dietary         string `form:"dietary" validate:"max=500"`
+	Accessibility   string `form:"accessibility" validate:"max=500"`
+	HeardFrom       string `form:"heard_from" validate:"omitempty,oneof=university employer iom social_media alumni search other"`
+	Consents        map[school.ConsentKind]bool
+	Answers         map[int64][]string
+}
+
+// The form's fields in the order they appear, with the struct field validator reports.
+var formFieldNames = map[string]string{
+	"GivenName": "given_name", "FamilyName": "family_name", "Email": "email",
+	"DateOfBirth": "date_of_birth", "Nationality": "nationality", "Residence": "residence",
+	"Gender": "gender", "Sector": "sector", "Institution": "institution",
+	"FieldOfStudy": "field_of_study", "HighestDegree": "highest_degree",
+	"EnglishLevel": "english_level", "Motivation": "motivation", "RefereeName": "referee_name",
+	"RefereeEmail": "referee_email", "AttendanceMode": "attendance_mode",
+	"FeeWaiver": "fee_waiver", "FeeWaiverReason": "fee_waiver_reason",
+	"VisaLetter": "visa_letter", "PassportName": "passport_name", "Dietary": "dietary",
+	"Accessibility": "accessibility", "HeardFrom": "heard_from",
+}
+
+// Fields the short form of open-admission editions does not ask.
+var longFormOnly = []string{"DateOfBirth", "Sector", "FieldOfStudy", "HighestDegree",
+	"EnglishLevel", "Motivation", "Institution"}
+
+// Struct fields behind each optional field of an edition's form.
+var optionalStructFields = map[school.OptionalField][]string{
+	school.FieldGender:        {"Gender"},
+	school.FieldReferee:       {"RefereeName", "RefereeEmail"},
+	school.FieldFeeWaiver:     {"FeeWaiver", "FeeWaiverReason"},
+	school.FieldVisaLetter:    {"VisaLetter", "PassportName"},
+	school.FieldDietary:       {"Dietary"},
+	school.FieldAccessibility: {"Accessibility"},
+	school.FieldHeardFrom:     {"HeardFrom"},
+}
+
+// formErrors maps a form field name to the message shown beside it, in form order.
+type formErrors struct {
+	order []string
+	msg   map[string]string
+}
+
+func (e *formErrors) add(field, message string) {
+	if e.msg == nil {
+		e.msg = map[string]string{}
+	}
+	if _, ok := e.msg[field]; ok {
+		return
+	}
+	e.order = append(e.order, field)
+	e.msg[field] = message
+}
+
+func (e *formErrors) empty() bool { return len(e.order) == 0 }
+
+// parseApplyForm copies the form's values out of the request and rejects text that is not UTF-8.
+func parseApplyForm(c *fiber.Ctx, questions []school.Question, errs *formErrors) applyForm {
+	value := func(name string) string {
+		v := strings.ReplaceAll(c.FormValue(name), "\x00", "")
+		if !utf8.ValidString(v) {
+			errs.add(name, "invalid_utf8")
+			return strings.ToValidUTF8(v, "\uFFFD")
+		}
+		return strings.TrimSpace(v)
+	}
+	f := applyForm{
+		GivenName: value("given_name"), FamilyName: value("family_name"), Email: value("email"),
+		DateOfBirth: value("date_of_birth"), Nationality: value("nationality"),
+		Residence: value("residence"), Gender: value("gender"), Sector: value("sector"),
+		Institution: value("institution"), FieldOfStudy: value("field_of_study"),
+		HighestDegree: value("highest_degree"), EnglishLevel: value("english_level"),
+		Motivation: value("motivation"), RefereeName: value("referee_name"),
+		RefereeEmail: value("referee_email"), AttendanceMode: value("attendance_mode"),
+		FeeWaiver: value("fee_waiver"), FeeWaiverReason: value("fee_waiver_reason"),
+		VisaLetter: value("visa_letter"), PassportName: value("passport_name"),
+		Dietary: value("dietary"), Accessibility: value("accessibility"),
+		HeardFrom: value("heard_from"),
+		Consents:  map[school.ConsentKind]bool{}, Answers: map[int64][]string{},
+	}
+	for _, k := range school.ConsentKinds {
+		f.Consents[k] = c.FormValue("consent_"+string(k)) == "yes"
+	}
+	form, _ := c.MultipartForm()
+	for _, q := range questions {
+		name := questionField(q.ID)
+		if q.Kind == school.QuestionMultiple && form != nil {
+			for _, v := range form.Value[name] {
+				f.Answers[q.ID] = append(f.Answers[q.ID], strings.ToValidUTF8(v, "\uFFFD"))
+			}
+			continue
+		}
+		if v := value(name); v != "" {
+			f.Answers[q.ID] = []string{v}
+		}
+	}
+	return f
+}
+
+// validateApplyForm checks the form against what the edition asks, adding a translated message
+// per wrong field.
+func (s *Server) validateApplyForm(f *applyForm, e school.Edition, questions []school.Question,
+	now time.Time, L *i18n.Translator, errs *formErrors) {
+	if e.Mode != school.ModeHybrid {
+		f.AttendanceMode = string(e.Mode)
+		if e.Mode != school.ModeOnline {
+			f.AttendanceMode = string(school.ModeInPerson)
+		}
+	}
+	except := []string{"Consents", "Answers"}
+	if e.ShortForm() {
+		except = append(except, longFormOnly...)
+	}
+	for _, of := range school.OptionalFields {
+		if !e.Asks(of) {
+			except = append(except, optionalStructFields[of]...)
+		}
+	}
+	err := s.validate.StructExcept(f, except...)
+	var verrs validator.ValidationErrors
+	if errors.As(err, &verrs) {
+		for _, fe := range verrs {
+			errs.add(formFieldNames[fe.StructField()], validationMessage(L, fe))
+		}
+	}
+	// Messages that stand for codes set while parsing become words now.
+	for field, msg := range errs.msg {
+		if msg == "invalid_utf8" {
+			errs.msg[field] = L.T("validation_utf8")
+		}
+	}
+	if !slices.Contains(except, "DateOfBirth") && f.DateOfBirth != "" {
+		if dob, err := time.Parse("2006-01-02", f.DateOfBirth); err == nil && !dob.Before(now) {
+			errs.add("date_of_birth", L.T("validation_dob_future"))
+		}
+	}
+	for _, field := range []struct{ name, code string }{{"nationality", f.Nationality}, {"residence", f.Residence}} {
+		if field.code != "" && !s.countries.valid(field.code) {
+			errs.add(field.name, L.T("validation_choice"))
+		}
+	}
+	if !slices.Contains(except, "Motivation") {
+		if n := school.WordCount(f.Motivation); n > school.MaxMotivationWords {
+			errs.add("motivation", L.T("validation_motivation_words", "Max", school.MaxMotivationWords, "Count", n))
+		}
+	}
+	for _, q := range questions {
+		ans := f.Answers[q.ID]
+		name := questionField(q.ID)
+		if q.Kind == school.QuestionFile {
+			continue // checked with the uploads
+		}
+		if q.Required && len(ans) == 0 {
+			errs.add(name, L.T("validation_required"))
+			continue
+		}
+		switch q.Kind {
+		case school.QuestionSingle, school.QuestionMultiple:
+			for _, a := range ans {
+				if !slices.Contains(q.OptionsEN, a) {
+					errs.add(name, L.T("validation_choice"))
+				}
+			}
+		case school.QuestionYesNo:
+			if len(ans) > 0 && ans[0] != "yes" && ans[0] != "no" {
+				errs.add(name, L.T("validation_choice"))
+			}
+		default:
+			if len(ans) > 0 && utf8.RuneCountInString(ans[0]) > 5000 {
+				errs.add(name, L.T("validation_max", "Max", 5000))
+			}
+		}
+	}
+	if !f.Consents[school.ConsentProcessing] {
+		errs.add("consent_processing", L.T("validation_consent"))
+	}
+}
+
+func validationMessage(L *i18n.Translator, fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required", "required_if":
+		return L.T("validation_required")
+	case "email":
+		return L.T("validation_email")
+	case "max":
+		return L.T("validation_max", "Max", fe.Param())
+	case "datetime":
+		return L.T("validation_date")
+	default:
+		return L.T("validation_choice")
+	}
+}
+
+// application builds the application the form describes.
+func (f applyForm) application(e school.Edition, questions []school.Question, lang string, now time.Time) school.Application {
+	a := school.Application{
+		Lang: lang, Email: f.Email, GivenName: f.GivenName, FamilyName: f.FamilyName,
+		Nationality: f.Nationality, Residence: f.Residence, Gender: f.Gender,
+		Sector: school.Sector(f.Sector), Institution: f.Institution, FieldOfStudy: f.FieldOfStudy,
+		HighestDegree: f.HighestDegree, EnglishLevel: f.EnglishLevel, Motivation: f.Motivation,
+		RefereeName: f.RefereeName, RefereeEmail: f.RefereeEmail,
+		AttendanceMode: school.Mode(f.AttendanceMode), FeeWaiver: f.FeeWaiver == "yes",
+		FeeWaiverReason: f.FeeWaiverReason, VisaLetter: f.VisaLetter == "yes",
+		PassportName: f.PassportName, Dietary: f.Dietary, Accessibility: f.Accessibility,
+		HeardFrom: f.HeardFrom,
+	}
+	if !a.FeeWaiver {
+		a.FeeWaiverReason = ""
+	}
+	if !a.VisaLetter {
+		a.PassportName = ""
+	}
+	if dob, err := time.Parse("2006-01-02", f.DateOfBirth); err == nil && !e.ShortForm() {
+		a.DateOfBirth = dob
+	}
+	for _, q := range questions {
+		if q.Kind == school.QuestionFile {
+			continue
+		}
+		if ans := f.Answers[q.ID]; len(ans) > 0 {
+			a.Answers = append(a.Answers, school.Answer{QuestionID: q.ID, Value: strings.Join(ans, "\n")})
+		}
+	}
+	for _, k := range school.ConsentKinds {
+		a.Consents = append(a.Consents, school.Consent{Kind: k, Granted: f.Consents[k],
+			Version: school.ConsentWordingVersion, At: now})
+	}
+	return a
+}
+
+// formFromApplication fills the form with what an application holds, for editing.
+func formFromApplication(a school.Application) applyForm {
+	f := applyForm{
+		GivenName: a.GivenName, FamilyName: a.FamilyName, Email: a.Email,
+		Nationality: a.Nationality, Residence: a.Residence, Gender: a.Gender,
+		Sector: string(a.Sector), Institution: a.Institution, FieldOfStudy: a.FieldOfStudy,
+		HighestDegree: a.HighestDegree, EnglishLevel: a.EnglishLevel, Motivation: a.Motivation,
+		RefereeName: a.RefereeName, RefereeEmail: a.RefereeEmail,
+		AttendanceMode: string(a.AttendanceMode), FeeWaiverReason: a.FeeWaiverReason,
+		PassportName: a.PassportName, Dietary: a.Dietary, Accessibility: a.Accessibility,
+		HeardFrom: a.HeardFrom, Consents: map[school.ConsentKind]bool{}, Answers: map[int64][]string{},
+	}
+	if !a.DateOfBirth.IsZero() {
+		f.DateOfBirth = a.DateOfBirth.Format("2006-01-02")
+	}
+	if a.FeeWaiver {
+		f.FeeWaiver = "yes"
+	}
+	if a.VisaLetter {
+		f.VisaLetter = "yes"
+	}
+	for _, c := range a.Consents {
+		f.Consents[c.Kind] = c.Granted
+	}
+	for _, ans := range a.Answers {
+		f.Answers[ans.QuestionID] = strings.Split(ans.Value, "\n")
+	}
+	return f
+}
+
+func questionField(id int64) string { return "q_" + strconv.FormatInt(id, 10) }

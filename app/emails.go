@@ -1,0 +1,169 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	"path"
+	"strings"
+	texttemplate "text/template"
+
+	"registrar/app/i18n"
+	"registrar/app/school"
+	"registrar/db"
+)
+
+// emailTemplates holds, per "lang/name", the text template (subject and text body) and the HTML
+// body inside the email layout. Each email exists in Czech and English.
+type emailTemplates struct {
+	text map[string]*texttemplate.Template
+	html map[string]*htmltemplate.Template
+}
+
+func loadEmailTemplates(fsys fs.FS, funcs map[string]any) (*emailTemplates, error) {
+	et := &emailTemplates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
+	layout, err := htmltemplate.New("").Funcs(funcs).ParseFS(fsys, "email/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("render: email layout: %w", err)
+	}
+	for _, lang := range i18n.Languages {
+		files, err := fs.Glob(fsys, "email/"+lang+"/*.txt")
+		if err != nil {
+			return nil, err
+		}
+		for _, file := range files {
+			name := lang + "/" + strings.TrimSuffix(path.Base(file), ".txt")
+			t, err := texttemplate.New("").Funcs(funcs).ParseFS(fsys, file)
+			if err != nil {
+				return nil, fmt.Errorf("render: %s: %w", file, err)
+			}
+			et.text[name] = t
+			h, err := layout.Clone()
+			if err != nil {
+				return nil, err
+			}
+			if _, err := h.ParseFS(fsys, strings.TrimSuffix(file, ".txt")+".html"); err != nil {
+				return nil, fmt.Errorf("render: %s: %w", file, err)
+			}
+			et.html[name] = h
+		}
+	}
+	return et, nil
+}
+
+// emailData is what every email template receives.
+type emailData struct {
+	L           *i18n.Translator
+	Edition     school.Edition
+	Application school.Application
+	StatusURL   string
+	Summary     []summaryLine
+	School      string
+}
+
+func (et *emailTemplates) render(name string, data emailData) (db.Email, error) {
+	key := data.L.Lang + "/" + name
+	text, ok := et.text[key]
+	if !ok {
+		return db.Email{}, fmt.Errorf("render: no email %q", key)
+	}
+	var subject, body, html bytes.Buffer
+	if err := text.ExecuteTemplate(&subject, "subject", data); err != nil {
+		return db.Email{}, fmt.Errorf("render email %s: %w", key, err)
+	}
+	if err := text.ExecuteTemplate(&body, "text", data); err != nil {
+		return db.Email{}, fmt.Errorf("render email %s: %w", key, err)
+	}
+	if err := et.html[key].ExecuteTemplate(&html, "layout", data); err != nil {
+		return db.Email{}, fmt.Errorf("render email %s: %w", key, err)
+	}
+	return db.Email{To: data.Application.Email, Lang: data.L.Lang, Subject: strings.TrimSpace(subject.String()),
+		Text: strings.TrimSpace(body.String()) + "\n", HTML: html.String(), Template: name}, nil
+}
+
+// emailFor renders an email about an application, in the applicant's language, when the store
+// asks for it inside the change's transaction. token is the status link's secret, when the email
+// carries the link.
+func (s *Server) emailFor(e school.Edition, questions []school.Question, name, token string) db.EmailFunc {
+	return func(a school.Application) (db.Email, error) {
+		L := s.i18n.Translator(a.Lang)
+		data := emailData{L: L, Edition: e, Application: a, Summary: s.applicationSummary(a, e, questions, L),
+			School: L.T("site_name")}
+		if token != "" {
+			data.StatusURL = s.cfg.BaseURL + "/status/" + token
+		}
+		return s.templates.emails.render(name, data)
+	}
+}
+
+// summaryLine is one answer of an application as the applicant and organisers read it.
+type summaryLine struct {
+	Label string
+	Value string
+}
+
+// applicationSummary lists what an application says, in the reader's language, leaving out
+// what was not asked or left empty.
+func (s *Server) applicationSummary(a school.Application, e school.Edition, questions []school.Question,
+	L *i18n.Translator) []summaryLine {
+	var lines []summaryLine
+	add := func(key, value string) {
+		if value != "" {
+			lines = append(lines, summaryLine{Label: L.T("field_" + key), Value: value})
+		}
+	}
+	choice := func(prefix, v string) string {
+		if v == "" {
+			return ""
+		}
+		return L.T(prefix + v)
+	}
+	yes := func(b bool) string {
+		if b {
+			return L.T("yes")
+		}
+		return ""
+	}
+	add("given_name", a.GivenName)
+	add("family_name", a.FamilyName)
+	add("email", a.Email)
+	if !a.DateOfBirth.IsZero() {
+		add("date_of_birth", L.Date(a.DateOfBirth))
+	}
+	add("nationality", s.countries.name(L.Lang, a.Nationality))
+	add("residence", s.countries.name(L.Lang, a.Residence))
+	add("gender", choice("gender_", a.Gender))
+	add("sector", choice("sector_", string(a.Sector)))
+	add("institution", a.Institution)
+	add("field_of_study", a.FieldOfStudy)
+	add("highest_degree", choice("degree_", a.HighestDegree))
+	add("english_level", choice("english_", a.EnglishLevel))
+	add("cv", a.CVFileName)
+	add("motivation", a.Motivation)
+	add("referee_name", a.RefereeName)
+	add("referee_email", a.RefereeEmail)
+	if e.Mode == school.ModeHybrid {
+		add("attendance_mode", choice("mode_", string(a.AttendanceMode)))
+	}
+	add("fee_waiver", yes(a.FeeWaiver))
+	add("fee_waiver_reason", a.FeeWaiverReason)
+	add("visa_letter", yes(a.VisaLetter))
+	add("passport_name", a.PassportName)
+	add("dietary", a.Dietary)
+	add("accessibility", a.Accessibility)
+	add("heard_from", choice("heard_", a.HeardFrom))
+	for _, q := range questions {
+		for _, ans := range a.Answers {
+			if ans.QuestionID != q.ID || ans.Value == "" {
+				continue
+			}
+			value := ans.Value
+			if q.Kind == school.QuestionYesNo {
+				value = L.T(ans.Value)
+			}
+			lines = append(lines, summaryLine{Label: q.Label(L.Lang), Value: value})
+		}
+	}
+	return lines
+}

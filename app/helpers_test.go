@@ -1,0 +1,92 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"registrar/db"
+)
+
+// demoNow is the moment the tests live in: the demo's summer school call is open, its winter
+// school call not yet.
+var demoNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+// testServer is a Registrar on a fresh SQLite file with the demo data loaded.
+type testServer struct {
+	*Server
+	store *db.Store
+	dir   string
+}
+
+func newTestServer(t testing.TB) *testServer {
+	t.Helper()
+	return newTestServerAt(t, func() time.Time { return demoNow })
+}
+
+func newTestServerAt(t testing.TB, clock func() time.Time) *testServer {
+	t.Helper()
+	dir := t.TempDir()
+	store, err := db.Open(filepath.Join(dir, "registrar.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	ctx := context.Background()
+	if err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.LoadDemo(ctx, demoNow); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{DataDir: dir, BaseURL: "http://127.0.0.1", Clock: clock}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, err := New(cfg, store, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testServer{Server: s, store: store, dir: dir}
+}
+
+// get sends a GET through the real Fiber app and returns the response with its body read.
+func (ts *testServer) get(t testing.TB, target string, headers ...string) (*http.Response, string) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return ts.do(t, req)
+}
+
+func (ts *testServer) do(t testing.TB, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	resp, err := ts.Handler().Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(body)
+}
+
+// listen serves the app on a random loopback port until the test ends, for browser tests and
+// load, and returns its base URL.
+func (ts *testServer) listen(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = ts.Handler().Listener(ln) }()
+	t.Cleanup(func() { _ = ts.Shutdown(5 * time.Second) })
+	return "http://" + ln.Addr().String()
+}

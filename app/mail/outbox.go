@@ -1,0 +1,146 @@
+// Package mail sends the outbox: every email is a row in the database first, and a worker sends
+// due rows over SMTP (or writes them as .eml files when no SMTP server is configured), retrying
+// with exponential backoff. A row is marked sent right after the server accepts it, so a message
+// is sent once in normal operation and never lost to a crash.
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"time"
+
+	"github.com/jordan-wright/email"
+
+	"registrar/db"
+)
+
+// Sender delivers one message.
+type Sender interface {
+	Send(ctx context.Context, from string, m db.OutboxMessage, raw []byte) error
+	// Where says where messages go, for the log.
+	Where() string
+}
+
+// Retry policy: 30 s, 1 min, 2 min, … capped at an hour; given up after maxAttempts.
+const (
+	firstRetry  = 30 * time.Second
+	lastRetry   = time.Hour
+	maxAttempts = 12
+	batchSize   = 50
+	pollEvery   = 5 * time.Second
+)
+
+// Outbox sends queued emails.
+type Outbox struct {
+	store  *db.Store
+	sender Sender
+	from   string
+	log    *slog.Logger
+	clock  func() time.Time
+	wake   chan struct{}
+}
+
+// NewOutbox returns an outbox that sends from the given address through sender.
+func NewOutbox(store *db.Store, sender Sender, from string, logger *slog.Logger, clock func() time.Time) *Outbox {
+	return &Outbox{store: store, sender: sender, from: from, log: logger, clock: clock,
+		wake: make(chan struct{}, 1)}
+}
+
+// Wake tells the worker that an email was queued, so it does not wait for the next poll.
+func (o *Outbox) Wake() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run sends due emails until ctx ends.
+func (o *Outbox) Run(ctx context.Context) {
+	o.log.Info("outbox: sending emails", "to", o.sender.Where())
+	ticker := time.NewTicker(pollEvery)
+	defer ticker.Stop()
+	for {
+		if _, err := o.SendDue(ctx); err != nil && ctx.Err() == nil {
+			o.log.Error("outbox", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		case <-o.wake:
+		}
+	}
+}
+
+// SendDue makes one pass over the due emails and returns how many were sent.
+func (o *Outbox) SendDue(ctx context.Context) (int, error) {
+	sent := 0
+	for {
+		due, err := o.store.DueEmails(ctx, o.clock(), batchSize)
+		if err != nil {
+			return sent, err
+		}
+		if len(due) == 0 {
+			return sent, nil
+		}
+		failures := 0
+		for _, m := range due {
+			if ctx.Err() != nil {
+				return sent, ctx.Err()
+			}
+			if err := o.send(ctx, m); err != nil {
+				failures++
+				o.log.Warn("outbox: send failed", "id", m.ID, "to", m.To, "attempt", m.Attempts+1, "error", err)
+				if err := o.store.MarkEmailFailed(ctx, m.ID, err.Error(), o.nextAttempt(m.Attempts+1)); err != nil {
+					return sent, err
+				}
+				continue
+			}
+			if err := o.store.MarkEmailSent(ctx, m.ID, o.clock()); err != nil {
+				return sent, err
+			}
+			sent++
+		}
+		if failures == len(due) {
+			return sent, nil // the server is down: wait for the next attempt time
+		}
+	}
+}
+
+// nextAttempt is when to retry after the given number of failed attempts; zero means give up.
+func (o *Outbox) nextAttempt(attempts int) time.Time {
+	if attempts >= maxAttempts {
+		return time.Time{}
+	}
+	wait := time.Duration(float64(firstRetry) * math.Pow(2, float64(attempts-1)))
+	if wait > lastRetry {
+		wait = lastRetry
+	}
+	return o.clock().Add(wait)
+}
+
+func (o *Outbox) send(ctx context.Context, m db.OutboxMessage) error {
+	e := email.NewEmail()
+	e.From = o.from
+	e.To = []string{m.To}
+	e.Subject = m.Subject
+	e.Text = []byte(m.Text)
+	e.HTML = []byte(m.HTML)
+	e.Headers.Set("Message-Id", m.MessageID)
+	e.Headers.Set("Content-Language", m.Lang)
+	e.Headers.Set("Auto-Submitted", "auto-generated")
+	raw, err := e.Bytes()
+	if err != nil {
+		return fmt.Errorf("build message: %w", err)
+	}
+	if err := o.sender.Send(ctx, o.from, m, raw); err != nil {
+		return err
+	}
+	return nil
+}
+
+// ErrNoRecipient is returned for a message without an address.
+var ErrNoRecipient = errors.New("mail: no recipient")

@@ -1,0 +1,298 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"registrar/app/school"
+	"registrar/db"
+)
+
+// The status page is opened by the secret link emailed to the applicant: whoever holds the
+// link is the applicant, and nobody else can find it (only its hash is stored).
+
+type statusPage struct {
+	Edition     school.Edition
+	Application school.Application
+	Summary     []summaryLine
+	History     []historyLine
+	Base        string // /status/<token>
+	Submitted   bool
+	CanEdit     bool
+	CSRF        string
+	Files       []fileLink
+	Notice      string
+}
+
+type historyLine struct {
+	At   string
+	Text string
+}
+
+type fileLink struct {
+	Label string
+	Name  string
+	URL   string
+}
+
+// applicantApplication finds the application of the status link in the request.
+func (s *Server) applicantApplication(c *fiber.Ctx) (school.Application, school.Edition, []school.Question, error) {
+	ctx := c.UserContext()
+	token := c.Params("token")
+	if len(token) < 40 || len(token) > 64 {
+		return school.Application{}, school.Edition{}, nil, db.ErrNotFound
+	}
+	a, err := s.store.ApplicationByToken(ctx, hashToken(token))
+	if err != nil {
+		return a, school.Edition{}, nil, err
+	}
+	e, err := s.store.EditionByID(ctx, a.EditionID)
+	if err != nil {
+		return a, e, nil, err
+	}
+	questions, err := s.store.Questions(ctx, e.ID)
+	return a, e, questions, err
+}
+
+func (s *Server) showStatus(c *fiber.Ctx) error {
+	a, e, questions, err := s.applicantApplication(c)
+	if err != nil {
+		return err
+	}
+	L := s.i18n.Translator(langOf(c))
+	history, err := s.store.ApplicationHistory(c.UserContext(), a.ID)
+	if err != nil {
+		return err
+	}
+	base := "/status/" + c.Params("token")
+	data := statusPage{Edition: e, Application: a, Summary: s.applicationSummary(a, e, questions, L),
+		Base: base, Submitted: c.Query("submitted") == "1", CSRF: csrfToken(c),
+		CanEdit: !applyDeadlinePassed(e, s.now()) && a.Status == school.StatusSubmitted}
+	switch c.Query("done") {
+	case "edited":
+		data.Notice = L.T("status_notice_edited")
+	case "erasure":
+		data.Notice = L.T("status_notice_erasure")
+	case "withdrawn":
+		data.Notice = L.T("status_notice_withdrawn")
+	}
+	for _, h := range history {
+		text := L.T("history_" + h.Action)
+		if h.Action == "status" || h.Action == "submit" {
+			text = L.T("status_" + h.To)
+		}
+		data.History = append(data.History, historyLine{At: L.Moment(h.At), Text: text})
+	}
+	if a.CVUploadID != 0 {
+		data.Files = append(data.Files, fileLink{Label: L.T("field_cv"), Name: a.CVFileName,
+			URL: base + "/files/" + strconv.FormatInt(a.CVUploadID, 10)})
+	}
+	for _, q := range questions {
+		for _, ans := range a.Answers {
+			if ans.QuestionID == q.ID && ans.UploadID != 0 {
+				data.Files = append(data.Files, fileLink{Label: q.Label(L.Lang), Name: ans.FileName,
+					URL: base + "/files/" + strconv.FormatInt(ans.UploadID, 10)})
+			}
+		}
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return s.renderPage(c, "status/show", s.newPage(c, L.T("status_title", "Reference", a.Reference), "", data))
+}
+
+// downloadApplicantFile serves the applicant's own CV or file answer, and nothing else.
+func (s *Server) downloadApplicantFile(c *fiber.Ctx) error {
+	a, _, _, err := s.applicantApplication(c)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return db.ErrNotFound
+	}
+	up, err := s.store.ApplicationUpload(c.UserContext(), a.ID, id)
+	if err != nil {
+		return err
+	}
+	return s.sendUpload(c, up)
+}
+
+func (s *Server) showEditForm(c *fiber.Ctx) error {
+	a, e, questions, err := s.applicantApplication(c)
+	if err != nil {
+		return err
+	}
+	if applyDeadlinePassed(e, s.now()) || a.Status != school.StatusSubmitted {
+		return c.Redirect("/status/"+c.Params("token"), fiber.StatusSeeOther)
+	}
+	return s.renderApplyForm(c, fiber.StatusOK, e, questions, formFromApplication(a), formErrors{},
+		s.keptFiles(a), s.signTime(s.now()), true)
+}
+
+// keptFiles are the files an application already has, shown on its edit form.
+func (s *Server) keptFiles(a school.Application) map[string]receivedFile {
+	files := map[string]receivedFile{}
+	if a.CVUploadID != 0 {
+		files["cv"] = receivedFile{Upload: db.Upload{ID: a.CVUploadID, OriginalName: a.CVFileName}}
+	}
+	for _, ans := range a.Answers {
+		if ans.UploadID != 0 {
+			files[questionField(ans.QuestionID)] = receivedFile{Upload: db.Upload{ID: ans.UploadID, OriginalName: ans.FileName}}
+		}
+	}
+	return files
+}
+
+func (s *Server) saveEdit(c *fiber.Ctx) error {
+	a, e, questions, err := s.applicantApplication(c)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	L := s.i18n.Translator(langOf(c))
+	if a.Status != school.StatusSubmitted || !e.AcceptsSubmission(s.signedTime(c.FormValue("opened_at")), now) {
+		return s.renderWindowClosed(c, e, L)
+	}
+	var errs formErrors
+	f := parseApplyForm(c, questions, &errs)
+	f.Email = a.Email // the address identifies the application; it is not edited here
+	f.Consents = map[school.ConsentKind]bool{school.ConsentProcessing: true}
+	s.validateApplyForm(&f, e, questions, now, L, &errs)
+	kept := s.keptFiles(a)
+	have := map[string]bool{}
+	for name := range kept {
+		have[name] = true
+	}
+	files := s.collectFiles(c, e, questions, L, &errs, have)
+	for name, rf := range kept {
+		if _, ok := files[name]; !ok {
+			files[name] = rf
+		}
+	}
+	if !errs.empty() {
+		return s.renderApplyForm(c, fiber.StatusUnprocessableEntity, e, questions, f, errs, files, c.FormValue("opened_at"), true)
+	}
+	edited := f.application(e, questions, a.Lang, now)
+	edited.ID, edited.Email = a.ID, a.Email
+	attachFiles(&edited, questions, files)
+	if err := s.store.UpdateApplication(c.UserContext(), edited, now); err != nil {
+		return err
+	}
+	return c.Redirect("/status/"+c.Params("token")+"?done=edited", fiber.StatusSeeOther)
+}
+
+func (s *Server) showWithdraw(c *fiber.Ctx) error {
+	a, e, _, err := s.applicantApplication(c)
+	if err != nil {
+		return err
+	}
+	L := s.i18n.Translator(langOf(c))
+	data := statusPage{Edition: e, Application: a, Base: "/status/" + c.Params("token"), CSRF: csrfToken(c)}
+	return s.renderPage(c, "status/withdraw", s.newPage(c, L.T("withdraw_title"), "", data))
+}
+
+func (s *Server) withdraw(c *fiber.Ctx) error {
+	a, e, questions, err := s.applicantApplication(c)
+	if err != nil {
+		return err
+	}
+	_, err = s.store.TransitionApplication(c.UserContext(), a.ID, school.StatusWithdrawn, db.ActorApplicant,
+		s.now(), s.emailFor(e, questions, "withdrawn", ""))
+	if errors.Is(err, school.ErrTransition) {
+		return badRequest(s.i18n.Translator(langOf(c)).T("withdraw_not_possible"))
+	}
+	if err != nil {
+		return err
+	}
+	s.outbox.Wake()
+	return c.Redirect("/status/"+c.Params("token")+"?done=withdrawn", fiber.StatusSeeOther)
+}
+
+// exportData gives the applicant everything stored about their application, as JSON.
+func (s *Server) exportData(c *fiber.Ctx) error {
+	a, e, questions, err := s.applicantApplication(c)
+	if err != nil {
+		return err
+	}
+	history, err := s.store.ApplicationHistory(c.UserContext(), a.ID)
+	if err != nil {
+		return err
+	}
+	answers := map[string]string{}
+	for _, q := range questions {
+		for _, ans := range a.Answers {
+			if ans.QuestionID == q.ID {
+				answers[q.LabelEN] = ans.Value
+			}
+		}
+	}
+	export := struct {
+		Edition     string             `json:"edition"`
+		Application school.Application `json:"application"`
+		Answers     map[string]string  `json:"answers"`
+		History     []db.AuditEntry    `json:"history"`
+	}{e.TitleEN, a, answers, history}
+	body, err := json.MarshalIndent(export, "", "  ")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	c.Attachment(strings.ToLower(a.Reference) + ".json")
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(body)
+}
+
+func (s *Server) requestErasure(c *fiber.Ctx) error {
+	a, _, _, err := s.applicantApplication(c)
+	if err != nil {
+		return err
+	}
+	if err := s.store.RequestErasure(c.UserContext(), a.ID, s.now()); err != nil {
+		return err
+	}
+	return c.Redirect("/status/"+c.Params("token")+"?done=erasure", fiber.StatusSeeOther)
+}
+
+type lostPage struct {
+	CSRF  string
+	Email string
+	Error string
+	Sent  bool
+}
+
+func (s *Server) showLostLink(c *fiber.Ctx) error {
+	L := s.i18n.Translator(langOf(c))
+	return s.renderPage(c, "status/lost", s.newPage(c, L.T("lost_title"), "", lostPage{CSRF: csrfToken(c)}))
+}
+
+// sendLostLinks emails fresh status links for every application made with the address. The page
+// says the same whether or not the address applied, so it tells a stranger nothing.
+func (s *Server) sendLostLinks(c *fiber.Ctx) error {
+	L := s.i18n.Translator(langOf(c))
+	email := strings.TrimSpace(c.FormValue("email"))
+	if err := s.validate.Var(email, "required,email,max=254"); err != nil {
+		data := lostPage{CSRF: csrfToken(c), Email: email, Error: L.T("validation_email")}
+		return s.renderStatus(c, fiber.StatusUnprocessableEntity, "status/lost", s.newPage(c, L.T("lost_title"), "", data))
+	}
+	apps, err := s.store.ApplicationsByEmail(c.UserContext(), email)
+	if err != nil {
+		return err
+	}
+	for _, a := range apps {
+		e, err := s.store.EditionByID(c.UserContext(), a.EditionID)
+		if err != nil {
+			return err
+		}
+		questions, err := s.store.Questions(c.UserContext(), e.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.resendStatusLink(c, e, questions, a); err != nil {
+			return err
+		}
+	}
+	return s.renderPage(c, "status/lost", s.newPage(c, L.T("lost_title"), "", lostPage{Sent: true, Email: email}))
+}

@@ -1,0 +1,156 @@
+package app
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"registrar/app/i18n"
+	"registrar/db"
+)
+
+// MaxUploadBytes bounds an uploaded PDF.
+const MaxUploadBytes = 5 << 20
+
+// receivedFile is a file the form has: new in this request, or kept from an earlier try.
+type receivedFile struct {
+	Upload db.Upload
+	Claim  string // hidden-field key that keeps it across a form sent back with errors
+}
+
+// receiveFile takes the PDF sent in field name, or the one kept from an earlier try of the same
+// form. A wrong file adds an error for the field; no file returns ok false.
+func (s *Server) receiveFile(c *fiber.Ctx, name string, L *i18n.Translator, errs *formErrors) (receivedFile, bool) {
+	ctx := c.UserContext()
+	fh, err := c.FormFile(name)
+	if err == nil && fh.Size > 0 {
+		up, err := s.storeUpload(c, fh, L)
+		if err != nil {
+			var fe *fiber.Error
+			if errors.As(err, &fe) {
+				errs.add(name, fe.Message)
+				return receivedFile{}, false
+			}
+			s.log.Error("upload failed", "request_id", requestID(c), "error", err)
+			errs.add(name, L.T("validation_upload_failed"))
+			return receivedFile{}, false
+		}
+		return receivedFile{Upload: up, Claim: up.ClaimKey}, true
+	}
+	if claim := c.FormValue(name + "_claim"); claim != "" {
+		up, err := s.store.UploadByClaim(ctx, claim)
+		if err == nil {
+			return receivedFile{Upload: up, Claim: claim}, true
+		}
+	}
+	return receivedFile{}, false
+}
+
+// storeUpload checks a file is a PDF of at most 5 MB by its content, and writes it under a
+// random name outside the public folder. A *fiber.Error carries a message for the person.
+func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, L *i18n.Translator) (db.Upload, error) {
+	if fh.Size > MaxUploadBytes {
+		return db.Upload{}, fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_file_size", "Max", "5 MB"))
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return db.Upload{}, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxUploadBytes+1))
+	if err != nil {
+		return db.Upload{}, err
+	}
+	if len(data) > MaxUploadBytes {
+		return db.Upload{}, fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_file_size", "Max", "5 MB"))
+	}
+	if !isPDF(data) {
+		return db.Upload{}, fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_pdf"))
+	}
+	stored, err := randomHex(16)
+	if err != nil {
+		return db.Upload{}, err
+	}
+	claim, err := randomHex(24)
+	if err != nil {
+		return db.Upload{}, err
+	}
+	dir := filepath.Join(s.cfg.DataDir, "uploads")
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return db.Upload{}, err
+	}
+	tmp, err := os.CreateTemp(dir, ".incoming-*")
+	if err != nil {
+		return db.Upload{}, err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return db.Upload{}, err
+	}
+	if err := errors.Join(tmp.Sync(), tmp.Close(), os.Rename(tmp.Name(), filepath.Join(dir, stored))); err != nil {
+		os.Remove(tmp.Name())
+		return db.Upload{}, err
+	}
+	sum := sha256.Sum256(data)
+	up := db.Upload{ClaimKey: claim, StoredName: stored, OriginalName: cleanFileName(fh.Filename),
+		ContentType: "application/pdf", Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}
+	if up.ID, err = s.store.CreateUpload(c.UserContext(), up); err != nil {
+		return db.Upload{}, err
+	}
+	return up, nil
+}
+
+// isPDF checks the content, not the name or the browser's word for it.
+func isPDF(data []byte) bool {
+	return http.DetectContentType(data) == "application/pdf" && bytes.Contains(data[max(0, len(data)-2048):], []byte("%%EOF"))
+}
+
+// cleanFileName keeps only the last element of a name a browser sent, for display; files are
+// never stored under it.
+func cleanFileName(name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	name = filepath.Base(strings.ToValidUTF8(name, ""))
+	name = strings.Map(func(r rune) rune {
+		if r < 32 || r == 127 || r == '"' {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "." || name == "/" || name == "" {
+		name = "document.pdf"
+	}
+	if utf8.RuneCountInString(name) > 120 {
+		name = string([]rune(name)[:120])
+	}
+	return name
+}
+
+func randomHex(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("app: random: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// sendUpload serves a stored file as an attachment that the browser will not sniff.
+func (s *Server) sendUpload(c *fiber.Ctx, up db.Upload) error {
+	c.Set(fiber.HeaderContentType, up.ContentType)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	c.Attachment(up.OriginalName)
+	return c.SendFile(filepath.Join(s.cfg.DataDir, "uploads", up.StoredName))
+}

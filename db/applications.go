@@ -1,0 +1,478 @@
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"registrar/app/school"
+)
+
+// ErrDuplicate is returned when the same email applies twice to one edition.
+var ErrDuplicate = errors.New("db: already applied")
+
+// Email is a message to queue in the outbox, already rendered.
+type Email struct {
+	To       string
+	Lang     string
+	Subject  string
+	Text     string
+	HTML     string
+	Template string
+}
+
+// EmailFunc renders the email that goes with a change, from the application as the change left
+// it. It runs inside the change's transaction, so the email is queued if and only if the change
+// is stored.
+type EmailFunc func(a school.Application) (Email, error)
+
+// Audit actors that are not back-office users.
+const (
+	ActorApplicant = "applicant"
+	ActorSystem    = "system"
+)
+
+const applicationColumns = `a.id, a.edition_id, a.reference, a.status, a.lang, a.email, a.given_name,
+	a.family_name, a.date_of_birth, a.nationality, a.residence, a.gender, a.sector, a.institution,
+	a.field_of_study, a.highest_degree, a.english_level, a.motivation, a.referee_name,
+	a.referee_email, a.attendance_mode, a.fee_waiver, a.fee_waiver_reason, a.visa_letter,
+	a.passport_name, a.dietary, a.accessibility, a.heard_from, COALESCE(a.cv_upload_id, 0),
+	COALESCE(u.original_name, ''), a.waitlist_rank, a.submitted_at, a.updated_at, a.erasure_asked_at`
+
+const applicationFrom = ` FROM applications a LEFT JOIN uploads u ON u.id = a.cv_upload_id`
+
+func scanApplication(row scanner) (school.Application, error) {
+	var a school.Application
+	var dob, submitted, updated string
+	var erasure sql.NullString
+	err := row.Scan(&a.ID, &a.EditionID, &a.Reference, &a.Status, &a.Lang, &a.Email, &a.GivenName,
+		&a.FamilyName, &dob, &a.Nationality, &a.Residence, &a.Gender, &a.Sector, &a.Institution,
+		&a.FieldOfStudy, &a.HighestDegree, &a.EnglishLevel, &a.Motivation, &a.RefereeName,
+		&a.RefereeEmail, &a.AttendanceMode, &a.FeeWaiver, &a.FeeWaiverReason, &a.VisaLetter,
+		&a.PassportName, &a.Dietary, &a.Accessibility, &a.HeardFrom, &a.CVUploadID, &a.CVFileName,
+		&a.WaitlistRank, &submitted, &updated, &erasure)
+	if err != nil {
+		return a, err
+	}
+	if dob != "" {
+		if a.DateOfBirth, err = parseDate(dob); err != nil {
+			return a, err
+		}
+	}
+	if a.SubmittedAt, err = parseInstant(sql.NullString{String: submitted, Valid: true}); err != nil {
+		return a, err
+	}
+	if a.UpdatedAt, err = parseInstant(sql.NullString{String: updated, Valid: true}); err != nil {
+		return a, err
+	}
+	a.ErasureAsked, err = parseInstant(erasure)
+	return a, err
+}
+
+func optionalDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return formatDate(t)
+}
+
+// CreateApplication stores a new application in one transaction with its reference, answers,
+// consents, the CV and files it claims, its audit entry and its receipt email. For editions
+// with open admission the status is decided here too, so concurrent registrations never take
+// more seats than there are. It returns the application as stored.
+func (s *Store) CreateApplication(ctx context.Context, e school.Edition, a school.Application,
+	tokenHash string, now time.Time, receipt EmailFunc) (school.Application, error) {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var exists int
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications
+			WHERE edition_id = ? AND email = ?`, e.ID, strings.TrimSpace(a.Email)).Scan(&exists)
+		if err != nil {
+			return err
+		}
+		if exists > 0 {
+			return ErrDuplicate
+		}
+		var number int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO reference_counters (edition_id, last)
+			VALUES (?, 1) ON CONFLICT (edition_id) DO UPDATE SET last = last + 1
+			RETURNING last`, e.ID).Scan(&number); err != nil {
+			return err
+		}
+		a.EditionID = e.ID
+		a.Reference = school.Reference(e.Year, number)
+		a.Status = school.StatusSubmitted
+		a.SubmittedAt, a.UpdatedAt = now, now
+		if e.Admission == school.AdmissionOpen {
+			taken, lastRank, err := seatsTaken(ctx, tx, e.ID)
+			if err != nil {
+				return err
+			}
+			a.Status, a.WaitlistRank = school.AdmitOpen(e.Seats(), taken, lastRank)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO applications (edition_id, reference, status,
+			lang, email, given_name, family_name, date_of_birth, nationality, residence, gender,
+			sector, institution, field_of_study, highest_degree, english_level, motivation,
+			referee_name, referee_email, attendance_mode, fee_waiver, fee_waiver_reason,
+			visa_letter, passport_name, dietary, accessibility, heard_from, cv_upload_id,
+			waitlist_rank, token_hash, submitted_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+			        NULLIF(?, 0), ?, ?, ?, ?)`,
+			a.EditionID, a.Reference, a.Status, a.Lang, strings.TrimSpace(a.Email), a.GivenName,
+			a.FamilyName, optionalDate(a.DateOfBirth), a.Nationality, a.Residence, a.Gender, a.Sector,
+			a.Institution, a.FieldOfStudy, a.HighestDegree, a.EnglishLevel, a.Motivation,
+			a.RefereeName, a.RefereeEmail, a.AttendanceMode, a.FeeWaiver, a.FeeWaiverReason,
+			a.VisaLetter, a.PassportName, a.Dietary, a.Accessibility, a.HeardFrom, a.CVUploadID,
+			a.WaitlistRank, tokenHash, formatInstant(now), formatInstant(now))
+		if err != nil {
+			return err
+		}
+		if a.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := claimUploads(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := insertAnswers(ctx, tx, a.ID, a.Answers); err != nil {
+			return err
+		}
+		for _, c := range a.Consents {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO consents (application_id, kind, granted,
+				version, at) VALUES (?, ?, ?, ?, ?)`, a.ID, c.Kind, c.Granted, c.Version,
+				formatInstant(c.At)); err != nil {
+				return err
+			}
+		}
+		if err := audit(ctx, tx, now, ActorApplicant, "submit", a.ID, "", string(a.Status), ""); err != nil {
+			return err
+		}
+		return queueFor(ctx, tx, now, a, receipt)
+	})
+	if errors.Is(err, ErrDuplicate) {
+		return a, ErrDuplicate
+	}
+	if err != nil {
+		return a, fmt.Errorf("db: create application: %w", err)
+	}
+	return a, nil
+}
+
+// seatsTaken counts the applications holding a seat and the last waitlist rank given.
+func seatsTaken(ctx context.Context, tx *sql.Tx, editionID int64) (taken, lastRank int, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(status IN ('accepted', 'confirmed')), 0),
+		COALESCE(MAX(waitlist_rank), 0)
+		FROM applications WHERE edition_id = ?`, editionID).Scan(&taken, &lastRank)
+	return taken, lastRank, err
+}
+
+// claimUploads gives the CV and files an application refers to to that application. A file
+// belongs to one application only.
+func claimUploads(ctx context.Context, tx *sql.Tx, a school.Application) error {
+	ids := []int64{a.CVUploadID}
+	for _, ans := range a.Answers {
+		ids = append(ids, ans.UploadID)
+	}
+	for _, id := range ids {
+		if id == 0 {
+			continue
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE uploads SET application_id = ?
+			WHERE id = ? AND (application_id IS NULL OR application_id = ?)`, a.ID, id, a.ID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fmt.Errorf("upload %d belongs to another application: %w", id, ErrNotFound)
+		}
+	}
+	return nil
+}
+
+func insertAnswers(ctx context.Context, tx *sql.Tx, applicationID int64, answers []school.Answer) error {
+	for _, ans := range answers {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO answers (application_id, question_id, value,
+			upload_id) VALUES (?, ?, ?, NULLIF(?, 0))
+			ON CONFLICT (application_id, question_id) DO UPDATE SET value = excluded.value,
+			upload_id = COALESCE(excluded.upload_id, upload_id)`,
+			applicationID, ans.QuestionID, ans.Value, ans.UploadID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func audit(ctx context.Context, tx *sql.Tx, now time.Time, actor, action string, applicationID int64,
+	from, to, detail string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, entity, entity_id,
+		from_state, to_state, detail) VALUES (?, ?, ?, 'application', ?, ?, ?, ?)`,
+		formatInstant(now), actor, action, applicationID, from, to, detail)
+	return err
+}
+
+// queueFor renders and queues the email of a change; a nil render queues nothing.
+func queueFor(ctx context.Context, tx *sql.Tx, now time.Time, a school.Application, render EmailFunc) error {
+	if render == nil {
+		return nil
+	}
+	m, err := render(a)
+	if err != nil {
+		return err
+	}
+	return queueEmail(ctx, tx, now, m, a.ID)
+}
+
+func queueEmail(ctx context.Context, tx *sql.Tx, now time.Time, m Email, applicationID int64) error {
+	id := make([]byte, 16)
+	if _, err := rand.Read(id); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (created_at, to_addr, lang, subject,
+		text_body, html_body, template, application_id, next_attempt_at, message_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?)`,
+		formatInstant(now), m.To, m.Lang, m.Subject, m.Text, m.HTML, m.Template, applicationID,
+		formatInstant(now), "<"+hex.EncodeToString(id)+"@registrar>")
+	return err
+}
+
+// ApplicationByToken is the application whose status link secret hashes to tokenHash.
+func (s *Store) ApplicationByToken(ctx context.Context, tokenHash string) (school.Application, error) {
+	return s.oneApplication(ctx, `WHERE a.token_hash = ?`, tokenHash)
+}
+
+// Application is the application with the given id.
+func (s *Store) Application(ctx context.Context, id int64) (school.Application, error) {
+	return s.oneApplication(ctx, `WHERE a.id = ?`, id)
+}
+
+// ApplicationByEmail is the application of email to an edition.
+func (s *Store) ApplicationByEmail(ctx context.Context, editionID int64, email string) (school.Application, error) {
+	return s.oneApplication(ctx, `WHERE a.edition_id = ? AND a.email = ?`, editionID, strings.TrimSpace(email))
+}
+
+func (s *Store) oneApplication(ctx context.Context, where string, args ...any) (school.Application, error) {
+	a, err := scanApplication(s.reader.QueryRowContext(ctx, `SELECT `+applicationColumns+applicationFrom+` `+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, ErrNotFound
+	}
+	if err != nil {
+		return a, fmt.Errorf("db: application: %w", err)
+	}
+	if a.Answers, err = s.answers(ctx, a.ID); err != nil {
+		return a, err
+	}
+	if a.Consents, err = s.consents(ctx, a.ID); err != nil {
+		return a, err
+	}
+	return a, nil
+}
+
+// ApplicationsByEmail lists every application made with email, newest first.
+func (s *Store) ApplicationsByEmail(ctx context.Context, email string) ([]school.Application, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT `+applicationColumns+applicationFrom+`
+		WHERE a.email = ? ORDER BY a.id DESC`, strings.TrimSpace(email))
+	if err != nil {
+		return nil, fmt.Errorf("db: applications by email: %w", err)
+	}
+	defer rows.Close()
+	var apps []school.Application
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, fmt.Errorf("db: applications by email: %w", err)
+		}
+		apps = append(apps, a)
+	}
+	return apps, rows.Err()
+}
+
+func (s *Store) answers(ctx context.Context, applicationID int64) ([]school.Answer, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT an.question_id, an.value,
+		COALESCE(an.upload_id, 0), COALESCE(u.original_name, '')
+		FROM answers an LEFT JOIN uploads u ON u.id = an.upload_id
+		JOIN questions q ON q.id = an.question_id
+		WHERE an.application_id = ? ORDER BY q.position, q.id`, applicationID)
+	if err != nil {
+		return nil, fmt.Errorf("db: answers: %w", err)
+	}
+	defer rows.Close()
+	var answers []school.Answer
+	for rows.Next() {
+		var ans school.Answer
+		if err := rows.Scan(&ans.QuestionID, &ans.Value, &ans.UploadID, &ans.FileName); err != nil {
+			return nil, fmt.Errorf("db: answers: %w", err)
+		}
+		answers = append(answers, ans)
+	}
+	return answers, rows.Err()
+}
+
+func (s *Store) consents(ctx context.Context, applicationID int64) ([]school.Consent, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT kind, granted, version, at FROM consents
+		WHERE application_id = ?`, applicationID)
+	if err != nil {
+		return nil, fmt.Errorf("db: consents: %w", err)
+	}
+	defer rows.Close()
+	var consents []school.Consent
+	for rows.Next() {
+		var c school.Consent
+		var at string
+		if err := rows.Scan(&c.Kind, &c.Granted, &c.Version, &at); err != nil {
+			return nil, fmt.Errorf("db: consents: %w", err)
+		}
+		if c.At, err = parseInstant(sql.NullString{String: at, Valid: true}); err != nil {
+			return nil, err
+		}
+		consents = append(consents, c)
+	}
+	return consents, rows.Err()
+}
+
+// UpdateApplication stores the applicant's own edits to what they sent, with an audit entry.
+// Status, reference and consents to processing are not theirs to change here.
+func (s *Store) UpdateApplication(ctx context.Context, a school.Application, now time.Time) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := claimUploads(ctx, tx, a); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE applications SET given_name = ?, family_name = ?,
+			date_of_birth = ?, nationality = ?, residence = ?, gender = ?, sector = ?,
+			institution = ?, field_of_study = ?, highest_degree = ?, english_level = ?,
+			motivation = ?, referee_name = ?, referee_email = ?, attendance_mode = ?,
+			fee_waiver = ?, fee_waiver_reason = ?, visa_letter = ?, passport_name = ?,
+			dietary = ?, accessibility = ?, heard_from = ?, cv_upload_id = NULLIF(?, 0),
+			updated_at = ?
+			WHERE id = ?`,
+			a.GivenName, a.FamilyName, optionalDate(a.DateOfBirth), a.Nationality, a.Residence,
+			a.Gender, a.Sector, a.Institution, a.FieldOfStudy, a.HighestDegree, a.EnglishLevel,
+			a.Motivation, a.RefereeName, a.RefereeEmail, a.AttendanceMode, a.FeeWaiver,
+			a.FeeWaiverReason, a.VisaLetter, a.PassportName, a.Dietary, a.Accessibility,
+			a.HeardFrom, a.CVUploadID, formatInstant(now), a.ID)
+		if err != nil {
+			return err
+		}
+		if err := insertAnswers(ctx, tx, a.ID, a.Answers); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, ActorApplicant, "edit", a.ID, "", "", "")
+	})
+	if err != nil {
+		return fmt.Errorf("db: update application: %w", err)
+	}
+	return nil
+}
+
+// TransitionApplication moves an application to a new status: in one transaction it checks the
+// change is allowed from the status stored now, writes it, the audit entry and the email.
+func (s *Store) TransitionApplication(ctx context.Context, id int64, to school.Status, actor string,
+	now time.Time, email EmailFunc) (school.Application, error) {
+	var a school.Application
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		a, err = scanApplication(tx.QueryRowContext(ctx,
+			`SELECT `+applicationColumns+applicationFrom+` WHERE a.id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		from := a.Status
+		if err := school.CheckTransition(from, to); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET status = ?, updated_at = ?
+			WHERE id = ?`, to, formatInstant(now), id); err != nil {
+			return err
+		}
+		a.Status, a.UpdatedAt = to, now
+		if err := audit(ctx, tx, now, actor, "status", id, string(from), string(to), ""); err != nil {
+			return err
+		}
+		return queueFor(ctx, tx, now, a, email)
+	})
+	if errors.Is(err, ErrNotFound) || errors.Is(err, school.ErrTransition) {
+		return a, err
+	}
+	if err != nil {
+		return a, fmt.Errorf("db: application %d to %s: %w", id, to, err)
+	}
+	return a, nil
+}
+
+// ReplaceStatusLink stores the hash of a new status link secret for an application and queues
+// the email carrying the link, in one transaction; the old link stops working.
+func (s *Store) ReplaceStatusLink(ctx context.Context, id int64, tokenHash string, now time.Time, email EmailFunc) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		a, err := scanApplication(tx.QueryRowContext(ctx,
+			`SELECT `+applicationColumns+applicationFrom+` WHERE a.id = ?`, id))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET token_hash = ? WHERE id = ?`,
+			tokenHash, id); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, now, ActorApplicant, "status_link_sent", id, "", "", ""); err != nil {
+			return err
+		}
+		return queueFor(ctx, tx, now, a, email)
+	})
+	if err != nil {
+		return fmt.Errorf("db: replace status link: %w", err)
+	}
+	return nil
+}
+
+// RequestErasure records the applicant's request to erase their data, for the organisers' queue.
+func (s *Store) RequestErasure(ctx context.Context, id int64, now time.Time) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET erasure_asked_at = ?
+			WHERE id = ? AND erasure_asked_at IS NULL`, formatInstant(now), id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, ActorApplicant, "erasure_requested", id, "", "", "")
+	})
+	if err != nil {
+		return fmt.Errorf("db: request erasure: %w", err)
+	}
+	return nil
+}
+
+// AuditEntry is one line of a record's history.
+type AuditEntry struct {
+	At     time.Time
+	Actor  string
+	Action string
+	From   string
+	To     string
+	Detail string
+}
+
+// ApplicationHistory lists an application's audit entries, oldest first.
+func (s *Store) ApplicationHistory(ctx context.Context, id int64) ([]AuditEntry, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT at, actor, action, from_state, to_state, detail
+		FROM audit_log WHERE entity = 'application' AND entity_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("db: application history: %w", err)
+	}
+	defer rows.Close()
+	var entries []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		var at string
+		if err := rows.Scan(&at, &e.Actor, &e.Action, &e.From, &e.To, &e.Detail); err != nil {
+			return nil, fmt.Errorf("db: application history: %w", err)
+		}
+		if e.At, err = parseInstant(sql.NullString{String: at, Valid: true}); err != nil {
+			return nil, err
+		}
+		entries = append(entries, e)
+	}
+	return entries, rows.Err()
+}

@@ -1,0 +1,97 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// OutboxMessage is a queued, sent or failed email.
+type OutboxMessage struct {
+	ID            int64
+	To            string
+	Lang          string
+	Subject       string
+	Text          string
+	HTML          string
+	Template      string
+	ApplicationID int64
+	Status        string
+	Attempts      int
+	LastError     string
+	MessageID     string
+	CreatedAt     time.Time
+}
+
+const outboxColumns = `id, to_addr, lang, subject, text_body, html_body, template,
+	COALESCE(application_id, 0), status, attempts, last_error, message_id, created_at`
+
+func (s *Store) queryOutbox(ctx context.Context, query string, args ...any) ([]OutboxMessage, error) {
+	rows, err := s.reader.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("db: outbox: %w", err)
+	}
+	defer rows.Close()
+	var msgs []OutboxMessage
+	for rows.Next() {
+		var m OutboxMessage
+		var created string
+		if err := rows.Scan(&m.ID, &m.To, &m.Lang, &m.Subject, &m.Text, &m.HTML, &m.Template,
+			&m.ApplicationID, &m.Status, &m.Attempts, &m.LastError, &m.MessageID, &created); err != nil {
+			return nil, fmt.Errorf("db: outbox: %w", err)
+		}
+		if m.CreatedAt, err = parseInstant(sql.NullString{String: created, Valid: true}); err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs, rows.Err()
+}
+
+// DueEmails lists queued emails whose next attempt is due, oldest first.
+func (s *Store) DueEmails(ctx context.Context, now time.Time, limit int) ([]OutboxMessage, error) {
+	return s.queryOutbox(ctx, `SELECT `+outboxColumns+` FROM outbox
+		WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
+		formatInstant(now), limit)
+}
+
+// ApplicationEmails lists the emails queued for an application, oldest first.
+func (s *Store) ApplicationEmails(ctx context.Context, applicationID int64) ([]OutboxMessage, error) {
+	return s.queryOutbox(ctx, `SELECT `+outboxColumns+` FROM outbox
+		WHERE application_id = ? ORDER BY id`, applicationID)
+}
+
+// MarkEmailSent records that the SMTP server accepted the message.
+func (s *Store) MarkEmailSent(ctx context.Context, id int64, now time.Time) error {
+	_, err := s.writer.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?,
+		attempts = attempts + 1, last_error = '' WHERE id = ? AND status = 'queued'`, formatInstant(now), id)
+	if err != nil {
+		return fmt.Errorf("db: mark email %d sent: %w", id, err)
+	}
+	return nil
+}
+
+// MarkEmailFailed records a failed attempt: retried at next, or given up when next is zero.
+func (s *Store) MarkEmailFailed(ctx context.Context, id int64, cause string, next time.Time) error {
+	status := "queued"
+	if next.IsZero() {
+		status = "failed"
+	}
+	_, err := s.writer.ExecContext(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1,
+		last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?`,
+		status, cause, formatInstant(next), id)
+	if err != nil {
+		return fmt.Errorf("db: mark email %d failed: %w", id, err)
+	}
+	return nil
+}
+
+// QueueEmail queues an email that goes with no change of record.
+func (s *Store) QueueEmail(ctx context.Context, m Email, applicationID int64, now time.Time) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error { return queueEmail(ctx, tx, now, m, applicationID) })
+	if err != nil {
+		return fmt.Errorf("db: queue email: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,142 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"registrar/app/school"
+)
+
+// Upload is a stored file's record; the bytes live on disk under the stored name.
+type Upload struct {
+	ID            int64
+	ClaimKey      string
+	StoredName    string
+	OriginalName  string
+	ContentType   string
+	Size          int64
+	SHA256        string
+	ApplicationID int64
+}
+
+// CreateUpload records a file written to disk, not yet part of any application.
+func (s *Store) CreateUpload(ctx context.Context, u Upload) (int64, error) {
+	res, err := s.writer.ExecContext(ctx, `INSERT INTO uploads (claim_key, stored_name,
+		original_name, content_type, size, sha256) VALUES (?, ?, ?, ?, ?, ?)`,
+		u.ClaimKey, u.StoredName, u.OriginalName, u.ContentType, u.Size, u.SHA256)
+	if err != nil {
+		return 0, fmt.Errorf("db: create upload: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+const uploadColumns = `id, claim_key, stored_name, original_name, content_type, size, sha256,
+	COALESCE(application_id, 0)`
+
+func scanUpload(row scanner) (Upload, error) {
+	var u Upload
+	err := row.Scan(&u.ID, &u.ClaimKey, &u.StoredName, &u.OriginalName, &u.ContentType, &u.Size,
+		&u.SHA256, &u.ApplicationID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, ErrNotFound
+	}
+	if err != nil {
+		return u, fmt.Errorf("db: upload: %w", err)
+	}
+	return u, nil
+}
+
+// UploadByClaim is the unclaimed upload with the given claim key.
+func (s *Store) UploadByClaim(ctx context.Context, claim string) (Upload, error) {
+	return scanUpload(s.reader.QueryRowContext(ctx, `SELECT `+uploadColumns+` FROM uploads
+		WHERE claim_key = ? AND application_id IS NULL`, claim))
+}
+
+// ApplicationUpload is an upload that belongs to the given application.
+func (s *Store) ApplicationUpload(ctx context.Context, applicationID, uploadID int64) (Upload, error) {
+	return scanUpload(s.reader.QueryRowContext(ctx, `SELECT `+uploadColumns+` FROM uploads
+		WHERE id = ? AND application_id = ?`, uploadID, applicationID))
+}
+
+// Questions lists the extra questions an edition asks now, in order.
+func (s *Store) Questions(ctx context.Context, editionID int64) ([]school.Question, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT id, edition_id, kind, label_en, label_cs,
+		options_en, options_cs, required FROM questions
+		WHERE edition_id = ? AND retired = 0 ORDER BY position, id`, editionID)
+	if err != nil {
+		return nil, fmt.Errorf("db: questions: %w", err)
+	}
+	defer rows.Close()
+	var qs []school.Question
+	for rows.Next() {
+		var q school.Question
+		var optEN, optCS string
+		if err := rows.Scan(&q.ID, &q.EditionID, &q.Kind, &q.LabelEN, &q.LabelCS, &optEN, &optCS,
+			&q.Required); err != nil {
+			return nil, fmt.Errorf("db: questions: %w", err)
+		}
+		q.OptionsEN, q.OptionsCS = splitLines(optEN), splitLines(optCS)
+		qs = append(qs, q)
+	}
+	return qs, rows.Err()
+}
+
+// CreateQuestion adds an extra question to the end of an edition's form.
+func (s *Store) CreateQuestion(ctx context.Context, q school.Question) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = insertQuestion(ctx, tx, q)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("db: create question: %w", err)
+	}
+	return id, nil
+}
+
+func insertQuestion(ctx context.Context, tx *sql.Tx, q school.Question) (int64, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO questions (edition_id, position, kind, label_en,
+		label_cs, options_en, options_cs, required)
+		VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM questions WHERE edition_id = ?),
+		        ?, ?, ?, ?, ?, ?)`,
+		q.EditionID, q.EditionID, q.Kind, q.LabelEN, q.LabelCS, strings.Join(q.OptionsEN, "\n"),
+		strings.Join(q.OptionsCS, "\n"), q.Required)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+func splitLines(s string) []string {
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return lines
+}
+
+// StaleUploads lists uploads no application claimed within maxAge, for deletion.
+func (s *Store) StaleUploads(ctx context.Context, now time.Time, maxAge time.Duration) ([]Upload, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT `+uploadColumns+` FROM uploads
+		WHERE application_id IS NULL AND created_at < ?`, formatInstant(now.Add(-maxAge)))
+	if err != nil {
+		return nil, fmt.Errorf("db: stale uploads: %w", err)
+	}
+	defer rows.Close()
+	var ups []Upload
+	for rows.Next() {
+		u, err := scanUpload(rows)
+		if err != nil {
+			return nil, err
+		}
+		ups = append(ups, u)
+	}
+	return ups, rows.Err()
+}
