@@ -208,7 +208,7 @@ func (s *Server) resendStatusLink(c *fiber.Ctx, e school.Edition, questions []sc
 
 func attachFiles(a *school.Application, questions []school.Question, files map[string]receivedFile) {
 	if rf, ok := files["cv"]; ok {
-		a.CVUploadID = rf.Upload.ID
+		a.CVUploadID, a.CVFileName = rf.Upload.ID, rf.Upload.OriginalName
 	}
 	for _, q := range questions {
 		if rf, ok := files[questionField(q.ID)]; ok {

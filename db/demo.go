@@ -84,6 +84,7 @@ type demoEdition struct {
 	room      string // where the sessions take place, except study visits
 	programme []demoSession
 	documents []demoDocument
+	questions []school.Question // extra questions of the application form
 }
 
 // demoSession is one programme slot; day counts from the edition's first day.
@@ -156,6 +157,12 @@ func (de demoEdition) insert(ctx context.Context, tx *sql.Tx, seriesIDs map[stri
 	id, err := insertEdition(ctx, tx, e)
 	if err != nil {
 		return err
+	}
+	for _, q := range de.questions {
+		q.EditionID = id
+		if _, err := insertQuestion(ctx, tx, q); err != nil {
+			return err
+		}
 	}
 	for _, ds := range de.programme {
 		ps := school.Session{
@@ -665,6 +672,20 @@ func upcomingDemo(now time.Time) []demoEdition {
 			StartsOn:      summerStart, EndsOn: summerStart.AddDate(0, 0, 4),
 			Venue: "Charles University", City: "Prague",
 			FeeCents: 33000, SeatsInPerson: 100, Status: school.EditionPublished,
+			OptionalFields: school.OptionalFields,
+		},
+		questions: []school.Question{
+			{Kind: school.QuestionSingle, Required: true,
+				LabelEN:   "Which theme of the programme matters most to your work?",
+				LabelCS:   "Které téma programu je pro vaši práci nejdůležitější?",
+				OptionsEN: []string{"Theories of migration", "Climate and mobility", "Integration", "Temporary protection"},
+				OptionsCS: []string{"Teorie migrace", "Klima a mobilita", "Integrace", "Dočasná ochrana"}},
+			{Kind: school.QuestionYesNo, Required: true,
+				LabelEN: "Have you taken part in a school of migration studies before?",
+				LabelCS: "Zúčastnili jste se již některé školy migračních studií?"},
+			{Kind: school.QuestionLongText,
+				LabelEN: "Describe a migration issue in your country that you would like to discuss (optional).",
+				LabelCS: "Popište migrační téma ve vaší zemi, o kterém byste chtěli diskutovat (nepovinné)."},
 		},
 		programme: []demoSession{
 			{0, "09:00", "09:45", school.SessionOpening, "Opening of the Summer School",
