@@ -3,15 +3,31 @@ TAGS   := sqlite_fts5
 GOFLAGS_TAGS := -tags $(TAGS)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CGO_ENABLED := 1
+MAILPIT_VERSION := v1.33.1
+MAILPIT = $(shell go env GOPATH)/bin/mailpit
 
 .DEFAULT_GOAL := help
-.PHONY: help run build test test-deps lint bench clean
+.PHONY: help run mail build test test-deps lint bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
 run: build ## Start Registrar on http://127.0.0.1:8080 with the demo data (creates ./data)
-	REGISTRAR_DEMO=1 ./bin/registrar serve
+	@if [ -z "$$REGISTRAR_SMTP_URL" ] && bash -c 'exec 3<>/dev/tcp/127.0.0.1/1025' 2>/dev/null; then \
+		export REGISTRAR_SMTP_URL=smtp://127.0.0.1:1025; \
+		echo "Emails go to Mailpit: http://127.0.0.1:8025 (REGISTRAR_SMTP_URL=$$REGISTRAR_SMTP_URL)"; \
+	elif [ -n "$$REGISTRAR_SMTP_URL" ]; then \
+		echo "Emails go to the SMTP server in REGISTRAR_SMTP_URL"; \
+	else \
+		echo "Emails are written as .eml files to $${REGISTRAR_DATA:-data}/mail/ (run 'make mail' for an inbox)"; \
+	fi; \
+	echo "REGISTRAR_DEMO=1 ./bin/registrar serve"; \
+	REGISTRAR_DEMO=1 exec ./bin/registrar serve
+
+mail: ## Start Mailpit (installed with go install when missing): inbox http://127.0.0.1:8025, SMTP 127.0.0.1:1025
+	@test -x $(MAILPIT) || { echo "Installing Mailpit $(MAILPIT_VERSION) into $(dir $(MAILPIT)) (about 90 s)"; \
+		CGO_ENABLED=0 go install github.com/axllent/mailpit@$(MAILPIT_VERSION); }
+	$(MAILPIT) --listen 127.0.0.1:8025 --smtp 127.0.0.1:1025 --disable-version-check
 
 build: ## Build bin/registrar
 	go build $(GOFLAGS_TAGS) -o bin/registrar ./cmd/registrar
@@ -27,9 +43,10 @@ lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
 	go vet $(GOFLAGS_TAGS) ./...
 
-bench: build ## Go benchmarks of the page renderers, then a wrk load test against a running server
+bench: build ## Go benchmarks of the page renderers, then wrk load tests of the pages and of submissions
 	go test $(GOFLAGS_TAGS) -run '^$$' -bench . -benchmem ./app/
 	./scripts/load.sh
+	./scripts/load_apply.sh
 
 clean: ## Remove bin/ (data/ is kept: it holds your database)
 	rm -rf bin

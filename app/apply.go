@@ -161,11 +161,12 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	}
 	a := f.application(e, questions, L.Lang, now)
 	attachFiles(&a, questions, files)
+	// The applicant lands on the status page through a link of its own; the receipt carries another.
 	token, tokenHash, err := newStatusToken()
 	if err != nil {
 		return err
 	}
-	a, err = s.store.CreateApplication(ctx, e, a, tokenHash, now, s.emailFor(e, questions, "application_received", token))
+	a, err = s.store.CreateApplication(ctx, e, a, tokenHash, now, s.renderer(e, questions))
 	if errors.Is(err, db.ErrDuplicate) {
 		return s.alreadyApplied(c, e, questions, f.Email, L)
 	}
@@ -192,14 +193,9 @@ func (s *Server) alreadyApplied(c *fiber.Ctx, e school.Edition, questions []scho
 	return s.renderStatus(c, fiber.StatusConflict, "apply/already", p)
 }
 
-// resendStatusLink replaces an application's status link and emails the new one.
+// resendStatusLink replaces an application's status links with a new one, emailed.
 func (s *Server) resendStatusLink(c *fiber.Ctx, e school.Edition, questions []school.Question, a school.Application) error {
-	token, tokenHash, err := newStatusToken()
-	if err != nil {
-		return err
-	}
-	if err := s.store.ReplaceStatusLink(c.UserContext(), a.ID, tokenHash, s.now(),
-		s.emailFor(e, questions, "status_link", token)); err != nil {
+	if err := s.store.ReplaceStatusLink(c.UserContext(), a.ID, s.now(), s.renderer(e, questions)); err != nil {
 		return err
 	}
 	s.outbox.Wake()

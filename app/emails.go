@@ -82,18 +82,21 @@ func (et *emailTemplates) render(name string, data emailData) (db.Email, error) 
 		Text: strings.TrimSpace(body.String()) + "\n", HTML: html.String(), Template: name}, nil
 }
 
-// emailFor renders an email about an application, in the applicant's language, when the store
-// asks for it inside the change's transaction. token is the status link's secret, when the email
-// carries the link.
-func (s *Server) emailFor(e school.Edition, questions []school.Question, name, token string) db.EmailFunc {
-	return func(a school.Application) (db.Email, error) {
+// renderer renders the emails about applications to an edition, in each applicant's language,
+// when the store asks for one inside a change's transaction. Every email carries a fresh status
+// link; the store keeps its hash.
+func (s *Server) renderer(e school.Edition, questions []school.Question) db.Renderer {
+	return func(name string, a school.Application) (db.Email, error) {
+		token, hash, err := newStatusToken()
+		if err != nil {
+			return db.Email{}, err
+		}
 		L := s.i18n.Translator(a.Lang)
 		data := emailData{L: L, Edition: e, Application: a, Summary: s.applicationSummary(a, e, questions, L),
-			School: L.T("site_name")}
-		if token != "" {
-			data.StatusURL = s.cfg.BaseURL + "/status/" + token
-		}
-		return s.templates.emails.render(name, data)
+			School: L.T("site_name"), StatusURL: s.cfg.BaseURL + "/status/" + token}
+		m, err := s.templates.emails.render(name, data)
+		m.LinkHash = hash
+		return m, err
 	}
 }
 

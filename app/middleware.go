@@ -1,6 +1,8 @@
 package app
 
 import (
+	"bytes"
+	"hash/crc32"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -36,7 +38,7 @@ func (s *Server) language(c *fiber.Ctx) error {
 	}
 	c.Locals(localsLang, lang)
 	c.Set(fiber.HeaderContentLanguage, lang)
-	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
+	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie, fiber.HeaderAcceptEncoding)
 	return c.Next()
 }
 
@@ -77,6 +79,21 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	return nil
 }
 
+// encodingOf names the compression the response will get, chosen as fasthttp chooses it, so
+// cached pages are kept compressed once per encoding rather than compressed on every request.
+func encodingOf(c *fiber.Ctx) string {
+	h := &c.Request().Header
+	switch {
+	case h.HasAcceptEncoding("br"):
+		return "br"
+	case h.HasAcceptEncoding("gzip"):
+		return "gzip"
+	case h.HasAcceptEncoding("deflate"):
+		return "deflate"
+	}
+	return ""
+}
+
 // cachePublicPages keeps rendered catalogue pages in memory, one per address and language. The
 // key carries the catalogue version, so any write to the catalogue makes every cached page
 // stale at once; the short expiry keeps deadlines and "days left" current.
@@ -86,7 +103,8 @@ func (s *Server) cachePublicPages() fiber.Handler {
 		CacheControl: false,
 		MaxBytes:     32 << 20,
 		KeyGenerator: func(c *fiber.Ctx) string {
-			return strconv.FormatInt(s.store.CatalogueVersion(), 10) + "|" + langOf(c) + "|" + c.OriginalURL()
+			return strconv.FormatInt(s.store.CatalogueVersion(), 10) + "|" + langOf(c) + "|" +
+				encodingOf(c) + "|" + c.OriginalURL()
 		},
 	})
 }
@@ -122,4 +140,45 @@ func (s *Server) limitApplications() fiber.Handler {
 			return fiber.ErrTooManyRequests
 		},
 	})
+}
+
+// etag gives every 200 response with a body an ETag and answers a matching If-None-Match with
+// 304, as Fiber's etag middleware does, but with the IEEE CRC-32, which Go computes with the
+// CPU's carry-less multiply instructions. Fiber's middleware uses a custom polynomial that Go
+// computes one byte at a time: 70% of the CPU time of a cached page, 80 KB on every Pico CSS.
+func etag(c *fiber.Ctx) error {
+	if err := c.Next(); err != nil {
+		return err
+	}
+	resp := c.Response()
+	body := resp.Body()
+	if resp.StatusCode() != fiber.StatusOK || len(body) == 0 || len(resp.Header.Peek(fiber.HeaderETag)) > 0 {
+		return nil
+	}
+	var buf [24]byte
+	tag := append(buf[:0], '"')
+	tag = strconv.AppendUint(tag, uint64(len(body)), 10)
+	tag = append(tag, '-')
+	tag = strconv.AppendUint(tag, uint64(crc32.ChecksumIEEE(body)), 10)
+	tag = append(tag, '"')
+	if etagMatches(c.Request().Header.Peek(fiber.HeaderIfNoneMatch), tag) {
+		c.Context().ResetBody()
+		c.Status(fiber.StatusNotModified)
+		return nil
+	}
+	resp.Header.SetBytesV(fiber.HeaderETag, tag)
+	return nil
+}
+
+// etagMatches reports whether an If-None-Match list names tag, comparing weakly (RFC 9110 13.1.2).
+func etagMatches(ifNoneMatch, tag []byte) bool {
+	for len(ifNoneMatch) > 0 {
+		var one []byte
+		one, ifNoneMatch, _ = bytes.Cut(ifNoneMatch, []byte(","))
+		one = bytes.TrimPrefix(bytes.TrimSpace(one), []byte("W/"))
+		if bytes.Equal(one, tag) || bytes.Equal(one, []byte("*")) {
+			return true
+		}
+	}
+	return false
 }

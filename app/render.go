@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"registrar/app/i18n"
+	"registrar/app/school"
 	"registrar/public"
 	"registrar/views"
 )
@@ -47,6 +48,10 @@ func loadTemplates(dev bool) (*templates, error) {
 		},
 		// card hands a partial the edition and the translator together.
 		"card": func(l *i18n.Translator, e editionCard) cardData { return cardData{L: l, E: e} },
+		// adminNav hands the back-office navigation the user and the logout form's token.
+		"adminNav": func(l *i18n.Translator, u school.User, csrf string) adminNavData {
+			return adminNavData{L: l, User: u, CSRF: csrf}
+		},
 		// fieldOf hands the form_field partial the field and the translator together.
 		"fieldOf": func(l *i18n.Translator, f formField) fieldData { return fieldData{L: l, F: f} },
 	}
@@ -149,6 +154,13 @@ type fieldData struct {
 	F formField
 }
 
+// adminNavData is what the admin_nav partial receives.
+type adminNavData struct {
+	L    *i18n.Translator
+	User school.User
+	CSRF string
+}
+
 // page is what every template receives: the interface language and what the layout needs, with
 // the page's own data in Data.
 type page struct {
@@ -157,6 +169,7 @@ type page struct {
 	Nav        string // which main navigation item is current
 	SwitchLang string // the current address in the other language
 	RequestID  string
+	CSRF       string // the form token, on pages behind CSRF protection
 	Data       any
 }
 
@@ -178,6 +191,7 @@ func (s *Server) newPage(c *fiber.Ctx, title, nav string, data any) page {
 		Nav:        nav,
 		SwitchLang: c.Path() + "?" + args.String(),
 		RequestID:  requestID(c),
+		CSRF:       csrfToken(c),
 		Data:       data,
 	}
 }

@@ -6,12 +6,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
-	"github.com/gofiber/fiber/v2/middleware/etag"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
+	"registrar/app/school"
 	"registrar/public"
 )
 
@@ -35,7 +35,7 @@ func (s *Server) routes() {
 		ReferrerPolicy: "same-origin",
 	}))
 	app.Use(compress.New())
-	app.Use(etag.New())
+	app.Use(etag) // ours: Fiber's hashes a byte at a time (middleware.go)
 	app.Use("/static", filesystem.New(filesystem.Config{
 		Root:   http.FS(public.FS),
 		MaxAge: int((365 * 24 * time.Hour).Seconds()), // asset URLs carry a content hash
@@ -46,15 +46,17 @@ func (s *Server) routes() {
 	app.Get("/healthz", s.showHealth)
 
 	// Public catalogue and archive: rendered pages are cached until the catalogue changes.
-	cached := s.cachePublicPages()
-	app.Get("/", cached, s.showHome)
-	app.Get("/editions", cached, s.listEditions)
-	app.Get("/editions/:slug", cached, s.showEdition)
-	app.Get("/editions/:slug/calendar.ics", cached, s.editionCalendar)
-	app.Get("/calendar.ics", cached, s.upcomingCalendar)
-	app.Get("/archive", cached, s.showArchive)
-	app.Get("/lecturers/:slug", cached, s.showLecturer)
-	app.Get("/search", cached, s.searchCatalogue)
+	// Pages are compressed inside the cache, so a cached page is compressed once; the outer
+	// compress middleware leaves a body that already has a Content-Encoding alone.
+	cached, compressed := s.cachePublicPages(), compress.New()
+	app.Get("/", cached, compressed, s.showHome)
+	app.Get("/editions", cached, compressed, s.listEditions)
+	app.Get("/editions/:slug", cached, compressed, s.showEdition)
+	app.Get("/editions/:slug/calendar.ics", cached, compressed, s.editionCalendar)
+	app.Get("/calendar.ics", cached, compressed, s.upcomingCalendar)
+	app.Get("/archive", cached, compressed, s.showArchive)
+	app.Get("/lecturers/:slug", cached, compressed, s.showLecturer)
+	app.Get("/search", cached, compressed, s.searchCatalogue)
 
 	// Applications: the form, and the applicant's own status page behind the secret link.
 	forms := s.csrfProtection()
@@ -70,6 +72,23 @@ func (s *Server) routes() {
 	app.Post("/status/:token/withdraw", forms, s.withdraw)
 	app.Get("/status/:token/data.json", s.exportData)
 	app.Post("/status/:token/erasure", forms, s.requestErasure)
+	app.Post("/status/:token/confirm", forms, s.answerOffer(school.StatusConfirmed))
+	app.Post("/status/:token/decline", forms, s.answerOffer(school.StatusDeclined))
+
+	// Back office: every route after login checks the session, then the role.
+	app.Get("/admin/login", forms, s.showLogin)
+	app.Post("/admin/login", append(s.limitLogins(), forms, s.login)...)
+	admin := app.Group("/admin", forms, s.requireUser)
+	admin.Post("/logout", s.logout)
+	admin.Get("/", s.showDashboard)
+	admin.Get("/editions/:id/applications", s.listApplications)
+	admin.Get("/applications/:id", s.showApplication)
+	admin.Get("/applications/:id/files/:file", s.downloadStaffFile)
+	admin.Get("/users", requireRole(school.RoleAdmin), s.listUsers)
+	organisers := requireRole(school.RoleAdmin, school.RoleOrganiser)
+	admin.Post("/applications/:id/decision", organisers, s.stageDecision)
+	admin.Get("/editions/:id/decisions", organisers, s.showDecisions)
+	admin.Post("/editions/:id/decisions", organisers, s.releaseDecisions)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/session"
 	"github.com/gofiber/storage/sqlite3/v2"
 
 	"registrar/app/i18n"
@@ -35,6 +36,8 @@ type Server struct {
 	stateDB   *sql.DB
 	state     *sqlite3.Storage // CSRF tokens, rate limits, sessions
 	secret    []byte           // signs form timestamps
+	sessions  *session.Store
+	hashing   chan struct{} // bounds concurrent argon2id checks, 64 MiB each
 	web       *fiber.App
 }
 
@@ -69,7 +72,8 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, store: store, log: logger, templates: tmpl, i18n: bundle,
 		markdown: newMarkdown(), countries: newCountryLists(), validate: validator.New(),
 		outbox:  mail.NewOutbox(store, sender, cfg.MailFrom, logger, cfg.Clock),
-		stateDB: stateDB, state: state, secret: secret}
+		stateDB: stateDB, state: state, secret: secret, hashing: make(chan struct{}, 2)}
+	s.sessions = s.newSessions()
 	s.web = fiber.New(fiber.Config{
 		// Fiber reuses request memory; without this a string kept from one request reads
 		// another's bytes.

@@ -26,6 +26,7 @@ type statusPage struct {
 	CSRF        string
 	Files       []fileLink
 	Notice      string
+	OfferOpen   bool // an offer waits for the applicant's answer
 }
 
 type historyLine struct {
@@ -79,7 +80,12 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 		data.Notice = L.T("status_notice_erasure")
 	case "withdrawn":
 		data.Notice = L.T("status_notice_withdrawn")
+	case "confirmed":
+		data.Notice = L.T("status_notice_confirmed")
+	case "declined":
+		data.Notice = L.T("status_notice_declined")
 	}
+	data.OfferOpen = a.Status == school.StatusAccepted && !school.OfferLapsed(a.OfferExpiresAt, s.now())
 	for _, h := range history {
 		text := L.T("history_" + h.Action)
 		if h.Action == "status" || h.Action == "submit" {
@@ -200,7 +206,7 @@ func (s *Server) withdraw(c *fiber.Ctx) error {
 		return err
 	}
 	_, err = s.store.TransitionApplication(c.UserContext(), a.ID, school.StatusWithdrawn, db.ActorApplicant,
-		s.now(), s.emailFor(e, questions, "withdrawn", ""))
+		s.now(), s.renderer(e, questions))
 	if errors.Is(err, school.ErrTransition) {
 		return badRequest(s.i18n.Translator(langOf(c)).T("withdraw_not_possible"))
 	}
@@ -295,4 +301,27 @@ func (s *Server) sendLostLinks(c *fiber.Ctx) error {
 		}
 	}
 	return s.renderPage(c, "status/lost", s.newPage(c, L.T("lost_title"), "", lostPage{Sent: true, Email: email}))
+}
+
+// answerOffer confirms or declines the place offered, before the offer lapses.
+func (s *Server) answerOffer(to school.Status) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a, e, questions, err := s.applicantApplication(c)
+		if err != nil {
+			return err
+		}
+		L := s.i18n.Translator(langOf(c))
+		if a.Status != school.StatusAccepted || school.OfferLapsed(a.OfferExpiresAt, s.now()) {
+			return badRequest(L.T("offer_not_open"))
+		}
+		_, err = s.store.TransitionApplication(c.UserContext(), a.ID, to, db.ActorApplicant, s.now(), s.renderer(e, questions))
+		if errors.Is(err, school.ErrTransition) {
+			return badRequest(L.T("offer_not_open"))
+		}
+		if err != nil {
+			return err
+		}
+		s.outbox.Wake()
+		return c.Redirect("/status/"+c.Params("token")+"?done="+string(to), fiber.StatusSeeOther)
+	}
 }

@@ -129,7 +129,7 @@ func cleanFileName(name string) string {
 		}
 		return r
 	}, name)
-	if name == "." || name == "/" || name == "" {
+	if name == "." || name == ".." || name == "/" || name == "" {
 		name = "document.pdf"
 	}
 	if utf8.RuneCountInString(name) > 120 {

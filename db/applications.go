@@ -24,12 +24,14 @@ type Email struct {
 	Text     string
 	HTML     string
 	Template string
+	// LinkHash is the hash of the status link the email carries, stored with it.
+	LinkHash string
 }
 
-// EmailFunc renders the email that goes with a change, from the application as the change left
-// it. It runs inside the change's transaction, so the email is queued if and only if the change
-// is stored.
-type EmailFunc func(a school.Application) (Email, error)
+// Renderer renders an email about an application from the application as the change left it.
+// It runs inside the change's transaction, so the email is queued if and only if the change is
+// stored.
+type Renderer func(template string, a school.Application) (Email, error)
 
 // Audit actors that are not back-office users.
 const (
@@ -42,20 +44,21 @@ const applicationColumns = `a.id, a.edition_id, a.reference, a.status, a.lang, a
 	a.field_of_study, a.highest_degree, a.english_level, a.motivation, a.referee_name,
 	a.referee_email, a.attendance_mode, a.fee_waiver, a.fee_waiver_reason, a.visa_letter,
 	a.passport_name, a.dietary, a.accessibility, a.heard_from, COALESCE(a.cv_upload_id, 0),
-	COALESCE(u.original_name, ''), a.waitlist_rank, a.submitted_at, a.updated_at, a.erasure_asked_at`
+	COALESCE(u.original_name, ''), a.waitlist_rank, a.submitted_at, a.updated_at, a.erasure_asked_at,
+	a.offer_expires_at`
 
 const applicationFrom = ` FROM applications a LEFT JOIN uploads u ON u.id = a.cv_upload_id`
 
 func scanApplication(row scanner) (school.Application, error) {
 	var a school.Application
 	var dob, submitted, updated string
-	var erasure sql.NullString
+	var erasure, expires sql.NullString
 	err := row.Scan(&a.ID, &a.EditionID, &a.Reference, &a.Status, &a.Lang, &a.Email, &a.GivenName,
 		&a.FamilyName, &dob, &a.Nationality, &a.Residence, &a.Gender, &a.Sector, &a.Institution,
 		&a.FieldOfStudy, &a.HighestDegree, &a.EnglishLevel, &a.Motivation, &a.RefereeName,
 		&a.RefereeEmail, &a.AttendanceMode, &a.FeeWaiver, &a.FeeWaiverReason, &a.VisaLetter,
 		&a.PassportName, &a.Dietary, &a.Accessibility, &a.HeardFrom, &a.CVUploadID, &a.CVFileName,
-		&a.WaitlistRank, &submitted, &updated, &erasure)
+		&a.WaitlistRank, &submitted, &updated, &erasure, &expires)
 	if err != nil {
 		return a, err
 	}
@@ -70,7 +73,10 @@ func scanApplication(row scanner) (school.Application, error) {
 	if a.UpdatedAt, err = parseInstant(sql.NullString{String: updated, Valid: true}); err != nil {
 		return a, err
 	}
-	a.ErasureAsked, err = parseInstant(erasure)
+	if a.ErasureAsked, err = parseInstant(erasure); err != nil {
+		return a, err
+	}
+	a.OfferExpiresAt, err = parseInstant(expires)
 	return a, err
 }
 
@@ -85,8 +91,9 @@ func optionalDate(t time.Time) string {
 // consents, the CV and files it claims, its audit entry and its receipt email. For editions
 // with open admission the status is decided here too, so concurrent registrations never take
 // more seats than there are. It returns the application as stored.
+// landingHash is the hash of the link the applicant lands on right after submitting.
 func (s *Store) CreateApplication(ctx context.Context, e school.Edition, a school.Application,
-	tokenHash string, now time.Time, receipt EmailFunc) (school.Application, error) {
+	landingHash string, now time.Time, render Renderer) (school.Application, error) {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var exists int
 		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications
@@ -119,15 +126,15 @@ func (s *Store) CreateApplication(ctx context.Context, e school.Edition, a schoo
 			sector, institution, field_of_study, highest_degree, english_level, motivation,
 			referee_name, referee_email, attendance_mode, fee_waiver, fee_waiver_reason,
 			visa_letter, passport_name, dietary, accessibility, heard_from, cv_upload_id,
-			waitlist_rank, token_hash, submitted_at, updated_at)
+			waitlist_rank, submitted_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-			        NULLIF(?, 0), ?, ?, ?, ?)`,
+			        NULLIF(?, 0), ?, ?, ?)`,
 			a.EditionID, a.Reference, a.Status, a.Lang, strings.TrimSpace(a.Email), a.GivenName,
 			a.FamilyName, optionalDate(a.DateOfBirth), a.Nationality, a.Residence, a.Gender, a.Sector,
 			a.Institution, a.FieldOfStudy, a.HighestDegree, a.EnglishLevel, a.Motivation,
 			a.RefereeName, a.RefereeEmail, a.AttendanceMode, a.FeeWaiver, a.FeeWaiverReason,
 			a.VisaLetter, a.PassportName, a.Dietary, a.Accessibility, a.HeardFrom, a.CVUploadID,
-			a.WaitlistRank, tokenHash, formatInstant(now), formatInstant(now))
+			a.WaitlistRank, formatInstant(now), formatInstant(now))
 		if err != nil {
 			return err
 		}
@@ -150,7 +157,10 @@ func (s *Store) CreateApplication(ctx context.Context, e school.Edition, a schoo
 		if err := audit(ctx, tx, now, ActorApplicant, "submit", a.ID, "", string(a.Status), ""); err != nil {
 			return err
 		}
-		return queueFor(ctx, tx, now, a, receipt)
+		if err := addStatusLink(ctx, tx, landingHash, a.ID, now); err != nil {
+			return err
+		}
+		return queueFor(ctx, tx, now, a, "application_received", render)
 	})
 	if errors.Is(err, ErrDuplicate) {
 		return a, ErrDuplicate
@@ -214,16 +224,29 @@ func audit(ctx context.Context, tx *sql.Tx, now time.Time, actor, action string,
 	return err
 }
 
-// queueFor renders and queues the email of a change; a nil render queues nothing.
-func queueFor(ctx context.Context, tx *sql.Tx, now time.Time, a school.Application, render EmailFunc) error {
-	if render == nil {
+// queueFor renders and queues an email about an application, with the status link it carries;
+// no template or no renderer queues nothing.
+func queueFor(ctx context.Context, tx *sql.Tx, now time.Time, a school.Application, template string, render Renderer) error {
+	if render == nil || template == "" {
 		return nil
 	}
-	m, err := render(a)
+	m, err := render(template, a)
 	if err != nil {
 		return err
 	}
+	if err := addStatusLink(ctx, tx, m.LinkHash, a.ID, now); err != nil {
+		return err
+	}
 	return queueEmail(ctx, tx, now, m, a.ID)
+}
+
+func addStatusLink(ctx context.Context, tx *sql.Tx, tokenHash string, applicationID int64, now time.Time) error {
+	if tokenHash == "" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO status_links (token_hash, application_id, created_at)
+		VALUES (?, ?, ?)`, tokenHash, applicationID, formatInstant(now))
+	return err
 }
 
 func queueEmail(ctx context.Context, tx *sql.Tx, now time.Time, m Email, applicationID int64) error {
@@ -241,7 +264,7 @@ func queueEmail(ctx context.Context, tx *sql.Tx, now time.Time, m Email, applica
 
 // ApplicationByToken is the application whose status link secret hashes to tokenHash.
 func (s *Store) ApplicationByToken(ctx context.Context, tokenHash string) (school.Application, error) {
-	return s.oneApplication(ctx, `WHERE a.token_hash = ?`, tokenHash)
+	return s.oneApplication(ctx, `WHERE a.id = (SELECT application_id FROM status_links WHERE token_hash = ?)`, tokenHash)
 }
 
 // Application is the application with the given id.
@@ -367,36 +390,21 @@ func (s *Store) UpdateApplication(ctx context.Context, a school.Application, now
 	return nil
 }
 
+// ErrNoSeat is returned when a change would give more seats than the edition has.
+var ErrNoSeat = errors.New("db: no seat left")
+
 // TransitionApplication moves an application to a new status: in one transaction it checks the
-// change is allowed from the status stored now, writes it, the audit entry and the email.
+// change is allowed from the status stored now and that a seat is free, writes it, the audit entry
+// and the email; a seat it frees goes to the next on the waiting list in the same transaction.
 func (s *Store) TransitionApplication(ctx context.Context, id int64, to school.Status, actor string,
-	now time.Time, email EmailFunc) (school.Application, error) {
+	now time.Time, render Renderer) (school.Application, error) {
 	var a school.Application
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		a, err = scanApplication(tx.QueryRowContext(ctx,
-			`SELECT `+applicationColumns+applicationFrom+` WHERE a.id = ?`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		from := a.Status
-		if err := school.CheckTransition(from, to); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE applications SET status = ?, updated_at = ?
-			WHERE id = ?`, to, formatInstant(now), id); err != nil {
-			return err
-		}
-		a.Status, a.UpdatedAt = to, now
-		if err := audit(ctx, tx, now, actor, "status", id, string(from), string(to), ""); err != nil {
-			return err
-		}
-		return queueFor(ctx, tx, now, a, email)
+		a, err = transition(ctx, tx, id, to, actor, now, render)
+		return err
 	})
-	if errors.Is(err, ErrNotFound) || errors.Is(err, school.ErrTransition) {
+	if errors.Is(err, ErrNotFound) || errors.Is(err, school.ErrTransition) || errors.Is(err, ErrNoSeat) {
 		return a, err
 	}
 	if err != nil {
@@ -405,23 +413,98 @@ func (s *Store) TransitionApplication(ctx context.Context, id int64, to school.S
 	return a, nil
 }
 
-// ReplaceStatusLink stores the hash of a new status link secret for an application and queues
-// the email carrying the link, in one transaction; the old link stops working.
-func (s *Store) ReplaceStatusLink(ctx context.Context, id int64, tokenHash string, now time.Time, email EmailFunc) error {
+// transition is the one place an application's status changes, inside a transaction.
+func transition(ctx context.Context, tx *sql.Tx, id int64, to school.Status, actor string,
+	now time.Time, render Renderer) (school.Application, error) {
+	a, err := scanApplication(tx.QueryRowContext(ctx,
+		`SELECT `+applicationColumns+applicationFrom+` WHERE a.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, ErrNotFound
+	}
+	if err != nil {
+		return a, err
+	}
+	from := a.Status
+	if err := school.CheckTransition(from, to); err != nil {
+		return a, err
+	}
+	e, err := scanEdition(tx.QueryRowContext(ctx, `SELECT `+editionColumns+editionFrom+` WHERE e.id = ?`, a.EditionID))
+	if err != nil {
+		return a, err
+	}
+	if to.TakesSeat() && !from.TakesSeat() {
+		taken, _, err := seatsTaken(ctx, tx, e.ID)
+		if err != nil {
+			return a, err
+		}
+		if taken >= e.Seats() {
+			return a, ErrNoSeat
+		}
+	}
+	var expires sql.NullString
+	if to == school.StatusAccepted {
+		a.OfferExpiresAt = school.OfferExpiry(now, e.OfferDays)
+		expires = formatInstant(a.OfferExpiresAt)
+	}
+	rank := a.WaitlistRank
+	if to != school.StatusWaitlisted {
+		rank = 0
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE applications SET status = ?, updated_at = ?,
+		offer_expires_at = ?, waitlist_rank = ? WHERE id = ?`, to, formatInstant(now), expires, rank, id); err != nil {
+		return a, err
+	}
+	a.Status, a.UpdatedAt, a.WaitlistRank = to, now, rank
+	if err := audit(ctx, tx, now, actor, "status", id, string(from), string(to), ""); err != nil {
+		return a, err
+	}
+	if err := queueFor(ctx, tx, now, a, school.EmailOnEntering(to), render); err != nil {
+		return a, err
+	}
+	if from.TakesSeat() && !to.TakesSeat() && !e.ManualWaitlist {
+		if err := promoteNext(ctx, tx, e, now, render); err != nil {
+			return a, err
+		}
+	}
+	return a, nil
+}
+
+// promoteNext offers a freed seat to the first on the waiting list: an offer to confirm, or at
+// once a confirmed place where admission is open.
+func promoteNext(ctx context.Context, tx *sql.Tx, e school.Edition, now time.Time, render Renderer) error {
+	var next int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM applications WHERE edition_id = ?
+		AND status = 'waitlisted' ORDER BY waitlist_rank, id LIMIT 1`, e.ID).Scan(&next)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	to := school.StatusAccepted
+	if e.Admission == school.AdmissionOpen {
+		to = school.StatusConfirmed
+	}
+	_, err = transition(ctx, tx, next, to, ActorSystem, now, render)
+	return err
+}
+
+// ReplaceStatusLink ends every status link of an application and queues an email with a new
+// one, in one transaction.
+func (s *Store) ReplaceStatusLink(ctx context.Context, id int64, now time.Time, render Renderer) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		a, err := scanApplication(tx.QueryRowContext(ctx,
 			`SELECT `+applicationColumns+applicationFrom+` WHERE a.id = ?`, id))
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE applications SET token_hash = ? WHERE id = ?`,
-			tokenHash, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM status_links WHERE application_id = ?`, id); err != nil {
 			return err
 		}
 		if err := audit(ctx, tx, now, ActorApplicant, "status_link_sent", id, "", "", ""); err != nil {
 			return err
 		}
-		return queueFor(ctx, tx, now, a, email)
+		return queueFor(ctx, tx, now, a, "status_link", render)
 	})
 	if err != nil {
 		return fmt.Errorf("db: replace status link: %w", err)

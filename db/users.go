@@ -2,6 +2,8 @@ package db
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -16,4 +18,79 @@ func (s *Store) CreateUser(ctx context.Context, u school.User, passwordHash stri
 		return 0, fmt.Errorf("db: create user %s: %w", u.Email, err)
 	}
 	return res.LastInsertId()
+}
+
+// UserByEmail is the user with that email and their password hash.
+func (s *Store) UserByEmail(ctx context.Context, email string) (school.User, string, error) {
+	var u school.User
+	var hash string
+	err := s.reader.QueryRowContext(ctx, `SELECT id, email, name, role, password_hash FROM users
+		WHERE email = ?`, strings.TrimSpace(email)).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, "", ErrNotFound
+	}
+	if err != nil {
+		return u, "", fmt.Errorf("db: user %s: %w", email, err)
+	}
+	return u, hash, nil
+}
+
+// User is the user with the given id.
+func (s *Store) User(ctx context.Context, id int64) (school.User, error) {
+	var u school.User
+	err := s.reader.QueryRowContext(ctx, `SELECT id, email, name, role FROM users WHERE id = ?`, id).
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, ErrNotFound
+	}
+	if err != nil {
+		return u, fmt.Errorf("db: user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// Users lists every back-office user by email.
+func (s *Store) Users(ctx context.Context) ([]school.User, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT id, email, name, role FROM users ORDER BY email`)
+	if err != nil {
+		return nil, fmt.Errorf("db: users: %w", err)
+	}
+	defer rows.Close()
+	var users []school.User
+	for rows.Next() {
+		var u school.User
+		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.Role); err != nil {
+			return nil, fmt.Errorf("db: users: %w", err)
+		}
+		users = append(users, u)
+	}
+	return users, rows.Err()
+}
+
+// AssignReviewer lets a reviewer see an edition's applications.
+func (s *Store) AssignReviewer(ctx context.Context, userID, editionID int64) error {
+	_, err := s.writer.ExecContext(ctx, `INSERT OR IGNORE INTO edition_reviewers (user_id, edition_id)
+		VALUES (?, ?)`, userID, editionID)
+	if err != nil {
+		return fmt.Errorf("db: assign reviewer: %w", err)
+	}
+	return nil
+}
+
+// ReviewerEditions lists the ids of the editions a reviewer is assigned to.
+func (s *Store) ReviewerEditions(ctx context.Context, userID int64) ([]int64, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT edition_id FROM edition_reviewers WHERE user_id = ?`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("db: reviewer editions: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("db: reviewer editions: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

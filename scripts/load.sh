@@ -76,6 +76,10 @@ trap 'exit 143' TERM
 
 now_ns() { date +%s%N; }
 
+# cpu_ticks prints the server's CPU time so far (user + system) in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0; }
+hz=$(getconf CLK_TCK)
+
 # rss_kb prints the server's resident set (VmRSS) or peak (VmHWM) in kB.
 rss_kb() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0; }
 
@@ -115,7 +119,7 @@ to_ms() {
 	}'
 }
 
-declare -a rps p99 p50 errors
+declare -a rps p99 p50 errors cpu_us
 for i in "${!paths[@]}"; do
 	url="$base${paths[$i]}"
 	status=$(curl -s -o /dev/null -w '%{http_code}' "$url")
@@ -124,7 +128,9 @@ for i in "${!paths[@]}"; do
 		exit 1
 	fi
 	echo "== wrk -t$threads -c$connections -d$duration --latency $url"
+	ticks=$(cpu_ticks)
 	out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$url")
+	ticks=$(( $(cpu_ticks) - ticks ))
 	echo "$out" | sed 's/^/   /'
 	rps[i]=$(echo "$out" | awk '/^Requests\/sec:/ { printf "%.0f", $2 }')
 	p50[i]=$(to_ms "$(echo "$out" | awk '$1 == "50%" { print $2 }')")
@@ -132,6 +138,10 @@ for i in "${!paths[@]}"; do
 	non2xx=$(echo "$out" | awk '/Non-2xx or 3xx responses:/ { print $NF }')
 	sockerr=$(echo "$out" | awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }')
 	errors[i]=$(( ${non2xx:-0} + ${sockerr:-0} ))
+	# The server's own CPU time per request: steadier than requests/s when other programs
+	# share the cores.
+	requests=$(echo "$out" | awk '/ requests in / { print $1 }')
+	cpu_us[i]=$(awk -v t="$ticks" -v hz="$hz" -v n="${requests:-0}" 'BEGIN { printf "%.1f", n ? t / hz * 1e6 / n : 0 }')
 done
 
 kill "$sampler" 2>/dev/null || true
@@ -147,7 +157,7 @@ verdict() { if [ "$1" = 1 ]; then result=ok; else result=MISSED; missed=1; fi; }
 
 echo
 echo "== summary ($(nproc) cores; wrk -t$threads -c$connections -d$duration, client and server on one machine)"
-printf '%-9s %-32s %12s %9s %9s %7s  %-22s %s\n' page path "requests/s" "p50 ms" "p99 ms" errors target result
+printf '%-9s %-30s %11s %7s %7s %7s %6s  %-22s %s\n' page path "requests/s" "p50 ms" "p99 ms" "CPU µs" errors target result
 for i in "${!paths[@]}"; do
 	ok=$(awk -v r="${rps[$i]}" -v min="${min_rps[$i]}" -v p="${p99[$i]}" -v max="${max_p99[$i]}" \
 		'BEGIN { print (r >= min && (max == "" || p <= max)) ? 1 : 0 }')
@@ -155,16 +165,16 @@ for i in "${!paths[@]}"; do
 	[ -n "${max_p99[$i]}" ] && target="$target, p99 ≤ ${max_p99[$i]} ms"
 	[ "${errors[$i]}" = 0 ] || ok=0
 	verdict "$ok"
-	printf '%-9s %-32s %12s %9s %9s %7s  %-22s %s\n' "${names[$i]}" "${paths[$i]}" "${rps[$i]}" \
-		"${p50[$i]}" "${p99[$i]}" "${errors[$i]}" "$target" "$result"
+	printf '%-9s %-30s %11s %7s %7s %7s %6s  %-22s %s\n' "${names[$i]}" "${paths[$i]}" "${rps[$i]}" \
+		"${p50[$i]}" "${p99[$i]}" "${cpu_us[$i]}" "${errors[$i]}" "$target" "$result"
 done
 verdict $(( start_ms < max_start_ms ))
-printf '%-42s %12s ms %31s %s\n' "first start (to /healthz, fresh db + demo)" "$start_ms" "< $max_start_ms ms" "$result"
+printf '%-41s %11s ms %42s %s\n' "first start (to /healthz, fresh db + demo)" "$start_ms" "< $max_start_ms ms" "$result"
 verdict $(( peak_rss / 1024 <= max_rss_mb ))
-printf '%-42s %12s MB %31s %s\n' "RSS, peak sampled during load" "$((peak_rss / 1024))" "≤ $max_rss_mb MB" "$result"
-printf '%-42s %12s MB\n' "RSS after load" "$((after_rss / 1024))"
-printf '%-42s %12s MB\n' "RSS high-water mark (VmHWM, since start)" "$((hwm_rss / 1024))"
-printf '%-42s %12s MB\n' "RSS idle after start" "$((idle_rss / 1024))"
+printf '%-41s %11s MB %42s %s\n' "RSS, peak sampled during load" "$((peak_rss / 1024))" "≤ $max_rss_mb MB" "$result"
+printf '%-41s %11s MB\n' "RSS after load" "$((after_rss / 1024))"
+printf '%-41s %11s MB\n' "RSS high-water mark (VmHWM, since start)" "$((hwm_rss / 1024))"
+printf '%-41s %11s MB\n' "RSS idle after start" "$((idle_rss / 1024))"
 
 if [ "$missed" = 1 ]; then
 	echo "load.sh: some targets were missed"

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/jordan-wright/email"
@@ -41,6 +42,9 @@ type Outbox struct {
 	log    *slog.Logger
 	clock  func() time.Time
 	wake   chan struct{}
+	// sending lets one pass run at a time: two concurrent passes would both find a message
+	// due and send it twice.
+	sending sync.Mutex
 }
 
 // NewOutbox returns an outbox that sends from the given address through sender.
@@ -77,6 +81,8 @@ func (o *Outbox) Run(ctx context.Context) {
 
 // SendDue makes one pass over the due emails and returns how many were sent.
 func (o *Outbox) SendDue(ctx context.Context) (int, error) {
+	o.sending.Lock()
+	defer o.sending.Unlock()
 	sent := 0
 	for {
 		due, err := o.store.DueEmails(ctx, o.clock(), batchSize)

@@ -24,6 +24,10 @@ const (
 	StatusNoShow     Status = "no_show"
 )
 
+// Statuses lists every status in the order of an application's life.
+var Statuses = []Status{StatusSubmitted, StatusAccepted, StatusConfirmed, StatusWaitlisted,
+	StatusRejected, StatusDeclined, StatusExpired, StatusWithdrawn, StatusAttended, StatusNoShow}
+
 // transitions lists, for each status, the statuses it may move to. Everything else is refused.
 var transitions = map[Status][]Status{
 	StatusSubmitted:  {StatusAccepted, StatusWaitlisted, StatusRejected, StatusWithdrawn, StatusConfirmed},
@@ -119,6 +123,7 @@ type Application struct {
 	SubmittedAt     time.Time
 	UpdatedAt       time.Time
 	ErasureAsked    time.Time
+	OfferExpiresAt  time.Time // while accepted: the offer must be confirmed before this
 }
 
 // Name is the applicant's full name.
@@ -238,4 +243,37 @@ func AdmitOpen(seats, taken, lastRank int) (Status, int) {
 		return StatusConfirmed, 0
 	}
 	return StatusWaitlisted, lastRank + 1
+}
+
+// OfferExpiry is the last minute to confirm an offer made at now: 23:59 Prague time offerDays
+// later, inclusive like every deadline.
+func OfferExpiry(now time.Time, offerDays int) time.Time {
+	if offerDays <= 0 {
+		offerDays = 7
+	}
+	y, m, d := now.In(Prague).AddDate(0, 0, offerDays).Date()
+	return time.Date(y, m, d, 23, 59, 0, 0, Prague).UTC()
+}
+
+// OfferLapsed reports whether an offer expiring at expires can no longer be confirmed at now.
+func OfferLapsed(expires, now time.Time) bool {
+	return !expires.IsZero() && !now.Before(expires.Add(time.Minute))
+}
+
+// EmailOnEntering names the email an applicant gets when their application enters a status;
+// "" sends none.
+func EmailOnEntering(to Status) string {
+	switch to {
+	case StatusAccepted, StatusWaitlisted, StatusRejected:
+		return "decision_" + string(to)
+	case StatusConfirmed:
+		return "place_confirmed"
+	case StatusDeclined:
+		return "place_declined"
+	case StatusExpired:
+		return "offer_expired"
+	case StatusWithdrawn:
+		return "withdrawn"
+	}
+	return ""
 }

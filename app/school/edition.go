@@ -115,6 +115,12 @@ type Edition struct {
 	Status    EditionStatus
 	// OptionalFields are the optional form fields this edition asks for.
 	OptionalFields []OptionalField
+	// RequiredReviews is how many reviews each application needs.
+	RequiredReviews int
+	// BlindReview hides name, gender, nationality and date of birth from reviewers.
+	BlindReview bool
+	// ManualWaitlist stops offering a freed seat to the next on the waiting list at once.
+	ManualWaitlist bool
 	UpdatedAt      time.Time
 }
 

@@ -63,7 +63,6 @@ CREATE TABLE applications (
     heard_from        TEXT NOT NULL DEFAULT '',
     cv_upload_id      INTEGER REFERENCES uploads(id),
     waitlist_rank     INTEGER NOT NULL DEFAULT 0,
-    token_hash        TEXT NOT NULL UNIQUE, -- SHA-256 of the status link's secret; the secret is never stored
     submitted_at      TEXT NOT NULL,
     updated_at        TEXT NOT NULL,
     erasure_asked_at  TEXT,
@@ -71,6 +70,15 @@ CREATE TABLE applications (
 );
 CREATE INDEX applications_by_edition_status ON applications(edition_id, status);
 CREATE INDEX applications_by_email ON applications(email);
+
+-- The secret links that open an application's status page: each email about the application
+-- carries a fresh one. Only a SHA-256 of each secret is stored.
+CREATE TABLE status_links (
+    token_hash     TEXT PRIMARY KEY,
+    application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    created_at     TEXT NOT NULL
+);
+CREATE INDEX status_links_by_application ON status_links(application_id);
 
 CREATE TABLE answers (
     application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
@@ -135,6 +143,7 @@ DROP TABLE audit_log;
 DROP TABLE reference_counters;
 DROP TABLE consents;
 DROP TABLE answers;
+DROP TABLE status_links;
 DROP TABLE applications;
 DROP TABLE uploads;
 DROP TABLE questions;

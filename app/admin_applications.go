@@ -1,0 +1,270 @@
+package app
+
+import (
+	"errors"
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"registrar/app/school"
+	"registrar/db"
+)
+
+// allowedEditions is nil for users who may see every edition, else the ids a reviewer is
+// assigned to.
+func (s *Server) allowedEditions(c *fiber.Ctx) ([]int64, error) {
+	u := currentUser(c)
+	if u.Role != school.RoleReviewer {
+		return nil, nil
+	}
+	ids, err := s.store.ReviewerEditions(c.UserContext(), u.ID)
+	if ids == nil {
+		ids = []int64{}
+	}
+	return ids, err
+}
+
+// staffEdition is the edition in the path, when the user may see it; otherwise 404, so a
+// reviewer learns nothing of editions that are not theirs.
+func (s *Server) staffEdition(c *fiber.Ctx, id int64) (school.Edition, error) {
+	allowed, err := s.allowedEditions(c)
+	if err != nil {
+		return school.Edition{}, err
+	}
+	if allowed != nil && !slices.Contains(allowed, id) {
+		return school.Edition{}, db.ErrNotFound
+	}
+	return s.store.EditionByID(c.UserContext(), id)
+}
+
+// blind reports whether the user must not see who the applicant is.
+func blind(u school.User, e school.Edition) bool {
+	return u.Role == school.RoleReviewer && e.BlindReview
+}
+
+// hideIdentity removes what blind review hides: name, gender, nationality, date of birth.
+func hideIdentity(a *school.Application) {
+	a.GivenName, a.FamilyName, a.Email = "", "", ""
+	a.Gender, a.Nationality = "", ""
+	a.DateOfBirth = time.Time{}
+	a.RefereeName, a.RefereeEmail, a.PassportName = "", "", ""
+	// The CV names the applicant too.
+	a.CVUploadID, a.CVFileName = 0, ""
+}
+
+type dashboardPage struct {
+	User     school.User
+	Editions []db.EditionSummary
+}
+
+func (s *Server) showDashboard(c *fiber.Ctx) error {
+	allowed, err := s.allowedEditions(c)
+	if err != nil {
+		return err
+	}
+	editions, err := s.store.EditionSummaries(c.UserContext(), allowed)
+	if err != nil {
+		return err
+	}
+	L := s.i18n.Translator(langOf(c))
+	return s.renderPage(c, "admin/dashboard", s.newPage(c, L.T("admin_title"), "admin",
+		dashboardPage{User: currentUser(c), Editions: editions}))
+}
+
+type applicationsPage struct {
+	User      school.User
+	Edition   school.Edition
+	Blind     bool
+	Rows      []school.Application
+	Total     int
+	Page      int
+	Pages     int
+	Filter    db.ApplicationFilter
+	Statuses  []school.Status
+	Sectors   []school.Sector
+	Countries []country
+	Sorts     []string
+	PrevURL   string
+	NextURL   string
+}
+
+func (s *Server) listApplications(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return db.ErrNotFound
+	}
+	e, err := s.staffEdition(c, id)
+	if err != nil {
+		return err
+	}
+	L := s.i18n.Translator(langOf(c))
+	f := db.ApplicationFilter{EditionID: e.ID, Query: c.Query("q"), Sort: c.Query("sort"), PerPage: 50}
+	if st := school.Status(c.Query("status")); st != "" && slices.Contains(school.Statuses, st) {
+		f.Status = st
+	}
+	if n := c.Query("nationality"); s.countries.valid(n) {
+		f.Nationality = n
+	}
+	if sc := school.Sector(c.Query("sector")); slices.Contains(school.Sectors, sc) {
+		f.Sector = sc
+	}
+	if !slices.Contains(db.ApplicationSortKeys, f.Sort) {
+		f.Sort = "newest"
+	}
+	f.Page, _ = strconv.Atoi(c.Query("page"))
+	f.Page = max(f.Page, 1)
+	u := currentUser(c)
+	if blind(u, e) {
+		f.Query, f.Nationality = "", ""
+		if f.Sort == "name" {
+			f.Sort = "newest"
+		}
+	}
+	rows, total, err := s.store.ApplicationList(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	data := applicationsPage{User: u, Edition: e, Blind: blind(u, e), Rows: rows, Total: total,
+		Page: f.Page, Pages: max(1, int(math.Ceil(float64(total)/float64(f.PerPage)))), Filter: f,
+		Statuses: school.Statuses, Sectors: school.Sectors, Countries: s.countries[L.Lang],
+		Sorts: db.ApplicationSortKeys}
+	if data.Blind {
+		for i := range data.Rows {
+			hideIdentity(&data.Rows[i])
+		}
+	}
+	pageURL := func(p int) string {
+		q := url.Values{}
+		for k, v := range map[string]string{"status": string(f.Status), "nationality": f.Nationality,
+			"sector": string(f.Sector), "q": f.Query, "sort": f.Sort} {
+			if v != "" {
+				q.Set(k, v)
+			}
+		}
+		q.Set("page", strconv.Itoa(p))
+		return c.Path() + "?" + q.Encode()
+	}
+	if f.Page > 1 {
+		data.PrevURL = pageURL(f.Page - 1)
+	}
+	if f.Page < data.Pages {
+		data.NextURL = pageURL(f.Page + 1)
+	}
+	return s.renderPage(c, "admin/applications", s.newPage(c, L.T("admin_applications_title", "Edition", e.Title(L.Lang)), "admin", data))
+}
+
+type applicationPage struct {
+	User        school.User
+	Edition     school.Edition
+	Application school.Application
+	Blind       bool
+	Summary     []summaryLine
+	History     []historyLine
+	Files       []fileLink
+	Staged      db.StagedDecision
+	Decisions   []school.Status
+	CanDecide   bool
+	Notice      string
+}
+
+// staffApplication is the application in the path, when the user may see its edition.
+func (s *Server) staffApplication(c *fiber.Ctx) (school.Application, school.Edition, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return school.Application{}, school.Edition{}, db.ErrNotFound
+	}
+	a, err := s.store.Application(c.UserContext(), id)
+	if err != nil {
+		return a, school.Edition{}, err
+	}
+	e, err := s.staffEdition(c, a.EditionID)
+	return a, e, err
+}
+
+func (s *Server) showApplication(c *fiber.Ctx) error {
+	a, e, err := s.staffApplication(c)
+	if err != nil {
+		return err
+	}
+	questions, err := s.store.Questions(c.UserContext(), e.ID)
+	if err != nil {
+		return err
+	}
+	history, err := s.store.ApplicationHistory(c.UserContext(), a.ID)
+	if err != nil {
+		return err
+	}
+	L := s.i18n.Translator(langOf(c))
+	u := currentUser(c)
+	data := applicationPage{User: u, Edition: e, Blind: blind(u, e)}
+	if data.Blind {
+		hideIdentity(&a)
+	}
+	data.Application = a
+	data.Summary = s.applicationSummary(a, e, questions, L)
+	for _, h := range history {
+		text := L.T("history_" + h.Action)
+		if h.Action == "status" || h.Action == "submit" {
+			text = L.T("status_" + h.To)
+		}
+		data.History = append(data.History, historyLine{At: L.Moment(h.At), Text: text + " · " + h.Actor})
+	}
+	if a.CVUploadID != 0 {
+		data.Files = append(data.Files, fileLink{Label: L.T("field_cv"), Name: a.CVFileName,
+			URL: "/admin/applications/" + strconv.FormatInt(a.ID, 10) + "/files/" + strconv.FormatInt(a.CVUploadID, 10)})
+	}
+	data.CanDecide = u.Role != school.RoleReviewer
+	data.Decisions = decisionKinds
+	if data.CanDecide {
+		staged, err := s.store.StagedDecisionFor(c.UserContext(), a.ID)
+		if err != nil && !errors.Is(err, db.ErrNotFound) {
+			return err
+		}
+		data.Staged = staged
+	}
+	if done := c.Query("done"); done == "staged" || done == "unstaged" {
+		data.Notice = L.T("decision_notice_" + done)
+	}
+	title := a.Reference
+	return s.renderPage(c, "admin/application", s.newPage(c, title, "admin", data))
+}
+
+// downloadStaffFile serves an application's file to staff who may see it; in blind review a
+// reviewer gets none, since a CV names its author.
+func (s *Server) downloadStaffFile(c *fiber.Ctx) error {
+	a, e, err := s.staffApplication(c)
+	if err != nil {
+		return err
+	}
+	if blind(currentUser(c), e) {
+		return db.ErrNotFound
+	}
+	fileID, err := strconv.ParseInt(c.Params("file"), 10, 64)
+	if err != nil {
+		return db.ErrNotFound
+	}
+	up, err := s.store.ApplicationUpload(c.UserContext(), a.ID, fileID)
+	if err != nil {
+		return err
+	}
+	return s.sendUpload(c, up)
+}
+
+type usersPage struct {
+	User  school.User
+	Users []school.User
+}
+
+func (s *Server) listUsers(c *fiber.Ctx) error {
+	users, err := s.store.Users(c.UserContext())
+	if err != nil {
+		return err
+	}
+	L := s.i18n.Translator(langOf(c))
+	return s.renderPage(c, "admin/users", s.newPage(c, L.T("admin_users_title"), "admin",
+		usersPage{User: currentUser(c), Users: users}))
+}

@@ -1,0 +1,174 @@
+package app
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/gofiber/fiber/v2/middleware/session"
+
+	"registrar/app/auth"
+	"registrar/app/school"
+	"registrar/db"
+)
+
+// unknownUserHash is checked against when no account has the address typed, so a login takes
+// as long whether or not the account exists.
+const unknownUserHash = "$argon2id$v=19$m=65536,t=3,p=2$k6RXfIF/3u68T1rBfDRokw$rqE71dlZeYI/ULum/hmHI1ZktbXSOdePtRB1cMJ7Dh0"
+
+const (
+	sessionUserKey = "user_id"
+	localsUser     = "user"
+	// sessionIdle ends a back-office session after this long without a request.
+	sessionIdle = 2 * time.Hour
+)
+
+func (s *Server) newSessions() *session.Store {
+	return session.New(session.Config{
+		Storage:        s.state,
+		Expiration:     sessionIdle,
+		KeyLookup:      "cookie:registrar_session",
+		CookieHTTPOnly: true,
+		CookieSameSite: "Lax",
+		CookieSecure:   strings.HasPrefix(s.cfg.BaseURL, "https://"),
+	})
+}
+
+// currentUser is the signed-in user of an admin request.
+func currentUser(c *fiber.Ctx) school.User {
+	u, _ := c.Locals(localsUser).(school.User)
+	return u
+}
+
+// requireUser lets signed-in users through, saving the session again so that it expires only
+// after sessionIdle without activity; others go to the login page.
+func (s *Server) requireUser(c *fiber.Ctx) error {
+	sess, err := s.sessions.Get(c)
+	if err != nil {
+		return err
+	}
+	id, _ := sess.Get(sessionUserKey).(int64)
+	if id == 0 {
+		return c.Redirect("/admin/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+	}
+	u, err := s.store.User(c.UserContext(), id)
+	if errors.Is(err, db.ErrNotFound) {
+		_ = sess.Destroy()
+		return c.Redirect("/admin/login", fiber.StatusSeeOther)
+	}
+	if err != nil {
+		return err
+	}
+	if err := sess.Save(); err != nil {
+		return err
+	}
+	c.Locals(localsUser, u)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Next()
+}
+
+// requireRole lets through users with one of the roles; others get 403.
+func requireRole(roles ...school.Role) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u := currentUser(c)
+		for _, r := range roles {
+			if u.Role == r {
+				return c.Next()
+			}
+		}
+		return fiber.ErrForbidden
+	}
+}
+
+type loginPage struct {
+	CSRF  string
+	Email string
+	Next  string
+	Error string
+}
+
+func (s *Server) showLogin(c *fiber.Ctx) error {
+	L := s.i18n.Translator(langOf(c))
+	data := loginPage{CSRF: csrfToken(c), Next: safeNext(c.Query("next"))}
+	return s.renderPage(c, "admin/login", s.newPage(c, L.T("login_title"), "admin", data))
+}
+
+// login checks the password with argon2id; at most two hashes run at once, since each takes
+// 64 MiB.
+func (s *Server) login(c *fiber.Ctx) error {
+	L := s.i18n.Translator(langOf(c))
+	email := strings.TrimSpace(c.FormValue("email"))
+	password := c.FormValue("password")
+	data := loginPage{CSRF: csrfToken(c), Email: email, Next: safeNext(c.FormValue("next"))}
+	u, hash, err := s.store.UserByEmail(c.UserContext(), email)
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
+		return err
+	}
+	ok := false
+	s.hashing <- struct{}{}
+	if err == nil {
+		ok, _ = auth.CheckPassword(hash, password)
+	} else {
+		// Spend the same time on an unknown address, so timing does not tell which exist.
+		_, _ = auth.CheckPassword(unknownUserHash, password)
+	}
+	<-s.hashing
+	if !ok {
+		data.Error = L.T("login_failed")
+		return s.renderStatus(c, fiber.StatusUnauthorized, "admin/login", s.newPage(c, L.T("login_title"), "admin", data))
+	}
+	sess, err := s.sessions.Get(c)
+	if err != nil {
+		return err
+	}
+	// A new session id at login, so a session id planted before cannot be ridden.
+	if err := sess.Regenerate(); err != nil {
+		return err
+	}
+	sess.Set(sessionUserKey, u.ID)
+	if err := sess.Save(); err != nil {
+		return err
+	}
+	next := data.Next
+	if next == "" {
+		next = "/admin"
+	}
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	sess, err := s.sessions.Get(c)
+	if err != nil {
+		return err
+	}
+	if err := sess.Destroy(); err != nil {
+		return err
+	}
+	return c.Redirect("/admin/login?out=1", fiber.StatusSeeOther)
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/admin") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return ""
+	}
+	return next
+}
+
+// limitLogins bounds login attempts per address and per account.
+func (s *Server) limitLogins() []fiber.Handler {
+	reached := func(c *fiber.Ctx) error { return fiber.ErrTooManyRequests }
+	return []fiber.Handler{
+		limiter.New(limiter.Config{Max: 20, Expiration: 15 * time.Minute, Storage: s.state,
+			KeyGenerator: func(c *fiber.Ctx) string { return "login-ip:" + c.IP() },
+			LimitReached: reached}),
+		limiter.New(limiter.Config{Max: 10, Expiration: 15 * time.Minute, Storage: s.state,
+			KeyGenerator: func(c *fiber.Ctx) string {
+				return "login-account:" + strings.ToLower(strings.TrimSpace(c.FormValue("email")))
+			},
+			LimitReached: reached}),
+	}
+}

@@ -1,0 +1,160 @@
+package app
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"registrar/app/school"
+	"registrar/db"
+)
+
+// The decisions an organiser may stage.
+var decisionKinds = []school.Status{school.StatusAccepted, school.StatusWaitlisted, school.StatusRejected}
+
+// stageDecision prepares accept, waitlist (with rank) or reject for one application.
+func (s *Server) stageDecision(c *fiber.Ctx) error {
+	a, e, err := s.staffApplication(c)
+	if err != nil {
+		return err
+	}
+	L := s.i18n.Translator(langOf(c))
+	back := "/admin/applications/" + strconv.FormatInt(a.ID, 10)
+	if c.FormValue("decision") == "none" {
+		if err := s.store.UnstageDecision(c.UserContext(), a.ID); err != nil {
+			return err
+		}
+		return c.Redirect(back+"?done=unstaged", fiber.StatusSeeOther)
+	}
+	decision := school.Status(c.FormValue("decision"))
+	valid := false
+	for _, k := range decisionKinds {
+		valid = valid || k == decision
+	}
+	if !valid {
+		return badRequest(L.T("validation_choice"))
+	}
+	rank := 0
+	if decision == school.StatusWaitlisted {
+		rank, err = strconv.Atoi(c.FormValue("rank"))
+		if err != nil || rank < 1 || rank > 100000 {
+			return badRequest(L.T("decision_bad_rank"))
+		}
+	}
+	err = s.store.StageDecision(c.UserContext(), a.ID, decision, rank, currentUser(c).ID, s.now())
+	switch {
+	case errors.Is(err, db.ErrNoSeat):
+		return fiber.NewError(fiber.StatusConflict, L.T("decision_no_seat", "Seats", e.Seats()))
+	case errors.Is(err, school.ErrTransition):
+		return fiber.NewError(fiber.StatusConflict, L.T("decision_not_allowed"))
+	case err != nil:
+		return err
+	}
+	return c.Redirect(back+"?done=staged", fiber.StatusSeeOther)
+}
+
+type decisionsPage struct {
+	User     school.User
+	Edition  db.EditionSummary
+	Staged   []db.StagedDecision
+	Counts   map[school.Status]int
+	Examples []emailExample
+	Released int
+}
+
+// emailExample is one email a release will send, rendered for a real application.
+type emailExample struct {
+	Decision school.Status
+	Count    int
+	Subject  string
+	Text     string
+}
+
+// showDecisions previews a release: how many emails of each kind, and one of each rendered.
+func (s *Server) showDecisions(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return db.ErrNotFound
+	}
+	e, err := s.staffEdition(c, id)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	summaries, err := s.store.EditionSummaries(ctx, []int64{e.ID})
+	if err != nil || len(summaries) == 0 {
+		return errors.Join(err, db.ErrNotFound)
+	}
+	staged, err := s.store.StagedDecisions(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	questions, err := s.store.Questions(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	data := decisionsPage{User: currentUser(c), Edition: summaries[0], Staged: staged,
+		Counts: map[school.Status]int{}}
+	data.Released, _ = strconv.Atoi(c.Query("released"))
+	example := map[school.Status]int64{}
+	for _, d := range staged {
+		data.Counts[d.Decision]++
+		if _, ok := example[d.Decision]; !ok {
+			example[d.Decision] = d.ApplicationID
+		}
+	}
+	render := s.renderer(e, questions)
+	for _, kind := range decisionKinds {
+		appID, ok := example[kind]
+		if !ok {
+			continue
+		}
+		a, err := s.store.Application(ctx, appID)
+		if err != nil {
+			return err
+		}
+		a.Status = kind
+		if kind == school.StatusAccepted {
+			a.OfferExpiresAt = school.OfferExpiry(s.now(), e.OfferDays)
+		}
+		m, err := render(school.EmailOnEntering(kind), a)
+		if err != nil {
+			return err
+		}
+		data.Examples = append(data.Examples, emailExample{Decision: kind, Count: data.Counts[kind], Subject: m.Subject, Text: m.Text})
+	}
+	L := s.i18n.Translator(langOf(c))
+	return s.renderPage(c, "admin/decisions", s.newPage(c, L.T("decisions_title"), "admin", data))
+}
+
+// releaseDecisions sends every staged decision of the edition at once.
+func (s *Server) releaseDecisions(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return db.ErrNotFound
+	}
+	e, err := s.staffEdition(c, id)
+	if err != nil {
+		return err
+	}
+	questions, err := s.store.Questions(c.UserContext(), e.ID)
+	if err != nil {
+		return err
+	}
+	L := s.i18n.Translator(langOf(c))
+	n, err := s.store.ReleaseDecisions(c.UserContext(), e.ID, userActor(currentUser(c)), s.now(), s.renderer(e, questions))
+	switch {
+	case errors.Is(err, db.ErrNoSeat):
+		return fiber.NewError(fiber.StatusConflict, L.T("decision_no_seat", "Seats", e.Seats()))
+	case errors.Is(err, school.ErrTransition):
+		return fiber.NewError(fiber.StatusConflict, L.T("decision_release_changed"))
+	case err != nil:
+		return err
+	}
+	s.outbox.Wake()
+	return c.Redirect("/admin/editions/"+strconv.FormatInt(e.ID, 10)+"/decisions?released="+strconv.Itoa(n), fiber.StatusSeeOther)
+}
+
+// userActor names a back-office user in the audit log.
+func userActor(u school.User) string { return "user:" + strconv.FormatInt(u.ID, 10) + " " + u.Email }

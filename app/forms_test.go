@@ -1,0 +1,541 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"registrar/app/school"
+	"registrar/db"
+)
+
+// Helpers that send forms as a browser does: open the page through the Fiber app, keep the
+// cookies it sets, read the form's fields (hidden _csrf and opened_at included) from the HTML,
+// and send them back as multipart/form-data with a same-origin Referer.
+
+// newTestServerWith is newTestServerAt with a chance to change the configuration first (a
+// lower rate limit, an SMTP server).
+func newTestServerWith(t testing.TB, clock func() time.Time, configure func(*Config)) *testServer {
+	t.Helper()
+	dir := t.TempDir()
+	store, err := db.Open(filepath.Join(dir, "registrar.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	ctx := context.Background()
+	if err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.LoadDemo(ctx, demoNow); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{DataDir: dir, BaseURL: "http://127.0.0.1", Clock: clock}
+	if configure != nil {
+		configure(&cfg)
+	}
+	s, err := New(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testServer{Server: s, store: store, dir: dir}
+}
+
+// newFormServer is a demo server whose rate limit does not get in the way of a test that sends
+// many forms from the one address app.Test requests come from.
+func newFormServer(t testing.TB) *testServer {
+	t.Helper()
+	return newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) { c.ApplyLimit = 10000 })
+}
+
+// movableClock is a clock a test sets.
+type movableClock struct{ ns atomic.Int64 }
+
+func newMovableClock(t time.Time) *movableClock {
+	c := &movableClock{}
+	c.set(t)
+	return c
+}
+
+func (c *movableClock) now() time.Time  { return time.Unix(0, c.ns.Load()).UTC() }
+func (c *movableClock) set(t time.Time) { c.ns.Store(t.UnixNano()) }
+
+// visitor is one person's browser: it keeps the cookies the site sets.
+type visitor struct {
+	ts      *testServer
+	mu      sync.Mutex
+	cookies map[string]string
+}
+
+func (ts *testServer) visitor() *visitor { return &visitor{ts: ts, cookies: map[string]string{}} }
+
+// formFile is a file chosen in a file field.
+type formFile struct {
+	Field string
+	Name  string
+	Data  []byte
+}
+
+// send sends a request with the visitor's cookies and keeps the cookies of the answer. It
+// returns errors rather than failing the test, so goroutines may use it.
+func (v *visitor) send(req *http.Request) (*http.Response, string, error) {
+	v.mu.Lock()
+	for name, value := range v.cookies {
+		req.AddCookie(&http.Cookie{Name: name, Value: value})
+	}
+	v.mu.Unlock()
+	resp, err := v.ts.Handler().Test(req, -1)
+	if err != nil {
+		return nil, "", err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, "", err
+	}
+	v.mu.Lock()
+	for _, c := range resp.Cookies() {
+		if c.MaxAge < 0 || c.Value == "" {
+			delete(v.cookies, c.Name)
+		} else {
+			v.cookies[c.Name] = c.Value
+		}
+	}
+	v.mu.Unlock()
+	return resp, string(body), nil
+}
+
+func (v *visitor) tryGet(target string) (*http.Response, string, error) {
+	return v.send(httptest.NewRequest(http.MethodGet, target, nil))
+}
+
+// get opens a page.
+func (v *visitor) get(t testing.TB, target string) (*http.Response, string) {
+	t.Helper()
+	resp, body, err := v.tryGet(target)
+	if err != nil {
+		t.Fatalf("GET %s: %v", target, err)
+	}
+	return resp, body
+}
+
+// tryPost sends values and files to action as multipart/form-data, as from a page at referer.
+func (v *visitor) tryPost(action, referer string, values url.Values, files ...formFile) (*http.Response, string, error) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for name, vs := range values {
+		for _, value := range vs {
+			if err := w.WriteField(name, value); err != nil {
+				return nil, "", err
+			}
+		}
+	}
+	for _, f := range files {
+		h := make(map[string][]string)
+		h["Content-Disposition"] = []string{fmt.Sprintf(`form-data; name="%s"; filename="%s"`, f.Field,
+			strings.NewReplacer(`"`, "%22", "\r", "", "\n", "").Replace(f.Name))}
+		h["Content-Type"] = []string{"application/pdf"}
+		part, err := w.CreatePart(h)
+		if err != nil {
+			return nil, "", err
+		}
+		if _, err := part.Write(f.Data); err != nil {
+			return nil, "", err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, "", err
+	}
+	req := httptest.NewRequest(http.MethodPost, action, &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	if referer != "" {
+		req.Header.Set("Referer", "http://example.com"+referer)
+	}
+	req.Header.Set("Origin", "http://example.com")
+	return v.send(req)
+}
+
+// post sends a form and fails the test if it cannot be sent.
+func (v *visitor) post(t testing.TB, action, referer string, values url.Values, files ...formFile) (*http.Response, string) {
+	t.Helper()
+	resp, body, err := v.tryPost(action, referer, values, files...)
+	if err != nil {
+		t.Fatalf("POST %s: %v", action, err)
+	}
+	return resp, body
+}
+
+// htmlForm is a form on a page as a browser would send it untouched.
+type htmlForm struct {
+	Page   string // the address of the page it is on
+	Action string
+	Values url.Values
+}
+
+// with returns the form's values with changes: a field in change is replaced by its values, or
+// left out when it has none (an empty field, an unchecked box).
+func (f htmlForm) with(change url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range f.Values {
+		out[k] = append([]string(nil), v...)
+	}
+	for k, v := range change {
+		if len(v) == 0 {
+			delete(out, k)
+		} else {
+			out[k] = append([]string(nil), v...)
+		}
+	}
+	return out
+}
+
+// submit sends the form with changes, as from its page.
+func (v *visitor) submit(t testing.TB, f htmlForm, change url.Values, files ...formFile) (*http.Response, string) {
+	t.Helper()
+	return v.post(t, f.Action, f.Page, f.with(change), files...)
+}
+
+// openForm opens the page at target, expecting 200, and returns the form whose action starts
+// with actionPrefix (the first form when empty).
+func (v *visitor) openForm(t testing.TB, target, actionPrefix string) htmlForm {
+	t.Helper()
+	resp, body := v.get(t, target)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: status %d\n%s", target, resp.StatusCode, mainText(t, body))
+	}
+	return formOn(t, target, body, actionPrefix)
+}
+
+// formOn reads the form whose action starts with actionPrefix from a page's HTML.
+func formOn(t testing.TB, page, body, actionPrefix string) htmlForm {
+	t.Helper()
+	f, ok := findForm(parseHTML(t, body), actionPrefix)
+	if !ok {
+		t.Fatalf("%s has no form posting to %q", page, actionPrefix)
+	}
+	f.Page = strings.SplitN(page, "?", 2)[0]
+	if f.Action == "" {
+		f.Action = f.Page
+	}
+	return f
+}
+
+func parseHTML(t testing.TB, body string) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("the page is not HTML: %v", err)
+	}
+	return doc
+}
+
+func htmlAttr(n *html.Node, name string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+func htmlWalk(n *html.Node, visit func(*html.Node) bool) {
+	if !visit(n) {
+		return
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		htmlWalk(c, visit)
+	}
+}
+
+func findForm(doc *html.Node, actionPrefix string) (htmlForm, bool) {
+	var found *html.Node
+	htmlWalk(doc, func(n *html.Node) bool {
+		if found != nil {
+			return false
+		}
+		if n.Type == html.ElementNode && n.Data == "form" {
+			action, _ := htmlAttr(n, "action")
+			if strings.HasPrefix(action, actionPrefix) {
+				found = n
+				return false
+			}
+		}
+		return true
+	})
+	if found == nil {
+		return htmlForm{}, false
+	}
+	action, _ := htmlAttr(found, "action")
+	f := htmlForm{Action: action, Values: url.Values{}}
+	htmlWalk(found, func(n *html.Node) bool {
+		if n.Type != html.ElementNode {
+			return true
+		}
+		name, named := htmlAttr(n, "name")
+		_, disabled := htmlAttr(n, "disabled")
+		if !named || disabled {
+			return n.Data != "select" && n.Data != "textarea"
+		}
+		switch n.Data {
+		case "input":
+			typ, _ := htmlAttr(n, "type")
+			value, hasValue := htmlAttr(n, "value")
+			switch typ {
+			case "checkbox", "radio":
+				if _, checked := htmlAttr(n, "checked"); checked {
+					if !hasValue {
+						value = "on"
+					}
+					f.Values.Add(name, value)
+				}
+			case "file", "submit", "button", "reset", "image":
+			default:
+				f.Values.Add(name, value)
+			}
+		case "textarea":
+			f.Values.Add(name, htmlText(n))
+			return false
+		case "select":
+			var first, chosen *html.Node
+			htmlWalk(n, func(o *html.Node) bool {
+				if o.Type == html.ElementNode && o.Data == "option" {
+					if first == nil {
+						first = o
+					}
+					if _, sel := htmlAttr(o, "selected"); sel && chosen == nil {
+						chosen = o
+					}
+				}
+				return true
+			})
+			if chosen == nil {
+				chosen = first
+			}
+			if chosen != nil {
+				value, ok := htmlAttr(chosen, "value")
+				if !ok {
+					value = htmlText(chosen)
+				}
+				f.Values.Add(name, value)
+			}
+			return false
+		}
+		return true
+	})
+	return f, true
+}
+
+// textOf is the text inside a node, as a reader sees it.
+func htmlText(n *html.Node) string {
+	var b strings.Builder
+	htmlWalk(n, func(c *html.Node) bool {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+		}
+		return c.Type != html.ElementNode || (c.Data != "script" && c.Data != "style")
+	})
+	return b.String()
+}
+
+// byID is the element with the given id, nil when there is none.
+func htmlByID(doc *html.Node, id string) *html.Node {
+	var found *html.Node
+	htmlWalk(doc, func(n *html.Node) bool {
+		if found != nil {
+			return false
+		}
+		if v, ok := htmlAttr(n, "id"); ok && n.Type == html.ElementNode && v == id {
+			found = n
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+var spaceRuns = regexp.MustCompile(`\s+`)
+
+// pageText is the text of a page's main content with white space collapsed, as a reader sees it.
+func mainText(t testing.TB, body string) string {
+	t.Helper()
+	doc := parseHTML(t, body)
+	n := htmlByID(doc, "main")
+	if n == nil {
+		n = doc
+	}
+	return strings.TrimSpace(spaceRuns.ReplaceAllString(htmlText(n), " "))
+}
+
+// wantText fails the test for every wanted text the page's main content lacks.
+func wantText(t testing.TB, body string, wants ...string) {
+	t.Helper()
+	text := mainText(t, body)
+	for _, w := range wants {
+		if !strings.Contains(text, w) {
+			t.Errorf("the page does not say %q; it says:\n%s", w, text)
+		}
+	}
+}
+
+func wantStatus(t testing.TB, resp *http.Response, body string, want int) {
+	t.Helper()
+	if resp.StatusCode != want {
+		t.Fatalf("status %d, want %d; the page says:\n%.3000s", resp.StatusCode, want, mainText(t, body))
+	}
+}
+
+// The demo's summer school 2027 has an open call on demoNow and asks every optional field and
+// three extra questions; its call closes on 11 January 2027 at 23:59 Prague time, so forms are
+// accepted until 23:00 UTC. The winter school 2027 opens later; summer-school-2019 is archived.
+const (
+	summerSlug  = "summer-school-2027"
+	winterSlug  = "winter-school-2027"
+	archiveSlug = "summer-school-2019"
+)
+
+var summerDeadline = time.Date(2027, 1, 11, 23, 0, 0, 0, time.UTC)
+
+func applyPath(slug string) string { return "/editions/" + slug + "/apply" }
+
+// questionFields names the form fields of an edition's extra questions by kind.
+func questionFields(t testing.TB, ts *testServer, slug string) map[school.QuestionKind]string {
+	t.Helper()
+	ctx := context.Background()
+	e, err := ts.store.PublicEdition(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs, err := ts.store.Questions(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := map[school.QuestionKind]string{}
+	for _, q := range qs {
+		fields[q.Kind] = questionField(q.ID)
+	}
+	return fields
+}
+
+// summerAnswers is what a careful applicant types into the summer school form.
+func summerAnswers(t testing.TB, ts *testServer, email string) url.Values {
+	t.Helper()
+	q := questionFields(t, ts, summerSlug)
+	return url.Values{
+		"given_name":               {"Amina"},
+		"family_name":              {"Haddad"},
+		"email":                    {email},
+		"date_of_birth":            {"1998-04-23"},
+		"nationality":              {"JO"},
+		"residence":                {"CZ"},
+		"gender":                   {"female"},
+		"sector":                   {"student"},
+		"institution":              {"Charles University"},
+		"field_of_study":           {"Demography"},
+		"highest_degree":           {"master"},
+		"english_level":            {"c1"},
+		"motivation":               {"I study how climate change moves people within Jordan and want to compare it with Central Europe."},
+		"referee_name":             {"Dr. Lina Saleh"},
+		"referee_email":            {"lina.saleh@example.org"},
+		"fee_waiver":               {"yes"},
+		"fee_waiver_reason":        {"My scholarship does not cover fees."},
+		"visa_letter":              {"yes"},
+		"passport_name":            {"AMINA HADDAD"},
+		"dietary":                  {"vegetarian"},
+		"accessibility":            {"none"},
+		"heard_from":               {"university"},
+		"consent_processing":       {"yes"},
+		"consent_mailings":         {"yes"},
+		q[school.QuestionSingle]:   {"Climate and mobility"},
+		q[school.QuestionYesNo]:    {"no"},
+		q[school.QuestionLongText]: {"Water scarcity and internal migration."},
+	}
+}
+
+// minimalPDF is a small file that is a PDF by its content.
+func minimalPDF(note string) []byte {
+	return []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% " + note + "\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+}
+
+func cvFile(name string) formFile {
+	return formFile{Field: "cv", Name: name, Data: minimalPDF(name)}
+}
+
+// apply opens the edition's form, fills it with answers and sends it with the files.
+func (v *visitor) apply(t testing.TB, slug string, answers url.Values, files ...formFile) (*http.Response, string) {
+	t.Helper()
+	f := v.openForm(t, applyPath(slug), applyPath(slug))
+	return v.submit(t, f, answers, files...)
+}
+
+// applyOK applies and returns the status link's secret of the accepted application.
+func (v *visitor) applyOK(t testing.TB, slug string, answers url.Values, files ...formFile) string {
+	t.Helper()
+	resp, body := v.apply(t, slug, answers, files...)
+	return submitted(t, resp, body)
+}
+
+var statusLocation = regexp.MustCompile(`^/status/([A-Za-z0-9_-]{43})\?submitted=1$`)
+
+// submitted checks an application was accepted and returns its status link's secret.
+func submitted(t testing.TB, resp *http.Response, body string) string {
+	t.Helper()
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	m := statusLocation.FindStringSubmatch(resp.Header.Get("Location"))
+	if m == nil {
+		t.Fatalf("redirected to %q, not to a status page", resp.Header.Get("Location"))
+	}
+	return m[1]
+}
+
+// applicationOf is the stored application behind a status link.
+func applicationOf(t testing.TB, ts *testServer, token string) school.Application {
+	t.Helper()
+	a, err := ts.store.ApplicationByToken(context.Background(), hashToken(token))
+	if err != nil {
+		t.Fatalf("no application for the status link: %v", err)
+	}
+	return a
+}
+
+// emailsOf lists the emails queued for an application.
+func emailsOf(t testing.TB, ts *testServer, id int64) []db.OutboxMessage {
+	t.Helper()
+	msgs, err := ts.store.ApplicationEmails(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msgs
+}
+
+func templatesOf(msgs []db.OutboxMessage) []string {
+	names := make([]string, len(msgs))
+	for i, m := range msgs {
+		names[i] = m.Template
+	}
+	return names
+}
+
+// queuedCount counts every email waiting in the outbox.
+func queuedCount(t testing.TB, ts *testServer) int {
+	t.Helper()
+	msgs, err := ts.store.DueEmails(context.Background(), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(msgs)
+}

@@ -1,0 +1,59 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"registrar/app/school"
+	"registrar/db"
+)
+
+// RunJobs does the work that time brings, every minute until ctx ends: offers not confirmed in
+// time expire, and their seats go to the waiting list.
+func (s *Server) RunJobs(ctx context.Context) {
+	ticker := time.NewTicker(time.Minute)
+	defer ticker.Stop()
+	for {
+		if err := s.ExpireOffers(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("jobs: expire offers", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
+}
+
+// ExpireOffers moves every lapsed offer to expired, through the one transition, which also
+// offers the seat to the next on the waiting list.
+func (s *Server) ExpireOffers(ctx context.Context) error {
+	now := s.now()
+	ids, err := s.store.LapsedOffers(ctx, now)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		a, err := s.store.Application(ctx, id)
+		if err != nil {
+			return err
+		}
+		e, err := s.store.EditionByID(ctx, a.EditionID)
+		if err != nil {
+			return err
+		}
+		questions, err := s.store.Questions(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		_, err = s.store.TransitionApplication(ctx, id, school.StatusExpired, db.ActorSystem, now, s.renderer(e, questions))
+		if err != nil && !errors.Is(err, school.ErrTransition) { // confirmed meanwhile
+			return err
+		}
+	}
+	if len(ids) > 0 {
+		s.outbox.Wake()
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"registrar/app/school"
+)
+
+// EditionSummary is an edition with its applications counted by status, for the back office.
+type EditionSummary struct {
+	school.Edition
+	Counts map[school.Status]int
+	Total  int
+}
+
+// SeatsTaken counts the applications that hold a seat.
+func (e EditionSummary) SeatsTaken() int {
+	return e.Counts[school.StatusAccepted] + e.Counts[school.StatusConfirmed]
+}
+
+// EditionSummaries lists editions newest first with their application counts; a non-nil only
+// limits the list to those ids (a reviewer's editions).
+func (s *Store) EditionSummaries(ctx context.Context, only []int64) ([]EditionSummary, error) {
+	editions, err := s.queryEditions(ctx, `SELECT `+editionColumns+editionFrom+`
+		ORDER BY e.starts_on DESC, e.id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("db: edition summaries: %w", err)
+	}
+	rows, err := s.reader.QueryContext(ctx, `SELECT edition_id, status, COUNT(*) FROM applications
+		GROUP BY edition_id, status`)
+	if err != nil {
+		return nil, fmt.Errorf("db: edition summaries: %w", err)
+	}
+	defer rows.Close()
+	counts := map[int64]map[school.Status]int{}
+	for rows.Next() {
+		var id int64
+		var st school.Status
+		var n int
+		if err := rows.Scan(&id, &st, &n); err != nil {
+			return nil, fmt.Errorf("db: edition summaries: %w", err)
+		}
+		if counts[id] == nil {
+			counts[id] = map[school.Status]int{}
+		}
+		counts[id][st] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	allowed := map[int64]bool{}
+	for _, id := range only {
+		allowed[id] = true
+	}
+	var out []EditionSummary
+	for _, e := range editions {
+		if only != nil && !allowed[e.ID] {
+			continue
+		}
+		sum := EditionSummary{Edition: e, Counts: counts[e.ID]}
+		if sum.Counts == nil {
+			sum.Counts = map[school.Status]int{}
+		}
+		for _, n := range sum.Counts {
+			sum.Total += n
+		}
+		out = append(out, sum)
+	}
+	return out, nil
+}
+
+// ApplicationFilter narrows and orders an edition's application list.
+type ApplicationFilter struct {
+	EditionID   int64
+	Status      school.Status
+	Nationality string
+	Sector      school.Sector
+	Query       string // name, email or reference
+	Sort        string // a key of applicationSorts
+	Page        int    // from 1
+	PerPage     int
+}
+
+// applicationSorts is the whitelist of orders: never a column name from the query string.
+var applicationSorts = map[string]string{
+	"newest": "a.submitted_at DESC, a.id DESC",
+	"oldest": "a.submitted_at, a.id",
+	"name":   "a.family_name COLLATE NOCASE, a.given_name COLLATE NOCASE, a.id",
+}
+
+// ApplicationSortKeys lists the accepted sort keys.
+var ApplicationSortKeys = []string{"newest", "oldest", "name"}
+
+// ApplicationList is one page of an edition's applications and how many match in all.
+func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]school.Application, int, error) {
+	where := []string{"a.edition_id = ?"}
+	args := []any{f.EditionID}
+	if f.Status != "" {
+		where, args = append(where, "a.status = ?"), append(args, f.Status)
+	}
+	if f.Nationality != "" {
+		where, args = append(where, "a.nationality = ?"), append(args, f.Nationality)
+	}
+	if f.Sector != "" {
+		where, args = append(where, "a.sector = ?"), append(args, f.Sector)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
+		where = append(where, `(a.reference = ? OR a.email LIKE ? ESCAPE '\'
+			OR (a.given_name || ' ' || a.family_name) LIKE ? ESCAPE '\')`)
+		args = append(args, strings.ToUpper(q), like, like)
+	}
+	cond := " WHERE " + strings.Join(where, " AND ")
+	var total int
+	if err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications a`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("db: application list: %w", err)
+	}
+	order, ok := applicationSorts[f.Sort]
+	if !ok {
+		order = applicationSorts["newest"]
+	}
+	if f.PerPage <= 0 {
+		f.PerPage = 50
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	rows, err := s.reader.QueryContext(ctx, `SELECT `+applicationColumns+applicationFrom+cond+
+		` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("db: application list: %w", err)
+	}
+	defer rows.Close()
+	var apps []school.Application
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("db: application list: %w", err)
+		}
+		apps = append(apps, a)
+	}
+	return apps, total, rows.Err()
+}

@@ -1,0 +1,187 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"registrar/app/school"
+)
+
+// StagedDecision is a decision an organiser has prepared and not yet released.
+type StagedDecision struct {
+	ApplicationID int64
+	Reference     string
+	Name          string
+	Lang          string
+	Decision      school.Status
+	WaitlistRank  int
+}
+
+// StageDecision prepares a decision on an application. It is refused when the application's
+// status does not allow it, or when accepting would give more seats than the edition has,
+// counting the accepts already staged.
+func (s *Store) StageDecision(ctx context.Context, applicationID int64, decision school.Status, rank int,
+	userID int64, now time.Time) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		a, err := scanApplication(tx.QueryRowContext(ctx,
+			`SELECT `+applicationColumns+applicationFrom+` WHERE a.id = ?`, applicationID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if err := school.CheckTransition(a.Status, decision); err != nil {
+			return err
+		}
+		if decision == school.StatusAccepted {
+			e, err := scanEdition(tx.QueryRowContext(ctx, `SELECT `+editionColumns+editionFrom+` WHERE e.id = ?`, a.EditionID))
+			if err != nil {
+				return err
+			}
+			taken, _, err := seatsTaken(ctx, tx, e.ID)
+			if err != nil {
+				return err
+			}
+			var staged int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM staged_decisions
+				WHERE edition_id = ? AND decision = 'accepted' AND application_id <> ?`, e.ID, applicationID).Scan(&staged); err != nil {
+				return err
+			}
+			if taken+staged >= e.Seats() {
+				return ErrNoSeat
+			}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO staged_decisions (application_id, edition_id, decision,
+			waitlist_rank, staged_by, staged_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (application_id) DO UPDATE SET decision = excluded.decision,
+			waitlist_rank = excluded.waitlist_rank, staged_by = excluded.staged_by, staged_at = excluded.staged_at`,
+			applicationID, a.EditionID, decision, rank, userID, formatInstant(now))
+		return err
+	})
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrNoSeat) || errors.Is(err, school.ErrTransition) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("db: stage decision: %w", err)
+	}
+	return nil
+}
+
+// UnstageDecision drops a prepared decision.
+func (s *Store) UnstageDecision(ctx context.Context, applicationID int64) error {
+	if _, err := s.writer.ExecContext(ctx, `DELETE FROM staged_decisions WHERE application_id = ?`, applicationID); err != nil {
+		return fmt.Errorf("db: unstage decision: %w", err)
+	}
+	return nil
+}
+
+// StagedDecisions lists an edition's prepared decisions.
+func (s *Store) StagedDecisions(ctx context.Context, editionID int64) ([]StagedDecision, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT d.application_id, a.reference,
+		a.given_name || ' ' || a.family_name, a.lang, d.decision, d.waitlist_rank
+		FROM staged_decisions d JOIN applications a ON a.id = d.application_id
+		WHERE d.edition_id = ? ORDER BY d.decision, d.waitlist_rank, a.reference`, editionID)
+	if err != nil {
+		return nil, fmt.Errorf("db: staged decisions: %w", err)
+	}
+	defer rows.Close()
+	var out []StagedDecision
+	for rows.Next() {
+		var d StagedDecision
+		if err := rows.Scan(&d.ApplicationID, &d.Reference, &d.Name, &d.Lang, &d.Decision, &d.WaitlistRank); err != nil {
+			return nil, fmt.Errorf("db: staged decisions: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// ReleaseDecisions carries out every staged decision of an edition in one transaction, each
+// through the one transition, with its audit entry and email. If any one is refused (no seat
+// left, a status that changed meanwhile) nothing is released.
+func (s *Store) ReleaseDecisions(ctx context.Context, editionID int64, actor string, now time.Time,
+	render Renderer) (int, error) {
+	var n int
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT application_id, decision, waitlist_rank
+			FROM staged_decisions WHERE edition_id = ? ORDER BY decision = 'accepted', application_id`, editionID)
+		if err != nil {
+			return err
+		}
+		type staged struct {
+			id   int64
+			to   school.Status
+			rank int
+		}
+		var batch []staged
+		for rows.Next() {
+			var d staged
+			if err := rows.Scan(&d.id, &d.to, &d.rank); err != nil {
+				rows.Close()
+				return err
+			}
+			batch = append(batch, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, d := range batch {
+			if d.to == school.StatusWaitlisted {
+				if _, err := tx.ExecContext(ctx, `UPDATE applications SET waitlist_rank = ? WHERE id = ?`, d.rank, d.id); err != nil {
+					return err
+				}
+			}
+			if _, err := transition(ctx, tx, d.id, d.to, actor, now, render); err != nil {
+				return err
+			}
+		}
+		n = len(batch)
+		_, err = tx.ExecContext(ctx, `DELETE FROM staged_decisions WHERE edition_id = ?`, editionID)
+		return err
+	})
+	if errors.Is(err, ErrNoSeat) || errors.Is(err, school.ErrTransition) {
+		return 0, err
+	}
+	if err != nil {
+		return 0, fmt.Errorf("db: release decisions: %w", err)
+	}
+	return n, nil
+}
+
+// LapsedOffers lists the accepted applications whose offer was not confirmed in time.
+func (s *Store) LapsedOffers(ctx context.Context, now time.Time) ([]int64, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT id FROM applications
+		WHERE status = 'accepted' AND offer_expires_at <= ?`, formatInstant(now.Add(-time.Minute)))
+	if err != nil {
+		return nil, fmt.Errorf("db: lapsed offers: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("db: lapsed offers: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// StagedDecisionFor is the decision staged for an application, or ErrNotFound.
+func (s *Store) StagedDecisionFor(ctx context.Context, applicationID int64) (StagedDecision, error) {
+	var d StagedDecision
+	err := s.reader.QueryRowContext(ctx, `SELECT application_id, decision, waitlist_rank
+		FROM staged_decisions WHERE application_id = ?`, applicationID).Scan(&d.ApplicationID, &d.Decision, &d.WaitlistRank)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, ErrNotFound
+	}
+	if err != nil {
+		return d, fmt.Errorf("db: staged decision: %w", err)
+	}
+	return d, nil
+}

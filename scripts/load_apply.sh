@@ -1,0 +1,306 @@
+#!/usr/bin/env bash
+# Submission load test: start Registrar with the demo data on a fresh database, fetch one
+# application form with curl (its CSRF cookie and token, its signed opened_at, the extra
+# questions), then let wrk POST valid applications with distinct emails to the open summer
+# school: first with the smallest valid CV, then with a 200 KB one. Prints a summary against the
+# targets of issue 3 and checks the server's log for "database is locked".
+#
+#   scripts/load_apply.sh               (make bench runs it after scripts/load.sh)
+#
+# The summer school's form requires a CV, so there is no valid submission without a file: the
+# "small" case sends a 60-byte PDF, which is the least a valid application carries.
+# No SMTP server is configured: the outbox writes the receipts as .eml files while the load runs.
+#
+# Environment: LOAD_APPLY_ADDR (127.0.0.1:18081), LOAD_DURATION (10s), LOAD_THREADS (2),
+# LOAD_CONNECTIONS (32), LOAD_STRICT=1 to exit 1 when a target is missed.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+addr=${LOAD_APPLY_ADDR:-127.0.0.1:18081}
+duration=${LOAD_DURATION:-10s}
+threads=${LOAD_THREADS:-2}
+connections=${LOAD_CONNECTIONS:-32}
+base="http://$addr"
+# Cases: name, CV size in bytes (0: the minimal PDF), minimum submissions/s, maximum p99 in ms.
+names=(small-cv pdf-200kb)
+cv_bytes=(0 204800)
+min_rps=(3000 "")
+max_p99=(50 "")
+
+case $addr in
+127.0.0.1:*) ;;
+*) echo "load_apply.sh: LOAD_APPLY_ADDR must be on 127.0.0.1, not $addr" >&2; exit 2 ;;
+esac
+
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+
+echo "== make build"
+make --no-print-directory build
+if ! command -v wrk >/dev/null 2>&1; then
+	echo "== installing wrk"
+	$sudo apt-get update -qq
+	$sudo apt-get install -y -qq wrk >/dev/null
+fi
+for tool in curl awk grep sed; do
+	command -v "$tool" >/dev/null 2>&1 || { echo "load_apply.sh: $tool is needed" >&2; exit 2; }
+done
+
+if curl -s -o /dev/null --max-time 1 "$base/healthz"; then
+	echo "load_apply.sh: something already answers on $addr; stop it or set LOAD_APPLY_ADDR" >&2
+	exit 2
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/registrar-load-apply.XXXXXX")
+log="$tmp/server.log"
+pid=""
+cleanup() {
+	status=$?
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill -TERM "$pid" 2>/dev/null || true
+		for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+	if [ "$status" != 0 ] && [ -f "$log" ]; then
+		echo "load_apply.sh: failed; the server's log ends with:" >&2
+		tail -n 20 "$log" >&2
+	fi
+	rm -rf "$tmp"
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+echo "== starting the server on $addr (fresh database in $tmp/data, receipts as .eml files)"
+mkdir -p "$tmp/data"
+env -u REGISTRAR_SMTP_URL -u REGISTRAR_DEV -u REGISTRAR_BASE_URL \
+	REGISTRAR_ADDR="$addr" REGISTRAR_DATA="$tmp/data" REGISTRAR_DEMO=1 \
+	REGISTRAR_APPLY_LIMIT=1000000000 \
+	./bin/registrar serve >"$log" 2>&1 &
+pid=$!
+for i in $(seq 300); do
+	curl -fs -o /dev/null --max-time 1 "$base/healthz" && break
+	if ! kill -0 "$pid" 2>/dev/null; then
+		pid=""
+		echo "load_apply.sh: the server exited during start" >&2
+		exit 1
+	fi
+	[ "$i" = 300 ] && { echo "load_apply.sh: /healthz did not answer within 30 s" >&2; exit 1; }
+	sleep 0.1
+done
+
+# The open summer school: the newest summer school on the home page whose form answers 200.
+slug=""
+for s in $(curl -fs "$base/" | grep -oE 'href="/editions/summer-school-[0-9][^"/?]*"' |
+	sed -E 's/^href="\/editions\/(.*)"$/\1/' | sort -ru); do
+	if [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/editions/$s/apply")" = 200 ]; then
+		slug=$s
+		break
+	fi
+done
+[ -n "$slug" ] || { echo "load_apply.sh: no summer school on the home page takes applications" >&2; exit 1; }
+path="/editions/$slug/apply"
+
+# One form, fetched as a browser would: the CSRF cookie and token are reusable until they
+# expire (6 h), the signed opened_at proves when the form was shown.
+jar="$tmp/cookies"
+form=$(curl -fs -c "$jar" "$base$path")
+unescape() { sed -e 's/&#34;/"/g; s/&quot;/"/g; s/&#39;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g'; }
+csrf=$(printf '%s' "$form" | grep -oE 'name="_csrf" value="[^"]*"' | sed -E 's/.*value="([^"]*)"/\1/' | unescape)
+opened_at=$(printf '%s' "$form" | grep -oE 'name="opened_at" value="[^"]*"' | sed -E 's/.*value="([^"]*)"/\1/' | unescape)
+cookie=$(awk '$6 == "csrf_" { print $7 }' "$jar")
+[ -n "$csrf" ] && [ -n "$opened_at" ] && [ -n "$cookie" ] ||
+	{ echo "load_apply.sh: the form at $path gave no CSRF token, cookie or opened_at" >&2; exit 1; }
+# Every field a valid application needs, one name=value a line; the extra questions get their
+# first option (a text question gets a short answer).
+fields="given_name=Load
+family_name=Tester
+date_of_birth=1996-05-17
+nationality=CZ
+residence=CZ
+sector=student
+institution=Charles University
+field_of_study=Demography
+highest_degree=master
+english_level=c1
+motivation=I study how people move and want to learn from the best in the field.
+consent_processing=yes"
+if printf '%s' "$form" | grep -q 'name="attendance_mode"'; then
+	fields="$fields
+attendance_mode=in_person"
+fi
+declare -A answered=()
+while IFS=$'\t' read -r name value; do
+	[ -n "$name" ] && [ -z "${answered[$name]:-}" ] || continue
+	answered[$name]=1
+	fields="$fields
+$name=$(printf '%s' "$value" | unescape)"
+done < <(printf '%s' "$form" | grep -oE '<input type="(radio|checkbox)" name="q_[0-9]+" value="[^"]*"' |
+	sed -E 's/.*name="(q_[0-9]+)" value="([^"]*)"/\1\t\2/')
+while read -r name; do
+	[ -n "$name" ] && [ -z "${answered[$name]:-}" ] || continue
+	answered[$name]=1
+	fields="$fields
+$name=An answer."
+done < <(printf '%s' "$form" | grep -oE '<(textarea|input type="text")[^>]* name="q_[0-9]+"' |
+	sed -E 's/.*name="(q_[0-9]+)"/\1/')
+
+# One submission with curl first, so that a form the script fills wrongly fails loudly here.
+args=(-F "_csrf=$csrf" -F "opened_at=$opened_at" -F "email=load-check@example.org")
+while IFS= read -r line; do args+=(-F "${line%%=*}=${line#*=}"); done <<<"$fields"
+printf '%%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%%%EOF\n' >"$tmp/cv.pdf"
+args+=(-F "cv=@$tmp/cv.pdf;type=application/pdf")
+check=$(curl -s -b "$jar" -o "$tmp/check.html" -w '%{http_code}' "${args[@]}" "$base$path")
+if [ "$check" != 303 ]; then
+	echo "load_apply.sh: a test submission answered $check, not 303:" >&2
+	sed -e 's/<[^>]*>//g' "$tmp/check.html" | grep -v '^\s*$' | head -n 30 >&2
+	exit 1
+fi
+
+lua="$tmp/apply.lua"
+cat >"$lua" <<'LUA'
+-- POSTs a valid application per request, each with its own email address:
+-- <run>-<thread>-<counter>@load.example. Counts answers other than 303 See Other.
+local path = os.getenv("APPLY_PATH")
+local csrf = os.getenv("APPLY_CSRF")
+local opened = os.getenv("APPLY_OPENED_AT")
+local cookie = os.getenv("APPLY_COOKIE")
+local fields = os.getenv("APPLY_FIELDS")
+local cv_bytes = tonumber(os.getenv("APPLY_CV_BYTES") or "0")
+local run = os.getenv("APPLY_RUN") or "load"
+local boundary = "registrarload0c0ffee7e57b0undary"
+
+local threads = {}
+function setup(thread)
+	table.insert(threads, thread)
+	thread:set("tid", #threads)
+end
+
+local function part(name, value)
+	return "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"" .. name ..
+		"\"\r\n\r\n" .. value .. "\r\n"
+end
+
+local head, tail, headers
+local counter = 0
+bad, first_bad = 0, ""  -- globals: done() reads them with thread:get
+
+function init(args)
+	local parts = { part("_csrf", csrf), part("opened_at", opened) }
+	for line in fields:gmatch("[^\n]+") do
+		local k, v = line:match("^([^=]+)=(.*)$")
+		table.insert(parts, part(k, v))
+	end
+	head = table.concat(parts)
+	local pdf = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+	if cv_bytes > 0 then
+		local pad = cv_bytes - 16
+		pdf = "%PDF-1.4\n%" .. string.rep("0123456789abcde\n", math.floor(pad / 16)) .. "\n%%EOF\n"
+	end
+	tail = "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"cv\"; filename=\"cv.pdf\"\r\n" ..
+		"Content-Type: application/pdf\r\n\r\n" .. pdf .. "\r\n--" .. boundary .. "--\r\n"
+	headers = {
+		["Content-Type"] = "multipart/form-data; boundary=" .. boundary,
+		["Cookie"] = "csrf_=" .. cookie,
+	}
+end
+
+function request()
+	counter = counter + 1
+	local email = run .. "-" .. tid .. "-" .. counter .. "@load.example"
+	return wrk.format("POST", path, headers, head .. part("email", email) .. tail)
+end
+
+function response(status, hdrs, body)
+	if status ~= 303 then
+		bad = bad + 1
+		if first_bad == "" then
+			first_bad = status .. " " .. string.sub(string.gsub(body or "", "%s+", " "), 1, 200)
+		end
+	end
+end
+
+function done(summary, latency, requests)
+	local total, sample = 0, ""
+	for _, t in ipairs(threads) do
+		total = total + (t:get("bad") or 0)
+		if sample == "" then sample = t:get("first_bad") or "" end
+	end
+	io.write(string.format("Answers other than 303: %d\n", total))
+	if sample ~= "" then io.write("First such answer: " .. sample .. "\n") end
+end
+LUA
+
+# to_ms converts a wrk duration (850.00us, 3.21ms, 1.02s, 2.00m) to milliseconds.
+to_ms() {
+	awk -v v="$1" 'BEGIN {
+		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+		if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+		printf "%.2f", n
+	}'
+}
+
+stored() {
+	if command -v sqlite3 >/dev/null 2>&1; then
+		sqlite3 "file:$tmp/data/registrar.db?mode=ro" 'SELECT COUNT(*) FROM applications' 2>/dev/null || echo "?"
+	else
+		echo "?"
+	fi
+}
+
+declare -a rps p50 p99 reqs non303 non2xx sockerr new_rows
+for i in "${!names[@]}"; do
+	before=$(stored)
+	echo "== ${names[$i]}: wrk -t$threads -c$connections -d$duration --latency -s apply.lua POST $base$path (CV ${cv_bytes[$i]} B; 0 = 60-byte PDF)"
+	out=$(APPLY_PATH="$path" APPLY_CSRF="$csrf" APPLY_OPENED_AT="$opened_at" APPLY_COOKIE="$cookie" \
+		APPLY_FIELDS="$fields" APPLY_CV_BYTES="${cv_bytes[$i]}" APPLY_RUN="${names[$i]}" \
+		wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$lua" "$base$path")
+	echo "$out" | sed 's/^/   /'
+	rps[i]=$(echo "$out" | awk '/^Requests\/sec:/ { printf "%.0f", $2 }')
+	reqs[i]=$(echo "$out" | awk '/requests in/ { print $1 }')
+	p50[i]=$(to_ms "$(echo "$out" | awk '$1 == "50%" { print $2 }')")
+	p99[i]=$(to_ms "$(echo "$out" | awk '$1 == "99%" { print $2 }')")
+	non303[i]=$(echo "$out" | awk '/^Answers other than 303:/ { print $NF }')
+	n=$(echo "$out" | awk '/Non-2xx or 3xx responses:/ { print $NF }')
+	non2xx[i]=${n:-0}
+	n=$(echo "$out" | awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }')
+	sockerr[i]=${n:-0}
+	after=$(stored)
+	if [ "$before" != "?" ] && [ "$after" != "?" ]; then new_rows[i]=$((after - before)); else new_rows[i]="?"; fi
+done
+
+locked=$(grep -c 'database is locked' "$log" || true)
+errors5xx=$(grep -cE 'status=5[0-9][0-9]' "$log" || true)
+emls=$(find "$tmp/data/mail" -name '*.eml' 2>/dev/null | wc -l)
+
+missed=0
+verdict() { if [ "$1" = 1 ]; then result=ok; else result=MISSED; missed=1; fi; }
+
+echo
+echo "== summary ($(nproc) cores; wrk -t$threads -c$connections -d$duration, client and server on one machine)"
+printf '%-10s %12s %9s %9s %9s %9s %9s %9s  %-24s %s\n' case "submits/s" "p50 ms" "p99 ms" "not 303" "non-2/3xx" "sock err" "stored" target result
+for i in "${!names[@]}"; do
+	ok=$(awk -v r="${rps[$i]}" -v min="${min_rps[$i]}" -v p="${p99[$i]}" -v max="${max_p99[$i]}" \
+		'BEGIN { print ((min == "" || r >= min) && (max == "" || p <= max)) ? 1 : 0 }')
+	[ "${non303[$i]:-0}" = 0 ] && [ "${sockerr[$i]}" = 0 ] || ok=0
+	target="no errors"
+	[ -n "${min_rps[$i]}" ] && target="≥ ${min_rps[$i]}/s, p99 ≤ ${max_p99[$i]} ms"
+	verdict "$ok"
+	printf '%-10s %12s %9s %9s %9s %9s %9s %9s  %-24s %s\n' "${names[$i]}" "${rps[$i]}" "${p50[$i]}" \
+		"${p99[$i]}" "${non303[$i]:-?}" "${non2xx[$i]}" "${sockerr[$i]}" "${new_rows[$i]}" "$target" "$result"
+done
+verdict $(( locked == 0 ))
+printf '%-42s %9s %44s %s\n' '"database is locked" in the server log' "$locked" "never" "$result"
+verdict $(( errors5xx == 0 ))
+printf '%-42s %9s %44s %s\n' "5xx answers in the server log" "$errors5xx" "none" "$result"
+printf '%-42s %9s\n' "applications stored in all" "$(stored)"
+printf '%-42s %9s\n' "receipts written as .eml so far" "$emls"
+
+if [ "$missed" = 1 ]; then
+	echo "load_apply.sh: some targets were missed"
+	[ "${LOAD_STRICT:-0}" = 1 ] && exit 1
+fi
+exit 0
