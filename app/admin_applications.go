@@ -80,6 +80,7 @@ type applicationsPage struct {
 	Edition   school.Edition
 	Blind     bool
 	Rows      []school.Application
+	Scores    map[int64]db.ScoreSummary
 	Total     int
 	Page      int
 	Pages     int
@@ -128,7 +129,15 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data := applicationsPage{User: u, Edition: e, Blind: blind(u, e), Rows: rows, Total: total,
+	ids := make([]int64, len(rows))
+	for i, a := range rows {
+		ids[i] = a.ID
+	}
+	scores, err := s.store.EditionScores(c.UserContext(), e.ID, ids)
+	if err != nil {
+		return err
+	}
+	data := applicationsPage{User: u, Edition: e, Blind: blind(u, e), Rows: rows, Scores: scores, Total: total,
 		Page: f.Page, Pages: max(1, int(math.Ceil(float64(total)/float64(f.PerPage)))), Filter: f,
 		Statuses: school.Statuses, Sectors: school.Sectors, Countries: s.countries[L.Lang],
 		Sorts: db.ApplicationSortKeys}
@@ -169,6 +178,8 @@ type applicationPage struct {
 	Decisions   []school.Status
 	CanDecide   bool
 	Notice      string
+	Reviews     []reviewLine
+	Reviewed    bool // the user has reviewed this application
 }
 
 // staffApplication is the application in the path, when the user may see its edition.
@@ -216,6 +227,9 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 	if a.CVUploadID != 0 {
 		data.Files = append(data.Files, fileLink{Label: L.T("field_cv"), Name: a.CVFileName,
 			URL: "/admin/applications/" + strconv.FormatInt(a.ID, 10) + "/files/" + strconv.FormatInt(a.CVUploadID, 10)})
+	}
+	if data.Reviews, data.Reviewed, err = s.visibleReviews(c, a, e); err != nil {
+		return err
 	}
 	data.CanDecide = u.Role != school.RoleReviewer
 	data.Decisions = decisionKinds

@@ -52,6 +52,8 @@ func loadTemplates(dev bool) (*templates, error) {
 		"adminNav": func(l *i18n.Translator, u school.User, csrf string) adminNavData {
 			return adminNavData{L: l, User: u, CSRF: csrf}
 		},
+		// scoreRange is the rubric's scale.
+		"scoreRange": func() []int { return []int{1, 2, 3, 4, 5} },
 		// fieldOf hands the form_field partial the field and the translator together.
 		"fieldOf": func(l *i18n.Translator, f formField) fieldData { return fieldData{L: l, F: f} },
 	}

@@ -88,10 +88,12 @@ var applicationSorts = map[string]string{
 	"newest": "a.submitted_at DESC, a.id DESC",
 	"oldest": "a.submitted_at, a.id",
 	"name":   "a.family_name COLLATE NOCASE, a.given_name COLLATE NOCASE, a.id",
+	"score": `(SELECT AVG(r.weighted_score) FROM reviews r WHERE r.application_id = a.id
+		AND r.conflict = 0) DESC NULLS LAST, a.submitted_at, a.id`,
 }
 
 // ApplicationSortKeys lists the accepted sort keys.
-var ApplicationSortKeys = []string{"newest", "oldest", "name"}
+var ApplicationSortKeys = []string{"newest", "oldest", "name", "score"}
 
 // ApplicationList is one page of an edition's applications and how many match in all.
 func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]school.Application, int, error) {

@@ -85,6 +85,7 @@ type demoEdition struct {
 	programme []demoSession
 	documents []demoDocument
 	questions []school.Question // extra questions of the application form
+	rubric    []school.Criterion
 }
 
 // demoSession is one programme slot; day counts from the edition's first day.
@@ -157,6 +158,12 @@ func (de demoEdition) insert(ctx context.Context, tx *sql.Tx, seriesIDs map[stri
 	id, err := insertEdition(ctx, tx, e)
 	if err != nil {
 		return err
+	}
+	for _, c := range de.rubric {
+		c.EditionID = id
+		if err := insertCriterion(ctx, tx, c); err != nil {
+			return err
+		}
 	}
 	for _, q := range de.questions {
 		q.EditionID = id
@@ -673,6 +680,12 @@ func upcomingDemo(now time.Time) []demoEdition {
 			Venue: "Charles University", City: "Prague",
 			FeeCents: 33000, SeatsInPerson: 100, Status: school.EditionPublished,
 			OptionalFields: school.OptionalFields,
+		},
+		rubric: []school.Criterion{
+			{LabelEN: "Motivation", LabelCS: "Motivace", Weight: 0.35},
+			{LabelEN: "Relevance of background", LabelCS: "Relevance zázemí", Weight: 0.25},
+			{LabelEN: "Expected benefit", LabelCS: "Očekávaný přínos", Weight: 0.25},
+			{LabelEN: "Diversity of perspective", LabelCS: "Rozmanitost pohledu", Weight: 0.15},
 		},
 		questions: []school.Question{
 			{Kind: school.QuestionSingle, Required: true,

@@ -1,0 +1,74 @@
+package school
+
+import (
+	"errors"
+	"math"
+	"time"
+)
+
+// Criterion is one line of an edition's rubric.
+type Criterion struct {
+	ID        int64
+	EditionID int64
+	LabelEN   string
+	LabelCS   string
+	Weight    float64
+}
+
+// Label is the criterion in lang, falling back to the other language.
+func (c Criterion) Label(lang string) string { return pick(lang, c.LabelEN, c.LabelCS) }
+
+// Review is one reviewer's assessment of one application.
+type Review struct {
+	ID            int64
+	ApplicationID int64
+	ReviewerID    int64
+	ReviewerEmail string
+	Conflict      bool
+	Scores        map[int64]int // criterion id → 1..5
+	Weighted      float64
+	Comment       string
+	SubmittedAt   time.Time
+}
+
+// ErrScores is returned for a review whose scores do not fit the rubric.
+var ErrScores = errors.New("school: every criterion needs a score from 1 to 5")
+
+// WeightedScore is the weighted mean of a review's scores over the rubric.
+func WeightedScore(rubric []Criterion, scores map[int64]int) (float64, error) {
+	var sum, weights float64
+	for _, c := range rubric {
+		s, ok := scores[c.ID]
+		if !ok || s < 1 || s > 5 {
+			return 0, ErrScores
+		}
+		sum += float64(s) * c.Weight
+		weights += c.Weight
+	}
+	if weights == 0 {
+		return 0, ErrScores
+	}
+	return sum / weights, nil
+}
+
+// ReviewerStats is what normalising a reviewer's scores needs: the mean and spread of all the
+// weighted scores they gave in an edition.
+type ReviewerStats struct {
+	Mean   float64
+	StdDev float64
+	Count  int
+}
+
+// Normalised is a score as a z-score within its reviewer's own scores, so a harsh or generous
+// reviewer does not decide the ranking; 0 when the reviewer gave too few or identical scores.
+func (r ReviewerStats) Normalised(score float64) float64 {
+	if r.Count < 2 || r.StdDev < 1e-9 {
+		return 0
+	}
+	return (score - r.Mean) / r.StdDev
+}
+
+// StdDev is the population standard deviation from a mean and a mean of squares.
+func StdDev(mean, meanOfSquares float64) float64 {
+	return math.Sqrt(math.Max(0, meanOfSquares-mean*mean))
+}

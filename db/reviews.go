@@ -1,0 +1,215 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"registrar/app/school"
+)
+
+// Rubric lists an edition's criteria in order.
+func (s *Store) Rubric(ctx context.Context, editionID int64) ([]school.Criterion, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT id, edition_id, label_en, label_cs, weight
+		FROM criteria WHERE edition_id = ? ORDER BY position, id`, editionID)
+	if err != nil {
+		return nil, fmt.Errorf("db: rubric: %w", err)
+	}
+	defer rows.Close()
+	var rubric []school.Criterion
+	for rows.Next() {
+		var c school.Criterion
+		if err := rows.Scan(&c.ID, &c.EditionID, &c.LabelEN, &c.LabelCS, &c.Weight); err != nil {
+			return nil, fmt.Errorf("db: rubric: %w", err)
+		}
+		rubric = append(rubric, c)
+	}
+	return rubric, rows.Err()
+}
+
+func insertCriterion(ctx context.Context, tx *sql.Tx, c school.Criterion) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO criteria (edition_id, position, label_en, label_cs, weight)
+		VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM criteria WHERE edition_id = ?), ?, ?, ?)`,
+		c.EditionID, c.EditionID, c.LabelEN, c.LabelCS, c.Weight)
+	return err
+}
+
+// CreateCriterion adds a criterion to the end of an edition's rubric.
+func (s *Store) CreateCriterion(ctx context.Context, c school.Criterion) error {
+	if err := s.inTx(ctx, func(tx *sql.Tx) error { return insertCriterion(ctx, tx, c) }); err != nil {
+		return fmt.Errorf("db: create criterion: %w", err)
+	}
+	return nil
+}
+
+// ErrReviewed is returned when a reviewer reviews the same application twice.
+var ErrReviewed = errors.New("db: already reviewed")
+
+// SubmitReview stores a reviewer's scores, or their declared conflict of interest, with an audit
+// entry. A reviewer reviews an application once.
+func (s *Store) SubmitReview(ctx context.Context, r school.Review, actor string, now time.Time) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var weighted sql.NullFloat64
+		if !r.Conflict {
+			weighted = sql.NullFloat64{Float64: r.Weighted, Valid: true}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO reviews (application_id, reviewer_id, conflict,
+			weighted_score, comment, submitted_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (application_id, reviewer_id) DO NOTHING`,
+			r.ApplicationID, r.ReviewerID, r.Conflict, weighted, r.Comment, formatInstant(now))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return ErrReviewed
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		for criterion, score := range r.Scores {
+			if r.Conflict {
+				break
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO review_scores (review_id, criterion_id, score)
+				VALUES (?, ?, ?)`, id, criterion, score); err != nil {
+				return err
+			}
+		}
+		action := "review"
+		if r.Conflict {
+			action = "conflict_declared"
+		}
+		return audit(ctx, tx, now, actor, action, r.ApplicationID, "", "", "")
+	})
+	if errors.Is(err, ErrReviewed) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("db: submit review: %w", err)
+	}
+	return nil
+}
+
+// Reviews lists an application's reviews, oldest first, with their scores.
+func (s *Store) Reviews(ctx context.Context, applicationID int64) ([]school.Review, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT r.id, r.application_id, r.reviewer_id, u.email,
+		r.conflict, COALESCE(r.weighted_score, 0), r.comment, r.submitted_at,
+		COALESCE(rs.criterion_id, 0), COALESCE(rs.score, 0)
+		FROM reviews r JOIN users u ON u.id = r.reviewer_id
+		LEFT JOIN review_scores rs ON rs.review_id = r.id
+		WHERE r.application_id = ? ORDER BY r.id`, applicationID)
+	if err != nil {
+		return nil, fmt.Errorf("db: reviews: %w", err)
+	}
+	defer rows.Close()
+	var reviews []school.Review
+	for rows.Next() {
+		var r school.Review
+		var at string
+		var criterion int64
+		var score int
+		if err := rows.Scan(&r.ID, &r.ApplicationID, &r.ReviewerID, &r.ReviewerEmail, &r.Conflict,
+			&r.Weighted, &r.Comment, &at, &criterion, &score); err != nil {
+			return nil, fmt.Errorf("db: reviews: %w", err)
+		}
+		if n := len(reviews); n == 0 || reviews[n-1].ID != r.ID {
+			if r.SubmittedAt, err = parseInstant(sql.NullString{String: at, Valid: true}); err != nil {
+				return nil, err
+			}
+			r.Scores = map[int64]int{}
+			reviews = append(reviews, r)
+		}
+		if criterion != 0 {
+			reviews[len(reviews)-1].Scores[criterion] = score
+		}
+	}
+	return reviews, rows.Err()
+}
+
+// ReviewQueue lists the submitted applications of an edition that a reviewer has neither
+// reviewed nor declared a conflict on, those with the fewest reviews first.
+func (s *Store) ReviewQueue(ctx context.Context, editionID, reviewerID int64, limit int) ([]school.Application, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT `+applicationColumns+applicationFrom+`
+		WHERE a.edition_id = ? AND a.status = 'submitted'
+		  AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.application_id = a.id AND r.reviewer_id = ?)
+		ORDER BY (SELECT COUNT(*) FROM reviews r WHERE r.application_id = a.id AND r.conflict = 0),
+		         a.submitted_at, a.id
+		LIMIT ?`, editionID, reviewerID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("db: review queue: %w", err)
+	}
+	defer rows.Close()
+	var apps []school.Application
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, fmt.Errorf("db: review queue: %w", err)
+		}
+		apps = append(apps, a)
+	}
+	return apps, rows.Err()
+}
+
+// ScoreSummary is an application's aggregate score: the mean of its reviews' weighted scores
+// and the mean of their z-scores within each reviewer's scores.
+type ScoreSummary struct {
+	Reviews    int
+	Score      float64
+	Normalised float64
+}
+
+// EditionScores computes the score summaries of the given applications of an edition.
+func (s *Store) EditionScores(ctx context.Context, editionID int64, applicationIDs []int64) (map[int64]ScoreSummary, error) {
+	stats := map[int64]school.ReviewerStats{}
+	rows, err := s.reader.QueryContext(ctx, `SELECT r.reviewer_id, AVG(r.weighted_score),
+		AVG(r.weighted_score * r.weighted_score), COUNT(*)
+		FROM reviews r JOIN applications a ON a.id = r.application_id
+		WHERE a.edition_id = ? AND r.conflict = 0 GROUP BY r.reviewer_id`, editionID)
+	if err != nil {
+		return nil, fmt.Errorf("db: edition scores: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var mean, squares float64
+		var n int
+		if err := rows.Scan(&id, &mean, &squares, &n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("db: edition scores: %w", err)
+		}
+		stats[id] = school.ReviewerStats{Mean: mean, StdDev: school.StdDev(mean, squares), Count: n}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := map[int64]ScoreSummary{}
+	for _, appID := range applicationIDs {
+		rs, err := s.reader.QueryContext(ctx, `SELECT reviewer_id, weighted_score FROM reviews
+			WHERE application_id = ? AND conflict = 0`, appID)
+		if err != nil {
+			return nil, fmt.Errorf("db: edition scores: %w", err)
+		}
+		var sum ScoreSummary
+		for rs.Next() {
+			var reviewer int64
+			var w float64
+			if err := rs.Scan(&reviewer, &w); err != nil {
+				rs.Close()
+				return nil, fmt.Errorf("db: edition scores: %w", err)
+			}
+			sum.Reviews++
+			sum.Score += w
+			sum.Normalised += stats[reviewer].Normalised(w)
+		}
+		rs.Close()
+		if sum.Reviews > 0 {
+			sum.Score /= float64(sum.Reviews)
+			sum.Normalised /= float64(sum.Reviews)
+		}
+		out[appID] = sum
+	}
+	return out, nil
+}
