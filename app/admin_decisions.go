@@ -97,24 +97,24 @@ func (s *Server) showDecisions(c *fiber.Ctx) error {
 	data := decisionsPage{User: currentUser(c), Edition: summaries[0], Staged: staged,
 		Counts: map[school.Status]int{}}
 	data.Released, _ = strconv.Atoi(c.Query("released"))
-	example := map[school.Status]int64{}
+	example := map[school.Status]db.StagedDecision{}
 	for _, d := range staged {
 		data.Counts[d.Decision]++
 		if _, ok := example[d.Decision]; !ok {
-			example[d.Decision] = d.ApplicationID
+			example[d.Decision] = d
 		}
 	}
 	render := s.renderer(e, questions)
 	for _, kind := range decisionKinds {
-		appID, ok := example[kind]
+		d, ok := example[kind]
 		if !ok {
 			continue
 		}
-		a, err := s.store.Application(ctx, appID)
+		a, err := s.store.Application(ctx, d.ApplicationID)
 		if err != nil {
 			return err
 		}
-		a.Status = kind
+		a.Status, a.WaitlistRank = kind, d.WaitlistRank
 		if kind == school.StatusAccepted {
 			a.OfferExpiresAt = school.OfferExpiry(s.now(), e.OfferDays)
 		}

@@ -193,9 +193,9 @@ func (s *Server) alreadyApplied(c *fiber.Ctx, e school.Edition, questions []scho
 	return s.renderStatus(c, fiber.StatusConflict, "apply/already", p)
 }
 
-// resendStatusLink replaces an application's status links with a new one, emailed.
+// resendStatusLink emails a new link to an application's status page.
 func (s *Server) resendStatusLink(c *fiber.Ctx, e school.Edition, questions []school.Question, a school.Application) error {
-	if err := s.store.ReplaceStatusLink(c.UserContext(), a.ID, s.now(), s.renderer(e, questions)); err != nil {
+	if err := s.store.SendStatusLink(c.UserContext(), a.ID, s.now(), s.renderer(e, questions)); err != nil {
 		return err
 	}
 	s.outbox.Wake()

@@ -127,14 +127,14 @@ func (s *Server) csrfProtection() fiber.Handler {
 	})
 }
 
-// limitApplications bounds how many forms one address may send a minute.
-func (s *Server) limitApplications() fiber.Handler {
+// limitForms bounds how many of one public form an address may send a minute.
+func (s *Server) limitForms(form string) fiber.Handler {
 	return limiter.New(limiter.Config{
 		Max:        s.cfg.ApplyLimit,
 		Expiration: time.Minute,
 		Storage:    s.state,
 		KeyGenerator: func(c *fiber.Ctx) string {
-			return "apply:" + c.IP()
+			return form + ":" + c.IP()
 		},
 		LimitReached: func(c *fiber.Ctx) error {
 			return fiber.ErrTooManyRequests

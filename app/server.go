@@ -83,7 +83,9 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		BodyLimit:             12 << 20,
+		// Well above the 5 MB a file may have, so a larger one gets a clear message, not a
+		// dropped connection.
+		BodyLimit: 40 << 20,
 		// Room for long addresses (a 5,000-character search) instead of fasthttp's 4 KiB,
 		// which refuses them before any handler runs.
 		ReadBufferSize: 16 << 10,

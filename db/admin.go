@@ -75,6 +75,7 @@ func (s *Store) EditionSummaries(ctx context.Context, only []int64) ([]EditionSu
 type ApplicationFilter struct {
 	EditionID   int64
 	Status      school.Status
+	Statuses    []school.Status // any of these, for exports
 	Nationality string
 	Sector      school.Sector
 	Query       string // name, email or reference
@@ -101,6 +102,13 @@ func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]sch
 	args := []any{f.EditionID}
 	if f.Status != "" {
 		where, args = append(where, "a.status = ?"), append(args, f.Status)
+	}
+	if len(f.Statuses) > 0 {
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ")
+		where = append(where, "a.status IN ("+marks+")")
+		for _, st := range f.Statuses {
+			args = append(args, st)
+		}
 	}
 	if f.Nationality != "" {
 		where, args = append(where, "a.nationality = ?"), append(args, f.Nationality)

@@ -105,9 +105,9 @@ func (s *Store) CreateApplication(ctx context.Context, e school.Edition, a schoo
 			return ErrDuplicate
 		}
 		var number int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO reference_counters (edition_id, last)
-			VALUES (?, 1) ON CONFLICT (edition_id) DO UPDATE SET last = last + 1
-			RETURNING last`, e.ID).Scan(&number); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO reference_counters (year, last)
+			VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = last + 1
+			RETURNING last`, e.Year).Scan(&number); err != nil {
 			return err
 		}
 		a.EditionID = e.ID
@@ -489,16 +489,13 @@ func promoteNext(ctx context.Context, tx *sql.Tx, e school.Edition, now time.Tim
 	return err
 }
 
-// ReplaceStatusLink ends every status link of an application and queues an email with a new
-// one, in one transaction.
-func (s *Store) ReplaceStatusLink(ctx context.Context, id int64, now time.Time, render Renderer) error {
+// SendStatusLink queues an email with a new status link for an application. Earlier links keep
+// working: anyone may ask for a link to be sent, and that must not break the applicant's own.
+func (s *Store) SendStatusLink(ctx context.Context, id int64, now time.Time, render Renderer) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		a, err := scanApplication(tx.QueryRowContext(ctx,
 			`SELECT `+applicationColumns+applicationFrom+` WHERE a.id = ?`, id))
 		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM status_links WHERE application_id = ?`, id); err != nil {
 			return err
 		}
 		if err := audit(ctx, tx, now, ActorApplicant, "status_link_sent", id, "", "", ""); err != nil {
@@ -507,7 +504,7 @@ func (s *Store) ReplaceStatusLink(ctx context.Context, id int64, now time.Time, 
 		return queueFor(ctx, tx, now, a, "status_link", render)
 	})
 	if err != nil {
-		return fmt.Errorf("db: replace status link: %w", err)
+		return fmt.Errorf("db: send status link: %w", err)
 	}
 	return nil
 }

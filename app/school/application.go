@@ -215,7 +215,7 @@ var OptionalFields = []OptionalField{FieldGender, FieldReferee, FieldFeeWaiver, 
 	FieldDietary, FieldAccessibility, FieldHeardFrom}
 
 // Reference formats an application's reference: the school's prefix, the edition's year and a
-// number counted per edition, "SMS-2027-0042".
+// number counted across that year's editions, "SMS-2027-0042".
 func Reference(year int, number int64) string {
 	return fmt.Sprintf("SMS-%d-%04d", year, number)
 }

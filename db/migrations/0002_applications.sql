@@ -97,10 +97,11 @@ CREATE TABLE consents (
     PRIMARY KEY (application_id, kind)
 );
 
--- The last reference number given out per edition.
+-- The last reference number given out per year: references are unique across the editions of
+-- a year (SMS-2027-0042).
 CREATE TABLE reference_counters (
-    edition_id INTEGER PRIMARY KEY REFERENCES editions(id),
-    last       INTEGER NOT NULL
+    year INTEGER PRIMARY KEY,
+    last INTEGER NOT NULL
 );
 
 -- Who did what to which record, when, from what to what.

@@ -1,0 +1,219 @@
+package app
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
+
+	"registrar/app/i18n"
+	"registrar/app/school"
+	"registrar/db"
+)
+
+// exportColumn is one column an export may have.
+type exportColumn struct {
+	Key      string
+	Identity bool // hidden from reviewers in blind review
+	Value    func(s *Server, L *i18n.Translator, a school.Application, score db.ScoreSummary) string
+}
+
+var exportColumns = []exportColumn{
+	{"reference", false, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+		return a.Reference
+	}},
+	{"given_name", true, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+		return a.GivenName
+	}},
+	{"family_name", true, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+		return a.FamilyName
+	}},
+	{"email", true, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string { return a.Email }},
+	{"date_of_birth", true, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+		if a.DateOfBirth.IsZero() {
+			return ""
+		}
+		return a.DateOfBirth.Format("2006-01-02")
+	}},
+	{"gender", true, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+		if a.Gender == "" {
+			return ""
+		}
+		return L.T("gender_" + a.Gender)
+	}},
+	{"nationality", true, func(s *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+		return s.countries.name(L.Lang, a.Nationality)
+	}},
+	{"residence", false, func(s *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+		return s.countries.name(L.Lang, a.Residence)
+	}},
+	{"sector", false, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+		if a.Sector == "" {
+			return ""
+		}
+		return L.T("sector_" + string(a.Sector))
+	}},
+	{"institution", false, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+		return a.Institution
+	}},
+	{"status", false, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+		return L.T("status_" + string(a.Status))
+	}},
+	{"score", false, func(_ *Server, _ *i18n.Translator, _ school.Application, sc db.ScoreSummary) string {
+		if sc.Reviews == 0 {
+			return ""
+		}
+		return strconv.FormatFloat(sc.Score, 'f', 2, 64)
+	}},
+	{"dietary", false, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string { return a.Dietary }},
+	{"accessibility", false, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+		return a.Accessibility
+	}},
+	{"submitted_at", false, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+		return L.Moment(a.SubmittedAt)
+	}},
+}
+
+// exportKinds are the lists an organiser exports, with their default columns.
+var exportKinds = map[string]struct {
+	statuses []school.Status
+	columns  []string
+}{
+	"applications": {nil, []string{"reference", "given_name", "family_name", "email", "nationality", "residence", "sector", "institution", "status", "score", "submitted_at"}},
+	"participants": {[]school.Status{school.StatusConfirmed, school.StatusAttended}, []string{"reference", "given_name", "family_name", "email", "nationality", "institution", "dietary", "accessibility"}},
+	"emails":       {[]school.Status{school.StatusConfirmed, school.StatusAccepted, school.StatusAttended}, []string{"given_name", "family_name", "email"}},
+}
+
+// exportApplications writes an edition's applications as CSV or XLSX, with the columns asked
+// for (?cols=a,b,c) that the user's role may see.
+func (s *Server) exportApplications(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return db.ErrNotFound
+	}
+	e, err := s.staffEdition(c, id)
+	if err != nil {
+		return err
+	}
+	L := s.i18n.Translator(langOf(c))
+	kind, ok := exportKinds[c.Query("list", "applications")]
+	if !ok {
+		return badRequest(L.T("export_bad_list"))
+	}
+	keys := kind.columns
+	if cols := c.Query("cols"); cols != "" {
+		keys = strings.Split(cols, ",")
+	}
+	hideIdentity := blind(currentUser(c), e)
+	var columns []exportColumn
+	for _, key := range keys {
+		i := slices.IndexFunc(exportColumns, func(col exportColumn) bool { return col.Key == key })
+		if i < 0 {
+			return badRequest(L.T("export_bad_column", "Column", key))
+		}
+		if exportColumns[i].Identity && hideIdentity {
+			continue
+		}
+		columns = append(columns, exportColumns[i])
+	}
+	apps, _, err := s.store.ApplicationList(c.UserContext(), db.ApplicationFilter{EditionID: e.ID,
+		Statuses: kind.statuses, Sort: "name", PerPage: 1 << 30})
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(apps))
+	for i, a := range apps {
+		ids[i] = a.ID
+	}
+	scores := map[int64]db.ScoreSummary{}
+	if slices.ContainsFunc(columns, func(col exportColumn) bool { return col.Key == "score" }) {
+		if scores, err = s.store.EditionScores(c.UserContext(), e.ID, ids); err != nil {
+			return err
+		}
+	}
+	header := make([]string, len(columns))
+	for i, col := range columns {
+		header[i] = L.T("export_col_" + col.Key)
+	}
+	rows := [][]string{header}
+	for _, a := range apps {
+		row := make([]string, len(columns))
+		for i, col := range columns {
+			row[i] = col.Value(s, L, a, scores[a.ID])
+		}
+		rows = append(rows, row)
+	}
+	name := fmt.Sprintf("%s-%s", e.Slug, c.Query("list", "applications"))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	if c.Params("format") == "xlsx" {
+		return sendXLSX(c, name+".xlsx", rows)
+	}
+	return sendCSV(c, name+".csv", rows)
+}
+
+func sendCSV(c *fiber.Ctx, filename string, rows [][]string) error {
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff") // a BOM, so spreadsheet programs read the UTF-8 names right
+	w := csv.NewWriter(&buf)
+	for _, row := range rows {
+		for i, v := range row {
+			row[i] = defuseFormula(v)
+		}
+		if err := w.Write(row); err != nil {
+			return err
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	c.Attachment(filename)
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	return c.Send(buf.Bytes())
+}
+
+// defuseFormula keeps a value typed by an applicant from running as a spreadsheet formula.
+func defuseFormula(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+func sendXLSX(c *fiber.Ctx, filename string, rows [][]string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := f.GetSheetName(0)
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	for i, row := range rows {
+		cells := make([]any, len(row))
+		for j, v := range row {
+			cells[j] = v // strings are written as text, never formulas
+		}
+		cell, err := excelize.CoordinatesToCellName(1, i+1)
+		if err != nil {
+			return err
+		}
+		if err := sw.SetRow(cell, cells); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return err
+	}
+	c.Attachment(filename)
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	return c.Send(buf.Bytes())
+}
