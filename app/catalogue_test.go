@@ -125,11 +125,11 @@ func TestEveryPublicPageAnswers(t *testing.T) {
 	}{
 		{"home lists the school", "/", []string{"<h1>School of Migration Studies</h1>", "Open calls",
 			"Upcoming editions", "Recent editions", catLink(openSummer)}, nil},
-		{"editions lists every public edition", "/editions", []string{"<h1>Editions</h1>", "19 editions",
+		{"editions lists every public edition", "/editions", []string{"<h1>Editions</h1>", "20 editions",
 			catLink("summer-school-2009"), catLink("seminar-2001-counter-trafficking"),
 			catLink(openSummer), catLink(futureWinter)}, nil},
 		{"editions filtered by kind shows only conferences", "/editions?kind=conference",
-			[]string{"2 editions", "Challenges of Integration", "Integration in Schools",
+			[]string{"3 editions", "Challenges of Integration", "Integration in Schools",
 				`<option value="conference" selected>`},
 			[]string{catLink("summer-school-2016"), catLink(openSummer)}},
 		{"editions filtered by year shows only that year", "/editions?year=2016",
@@ -676,10 +676,11 @@ func TestCalendarFiles(t *testing.T) {
 		catICS(t, body)
 		catHas(t, body, "SUMMARY:Summer School on Migration Studies 2027\r\n",
 			"SUMMARY:Winter School on Migration Studies 2027\r\n",
+			"SUMMARY:Cities of Welcome: Local Integration in Practice\r\n",
 			"DTSTART;VALUE=DATE:20270823\r\n", "DTEND;VALUE=DATE:20270828\r\n")
 		catLacks(t, body, "Migration Studies 2016", "Migration Studies 2023", "summer-school-2021", "DTSTART;VALUE=DATE:2016")
-		if n := strings.Count(body, "BEGIN:VEVENT"); n != 2 {
-			t.Errorf("%d events, want 2", n)
+		if n := strings.Count(body, "BEGIN:VEVENT"); n != 3 {
+			t.Errorf("%d events, want 3", n)
 		}
 	})
 }

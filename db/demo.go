@@ -743,7 +743,31 @@ func upcomingDemo(now time.Time) []demoEdition {
 			FeeCents: 230000, Currency: "CZK", SeatsInPerson: 70, Status: school.EditionPublished,
 		},
 	}
-	return []demoEdition{summer, winter}
+	// A one-day conference, registration open now: first come, first served, short form.
+	confDay := weekdayOnOrAfter(today.AddDate(0, 2, 0), time.Thursday)
+	conference := demoEdition{
+		series: "conferences",
+		call:   call(today.AddDate(0, 0, -10), confDay.AddDate(0, 0, -3)),
+		edition: school.Edition{
+			Slug:          demoFreeSlug(fmt.Sprintf("conference-%d-cities-of-welcome", confDay.Year())),
+			TitleEN:       "Cities of Welcome: Local Integration in Practice",
+			TitleCS:       "Města, která vítají: místní integrace v praxi",
+			ThemeEN:       "How municipalities and teachers integrate newcomers",
+			ThemeCS:       "Jak obce a školy začleňují nově příchozí",
+			DescriptionEN: "A one-day international conference for municipal staff, teachers and NGOs. Registration is free and open until seats run out; later registrations join the waiting list.",
+			DescriptionCS: "Jednodenní mezinárodní konference pro pracovníky obcí, učitele a nevládní organizace. Registrace je zdarma a otevřená do naplnění kapacity; další zájemci se zařadí na čekací listinu.",
+			StartsOn:      confDay, EndsOn: confDay,
+			Venue: "Clam-Gallas Palace", City: "Prague",
+			SeatsInPerson: 120, Status: school.EditionPublished, Admission: school.AdmissionOpen,
+			OptionalFields: []school.OptionalField{school.FieldDietary, school.FieldAccessibility},
+		},
+		programme: []demoSession{
+			{0, "09:00", "09:30", school.SessionOpening, "Opening", "Zahájení", []string{"marketa-simkova"}},
+			{0, "09:30", "11:00", school.SessionPanel, "Panel: newcomers in the classroom",
+				"Panel: nově příchozí ve třídě", []string{"helena-markova", "jakub-stransky"}},
+		},
+	}
+	return []demoEdition{summer, winter, conference}
 }
 
 // weekdayOnOrAfter is the first date on or after d that falls on wd.

@@ -147,8 +147,9 @@ func TestLoadDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(open) != 1 || open[0].Slug != "summer-school-2027" {
-		t.Fatalf("open calls %+v, want only summer-school-2027", open)
+	// Soonest deadline first: the summer school's call, then the conference's registration.
+	if len(open) != 2 || open[0].Slug != "summer-school-2027" || open[1].Admission != school.AdmissionOpen {
+		t.Fatalf("open calls %+v, want summer-school-2027 and the conference", open)
 	}
 	summer := open[0]
 	if summer.Status != school.EditionPublished || summer.FeeCents != 33000 || summer.Currency != "EUR" ||
@@ -186,8 +187,8 @@ func TestLoadDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(upcoming) != 2 {
-		t.Errorf("%d upcoming editions, want 2", len(upcoming))
+	if len(upcoming) != 3 {
+		t.Errorf("%d upcoming editions, want 3", len(upcoming))
 	}
 
 	// Search finds English prefixes and Czech words typed without accents.
@@ -220,7 +221,7 @@ func TestUpcomingDemo(t *testing.T) {
 	start := time.Date(2026, time.January, 1, 10, 0, 0, 0, time.UTC)
 	for now := start; now.Before(start.AddDate(1, 0, 0)); now = now.AddDate(0, 0, 3) {
 		eds := upcomingDemo(now)
-		if len(eds) != 2 {
+		if len(eds) != 3 {
 			t.Fatalf("%v: %d upcoming", now, len(eds))
 		}
 		for _, de := range eds {
