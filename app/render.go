@@ -52,6 +52,9 @@ func loadTemplates(dev bool) (*templates, error) {
 		"adminNav": func(l *i18n.Translator, u school.User, csrf string) adminNavData {
 			return adminNavData{L: l, User: u, CSRF: csrf}
 		},
+		// barWidth and barEnd place a chart's bar (percent of the widest) in its 340-pixel lane.
+		"barWidth": func(percent float64) float64 { return max(1, 3.4*percent) },
+		"barEnd":   func(percent float64) float64 { return 226 + max(1, 3.4*percent) },
 		// scoreRange is the rubric's scale.
 		"scoreRange": func() []int { return []int{1, 2, 3, 4, 5} },
 		// fieldOf hands the form_field partial the field and the translator together.

@@ -1,0 +1,65 @@
+package db
+
+import (
+	"context"
+	"fmt"
+)
+
+// Count is how many applications share a value.
+type Count struct {
+	Key string
+	N   int
+}
+
+// EditionStats is what the edition dashboard charts.
+type EditionStats struct {
+	ByNationality []Count
+	BySector      []Count
+	ByGender      []Count
+	ByDay         []Count // YYYY-MM-DD of submission, oldest first
+	Reviewed      int     // applications with at least the required number of reviews
+}
+
+// EditionStatistics counts an edition's applications by nationality, sector, gender and day.
+func (s *Store) EditionStatistics(ctx context.Context, editionID int64, requiredReviews int) (EditionStats, error) {
+	var st EditionStats
+	groups := []struct {
+		into  *[]Count
+		query string
+	}{
+		{&st.ByNationality, `SELECT nationality, COUNT(*) FROM applications WHERE edition_id = ?
+			GROUP BY nationality ORDER BY COUNT(*) DESC, nationality`},
+		{&st.BySector, `SELECT sector, COUNT(*) FROM applications WHERE edition_id = ?
+			GROUP BY sector ORDER BY COUNT(*) DESC, sector`},
+		{&st.ByGender, `SELECT gender, COUNT(*) FROM applications WHERE edition_id = ?
+			GROUP BY gender ORDER BY COUNT(*) DESC, gender`},
+		{&st.ByDay, `SELECT substr(submitted_at, 1, 10), COUNT(*) FROM applications WHERE edition_id = ?
+			GROUP BY substr(submitted_at, 1, 10) ORDER BY 1`},
+	}
+	for _, g := range groups {
+		rows, err := s.reader.QueryContext(ctx, g.query, editionID)
+		if err != nil {
+			return st, fmt.Errorf("db: edition statistics: %w", err)
+		}
+		for rows.Next() {
+			var c Count
+			if err := rows.Scan(&c.Key, &c.N); err != nil {
+				rows.Close()
+				return st, fmt.Errorf("db: edition statistics: %w", err)
+			}
+			*g.into = append(*g.into, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return st, err
+		}
+	}
+	err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT r.application_id FROM reviews r
+		JOIN applications a ON a.id = r.application_id
+		WHERE a.edition_id = ? AND r.conflict = 0 GROUP BY r.application_id HAVING COUNT(*) >= ?)`,
+		editionID, max(requiredReviews, 1)).Scan(&st.Reviewed)
+	if err != nil {
+		return st, fmt.Errorf("db: edition statistics: %w", err)
+	}
+	return st, nil
+}
