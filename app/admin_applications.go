@@ -91,6 +91,8 @@ type applicationsPage struct {
 	Sorts     []string
 	PrevURL   string
 	NextURL   string
+	CanDecide bool
+	Done      string // how many a bulk action changed
 }
 
 func (s *Server) listApplications(c *fiber.Ctx) error {
@@ -140,7 +142,7 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 	data := applicationsPage{User: u, Edition: e, Blind: blind(u, e), Rows: rows, Scores: scores, Total: total,
 		Page: f.Page, Pages: max(1, int(math.Ceil(float64(total)/float64(f.PerPage)))), Filter: f,
 		Statuses: school.Statuses, Sectors: school.Sectors, Countries: s.countries[L.Lang],
-		Sorts: db.ApplicationSortKeys}
+		Sorts: db.ApplicationSortKeys, CanDecide: u.Role != school.RoleReviewer, Done: c.Query("done")}
 	if data.Blind {
 		for i := range data.Rows {
 			hideIdentity(&data.Rows[i])

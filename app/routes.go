@@ -94,6 +94,9 @@ func (s *Server) routes() {
 	admin.Post("/applications/:id/decision", organisers, s.stageDecision)
 	admin.Get("/editions/:id/decisions", organisers, s.showDecisions)
 	admin.Post("/editions/:id/decisions", organisers, s.releaseDecisions)
+	admin.Post("/editions/:id/bulk", organisers, s.bulkAction)
+	admin.Get("/outbox", organisers, s.showOutbox)
+	admin.Post("/outbox/:id/retry", organisers, s.retryEmail)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

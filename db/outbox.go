@@ -95,3 +95,50 @@ func (s *Store) QueueEmail(ctx context.Context, m Email, applicationID int64, no
 	}
 	return nil
 }
+
+// OutboxFilter narrows the outbox page.
+type OutboxFilter struct {
+	Status string // queued, sent, failed, or "" for all
+	Limit  int
+}
+
+// OutboxMessages lists emails newest first.
+func (s *Store) OutboxMessages(ctx context.Context, f OutboxFilter) ([]OutboxMessage, error) {
+	if f.Limit <= 0 {
+		f.Limit = 200
+	}
+	return s.queryOutbox(ctx, `SELECT `+outboxColumns+` FROM outbox
+		WHERE (? = '' OR status = ?) ORDER BY id DESC LIMIT ?`, f.Status, f.Status, f.Limit)
+}
+
+// OutboxCounts counts emails by status.
+func (s *Store) OutboxCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("db: outbox counts: %w", err)
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("db: outbox counts: %w", err)
+		}
+		counts[st] = n
+	}
+	return counts, rows.Err()
+}
+
+// RetryEmail queues a failed email again, to be sent at once.
+func (s *Store) RetryEmail(ctx context.Context, id int64, now time.Time) error {
+	res, err := s.writer.ExecContext(ctx, `UPDATE outbox SET status = 'queued', next_attempt_at = ?,
+		attempts = 0 WHERE id = ? AND status = 'failed'`, formatInstant(now), id)
+	if err != nil {
+		return fmt.Errorf("db: retry email %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

@@ -1,0 +1,97 @@
+package app
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"registrar/app/school"
+	"registrar/db"
+)
+
+// bulkAction applies one action to the applications selected on the list: stage a decision
+// (waiting-list ranks follow the order of selection), or mark attendance after the edition.
+func (s *Server) bulkAction(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return db.ErrNotFound
+	}
+	e, err := s.staffEdition(c, id)
+	if err != nil {
+		return err
+	}
+	L := s.i18n.Translator(langOf(c))
+	form, err := c.MultipartForm()
+	var ids []int64
+	if err == nil {
+		for _, v := range form.Value["ids"] {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				ids = append(ids, n)
+			}
+		}
+	} else {
+		for _, v := range c.Context().PostArgs().PeekMulti("ids") {
+			if n, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+				ids = append(ids, n)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return badRequest(L.T("bulk_none_selected"))
+	}
+	ctx, now, u := c.UserContext(), s.now(), currentUser(c)
+	// Every id must belong to this edition: the list only offers those.
+	for _, appID := range ids {
+		a, err := s.store.Application(ctx, appID)
+		if err != nil {
+			return err
+		}
+		if a.EditionID != e.ID {
+			return db.ErrNotFound
+		}
+	}
+	action := school.Status(c.FormValue("action"))
+	done := 0
+	switch action {
+	case school.StatusAccepted, school.StatusWaitlisted, school.StatusRejected:
+		rank, err := strconv.Atoi(c.FormValue("first_rank", "1"))
+		if err != nil || rank < 1 {
+			return badRequest(L.T("decision_bad_rank"))
+		}
+		for _, appID := range ids {
+			r := 0
+			if action == school.StatusWaitlisted {
+				r, rank = rank, rank+1
+			}
+			err := s.store.StageDecision(ctx, appID, action, r, u.ID, now)
+			switch {
+			case errors.Is(err, db.ErrNoSeat):
+				return fiber.NewError(fiber.StatusConflict, L.T("bulk_stopped_no_seat", "Done", done, "Seats", e.Seats()))
+			case errors.Is(err, school.ErrTransition):
+				continue // not possible from this one's status: leave it
+			case err != nil:
+				return err
+			}
+			done++
+		}
+	case school.StatusAttended, school.StatusNoShow:
+		questions, err := s.store.Questions(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		for _, appID := range ids {
+			_, err := s.store.TransitionApplication(ctx, appID, action, userActor(u), now, s.renderer(e, questions))
+			if errors.Is(err, school.ErrTransition) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			done++
+		}
+	default:
+		return badRequest(L.T("validation_choice"))
+	}
+	return c.Redirect("/admin/editions/"+strconv.FormatInt(e.ID, 10)+"/applications?done="+strconv.Itoa(done), fiber.StatusSeeOther)
+}
