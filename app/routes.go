@@ -95,6 +95,8 @@ func (s *Server) routes() {
 	admin.Get("/editions/:id/decisions", organisers, s.showDecisions)
 	admin.Post("/editions/:id/decisions", organisers, s.releaseDecisions)
 	admin.Post("/editions/:id/bulk", organisers, s.bulkAction)
+	admin.Get("/editions/:id/fill", organisers, s.showFillSeats)
+	admin.Post("/editions/:id/fill", organisers, s.stageFillSeats)
 	admin.Get("/outbox", organisers, s.showOutbox)
 	admin.Post("/outbox/:id/retry", organisers, s.retryEmail)
 
