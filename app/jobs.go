@@ -9,12 +9,19 @@ import (
 	"registrar/db"
 )
 
-// RunJobs does the work that time brings, every minute until ctx ends: offers not confirmed in
-// time expire, and their seats go to the waiting list.
+// offerReminder is how long before an offer lapses its applicant is reminded.
+const offerReminder = 48 * time.Hour
+
+// RunJobs does the work that time brings, every minute until ctx ends: applicants are reminded
+// of offers about to lapse; offers not confirmed in time expire, and their seats go to the
+// waiting list.
 func (s *Server) RunJobs(ctx context.Context) {
 	ticker := time.NewTicker(time.Minute)
 	defer ticker.Stop()
 	for {
+		if err := s.RemindOffers(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("jobs: remind offers", "error", err)
+		}
 		if err := s.ExpireOffers(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("jobs: expire offers", "error", err)
 		}
@@ -49,6 +56,36 @@ func (s *Server) ExpireOffers(ctx context.Context) error {
 		}
 		_, err = s.store.TransitionApplication(ctx, id, school.StatusExpired, db.ActorSystem, now, s.renderer(e, questions))
 		if err != nil && !errors.Is(err, school.ErrTransition) { // confirmed meanwhile
+			return err
+		}
+	}
+	if len(ids) > 0 {
+		s.outbox.Wake()
+	}
+	return nil
+}
+
+// RemindOffers emails, once, every applicant whose offer lapses within two days.
+func (s *Server) RemindOffers(ctx context.Context) error {
+	now := s.now()
+	ids, err := s.store.OffersToRemind(ctx, now, offerReminder)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		a, err := s.store.Application(ctx, id)
+		if err != nil {
+			return err
+		}
+		e, err := s.store.EditionByID(ctx, a.EditionID)
+		if err != nil {
+			return err
+		}
+		questions, err := s.store.Questions(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.store.RemindOffer(ctx, id, now, s.renderer(e, questions)); err != nil {
 			return err
 		}
 	}

@@ -185,3 +185,49 @@ func (s *Store) StagedDecisionFor(ctx context.Context, applicationID int64) (Sta
 	}
 	return d, nil
 }
+
+// OffersToRemind lists accepted applications whose offer lapses within the given time and whose
+// applicant has not been reminded yet.
+func (s *Store) OffersToRemind(ctx context.Context, now time.Time, within time.Duration) ([]int64, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT id FROM applications
+		WHERE status = 'accepted' AND offer_reminded_at IS NULL AND offer_expires_at <= ?`,
+		formatInstant(now.Add(within)))
+	if err != nil {
+		return nil, fmt.Errorf("db: offers to remind: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("db: offers to remind: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// RemindOffer queues the reminder of an open offer and records that it was sent, in one
+// transaction, so nobody is reminded twice.
+func (s *Store) RemindOffer(ctx context.Context, id int64, now time.Time, render Renderer) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		a, err := scanApplication(tx.QueryRowContext(ctx,
+			`SELECT `+applicationColumns+applicationFrom+` WHERE a.id = ?`, id))
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE applications SET offer_reminded_at = ?
+			WHERE id = ? AND status = 'accepted' AND offer_reminded_at IS NULL`, formatInstant(now), id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // answered or reminded meanwhile
+		}
+		return queueFor(ctx, tx, now, a, "offer_reminder", render)
+	})
+	if err != nil {
+		return fmt.Errorf("db: remind offer %d: %w", id, err)
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ ALTER TABLE editions ADD COLUMN required_reviews INTEGER NOT NULL DEFAULT 2;
 ALTER TABLE editions ADD COLUMN blind_review INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE editions ADD COLUMN auto_promote INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE applications ADD COLUMN offer_expires_at TEXT;
+ALTER TABLE applications ADD COLUMN offer_reminded_at TEXT;
 
 -- Reviewers see only the editions they are assigned to.
 CREATE TABLE edition_reviewers (
@@ -32,6 +33,7 @@ DROP INDEX applications_by_edition_submitted;
 DROP INDEX applications_offers;
 DROP TABLE staged_decisions;
 DROP TABLE edition_reviewers;
+ALTER TABLE applications DROP COLUMN offer_reminded_at;
 ALTER TABLE applications DROP COLUMN offer_expires_at;
 ALTER TABLE editions DROP COLUMN auto_promote;
 ALTER TABLE editions DROP COLUMN blind_review;
