@@ -41,6 +41,15 @@ func (s *Server) staffEdition(c *fiber.Ctx, id int64) (school.Edition, error) {
 	return s.store.EditionByID(c.UserContext(), id)
 }
 
+// pathEdition is the edition whose id is in the path, when the user may see it.
+func (s *Server) pathEdition(c *fiber.Ctx) (school.Edition, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return school.Edition{}, db.ErrNotFound
+	}
+	return s.staffEdition(c, id)
+}
+
 // blind reports whether the user must not see who the applicant is.
 func blind(u school.User, e school.Edition) bool {
 	return u.Role == school.RoleReviewer && e.BlindReview
@@ -96,11 +105,7 @@ type applicationsPage struct {
 }
 
 func (s *Server) listApplications(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return db.ErrNotFound
-	}
-	e, err := s.staffEdition(c, id)
+	e, err := s.pathEdition(c)
 	if err != nil {
 		return err
 	}

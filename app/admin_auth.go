@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
@@ -150,22 +151,27 @@ func (s *Server) logout(c *fiber.Ctx) error {
 	return c.Redirect("/admin/login?out=1", fiber.StatusSeeOther)
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site. Control characters are refused: a line
+// break in the Location header would let the address add headers of its own.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/admin") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+	if !strings.HasPrefix(next, "/admin") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") ||
+		strings.IndexFunc(next, unicode.IsControl) >= 0 {
 		return ""
 	}
 	return next
 }
 
-// limitLogins bounds login attempts per address and per account.
+// limitLogins bounds failed login attempts per address and per account; a login that works
+// does not count, so an office behind one address is not locked out by its own staff.
 func (s *Server) limitLogins() []fiber.Handler {
 	reached := func(c *fiber.Ctx) error { return fiber.ErrTooManyRequests }
 	return []fiber.Handler{
 		limiter.New(limiter.Config{Max: 20, Expiration: 15 * time.Minute, Storage: s.state,
-			KeyGenerator: func(c *fiber.Ctx) string { return "login-ip:" + c.IP() },
-			LimitReached: reached}),
+			SkipSuccessfulRequests: true,
+			KeyGenerator:           func(c *fiber.Ctx) string { return "login-ip:" + c.IP() },
+			LimitReached:           reached}),
 		limiter.New(limiter.Config{Max: 10, Expiration: 15 * time.Minute, Storage: s.state,
+			SkipSuccessfulRequests: true,
 			KeyGenerator: func(c *fiber.Ctx) string {
 				return "login-account:" + strings.ToLower(strings.TrimSpace(c.FormValue("email")))
 			},

@@ -13,11 +13,7 @@ import (
 // bulkAction applies one action to the applications selected on the list: stage a decision
 // (waiting-list ranks follow the order of selection), or mark attendance after the edition.
 func (s *Server) bulkAction(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return db.ErrNotFound
-	}
-	e, err := s.staffEdition(c, id)
+	e, err := s.pathEdition(c)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -28,11 +27,7 @@ type editionDashboard struct {
 
 // showEditionDashboard gives an edition's funnel, seats and charts of who applied.
 func (s *Server) showEditionDashboard(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return db.ErrNotFound
-	}
-	e, err := s.staffEdition(c, id)
+	e, err := s.pathEdition(c)
 	if err != nil {
 		return err
 	}

@@ -73,11 +73,7 @@ type emailExample struct {
 
 // showDecisions previews a release: how many emails of each kind, and one of each rendered.
 func (s *Server) showDecisions(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return db.ErrNotFound
-	}
-	e, err := s.staffEdition(c, id)
+	e, err := s.pathEdition(c)
 	if err != nil {
 		return err
 	}
@@ -130,11 +126,7 @@ func (s *Server) showDecisions(c *fiber.Ctx) error {
 
 // releaseDecisions sends every staged decision of the edition at once.
 func (s *Server) releaseDecisions(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return db.ErrNotFound
-	}
-	e, err := s.staffEdition(c, id)
+	e, err := s.pathEdition(c)
 	if err != nil {
 		return err
 	}

@@ -92,11 +92,7 @@ var exportKinds = map[string]struct {
 // exportApplications writes an edition's applications as CSV or XLSX, with the columns asked
 // for (?cols=a,b,c) that the user's role may see.
 func (s *Server) exportApplications(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return db.ErrNotFound
-	}
-	e, err := s.staffEdition(c, id)
+	e, err := s.pathEdition(c)
 	if err != nil {
 		return err
 	}

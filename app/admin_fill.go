@@ -32,11 +32,7 @@ type fillPage struct {
 // showFillSeats proposes accepting the best-scored submitted applications for the seats left,
 // within balance targets; the organiser edits the proposal before staging it.
 func (s *Server) showFillSeats(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return db.ErrNotFound
-	}
-	e, err := s.staffEdition(c, id)
+	e, err := s.pathEdition(c)
 	if err != nil {
 		return err
 	}
@@ -97,11 +93,7 @@ func (s *Server) showFillSeats(c *fiber.Ctx) error {
 // stageFillSeats stages the edited proposal: the ticked ones accepted, the others onto the
 // waiting list in the order shown.
 func (s *Server) stageFillSeats(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return db.ErrNotFound
-	}
-	e, err := s.staffEdition(c, id)
+	e, err := s.pathEdition(c)
 	if err != nil {
 		return err
 	}

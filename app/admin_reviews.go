@@ -21,11 +21,7 @@ type reviewQueuePage struct {
 
 // showReviewQueue lists the applications waiting for the user's review.
 func (s *Server) showReviewQueue(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return db.ErrNotFound
-	}
-	e, err := s.staffEdition(c, id)
+	e, err := s.pathEdition(c)
 	if err != nil {
 		return err
 	}

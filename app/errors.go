@@ -41,8 +41,12 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		e.Heading, e.Message = p.L.T("error_429_heading"), p.L.T("error_429_message")
 	case status == fiber.StatusRequestEntityTooLarge:
 		e.Heading, e.Message = p.L.T("error_400_heading"), p.L.T("error_413_message")
-	case status == fiber.StatusForbidden:
+	case status == fiber.StatusConflict:
+		e.Heading, e.Message = p.L.T("error_409_heading"), fe.Message
+	case status == fiber.StatusForbidden && fe != nil && fe.Message == csrfFailed:
 		e.Heading, e.Message = p.L.T("error_403_heading"), p.L.T("error_403_message")
+	case status == fiber.StatusForbidden:
+		e.Heading, e.Message = p.L.T("error_403_heading"), p.L.T("error_403_role")
 	case status >= 500:
 		s.log.Error("request failed", slog.String("request_id", requestID(c)),
 			slog.String("path", c.Path()), slog.Any("error", err))

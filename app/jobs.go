@@ -42,19 +42,11 @@ func (s *Server) ExpireOffers(ctx context.Context) error {
 		return err
 	}
 	for _, id := range ids {
-		a, err := s.store.Application(ctx, id)
+		render, err := s.rendererFor(ctx, id)
 		if err != nil {
 			return err
 		}
-		e, err := s.store.EditionByID(ctx, a.EditionID)
-		if err != nil {
-			return err
-		}
-		questions, err := s.store.Questions(ctx, e.ID)
-		if err != nil {
-			return err
-		}
-		_, err = s.store.TransitionApplication(ctx, id, school.StatusExpired, db.ActorSystem, now, s.renderer(e, questions))
+		_, err = s.store.TransitionApplication(ctx, id, school.StatusExpired, db.ActorSystem, now, render)
 		if err != nil && !errors.Is(err, school.ErrTransition) { // confirmed meanwhile
 			return err
 		}
@@ -73,19 +65,11 @@ func (s *Server) RemindOffers(ctx context.Context) error {
 		return err
 	}
 	for _, id := range ids {
-		a, err := s.store.Application(ctx, id)
+		render, err := s.rendererFor(ctx, id)
 		if err != nil {
 			return err
 		}
-		e, err := s.store.EditionByID(ctx, a.EditionID)
-		if err != nil {
-			return err
-		}
-		questions, err := s.store.Questions(ctx, e.ID)
-		if err != nil {
-			return err
-		}
-		if err := s.store.RemindOffer(ctx, id, now, s.renderer(e, questions)); err != nil {
+		if err := s.store.RemindOffer(ctx, id, now, render); err != nil {
 			return err
 		}
 	}
@@ -93,4 +77,21 @@ func (s *Server) RemindOffers(ctx context.Context) error {
 		s.outbox.Wake()
 	}
 	return nil
+}
+
+// rendererFor renders the emails of an application's edition.
+func (s *Server) rendererFor(ctx context.Context, applicationID int64) (db.Renderer, error) {
+	a, err := s.store.Application(ctx, applicationID)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.store.EditionByID(ctx, a.EditionID)
+	if err != nil {
+		return nil, err
+	}
+	questions, err := s.store.Questions(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.renderer(e, questions), nil
 }

@@ -109,6 +109,10 @@ func (s *Server) cachePublicPages() fiber.Handler {
 	})
 }
 
+// csrfFailed marks a 403 from the CSRF check, which the error page explains differently from a
+// role that may not see a page.
+const csrfFailed = "csrf"
+
 // csrfProtection guards every form: the token is in a cookie and in the form's _csrf field,
 // and stored server side in the web state store.
 func (s *Server) csrfProtection() fiber.Handler {
@@ -122,7 +126,7 @@ func (s *Server) csrfProtection() fiber.Handler {
 		ContextKey:     "csrf",
 		Storage:        s.state,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			return fiber.NewError(fiber.StatusForbidden, err.Error())
+			return fiber.NewError(fiber.StatusForbidden, csrfFailed)
 		},
 	})
 }
