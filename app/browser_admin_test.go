@@ -141,6 +141,9 @@ func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
 	browse(t, office, "open the dashboard", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`#main table`)))
 	checkAccessibility(t, office, "dashboard")
 	wantPageText(t, office, "the dashboard", e.TitleEN, "0 / 2")
+	edition := "/admin/editions/" + strconv.FormatInt(e.ID, 10)
+	follow(t, office, chromedp.CSS(`#main a[href="`+edition+`"]`))
+	checkAccessibility(t, office, "edition dashboard")
 	follow(t, office, chromedp.CSS(`#main a[href="`+apps+`"]`))
 
 	// Stage: Alice and Carla accepted, Bruno first on the waiting list.
