@@ -28,7 +28,7 @@ func openState(dataDir string) (*sql.DB, *sqlite3.Storage, error) {
 	}
 	path := filepath.Join(dataDir, "state.db")
 	conn, err := sql.Open("sqlite3", "file:"+url.PathEscape(path)+
-		"?_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate")
+		"?_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate&_stmt_cache_size=16")
 	if err != nil {
 		return nil, nil, fmt.Errorf("app: state store: %w", err)
 	}

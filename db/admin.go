@@ -23,13 +23,27 @@ func (e EditionSummary) SeatsTaken() int {
 // EditionSummaries lists editions newest first with their application counts; a non-nil only
 // limits the list to those ids (a reviewer's editions).
 func (s *Store) EditionSummaries(ctx context.Context, only []int64) ([]EditionSummary, error) {
+	if only != nil && len(only) == 0 {
+		return nil, nil
+	}
 	editions, err := s.queryEditions(ctx, `SELECT `+editionColumns+editionFrom+`
 		ORDER BY e.starts_on DESC, e.id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("db: edition summaries: %w", err)
 	}
-	rows, err := s.reader.QueryContext(ctx, `SELECT edition_id, status, COUNT(*) FROM applications
-		GROUP BY edition_id, status`)
+	// Only the editions asked for are counted: the edition dashboard asks for one, and counting
+	// every edition's applications would read them all.
+	countQuery, countArgs := `SELECT edition_id, status, COUNT(*) FROM applications
+		GROUP BY edition_id, status`, []any(nil)
+	if only != nil {
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(only)), ", ")
+		countQuery = `SELECT edition_id, status, COUNT(*) FROM applications
+			WHERE edition_id IN (` + marks + `) GROUP BY edition_id, status`
+		for _, id := range only {
+			countArgs = append(countArgs, id)
+		}
+	}
+	rows, err := s.reader.QueryContext(ctx, countQuery, countArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("db: edition summaries: %w", err)
 	}
@@ -89,8 +103,8 @@ var applicationSorts = map[string]string{
 	"newest": "a.submitted_at DESC, a.id DESC",
 	"oldest": "a.submitted_at, a.id",
 	"name":   "a.family_name COLLATE NOCASE, a.given_name COLLATE NOCASE, a.id",
-	"score": `(SELECT AVG(r.weighted_score) FROM reviews r WHERE r.application_id = a.id
-		AND r.conflict = 0) DESC NULLS LAST, a.submitted_at, a.id`,
+	// The stored score (see SubmitReview); SQLite puts NULLs, the unreviewed, last when descending.
+	"score": "a.score DESC, a.submitted_at, a.id",
 }
 
 // ApplicationSortKeys lists the accepted sort keys.
@@ -137,8 +151,11 @@ func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]sch
 	if f.Page < 1 {
 		f.Page = 1
 	}
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+applicationColumns+applicationFrom+cond+
-		` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
+	// The page's ids first, from an index where the filter and order allow, and only then the 50
+	// rows: a deep page skips index entries rather than whole rows.
+	rows, err := s.reader.QueryContext(ctx, `SELECT `+applicationColumns+applicationFrom+
+		` WHERE a.id IN (SELECT a.id FROM applications a`+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?)
+		ORDER BY `+order, append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("db: application list: %w", err)
 	}

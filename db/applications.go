@@ -90,93 +90,103 @@ func optionalDate(t time.Time) string {
 // CreateApplication stores a new application in one transaction with its reference, answers,
 // consents, the CV and files it claims, its audit entry and its receipt email. For editions
 // with open admission the status is decided here too, so concurrent registrations never take
-// more seats than there are. It returns the application as stored.
+// more seats than there are. It returns the application as stored, once it is committed.
 // landingHash is the hash of the link the applicant lands on right after submitting.
+//
+// Submissions are written by one goroutine that commits every submission waiting at the time in
+// one transaction, each inside a savepoint of its own (see submissions.go): a failed one (the
+// same email twice) rolls back alone, and every caller hears back after the commit.
 func (s *Store) CreateApplication(ctx context.Context, e school.Edition, a school.Application,
 	landingHash string, now time.Time, render Renderer) (school.Application, error) {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var exists int
-		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications
-			WHERE edition_id = ? AND email = ?`, e.ID, strings.TrimSpace(a.Email)).Scan(&exists)
-		if err != nil {
-			return err
-		}
-		if exists > 0 {
-			return ErrDuplicate
-		}
-		var number int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO reference_counters (year, last)
-			VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = last + 1
-			RETURNING last`, e.Year).Scan(&number); err != nil {
-			return err
-		}
-		a.EditionID = e.ID
-		a.Reference = school.Reference(e.Year, number)
-		a.Status = school.StatusSubmitted
-		a.SubmittedAt, a.UpdatedAt = now, now
-		if e.Admission == school.AdmissionOpen {
-			taken, lastRank, err := seatsTaken(ctx, tx, e.ID)
-			if err != nil {
-				return err
-			}
-			a.Status, a.WaitlistRank = school.AdmitOpen(e.Seats(), taken, lastRank)
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO applications (edition_id, reference, status,
-			lang, email, given_name, family_name, date_of_birth, nationality, residence, gender,
-			sector, institution, field_of_study, highest_degree, english_level, motivation,
-			referee_name, referee_email, attendance_mode, fee_waiver, fee_waiver_reason,
-			visa_letter, passport_name, dietary, accessibility, heard_from, cv_upload_id,
-			waitlist_rank, submitted_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-			        NULLIF(?, 0), ?, ?, ?)`,
-			a.EditionID, a.Reference, a.Status, a.Lang, strings.TrimSpace(a.Email), a.GivenName,
-			a.FamilyName, optionalDate(a.DateOfBirth), a.Nationality, a.Residence, a.Gender, a.Sector,
-			a.Institution, a.FieldOfStudy, a.HighestDegree, a.EnglishLevel, a.Motivation,
-			a.RefereeName, a.RefereeEmail, a.AttendanceMode, a.FeeWaiver, a.FeeWaiverReason,
-			a.VisaLetter, a.PassportName, a.Dietary, a.Accessibility, a.HeardFrom, a.CVUploadID,
-			a.WaitlistRank, formatInstant(now), formatInstant(now))
-		if err != nil {
-			return err
-		}
-		if a.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		if err := claimUploads(ctx, tx, a); err != nil {
-			return err
-		}
-		if err := insertAnswers(ctx, tx, a.ID, a.Answers); err != nil {
-			return err
-		}
-		for _, c := range a.Consents {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO consents (application_id, kind, granted,
-				version, at) VALUES (?, ?, ?, ?, ?)`, a.ID, c.Kind, c.Granted, c.Version,
-				formatInstant(c.At)); err != nil {
-				return err
-			}
-		}
-		if err := audit(ctx, tx, now, ActorApplicant, "submit", a.ID, "", string(a.Status), ""); err != nil {
-			return err
-		}
-		if err := addStatusLink(ctx, tx, landingHash, a.ID, now); err != nil {
-			return err
-		}
-		return queueFor(ctx, tx, now, a, "application_received", render)
-	})
+	stored, err := s.submit(ctx, &submission{e: e, a: a, landingHash: landingHash, now: now, render: render})
 	if errors.Is(err, ErrDuplicate) {
 		return a, ErrDuplicate
 	}
 	if err != nil {
 		return a, fmt.Errorf("db: create application: %w", err)
 	}
-	return a, nil
+	return stored, nil
+}
+
+// insertApplication writes one new application and everything that comes with it, inside tx.
+func insertApplication(ctx context.Context, tx *sql.Tx, e school.Edition, a school.Application,
+	landingHash string, now time.Time, render Renderer) (school.Application, error) {
+	var exists int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications
+		WHERE edition_id = ? AND email = ?`, e.ID, strings.TrimSpace(a.Email)).Scan(&exists)
+	if err != nil {
+		return a, err
+	}
+	if exists > 0 {
+		return a, ErrDuplicate
+	}
+	var number int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO reference_counters (year, last)
+		VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = last + 1
+		RETURNING last`, e.Year).Scan(&number); err != nil {
+		return a, err
+	}
+	a.EditionID = e.ID
+	a.Reference = school.Reference(e.Year, number)
+	a.Status = school.StatusSubmitted
+	a.SubmittedAt, a.UpdatedAt = now, now
+	if e.Admission == school.AdmissionOpen {
+		taken, lastRank, err := seatsTaken(ctx, tx, e.ID)
+		if err != nil {
+			return a, err
+		}
+		a.Status, a.WaitlistRank = school.AdmitOpen(e.Seats(), taken, lastRank)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO applications (edition_id, reference, status,
+		lang, email, given_name, family_name, date_of_birth, nationality, residence, gender,
+		sector, institution, field_of_study, highest_degree, english_level, motivation,
+		referee_name, referee_email, attendance_mode, fee_waiver, fee_waiver_reason,
+		visa_letter, passport_name, dietary, accessibility, heard_from, cv_upload_id,
+		waitlist_rank, submitted_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+		        NULLIF(?, 0), ?, ?, ?)`,
+		a.EditionID, a.Reference, a.Status, a.Lang, strings.TrimSpace(a.Email), a.GivenName,
+		a.FamilyName, optionalDate(a.DateOfBirth), a.Nationality, a.Residence, a.Gender, a.Sector,
+		a.Institution, a.FieldOfStudy, a.HighestDegree, a.EnglishLevel, a.Motivation,
+		a.RefereeName, a.RefereeEmail, a.AttendanceMode, a.FeeWaiver, a.FeeWaiverReason,
+		a.VisaLetter, a.PassportName, a.Dietary, a.Accessibility, a.HeardFrom, a.CVUploadID,
+		a.WaitlistRank, formatInstant(now), formatInstant(now))
+	if err != nil {
+		return a, err
+	}
+	if a.ID, err = res.LastInsertId(); err != nil {
+		return a, err
+	}
+	if err := claimUploads(ctx, tx, a); err != nil {
+		return a, err
+	}
+	if err := insertAnswers(ctx, tx, a.ID, a.Answers); err != nil {
+		return a, err
+	}
+	for _, c := range a.Consents {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO consents (application_id, kind, granted,
+			version, at) VALUES (?, ?, ?, ?, ?)`, a.ID, c.Kind, c.Granted, c.Version,
+			formatInstant(c.At)); err != nil {
+			return a, err
+		}
+	}
+	if err := audit(ctx, tx, now, ActorApplicant, "submit", a.ID, "", string(a.Status), ""); err != nil {
+		return a, err
+	}
+	if err := addStatusLink(ctx, tx, landingHash, a.ID, now); err != nil {
+		return a, err
+	}
+	return a, queueFor(ctx, tx, now, a, "application_received", render)
 }
 
 // seatsTaken counts the applications holding a seat and the last waitlist rank given.
 func seatsTaken(ctx context.Context, tx *sql.Tx, editionID int64) (taken, lastRank int, err error) {
+	// Two index lookups (applications_by_edition_status, applications_by_edition_rank), not a
+	// scan of the edition's applications: this runs on every registration to an open edition.
 	err = tx.QueryRowContext(ctx, `SELECT
-		COALESCE(SUM(status IN ('accepted', 'confirmed')), 0),
-		COALESCE(MAX(waitlist_rank), 0)
-		FROM applications WHERE edition_id = ?`, editionID).Scan(&taken, &lastRank)
+		(SELECT COUNT(*) FROM applications WHERE edition_id = ?1 AND status IN ('accepted', 'confirmed')),
+		(SELECT COALESCE(MAX(waitlist_rank), 0) FROM applications WHERE edition_id = ?1)`,
+		editionID).Scan(&taken, &lastRank)
 	return taken, lastRank, err
 }
 

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 
 	"github.com/pressly/goose/v3"
@@ -34,6 +35,12 @@ type Store struct {
 	// catalogueVersion changes on every write to the public catalogue, so cached pages can tell
 	// they are stale.
 	catalogueVersion atomic.Int64
+
+	// The submission writer (submissions.go).
+	submissions chan *submission
+	quit        chan struct{}
+	closeOnce   sync.Once
+	writerDone  chan struct{}
 }
 
 // Open opens (creating when missing) the database file at path.
@@ -42,9 +49,12 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("db: create data folder: %w", err)
 	}
 	file := url.PathEscape(path)
-	// The writer is opened first so that it creates the file and switches it to WAL.
+	// The writer is opened first so that it creates the file and switches it to WAL. Both pools
+	// keep their connections' prepared statements (_stmt_cache_size): the hot statements are
+	// parsed once per connection, not on every request.
 	writer, err := sql.Open("sqlite3", "file:"+file+
-		"?_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate")
+		"?_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate"+
+		"&_stmt_cache_size=64")
 	if err != nil {
 		return nil, fmt.Errorf("db: open writer: %w", err)
 	}
@@ -53,18 +63,21 @@ func Open(path string) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
 	}
-	reader, err := sql.Open("sqlite3", "file:"+file+"?mode=ro&_busy_timeout=5000&_foreign_keys=on")
+	reader, err := sql.Open("sqlite3", "file:"+file+"?mode=ro&_busy_timeout=5000&_foreign_keys=on&_stmt_cache_size=64")
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("db: open reader: %w", err)
 	}
 	reader.SetMaxOpenConns(8)
 	reader.SetMaxIdleConns(8)
-	return &Store{path: path, writer: writer, reader: reader}, nil
+	s := &Store{path: path, writer: writer, reader: reader}
+	s.startSubmissions()
+	return s, nil
 }
 
-// Close closes both pools.
+// Close stops the submission writer, after the batch it holds, and closes both pools.
 func (s *Store) Close() error {
+	s.stopSubmissions()
 	return errors.Join(s.reader.Close(), s.writer.Close())
 }
 

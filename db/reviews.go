@@ -55,8 +55,9 @@ func (s *Store) SubmitReview(ctx context.Context, r school.Review, actor string,
 		if !r.Conflict {
 			weighted = sql.NullFloat64{Float64: r.Weighted, Valid: true}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO reviews (application_id, reviewer_id, conflict,
-			weighted_score, comment, submitted_at) VALUES (?, ?, ?, ?, ?, ?)
+		res, err := tx.ExecContext(ctx, `INSERT INTO reviews (application_id, edition_id, reviewer_id,
+			conflict, weighted_score, comment, submitted_at)
+			VALUES (?1, (SELECT edition_id FROM applications WHERE id = ?1), ?2, ?3, ?4, ?5, ?6)
 			ON CONFLICT (application_id, reviewer_id) DO NOTHING`,
 			r.ApplicationID, r.ReviewerID, r.Conflict, weighted, r.Comment, formatInstant(now))
 		if err != nil {
@@ -78,6 +79,9 @@ func (s *Store) SubmitReview(ctx context.Context, r school.Review, actor string,
 				return err
 			}
 		}
+		if err := updateScore(ctx, tx, r.ApplicationID); err != nil {
+			return err
+		}
 		action := "review"
 		if r.Conflict {
 			action = "conflict_declared"
@@ -91,6 +95,16 @@ func (s *Store) SubmitReview(ctx context.Context, r school.Review, actor string,
 		return fmt.Errorf("db: submit review: %w", err)
 	}
 	return nil
+}
+
+// updateScore recomputes the score and review count stored with an application from its
+// reviews without a conflict: the list sorts by them.
+func updateScore(ctx context.Context, tx *sql.Tx, applicationID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE applications SET
+		score = (SELECT AVG(weighted_score) FROM reviews WHERE application_id = ?1 AND conflict = 0),
+		review_count = (SELECT COUNT(*) FROM reviews WHERE application_id = ?1 AND conflict = 0)
+		WHERE id = ?1`, applicationID)
+	return err
 }
 
 // Reviews lists an application's reviews, oldest first, with their scores.
@@ -166,8 +180,7 @@ func (s *Store) EditionScores(ctx context.Context, editionID int64, applicationI
 	stats := map[int64]school.ReviewerStats{}
 	rows, err := s.reader.QueryContext(ctx, `SELECT r.reviewer_id, AVG(r.weighted_score),
 		AVG(r.weighted_score * r.weighted_score), COUNT(*)
-		FROM reviews r JOIN applications a ON a.id = r.application_id
-		WHERE a.edition_id = ? AND r.conflict = 0 GROUP BY r.reviewer_id`, editionID)
+		FROM reviews r WHERE r.edition_id = ? AND r.conflict = 0 GROUP BY r.reviewer_id`, editionID)
 	if err != nil {
 		return nil, fmt.Errorf("db: edition scores: %w", err)
 	}

@@ -54,10 +54,8 @@ func (s *Store) EditionStatistics(ctx context.Context, editionID int64, required
 			return st, err
 		}
 	}
-	err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT r.application_id FROM reviews r
-		JOIN applications a ON a.id = r.application_id
-		WHERE a.edition_id = ? AND r.conflict = 0 GROUP BY r.application_id HAVING COUNT(*) >= ?)`,
-		editionID, max(requiredReviews, 1)).Scan(&st.Reviewed)
+	err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications
+		WHERE edition_id = ? AND review_count >= ?`, editionID, max(requiredReviews, 1)).Scan(&st.Reviewed)
 	if err != nil {
 		return st, fmt.Errorf("db: edition statistics: %w", err)
 	}

@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
-# Submission load test: start Registrar with the demo data on a fresh database, fetch one
-# application form with curl (its CSRF cookie and token, its signed opened_at, the extra
-# questions), then let wrk POST valid applications with distinct emails to the open summer
-# school: first with the smallest valid CV, then with a 200 KB one. Prints a summary against the
-# targets of issue 3 and checks the server's log for "database is locked".
+# Submission load test: start Registrar with the demo data on a fresh database, fetch the
+# application forms with curl (CSRF cookie and token, signed opened_at, extra questions), then let
+# wrk POST valid applications with distinct emails: first registrations without a file to the
+# open-admission conference (its short form, urlencoded), then applications with a 200 KB CV to
+# the open summer school (multipart). Prints a summary against the targets of issue 3 and checks
+# the server's log for "database is locked".
 #
 #   scripts/load_apply.sh               (make bench runs it after scripts/load.sh)
 #
-# The summer school's form requires a CV, so there is no valid submission without a file: the
-# "small" case sends a 60-byte PDF, which is the least a valid application carries.
 # No SMTP server is configured: the outbox writes the receipts as .eml files while the load runs.
 #
 # Environment: LOAD_APPLY_ADDR (127.0.0.1:18081), LOAD_DURATION (10s), LOAD_THREADS (2),
-# LOAD_CONNECTIONS (32), LOAD_STRICT=1 to exit 1 when a target is missed.
+# LOAD_CONNECTIONS (32), LOAD_STRICT=1 to exit 1 when a target is missed, LOAD_KEEP=1 to keep the
+# temporary folder (database, server log, .eml receipts) for a look afterwards.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -22,9 +22,10 @@ duration=${LOAD_DURATION:-10s}
 threads=${LOAD_THREADS:-2}
 connections=${LOAD_CONNECTIONS:-32}
 base="http://$addr"
-# Cases: name, CV size in bytes (0: the minimal PDF), minimum submissions/s, maximum p99 in ms.
-names=(small-cv pdf-200kb)
-cv_bytes=(0 204800)
+# Cases: name, CV size in bytes (none: a urlencoded form without a file), minimum submissions/s,
+# maximum p99 in ms.
+names=(no-file pdf-200kb)
+cv_bytes=(none 204800)
 min_rps=(3000 "")
 max_p99=(50 "")
 
@@ -67,7 +68,7 @@ cleanup() {
 		echo "load_apply.sh: failed; the server's log ends with:" >&2
 		tail -n 20 "$log" >&2
 	fi
-	rm -rf "$tmp"
+	[ -n "${LOAD_KEEP:-}" ] && echo "kept $tmp" >&2 || rm -rf "$tmp"
 	exit "$status"
 }
 trap cleanup EXIT
@@ -92,31 +93,90 @@ for i in $(seq 300); do
 	sleep 0.1
 done
 
-# The open summer school: the newest summer school on the home page whose form answers 200.
-slug=""
-for s in $(curl -fs "$base/" | grep -oE 'href="/editions/summer-school-[0-9][^"/?]*"' |
-	sed -E 's/^href="\/editions\/(.*)"$/\1/' | sort -ru); do
-	if [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/editions/$s/apply")" = 200 ]; then
-		slug=$s
-		break
-	fi
-done
-[ -n "$slug" ] || { echo "load_apply.sh: no summer school on the home page takes applications" >&2; exit 1; }
-path="/editions/$slug/apply"
+# find_open PATTERN: the newest edition on the home page whose slug matches PATTERN (an extended
+# regular expression) and whose form answers 200.
+find_open() {
+	local s
+	for s in $(curl -fs "$base/" | grep -oE "href=\"/editions/$1\"" |
+		sed -E 's/^href="\/editions\/(.*)"$/\1/' | sort -ru); do
+		if [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/editions/$s/apply")" = 200 ]; then
+			echo "$s"
+			return
+		fi
+	done
+}
 
-# One form, fetched as a browser would: the CSRF cookie and token are reusable until they
-# expire (6 h), the signed opened_at proves when the form was shown.
-jar="$tmp/cookies"
-form=$(curl -fs -c "$jar" "$base$path")
 unescape() { sed -e 's/&#34;/"/g; s/&quot;/"/g; s/&#39;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g'; }
-csrf=$(printf '%s' "$form" | grep -oE 'name="_csrf" value="[^"]*"' | sed -E 's/.*value="([^"]*)"/\1/' | unescape)
-opened_at=$(printf '%s' "$form" | grep -oE 'name="opened_at" value="[^"]*"' | sed -E 's/.*value="([^"]*)"/\1/' | unescape)
-cookie=$(awk '$6 == "csrf_" { print $7 }' "$jar")
-[ -n "$csrf" ] && [ -n "$opened_at" ] && [ -n "$cookie" ] ||
-	{ echo "load_apply.sh: the form at $path gave no CSRF token, cookie or opened_at" >&2; exit 1; }
-# Every field a valid application needs, one name=value a line; the extra questions get their
-# first option (a text question gets a short answer).
-fields="given_name=Load
+printf '%%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%%%EOF\n' >"$tmp/cv.pdf"
+
+# prepare CASE SLUG FIELDS: fetches the edition's form once, as a browser would (the CSRF cookie
+# and token are reusable until they expire, 6 h; the signed opened_at proves when the form was
+# shown), adds an answer to each extra question (its first option, or a short text), sends one
+# submission with curl so that a form the script fills wrongly fails loudly here, and sets
+# path_/csrf_/opened_/cookie_/fields_ for the case.
+declare -A path_ csrf_ opened_ cookie_ fields_
+prepare() {
+	local name=$1 slug=$2 fields=$3 path form jar csrf opened_at cookie
+	path="/editions/$slug/apply"
+	jar="$tmp/cookies-$name"
+	form=$(curl -fs -c "$jar" "$base$path")
+	csrf=$(printf '%s' "$form" | grep -oE 'name="_csrf" value="[^"]*"' | sed -E 's/.*value="([^"]*)"/\1/' | unescape)
+	opened_at=$(printf '%s' "$form" | grep -oE 'name="opened_at" value="[^"]*"' | sed -E 's/.*value="([^"]*)"/\1/' | unescape)
+	cookie=$(awk '$6 == "csrf_" { print $7 }' "$jar")
+	[ -n "$csrf" ] && [ -n "$opened_at" ] && [ -n "$cookie" ] ||
+		{ echo "load_apply.sh: the form at $path gave no CSRF token, cookie or opened_at" >&2; exit 1; }
+	if printf '%s' "$form" | grep -q 'name="attendance_mode"'; then
+		fields="$fields
+attendance_mode=in_person"
+	fi
+	local -A answered=()
+	local q value
+	while IFS=$'\t' read -r q value; do
+		[ -n "$q" ] && [ -z "${answered[$q]:-}" ] || continue
+		answered[$q]=1
+		fields="$fields
+$q=$(printf '%s' "$value" | unescape)"
+	done < <(printf '%s' "$form" | grep -oE '<input type="(radio|checkbox)" name="q_[0-9]+" value="[^"]*"' |
+		sed -E 's/.*name="(q_[0-9]+)" value="([^"]*)"/\1\t\2/')
+	while read -r q; do
+		[ -n "$q" ] && [ -z "${answered[$q]:-}" ] || continue
+		answered[$q]=1
+		fields="$fields
+$q=An answer."
+	done < <(printf '%s' "$form" | grep -oE '<(textarea|input type="text")[^>]* name="q_[0-9]+"' |
+		sed -E 's/.*name="(q_[0-9]+)"/\1/')
+
+	local args=(-F "_csrf=$csrf" -F "opened_at=$opened_at" -F "email=load-check-$name@example.org")
+	local line check
+	while IFS= read -r line; do args+=(-F "${line%%=*}=${line#*=}"); done <<<"$fields"
+	if printf '%s' "$form" | grep -q 'name="cv"'; then
+		args+=(-F "cv=@$tmp/cv.pdf;type=application/pdf")
+	fi
+	check=$(curl -s -b "$jar" -o "$tmp/check.html" -w '%{http_code}' "${args[@]}" "$base$path")
+	if [ "$check" != 303 ]; then
+		echo "load_apply.sh: a test submission to $path answered $check, not 303:" >&2
+		sed -e 's/<[^>]*>//g' "$tmp/check.html" | grep -v '^\s*$' | head -n 30 >&2
+		exit 1
+	fi
+	path_[$name]=$path csrf_[$name]=$csrf opened_[$name]=$opened_at cookie_[$name]=$cookie
+	fields_[$name]=$fields
+}
+
+# The open-admission conference: the short form, no CV. Its 120 seats fill within the first
+# second; later registrations are waitlisted, which is a success (303) too.
+conference=$(find_open 'conference-20[0-9]+-cities-of-welcome[^"/?]*')
+[ -n "$conference" ] || { echo "load_apply.sh: no open conference on the home page takes registrations" >&2; exit 1; }
+prepare no-file "$conference" "given_name=Load
+family_name=Tester
+nationality=CZ
+residence=CZ
+dietary=Vegetarian
+consent_processing=yes"
+
+# The open summer school: the long form with a CV.
+summer=$(find_open 'summer-school-[0-9][^"/?]*')
+[ -n "$summer" ] || { echo "load_apply.sh: no summer school on the home page takes applications" >&2; exit 1; }
+prepare pdf-200kb "$summer" "given_name=Load
 family_name=Tester
 date_of_birth=1996-05-17
 nationality=CZ
@@ -128,48 +188,19 @@ highest_degree=master
 english_level=c1
 motivation=I study how people move and want to learn from the best in the field.
 consent_processing=yes"
-if printf '%s' "$form" | grep -q 'name="attendance_mode"'; then
-	fields="$fields
-attendance_mode=in_person"
-fi
-declare -A answered=()
-while IFS=$'\t' read -r name value; do
-	[ -n "$name" ] && [ -z "${answered[$name]:-}" ] || continue
-	answered[$name]=1
-	fields="$fields
-$name=$(printf '%s' "$value" | unescape)"
-done < <(printf '%s' "$form" | grep -oE '<input type="(radio|checkbox)" name="q_[0-9]+" value="[^"]*"' |
-	sed -E 's/.*name="(q_[0-9]+)" value="([^"]*)"/\1\t\2/')
-while read -r name; do
-	[ -n "$name" ] && [ -z "${answered[$name]:-}" ] || continue
-	answered[$name]=1
-	fields="$fields
-$name=An answer."
-done < <(printf '%s' "$form" | grep -oE '<(textarea|input type="text")[^>]* name="q_[0-9]+"' |
-	sed -E 's/.*name="(q_[0-9]+)"/\1/')
-
-# One submission with curl first, so that a form the script fills wrongly fails loudly here.
-args=(-F "_csrf=$csrf" -F "opened_at=$opened_at" -F "email=load-check@example.org")
-while IFS= read -r line; do args+=(-F "${line%%=*}=${line#*=}"); done <<<"$fields"
-printf '%%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%%%EOF\n' >"$tmp/cv.pdf"
-args+=(-F "cv=@$tmp/cv.pdf;type=application/pdf")
-check=$(curl -s -b "$jar" -o "$tmp/check.html" -w '%{http_code}' "${args[@]}" "$base$path")
-if [ "$check" != 303 ]; then
-	echo "load_apply.sh: a test submission answered $check, not 303:" >&2
-	sed -e 's/<[^>]*>//g' "$tmp/check.html" | grep -v '^\s*$' | head -n 30 >&2
-	exit 1
-fi
 
 lua="$tmp/apply.lua"
 cat >"$lua" <<'LUA'
 -- POSTs a valid application per request, each with its own email address:
 -- <run>-<thread>-<counter>@load.example. Counts answers other than 303 See Other.
+-- APPLY_CV_BYTES=none sends the form urlencoded without a file; a number sends it as
+-- multipart/form-data with a PDF of about that size.
 local path = os.getenv("APPLY_PATH")
 local csrf = os.getenv("APPLY_CSRF")
 local opened = os.getenv("APPLY_OPENED_AT")
 local cookie = os.getenv("APPLY_COOKIE")
 local fields = os.getenv("APPLY_FIELDS")
-local cv_bytes = tonumber(os.getenv("APPLY_CV_BYTES") or "0")
+local cv_bytes = tonumber(os.getenv("APPLY_CV_BYTES") or "0")  -- nil: no file
 local run = os.getenv("APPLY_RUN") or "load"
 local boundary = "registrarload0c0ffee7e57b0undary"
 
@@ -184,11 +215,31 @@ local function part(name, value)
 		"\"\r\n\r\n" .. value .. "\r\n"
 end
 
+local function urlencode(v)
+	return (string.gsub(v, "[^%w%-%._~]", function(ch)
+		return string.format("%%%02X", string.byte(ch))
+	end))
+end
+
 local head, tail, headers
 local counter = 0
 bad, first_bad = 0, ""  -- globals: done() reads them with thread:get
 
 function init(args)
+	if cv_bytes == nil then
+		local pairs_ = { "_csrf=" .. urlencode(csrf), "opened_at=" .. urlencode(opened) }
+		for line in fields:gmatch("[^\n]+") do
+			local k, v = line:match("^([^=]+)=(.*)$")
+			table.insert(pairs_, urlencode(k) .. "=" .. urlencode(v))
+		end
+		head = table.concat(pairs_, "&") .. "&email="
+		tail = ""
+		headers = {
+			["Content-Type"] = "application/x-www-form-urlencoded",
+			["Cookie"] = "csrf_=" .. cookie,
+		}
+		return
+	end
 	local parts = { part("_csrf", csrf), part("opened_at", opened) }
 	for line in fields:gmatch("[^\n]+") do
 		local k, v = line:match("^([^=]+)=(.*)$")
@@ -211,6 +262,9 @@ end
 function request()
 	counter = counter + 1
 	local email = run .. "-" .. tid .. "-" .. counter .. "@load.example"
+	if cv_bytes == nil then
+		return wrk.format("POST", path, headers, head .. urlencode(email))
+	end
 	return wrk.format("POST", path, headers, head .. part("email", email) .. tail)
 end
 
@@ -254,10 +308,12 @@ stored() {
 declare -a rps p50 p99 reqs non303 non2xx sockerr new_rows
 for i in "${!names[@]}"; do
 	before=$(stored)
-	echo "== ${names[$i]}: wrk -t$threads -c$connections -d$duration --latency -s apply.lua POST $base$path (CV ${cv_bytes[$i]} B; 0 = 60-byte PDF)"
-	out=$(APPLY_PATH="$path" APPLY_CSRF="$csrf" APPLY_OPENED_AT="$opened_at" APPLY_COOKIE="$cookie" \
-		APPLY_FIELDS="$fields" APPLY_CV_BYTES="${cv_bytes[$i]}" APPLY_RUN="${names[$i]}" \
-		wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$lua" "$base$path")
+	name=${names[$i]}
+	path=${path_[$name]}
+	echo "== $name: wrk -t$threads -c$connections -d$duration --latency -s apply.lua POST $base$path (CV: ${cv_bytes[$i]} B)"
+	out=$(APPLY_PATH="$path" APPLY_CSRF="${csrf_[$name]}" APPLY_OPENED_AT="${opened_[$name]}" \
+		APPLY_COOKIE="${cookie_[$name]}" APPLY_FIELDS="${fields_[$name]}" APPLY_CV_BYTES="${cv_bytes[$i]}" \
+		APPLY_RUN="$name" wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$lua" "$base$path")
 	echo "$out" | sed 's/^/   /'
 	rps[i]=$(echo "$out" | awk '/^Requests\/sec:/ { printf "%.0f", $2 }')
 	reqs[i]=$(echo "$out" | awk '/requests in/ { print $1 }')
