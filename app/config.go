@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,6 +22,9 @@ type Config struct {
 	// ApplyLimit is how many application forms one address may send a minute
 	// (REGISTRAR_APPLY_LIMIT, default 10).
 	ApplyLimit int
+	// LogLevel is REGISTRAR_LOG_LEVEL: debug logs every request; info (the default) logs
+	// client errors, warnings and server errors.
+	LogLevel slog.Level
 	// Clock tells the time; tests set it, nil means time.Now.
 	Clock func() time.Time
 }
@@ -38,6 +42,9 @@ func ConfigFromEnv() (Config, error) {
 		return cfg, fmt.Errorf("config: REGISTRAR_APPLY_LIMIT must be a positive number")
 	}
 	cfg.ApplyLimit = limit
+	if err := cfg.LogLevel.UnmarshalText([]byte(env("REGISTRAR_LOG_LEVEL", "info"))); err != nil {
+		return cfg, fmt.Errorf("config: REGISTRAR_LOG_LEVEL must be debug, info, warn or error")
+	}
 	cfg.BaseURL = strings.TrimRight(env("REGISTRAR_BASE_URL", "http://"+cfg.Addr), "/")
 	if cfg.Dev, err = envBool("REGISTRAR_DEV"); err != nil {
 		return cfg, err

@@ -37,18 +37,20 @@ const (
 )
 
 func main() {
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(os.Args[1:], os.Stdin, os.Stdout, logger); err != nil {
+	level := new(slog.LevelVar) // set from the configuration in run
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	if err := run(os.Args[1:], os.Stdin, os.Stdout, logger, level); err != nil {
 		fmt.Fprintln(os.Stderr, "registrar:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger) error {
+func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, level *slog.LevelVar) error {
 	cfg, err := app.ConfigFromEnv()
 	if err != nil {
 		return err
 	}
+	level.Set(cfg.LogLevel)
 	command := "serve"
 	if len(args) > 0 {
 		command, args = args[0], args[1:]
