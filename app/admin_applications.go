@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -102,6 +103,24 @@ type applicationsPage struct {
 	NextURL   string
 	CanDecide bool
 	Done      string // how many a bulk action changed
+	Region    string
+	Regions   []option
+}
+
+// scoreBound reads a score filter: a number from 1 to 5, or 0 for none.
+func scoreBound(v string) float64 {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 1 || f > 5 {
+		return 0
+	}
+	return f
+}
+
+func formatBound(f float64) string {
+	if f == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
 }
 
 func (s *Server) listApplications(c *fiber.Ctx) error {
@@ -120,6 +139,15 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 	if sc := school.Sector(c.Query("sector")); slices.Contains(school.Sectors, sc) {
 		f.Sector = sc
 	}
+	region := c.Query("region")
+	if f.Countries = regionCountries(region); f.Countries == nil {
+		region = ""
+	}
+	if r := c.Query("reviewed"); r == "yes" || r == "no" {
+		f.Reviewed, f.Required = r, e.RequiredReviews
+	}
+	f.MinScore = scoreBound(c.Query("min_score"))
+	f.MaxScore = scoreBound(c.Query("max_score"))
 	if !slices.Contains(db.ApplicationSortKeys, f.Sort) {
 		f.Sort = "newest"
 	}
@@ -127,7 +155,7 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 	f.Page = max(f.Page, 1)
 	u := currentUser(c)
 	if blind(u, e) {
-		f.Query, f.Nationality = "", ""
+		f.Query, f.Nationality, f.Countries, region = "", "", nil, ""
 		if f.Sort == "name" {
 			f.Sort = "newest"
 		}
@@ -147,7 +175,8 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 	data := applicationsPage{User: u, Edition: e, Blind: blind(u, e), Rows: rows, Scores: scores, Total: total,
 		Page: f.Page, Pages: max(1, int(math.Ceil(float64(total)/float64(f.PerPage)))), Filter: f,
 		Statuses: school.Statuses, Sectors: school.Sectors, Countries: s.countries[L.Lang],
-		Sorts: db.ApplicationSortKeys, CanDecide: u.Role != school.RoleReviewer, Done: c.Query("done")}
+		Sorts: db.ApplicationSortKeys, CanDecide: u.Role != school.RoleReviewer, Done: c.Query("done"),
+		Region: region, Regions: regionOptions(L.Lang)}
 	if data.Blind {
 		for i := range data.Rows {
 			hideIdentity(&data.Rows[i])
@@ -156,7 +185,8 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 	pageURL := func(p int) string {
 		q := url.Values{}
 		for k, v := range map[string]string{"status": string(f.Status), "nationality": f.Nationality,
-			"sector": string(f.Sector), "q": f.Query, "sort": f.Sort} {
+			"sector": string(f.Sector), "q": f.Query, "sort": f.Sort, "region": region,
+			"reviewed": f.Reviewed, "min_score": formatBound(f.MinScore), "max_score": formatBound(f.MaxScore)} {
 			if v != "" {
 				q.Set(k, v)
 			}
@@ -187,6 +217,8 @@ type applicationPage struct {
 	Notice      string
 	Reviews     []reviewLine
 	Reviewed    bool // the user has reviewed this application
+	Notes       []db.Note
+	CVURL       string // shown inline
 }
 
 // staffApplication is the application in the path, when the user may see its edition.
@@ -241,6 +273,14 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 	data.CanDecide = u.Role != school.RoleReviewer
 	data.Decisions = decisionKinds
 	if data.CanDecide {
+		if data.Notes, err = s.store.Notes(c.UserContext(), a.ID); err != nil {
+			return err
+		}
+	}
+	if len(data.Files) > 0 && a.CVUploadID != 0 {
+		data.CVURL = data.Files[0].URL + "?inline=1"
+	}
+	if data.CanDecide {
 		staged, err := s.store.StagedDecisionFor(c.UserContext(), a.ID)
 		if err != nil && !errors.Is(err, db.ErrNotFound) {
 			return err
@@ -272,6 +312,16 @@ func (s *Server) downloadStaffFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if c.Query("inline") == "1" {
+		// Shown in a frame of the application page: inline, and framable by this site only.
+		c.Set(fiber.HeaderContentSecurityPolicy, "frame-ancestors 'self'")
+		c.Set(fiber.HeaderXFrameOptions, "SAMEORIGIN")
+		if err := s.sendUpload(c, up); err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentDisposition, "inline")
+		return nil
+	}
 	return s.sendUpload(c, up)
 }
 
@@ -288,4 +338,21 @@ func (s *Server) listUsers(c *fiber.Ctx) error {
 	L := s.i18n.Translator(langOf(c))
 	return s.renderPage(c, "admin/users", s.newPage(c, L.T("admin_users_title"), "admin",
 		usersPage{User: currentUser(c), Users: users}))
+}
+
+// addNote stores an organiser's internal note on an application.
+func (s *Server) addNote(c *fiber.Ctx) error {
+	a, _, err := s.staffApplication(c)
+	if err != nil {
+		return err
+	}
+	L := s.i18n.Translator(langOf(c))
+	body := strings.TrimSpace(strings.ToValidUTF8(c.FormValue("note"), ""))
+	if body == "" || len([]rune(body)) > 4000 {
+		return badRequest(L.T("note_invalid"))
+	}
+	if err := s.store.AddNote(c.UserContext(), a.ID, currentUser(c).ID, body, s.now()); err != nil {
+		return err
+	}
+	return c.Redirect("/admin/applications/"+strconv.FormatInt(a.ID, 10)+"#notes", fiber.StatusSeeOther)
 }

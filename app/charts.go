@@ -3,6 +3,7 @@ package app
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -82,4 +83,30 @@ func byRegion(counts []db.Count, lang string) []db.Count {
 		return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(a.Key, b.Key))
 	})
 	return out
+}
+
+// regionCountries lists the countries of a UN M49 region of the dashboard's list; nil for any
+// other code.
+func regionCountries(code string) []string {
+	if !slices.Contains(regions, code) {
+		return nil
+	}
+	r := language.MustParseRegion(code)
+	var out []string
+	for _, c := range strings.Fields(isoCountries) {
+		if country, err := language.ParseRegion(c); err == nil && r.Contains(country) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// regionOptions are the regions the application list filters by, named in lang.
+func regionOptions(lang string) []option {
+	namer := display.Regions(language.MustParse(lang))
+	opts := make([]option, len(regions))
+	for i, code := range regions {
+		opts[i] = option{Value: code, Label: namer.Name(language.MustParseRegion(code))}
+	}
+	return opts
 }

@@ -91,10 +91,15 @@ type ApplicationFilter struct {
 	Status      school.Status
 	Statuses    []school.Status // any of these, for exports
 	Nationality string
+	Countries   []string // nationality any of these: a region's countries
 	Sector      school.Sector
-	Query       string // name, email or reference
-	Sort        string // a key of applicationSorts
-	Page        int    // from 1
+	Reviewed    string  // "yes": has the required reviews; "no": not yet
+	Required    int     // the edition's required number of reviews, for Reviewed
+	MinScore    float64 // 0: no bound
+	MaxScore    float64 // 0: no bound
+	Query       string  // name, email or reference
+	Sort        string  // a key of applicationSorts
+	Page        int     // from 1
 	PerPage     int
 }
 
@@ -126,6 +131,25 @@ func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]sch
 	}
 	if f.Nationality != "" {
 		where, args = append(where, "a.nationality = ?"), append(args, f.Nationality)
+	}
+	if len(f.Countries) > 0 {
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(f.Countries)), ", ")
+		where = append(where, "a.nationality IN ("+marks+")")
+		for _, c := range f.Countries {
+			args = append(args, c)
+		}
+	}
+	switch f.Reviewed {
+	case "yes":
+		where, args = append(where, "a.review_count >= ?"), append(args, max(f.Required, 1))
+	case "no":
+		where, args = append(where, "a.review_count < ?"), append(args, max(f.Required, 1))
+	}
+	if f.MinScore > 0 {
+		where, args = append(where, "a.score >= ?"), append(args, f.MinScore)
+	}
+	if f.MaxScore > 0 {
+		where, args = append(where, "a.score <= ?"), append(args, f.MaxScore)
 	}
 	if f.Sector != "" {
 		where, args = append(where, "a.sector = ?"), append(args, f.Sector)
