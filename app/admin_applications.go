@@ -86,25 +86,26 @@ func (s *Server) showDashboard(c *fiber.Ctx) error {
 }
 
 type applicationsPage struct {
-	User      school.User
-	Edition   school.Edition
-	Blind     bool
-	Rows      []school.Application
-	Scores    map[int64]db.ScoreSummary
-	Total     int
-	Page      int
-	Pages     int
-	Filter    db.ApplicationFilter
-	Statuses  []school.Status
-	Sectors   []school.Sector
-	Countries []country
-	Sorts     []string
-	PrevURL   string
-	NextURL   string
-	CanDecide bool
-	Done      string // how many a bulk action changed
-	Region    string
-	Regions   []option
+	User          school.User
+	Edition       school.Edition
+	Blind         bool
+	Rows          []school.Application
+	Scores        map[int64]db.ScoreSummary
+	Total         int
+	Page          int
+	Pages         int
+	Filter        db.ApplicationFilter
+	Statuses      []school.Status
+	Sectors       []school.Sector
+	Countries     []country
+	Sorts         []string
+	PrevURL       string
+	NextURL       string
+	CanDecide     bool
+	Done          string // how many a bulk action changed
+	Region        string
+	Regions       []option
+	ExportColumns []option
 }
 
 // scoreBound reads a score filter: a number from 1 to 5, or 0 for none.
@@ -176,7 +177,7 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 		Page: f.Page, Pages: max(1, int(math.Ceil(float64(total)/float64(f.PerPage)))), Filter: f,
 		Statuses: school.Statuses, Sectors: school.Sectors, Countries: s.countries[L.Lang],
 		Sorts: db.ApplicationSortKeys, CanDecide: u.Role != school.RoleReviewer, Done: c.Query("done"),
-		Region: region, Regions: regionOptions(L.Lang)}
+		Region: region, Regions: regionOptions(L.Lang), ExportColumns: exportChoices(L, blind(u, e))}
 	if data.Blind {
 		for i := range data.Rows {
 			hideIdentity(&data.Rows[i])

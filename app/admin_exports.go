@@ -105,6 +105,12 @@ func (s *Server) exportApplications(c *fiber.Ctx) error {
 	if cols := c.Query("cols"); cols != "" {
 		keys = strings.Split(cols, ",")
 	}
+	if chosen := c.Context().QueryArgs().PeekMulti("col"); len(chosen) > 0 {
+		keys = keys[:0:0]
+		for _, k := range chosen {
+			keys = append(keys, string(k))
+		}
+	}
 	hideIdentity := blind(currentUser(c), e)
 	var columns []exportColumn
 	for _, key := range keys {
@@ -212,4 +218,16 @@ func sendXLSX(c *fiber.Ctx, filename string, rows [][]string) error {
 	c.Attachment(filename)
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	return c.Send(buf.Bytes())
+}
+
+// exportChoices are the columns the export form offers the user, in their language.
+func exportChoices(L *i18n.Translator, blindReview bool) []option {
+	var opts []option
+	for _, col := range exportColumns {
+		if col.Identity && blindReview {
+			continue
+		}
+		opts = append(opts, option{Value: col.Key, Label: L.T("export_col_" + col.Key)})
+	}
+	return opts
 }
