@@ -19,6 +19,8 @@ import (
 type emailTemplates struct {
 	text map[string]*texttemplate.Template
 	html map[string]*htmltemplate.Template
+	// custom is the layout around an organiser's own text (email_templates.go).
+	custom *htmltemplate.Template
 }
 
 func loadEmailTemplates(fsys fs.FS, funcs map[string]any) (*emailTemplates, error) {
@@ -26,6 +28,9 @@ func loadEmailTemplates(fsys fs.FS, funcs map[string]any) (*emailTemplates, erro
 	layout, err := htmltemplate.New("").Funcs(funcs).ParseFS(fsys, "email/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("render: email layout: %w", err)
+	}
+	if et.custom, err = customEmailLayout(layout); err != nil {
+		return nil, err
 	}
 	for _, lang := range i18n.Languages {
 		files, err := fs.Glob(fsys, "email/"+lang+"/*.txt")
@@ -84,9 +89,21 @@ func (et *emailTemplates) render(name string, data emailData) (db.Email, error) 
 
 // renderer renders the emails about applications to an edition, in each applicant's language,
 // when the store asks for one inside a change's transaction. Every email carries a fresh status
-// link; the store keeps its hash.
+// link; the store keeps its hash. The edition's own wording of an email, where organisers wrote
+// one, is loaded once here and replaces the default (email_templates.go).
 func (s *Server) renderer(e school.Edition, questions []school.Question) db.Renderer {
+	custom, err := s.customEmails(e.ID)
+	return s.rendererWith(e, questions, custom, err)
+}
+
+// rendererWith is renderer with the edition's customised emails given, by "lang/name"; loadErr
+// fails every email.
+func (s *Server) rendererWith(e school.Edition, questions []school.Question, custom map[string]db.EmailTemplate,
+	loadErr error) db.Renderer {
 	return func(name string, a school.Application) (db.Email, error) {
+		if loadErr != nil {
+			return db.Email{}, loadErr
+		}
 		token, hash, err := newStatusToken()
 		if err != nil {
 			return db.Email{}, err
@@ -94,7 +111,7 @@ func (s *Server) renderer(e school.Edition, questions []school.Question) db.Rend
 		L := s.i18n.Translator(a.Lang)
 		data := emailData{L: L, Edition: e, Application: a, Summary: s.applicationSummary(a, e, questions, L),
 			School: L.T("site_name"), StatusURL: s.cfg.BaseURL + "/status/" + token}
-		m, err := s.templates.emails.render(name, data)
+		m, err := s.templates.emails.renderWith(custom, name, data)
 		m.LinkHash = hash
 		return m, err
 	}

@@ -100,6 +100,11 @@ func (s *Server) routes() {
 	admin.Post("/editions/:id/fill", organisers, s.stageFillSeats)
 	admin.Get("/outbox", organisers, s.showOutbox)
 	admin.Post("/outbox/:id/retry", organisers, s.retryEmail)
+	admin.Get("/editions/:id/emails", organisers, s.showEmails)
+	admin.Get("/editions/:id/emails/:name/:lang", organisers, s.showEmailEditor)
+	admin.Post("/editions/:id/emails/:name/:lang", organisers, s.saveEmailTemplate)
+	admin.Get("/editions/:id/send", organisers, s.showPracticalInformation)
+	admin.Post("/editions/:id/send", organisers, s.sendPracticalInformation)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
