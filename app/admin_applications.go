@@ -15,18 +15,25 @@ import (
 	"registrar/db"
 )
 
-// allowedEditions is nil for users who may see every edition, else the ids a reviewer is
+// allowedEditions is nil for users who may see every edition (administrators, and organisers
+// assigned to none: they run the whole school), else the ids of the editions the user is
 // assigned to.
 func (s *Server) allowedEditions(c *fiber.Ctx) ([]int64, error) {
 	u := currentUser(c)
-	if u.Role != school.RoleReviewer {
+	if u.Role == school.RoleAdmin {
 		return nil, nil
 	}
-	ids, err := s.store.ReviewerEditions(c.UserContext(), u.ID)
-	if ids == nil {
+	ids, err := s.store.StaffEditions(c.UserContext(), u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		if u.Role == school.RoleOrganiser {
+			return nil, nil
+		}
 		ids = []int64{}
 	}
-	return ids, err
+	return ids, nil
 }
 
 // staffEdition is the edition in the path, when the user may see it; otherwise 404, so a
@@ -327,8 +334,10 @@ func (s *Server) downloadStaffFile(c *fiber.Ctx) error {
 }
 
 type usersPage struct {
-	User  school.User
-	Users []school.User
+	User     school.User
+	Users    []school.User
+	Editions []db.EditionSummary
+	Done     bool
 }
 
 func (s *Server) listUsers(c *fiber.Ctx) error {
@@ -336,9 +345,34 @@ func (s *Server) listUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	editions, err := s.store.EditionSummaries(c.UserContext(), nil)
+	if err != nil {
+		return err
+	}
 	L := s.i18n.Translator(langOf(c))
 	return s.renderPage(c, "admin/users", s.newPage(c, L.T("admin_users_title"), "admin",
-		usersPage{User: currentUser(c), Users: users}))
+		usersPage{User: currentUser(c), Users: users, Editions: editions, Done: c.Query("done") == "1"}))
+}
+
+// assignStaff gives a reviewer or an organiser an edition.
+func (s *Server) assignStaff(c *fiber.Ctx) error {
+	L := s.i18n.Translator(langOf(c))
+	userID, err1 := strconv.ParseInt(c.FormValue("user"), 10, 64)
+	editionID, err2 := strconv.ParseInt(c.FormValue("edition"), 10, 64)
+	if err1 != nil || err2 != nil {
+		return badRequest(L.T("validation_choice"))
+	}
+	ctx := c.UserContext()
+	if _, err := s.store.User(ctx, userID); err != nil {
+		return err
+	}
+	if _, err := s.store.EditionByID(ctx, editionID); err != nil {
+		return err
+	}
+	if err := s.store.AssignStaff(ctx, userID, editionID); err != nil {
+		return err
+	}
+	return c.Redirect("/admin/users?done=1", fiber.StatusSeeOther)
 }
 
 // addNote stores an organiser's internal note on an application.

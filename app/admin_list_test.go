@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"registrar/app/school"
 )
 
 func TestApplicationListFiltersByRegionReviewsAndScore(t *testing.T) {
@@ -68,5 +70,32 @@ func TestOrganisersKeepInternalNotesThatReviewersDoNotSee(t *testing.T) {
 		t.Error("a reviewer sees the organisers' notes")
 	}
 	resp, body = reviewer.postAdmin(t, page+"/notes", url.Values{"note": {"mine"}})
+	wantStatus(t, resp, body, http.StatusForbidden)
+}
+
+func TestAnOrganiserAssignedToEditionsRunsOnlyThose(t *testing.T) {
+	f := newAdminFixture(t)
+	winterOnly := createUser(t, f.ts, "winter@school.test", school.RoleOrganiser)
+	admin := signIn(t, f.ts, f.staff.admin.Email)
+	resp, body := admin.postAdmin(t, "/admin/users/assign", url.Values{
+		"user": {strconv.FormatInt(winterOnly.ID, 10)}, "edition": {strconv.FormatInt(f.winter.ID, 10)}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+
+	v := signIn(t, f.ts, winterOnly.Email)
+	resp, body = v.get(t, "/admin")
+	wantStatus(t, resp, body, http.StatusOK)
+	if strings.Contains(body, f.summer.TitleEN) || !strings.Contains(body, f.winter.TitleEN) {
+		t.Error("the dashboard does not list just the winter school")
+	}
+	resp, body = v.get(t, "/admin/applications/"+strconv.FormatInt(f.app.ID, 10))
+	wantStatus(t, resp, body, http.StatusNotFound)
+	resp, body = v.get(t, "/admin/applications/"+strconv.FormatInt(f.otherApp.ID, 10))
+	wantStatus(t, resp, body, http.StatusOK)
+
+	// An organiser assigned to none runs every edition; only administrators assign.
+	resp, body = signIn(t, f.ts, f.staff.organiser.Email).get(t, "/admin/applications/"+strconv.FormatInt(f.app.ID, 10))
+	wantStatus(t, resp, body, http.StatusOK)
+	resp, body = v.postAdmin(t, "/admin/users/assign", url.Values{
+		"user": {strconv.FormatInt(winterOnly.ID, 10)}, "edition": {strconv.FormatInt(f.summer.ID, 10)}})
 	wantStatus(t, resp, body, http.StatusForbidden)
 }

@@ -64,10 +64,10 @@ func createStaff(t testing.TB, ts *testServer, summer, other int64) staff {
 		outsider:  createUser(t, ts, "outsider@school.test", school.RoleReviewer),
 	}
 	ctx := context.Background()
-	if err := ts.store.AssignReviewer(ctx, s.reviewer.ID, summer); err != nil {
+	if err := ts.store.AssignStaff(ctx, s.reviewer.ID, summer); err != nil {
 		t.Fatal(err)
 	}
-	if err := ts.store.AssignReviewer(ctx, s.outsider.ID, other); err != nil {
+	if err := ts.store.AssignStaff(ctx, s.outsider.ID, other); err != nil {
 		t.Fatal(err)
 	}
 	return s

@@ -85,6 +85,7 @@ func (s *Server) routes() {
 	admin.Get("/applications/:id", s.showApplication)
 	admin.Get("/applications/:id/files/:file", s.downloadStaffFile)
 	admin.Get("/users", requireRole(school.RoleAdmin), s.listUsers)
+	admin.Post("/users/assign", requireRole(school.RoleAdmin), s.assignStaff)
 	admin.Get("/editions/:id", s.showEditionDashboard)
 	admin.Get("/editions/:id/export.:format<regex(^(csv|xlsx)$)>", s.exportApplications)
 	admin.Get("/editions/:id/review", s.showReviewQueue)

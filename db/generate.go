@@ -182,7 +182,7 @@ func generateApplications(ctx context.Context, tx *sql.Tx, e school.Edition, rub
 			RETURNING id`, r.email, r.name).Scan(&reviewers[i]); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO edition_reviewers (user_id, edition_id) VALUES (?, ?)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO edition_staff (user_id, edition_id) VALUES (?, ?)
 			ON CONFLICT DO NOTHING`, reviewers[i], e.ID); err != nil {
 			return err
 		}

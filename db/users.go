@@ -67,28 +67,29 @@ func (s *Store) Users(ctx context.Context) ([]school.User, error) {
 	return users, rows.Err()
 }
 
-// AssignReviewer lets a reviewer see an edition's applications.
-func (s *Store) AssignReviewer(ctx context.Context, userID, editionID int64) error {
-	_, err := s.writer.ExecContext(ctx, `INSERT OR IGNORE INTO edition_reviewers (user_id, edition_id)
+// AssignStaff gives a reviewer or an organiser an edition: reviewers see only the editions they
+// are assigned to; an organiser assigned to any runs only those.
+func (s *Store) AssignStaff(ctx context.Context, userID, editionID int64) error {
+	_, err := s.writer.ExecContext(ctx, `INSERT OR IGNORE INTO edition_staff (user_id, edition_id)
 		VALUES (?, ?)`, userID, editionID)
 	if err != nil {
-		return fmt.Errorf("db: assign reviewer: %w", err)
+		return fmt.Errorf("db: assign staff: %w", err)
 	}
 	return nil
 }
 
-// ReviewerEditions lists the ids of the editions a reviewer is assigned to.
-func (s *Store) ReviewerEditions(ctx context.Context, userID int64) ([]int64, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT edition_id FROM edition_reviewers WHERE user_id = ?`, userID)
+// StaffEditions lists the ids of the editions a user is assigned to.
+func (s *Store) StaffEditions(ctx context.Context, userID int64) ([]int64, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT edition_id FROM edition_staff WHERE user_id = ?`, userID)
 	if err != nil {
-		return nil, fmt.Errorf("db: reviewer editions: %w", err)
+		return nil, fmt.Errorf("db: staff editions: %w", err)
 	}
 	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("db: reviewer editions: %w", err)
+			return nil, fmt.Errorf("db: staff editions: %w", err)
 		}
 		ids = append(ids, id)
 	}

@@ -3,7 +3,7 @@
 //	registrar [serve]                          start the web server (the default)
 //	registrar migrate                          apply pending database migrations
 //	registrar demo                             load the demo data into an empty database
-//	registrar user add --email E --role R      add a back-office user; the password is read from stdin
+//	registrar user add --email E --role R [--editions a,b]  add a back-office user; password on stdin
 //	registrar backup PATH                      write an online copy of the database to PATH
 //
 // Configuration comes from REGISTRAR_* environment variables (see app.Config).
@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -165,6 +166,7 @@ func addUser(ctx context.Context, store *db.Store, args []string, stdin io.Reade
 	email := flags.String("email", "", "the user's email address")
 	role := flags.String("role", "", "admin, organiser or reviewer")
 	name := flags.String("name", "", "the user's name")
+	editions := flags.String("editions", "", "comma-separated slugs of the editions a reviewer or organiser works on")
 	if err := flags.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -183,8 +185,24 @@ func addUser(ctx context.Context, store *db.Store, args []string, stdin io.Reade
 	if err != nil {
 		return err
 	}
-	if _, err := store.CreateUser(ctx, school.User{Email: *email, Name: *name, Role: school.Role(*role)}, hash); err != nil {
+	id, err := store.CreateUser(ctx, school.User{Email: *email, Name: *name, Role: school.Role(*role)}, hash)
+	if err != nil {
 		return err
+	}
+	if *editions != "" {
+		all, err := store.EditionSummaries(ctx, nil)
+		if err != nil {
+			return err
+		}
+		for _, slug := range strings.Split(*editions, ",") {
+			i := slices.IndexFunc(all, func(e db.EditionSummary) bool { return e.Slug == strings.TrimSpace(slug) })
+			if i < 0 {
+				return fmt.Errorf("no edition %q", slug)
+			}
+			if err := store.AssignStaff(ctx, id, all[i].ID); err != nil {
+				return err
+			}
+		}
 	}
 	fmt.Fprintf(stdout, "added %s (%s)\n", *email, *role)
 	return nil
