@@ -1,13 +1,10 @@
 package app
 
 import (
-	"context"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -32,26 +29,7 @@ func newTestServer(t testing.TB) *testServer {
 
 func newTestServerAt(t testing.TB, clock func() time.Time) *testServer {
 	t.Helper()
-	dir := t.TempDir()
-	store, err := db.Open(filepath.Join(dir, "registrar.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	ctx := context.Background()
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.LoadDemo(ctx, demoNow); err != nil {
-		t.Fatal(err)
-	}
-	cfg := Config{DataDir: dir, BaseURL: "http://127.0.0.1", Clock: clock}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := New(cfg, store, logger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testServer{Server: s, store: store, dir: dir}
+	return newTestServerWith(t, clock, nil)
 }
 
 // get sends a GET through the real Fiber app and returns the response with its body read.
