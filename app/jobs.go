@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"time"
 
 	"registrar/app/school"
@@ -12,9 +13,12 @@ import (
 // offerReminder is how long before an offer lapses its applicant is reminded.
 const offerReminder = 48 * time.Hour
 
+// backupsKept is how many nightly backups stay in REGISTRAR_DATA/backups.
+const backupsKept = 14
+
 // RunJobs does the work that time brings, every minute until ctx ends: applicants are reminded
 // of offers about to lapse; offers not confirmed in time expire, and their seats go to the
-// waiting list.
+// waiting list; once a day the database is backed up.
 func (s *Server) RunJobs(ctx context.Context) {
 	ticker := time.NewTicker(time.Minute)
 	defer ticker.Stop()
@@ -24,6 +28,11 @@ func (s *Server) RunJobs(ctx context.Context) {
 		}
 		if err := s.ExpireOffers(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("jobs: expire offers", "error", err)
+		}
+		if path, err := s.store.NightlyBackup(ctx, filepath.Join(s.cfg.DataDir, "backups"), s.now(), backupsKept); err != nil && ctx.Err() == nil {
+			s.log.Error("jobs: backup", "error", err)
+		} else if path != "" {
+			s.log.Info("jobs: backup written", "path", path)
 		}
 		select {
 		case <-ctx.Done():

@@ -240,7 +240,7 @@ func TestCrashSafety(t *testing.T) {
 	if data, err := os.ReadFile(logPath); err == nil && bytes.Contains(data, []byte("database is locked")) {
 		t.Errorf("the server log says \"database is locked\"")
 	}
-	t.Logf("%d receipts delivered over SMTP, %d emails in all", len(succeeded), inbox.total())
+	t.Logf("%d receipts delivered over SMTP, %d deliveries in all (a delivery cut off by the kill is redelivered with its Message-Id)", len(succeeded), inbox.total())
 }
 
 var (
@@ -660,18 +660,41 @@ func startSMTP(t *testing.T) *inbox {
 	return in
 }
 
+// A kill between the SMTP server's acceptance and the outbox marking the row sent makes the
+// restarted worker send that row again, with the same Message-Id: mail systems take it for the
+// same message. The inbox therefore counts distinct messages; redeliveries are logged.
+var messageIDHeader = regexp.MustCompile(`(?im)^Message-Id:\s*(<[^>\r\n]+>)`)
+
+func distinct(msgs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range msgs {
+		id := m
+		if h := messageIDHeader.FindStringSubmatch(m); h != nil {
+			id = h[1]
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// to lists the distinct messages to addr.
 func (in *inbox) to(addr string) []string {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	return append([]string(nil), in.msgs[strings.ToLower(addr)]...)
+	return distinct(in.msgs[strings.ToLower(addr)])
 }
 
+// counts is the number of distinct messages per recipient.
 func (in *inbox) counts() map[string]int {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	n := map[string]int{}
 	for to, msgs := range in.msgs {
-		n[to] = len(msgs)
+		n[to] = len(distinct(msgs))
 	}
 	return n
 }

@@ -5,6 +5,7 @@
 //	registrar demo                             load the demo data into an empty database
 //	registrar user add --email E --role R [--editions a,b]  add a back-office user; password on stdin
 //	registrar backup PATH                      write an online copy of the database to PATH
+//	registrar restore PATH                     replace the database with a checked backup (server stopped)
 //
 // Configuration comes from REGISTRAR_* environment variables (see app.Config).
 package main
@@ -59,6 +60,23 @@ func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	// A restore replaces the database file, so it runs before anything opens it.
+	if command == "restore" {
+		if len(args) != 1 {
+			return errors.New("usage: registrar restore PATH (stop the server first)")
+		}
+		kept, err := db.Restore(ctx, args[0], cfg.DatabasePath(), time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "restored %s from %s", cfg.DatabasePath(), args[0])
+		if kept != "" {
+			fmt.Fprintf(stdout, "; the replaced database is kept as %s", kept)
+		}
+		fmt.Fprintln(stdout)
+		return nil
+	}
+
 	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -88,7 +106,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, 
 		fmt.Fprintln(stdout, "backup written to", args[0])
 		return nil
 	default:
-		return fmt.Errorf("unknown command %q (serve, migrate, demo, user add, backup)", command)
+		return fmt.Errorf("unknown command %q (serve, migrate, demo, user add, backup, restore)", command)
 	}
 }
 
