@@ -54,23 +54,6 @@ func (s *Store) Programme(ctx context.Context, editionID int64) ([]school.Sessio
 	return sessions, nil
 }
 
-// CreateSession adds a session to an edition's programme with its lecturers, in order.
-func (s *Store) CreateSession(ctx context.Context, ps school.Session, lecturerIDs []int64) (int64, error) {
-	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if id, err = insertSession(ctx, tx, ps, lecturerIDs); err != nil {
-			return err
-		}
-		return rebuildSearch(ctx, tx)
-	})
-	if err != nil {
-		return 0, fmt.Errorf("db: create session: %w", err)
-	}
-	s.catalogueVersion.Add(1)
-	return id, nil
-}
-
 func insertSession(ctx context.Context, tx *sql.Tx, ps school.Session, lecturerIDs []int64) (int64, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO programme_sessions (edition_id, day, starts_at,
 		ends_at, kind, title_en, title_cs, room, description_en, description_cs)
@@ -106,23 +89,6 @@ func (s *Store) Lecturer(ctx context.Context, slug string) (school.Lecturer, err
 		return l, fmt.Errorf("db: lecturer %q: %w", slug, err)
 	}
 	return l, nil
-}
-
-// CreateLecturer stores a lecturer and returns its id.
-func (s *Store) CreateLecturer(ctx context.Context, l school.Lecturer) (int64, error) {
-	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if id, err = insertLecturer(ctx, tx, l); err != nil {
-			return err
-		}
-		return rebuildSearch(ctx, tx)
-	})
-	if err != nil {
-		return 0, fmt.Errorf("db: create lecturer: %w", err)
-	}
-	s.catalogueVersion.Add(1)
-	return id, nil
 }
 
 func insertLecturer(ctx context.Context, tx *sql.Tx, l school.Lecturer) (int64, error) {
@@ -183,21 +149,6 @@ func (s *Store) PublicDocuments(ctx context.Context, editionID int64) ([]school.
 		docs = append(docs, d)
 	}
 	return docs, rows.Err()
-}
-
-// CreateDocument stores a document record and returns its id.
-func (s *Store) CreateDocument(ctx context.Context, d school.Document) (int64, error) {
-	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		id, err = insertDocument(ctx, tx, d)
-		return err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("db: create document: %w", err)
-	}
-	s.catalogueVersion.Add(1)
-	return id, nil
 }
 
 func insertDocument(ctx context.Context, tx *sql.Tx, d school.Document) (int64, error) {

@@ -36,14 +36,6 @@ func insertCriterion(ctx context.Context, tx *sql.Tx, c school.Criterion) error 
 	return err
 }
 
-// CreateCriterion adds a criterion to the end of an edition's rubric.
-func (s *Store) CreateCriterion(ctx context.Context, c school.Criterion) error {
-	if err := s.inTx(ctx, func(tx *sql.Tx) error { return insertCriterion(ctx, tx, c) }); err != nil {
-		return fmt.Errorf("db: create criterion: %w", err)
-	}
-	return nil
-}
-
 // ErrReviewed is returned when a reviewer reviews the same application twice.
 var ErrReviewed = errors.New("db: already reviewed")
 

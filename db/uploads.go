@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"registrar/app/school"
 )
@@ -85,20 +84,6 @@ func (s *Store) Questions(ctx context.Context, editionID int64) ([]school.Questi
 	return qs, rows.Err()
 }
 
-// CreateQuestion adds an extra question to the end of an edition's form.
-func (s *Store) CreateQuestion(ctx context.Context, q school.Question) (int64, error) {
-	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		id, err = insertQuestion(ctx, tx, q)
-		return err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("db: create question: %w", err)
-	}
-	return id, nil
-}
-
 func insertQuestion(ctx context.Context, tx *sql.Tx, q school.Question) (int64, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO questions (edition_id, position, kind, label_en,
 		label_cs, options_en, options_cs, required)
@@ -120,23 +105,4 @@ func splitLines(s string) []string {
 		}
 	}
 	return lines
-}
-
-// StaleUploads lists uploads no application claimed within maxAge, for deletion.
-func (s *Store) StaleUploads(ctx context.Context, now time.Time, maxAge time.Duration) ([]Upload, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+uploadColumns+` FROM uploads
-		WHERE application_id IS NULL AND created_at < ?`, formatInstant(now.Add(-maxAge)))
-	if err != nil {
-		return nil, fmt.Errorf("db: stale uploads: %w", err)
-	}
-	defer rows.Close()
-	var ups []Upload
-	for rows.Next() {
-		u, err := scanUpload(rows)
-		if err != nil {
-			return nil, err
-		}
-		ups = append(ups, u)
-	}
-	return ups, rows.Err()
 }
