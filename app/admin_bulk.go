@@ -72,12 +72,12 @@ func (s *Server) bulkAction(c *fiber.Ctx) error {
 			done++
 		}
 	case school.StatusAttended, school.StatusNoShow:
-		questions, err := s.store.Questions(ctx, e.ID)
+		render, err := s.editionRenderer(ctx, e)
 		if err != nil {
 			return err
 		}
 		for _, appID := range ids {
-			_, err := s.store.TransitionApplication(ctx, appID, action, userActor(u), now, s.renderer(e, questions))
+			_, err := s.store.TransitionApplication(ctx, appID, action, userActor(u), now, render)
 			if errors.Is(err, school.ErrTransition) {
 				continue
 			}

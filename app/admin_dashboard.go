@@ -32,14 +32,10 @@ func (s *Server) showEditionDashboard(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	summaries, err := s.store.EditionSummaries(ctx, []int64{e.ID})
+	sum, err := s.store.EditionSummary(ctx, e.ID)
 	if err != nil {
 		return err
 	}
-	if len(summaries) == 0 {
-		return db.ErrNotFound
-	}
-	sum := summaries[0]
 	stats, err := s.store.EditionStatistics(ctx, e.ID, e.RequiredReviews)
 	if err != nil {
 		return err

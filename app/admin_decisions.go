@@ -78,9 +78,9 @@ func (s *Server) showDecisions(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	summaries, err := s.store.EditionSummaries(ctx, []int64{e.ID})
-	if err != nil || len(summaries) == 0 {
-		return errors.Join(err, db.ErrNotFound)
+	summary, err := s.store.EditionSummary(ctx, e.ID)
+	if err != nil {
+		return err
 	}
 	staged, err := s.store.StagedDecisions(ctx, e.ID)
 	if err != nil {
@@ -90,7 +90,7 @@ func (s *Server) showDecisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data := decisionsPage{User: currentUser(c), Edition: summaries[0], Staged: staged,
+	data := decisionsPage{User: currentUser(c), Edition: summary, Staged: staged,
 		Counts: map[school.Status]int{}}
 	data.Released, _ = strconv.Atoi(c.Query("released"))
 	example := map[school.Status]db.StagedDecision{}
@@ -130,12 +130,12 @@ func (s *Server) releaseDecisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	questions, err := s.store.Questions(c.UserContext(), e.ID)
+	render, err := s.editionRenderer(c.UserContext(), e)
 	if err != nil {
 		return err
 	}
 	L := s.i18n.Translator(langOf(c))
-	n, err := s.store.ReleaseDecisions(c.UserContext(), e.ID, userActor(currentUser(c)), s.now(), s.renderer(e, questions))
+	n, err := s.store.ReleaseDecisions(c.UserContext(), e.ID, userActor(currentUser(c)), s.now(), render)
 	switch {
 	case errors.Is(err, db.ErrNoSeat):
 		return fiber.NewError(fiber.StatusConflict, L.T("decision_no_seat", "Seats", e.Seats()))

@@ -342,12 +342,12 @@ func (s *Server) sendPracticalInformation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	questions, err := s.store.Questions(c.UserContext(), e.ID)
+	render, err := s.editionRenderer(c.UserContext(), e)
 	if err != nil {
 		return err
 	}
 	_, err = s.store.QueueBulkEmail(c.UserContext(), e.ID, school.StatusConfirmed, practicalInformation,
-		userActor(currentUser(c)), s.now(), s.renderer(e, questions))
+		userActor(currentUser(c)), s.now(), render)
 	if err != nil && !errors.Is(err, db.ErrJustSent) {
 		return err
 	}

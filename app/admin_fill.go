@@ -37,12 +37,12 @@ func (s *Server) showFillSeats(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	summaries, err := s.store.EditionSummaries(ctx, []int64{e.ID})
-	if err != nil || len(summaries) == 0 {
-		return errors.Join(err, db.ErrNotFound)
+	summary, err := s.store.EditionSummary(ctx, e.ID)
+	if err != nil {
+		return err
 	}
 	data := fillPage{User: currentUser(c), Edition: e, Sectors: school.Sectors,
-		Seats: max(0, e.Seats()-summaries[0].SeatsTaken())}
+		Seats: max(0, e.Seats()-summary.SeatsTaken())}
 	if v, err := strconv.Atoi(c.Query("seats")); err == nil && v >= 0 {
 		data.Seats = v
 	}

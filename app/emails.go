@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	htmltemplate "html/template"
 	"io/fs"
@@ -94,6 +95,15 @@ func (et *emailTemplates) render(name string, data emailData) (db.Email, error) 
 func (s *Server) renderer(e school.Edition, questions []school.Question) db.Renderer {
 	custom, err := s.customEmails(e.ID)
 	return s.rendererWith(e, questions, custom, err)
+}
+
+// editionRenderer is renderer for an edition whose questions are not loaded yet.
+func (s *Server) editionRenderer(ctx context.Context, e school.Edition) (db.Renderer, error) {
+	questions, err := s.store.Questions(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.renderer(e, questions), nil
 }
 
 // rendererWith is renderer with the edition's customised emails given, by "lang/name"; loadErr

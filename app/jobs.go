@@ -98,9 +98,5 @@ func (s *Server) rendererFor(ctx context.Context, applicationID int64) (db.Rende
 	if err != nil {
 		return nil, err
 	}
-	questions, err := s.store.Questions(ctx, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	return s.renderer(e, questions), nil
+	return s.editionRenderer(ctx, e)
 }

@@ -85,6 +85,18 @@ func (s *Store) EditionSummaries(ctx context.Context, only []int64) ([]EditionSu
 	return out, nil
 }
 
+// EditionSummary is one edition with its application counts.
+func (s *Store) EditionSummary(ctx context.Context, editionID int64) (EditionSummary, error) {
+	list, err := s.EditionSummaries(ctx, []int64{editionID})
+	if err != nil {
+		return EditionSummary{}, err
+	}
+	if len(list) == 0 {
+		return EditionSummary{}, ErrNotFound
+	}
+	return list[0], nil
+}
+
 // ApplicationFilter narrows and orders an edition's application list.
 type ApplicationFilter struct {
 	EditionID   int64
