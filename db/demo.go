@@ -149,6 +149,13 @@ func (de demoEdition) insert(ctx context.Context, tx *sql.Tx, seriesIDs map[stri
 	if e.Status == "" {
 		e.Status = school.EditionArchived
 	}
+	if e.SignatoryName == "" {
+		// A made-up name: the demo must not put a real person's signature on letters.
+		e.SignatoryName, e.SignatoryTitle = "Dr. Jana Demo", "Programme Coordinator, IOM Prague (demo)"
+	}
+	if e.Hours == 0 {
+		e.Hours = 8 * (int(e.EndsOn.Sub(e.StartsOn).Hours()/24) + 1)
+	}
 	if e.Admission == "" {
 		e.Admission = school.AdmissionOpen
 		if e.Kind == school.KindSummerSchool || e.Kind == school.KindWinterSchool {

@@ -15,7 +15,8 @@ const editionColumns = `e.id, e.series_id, s.slug, s.name_en, s.name_cs, e.slug,
 	e.title_en, e.title_cs, e.theme_en, e.theme_cs, e.description_en, e.description_cs,
 	e.starts_on, e.ends_on, e.venue, e.city, e.mode, e.language, e.fee_cents, e.currency,
 	e.seats_in_person, e.seats_online, e.opens_at, e.closes_at, e.admission, e.offer_days,
-	e.status, e.optional_fields, e.required_reviews, e.blind_review, e.auto_promote, e.updated_at`
+	e.status, e.optional_fields, e.required_reviews, e.blind_review, e.auto_promote,
+	e.retention_months, e.signatory_name, e.signatory_title, e.hours, e.updated_at`
 
 const editionFrom = ` FROM editions e JOIN series s ON s.id = e.series_id`
 
@@ -31,7 +32,8 @@ func scanEdition(row scanner) (school.Edition, error) {
 		&e.Year, &e.Kind, &e.TitleEN, &e.TitleCS, &e.ThemeEN, &e.ThemeCS, &e.DescriptionEN,
 		&e.DescriptionCS, &startsOn, &endsOn, &e.Venue, &e.City, &e.Mode, &e.Language, &e.FeeCents,
 		&e.Currency, &e.SeatsInPerson, &e.SeatsOnline, &opensAt, &closesAt, &e.Admission,
-		&e.OfferDays, &e.Status, &optional, &e.RequiredReviews, &e.BlindReview, &autoPromote, &updatedAt)
+		&e.OfferDays, &e.Status, &optional, &e.RequiredReviews, &e.BlindReview, &autoPromote,
+		&e.RetentionMonths, &e.SignatoryName, &e.SignatoryTitle, &e.Hours, &updatedAt)
 	if err != nil {
 		return e, err
 	}
@@ -211,17 +213,27 @@ func insertEdition(ctx context.Context, tx *sql.Tx, e school.Edition) (int64, er
 		title_en, title_cs, theme_en, theme_cs, description_en, description_cs, starts_on, ends_on,
 		venue, city, mode, language, fee_cents, currency, seats_in_person, seats_online,
 		opens_at, closes_at, admission, offer_days, status, optional_fields, required_reviews,
-		blind_review, auto_promote)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		blind_review, auto_promote, retention_months, signatory_name, signatory_title, hours)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+			?, ?, ?, ?)`,
 		e.SeriesID, e.Slug, e.Year, e.Kind, e.TitleEN, e.TitleCS, e.ThemeEN, e.ThemeCS,
 		e.DescriptionEN, e.DescriptionCS, formatDate(e.StartsOn), formatDate(e.EndsOn), e.Venue,
 		e.City, e.Mode, e.Language, e.FeeCents, e.Currency, e.SeatsInPerson, e.SeatsOnline,
 		formatInstant(e.OpensAt), formatInstant(e.ClosesAt), e.Admission, e.OfferDays, e.Status,
-		joinFields(e.OptionalFields), max(e.RequiredReviews, 1), e.BlindReview, !e.ManualWaitlist)
+		joinFields(e.OptionalFields), max(e.RequiredReviews, 1), e.BlindReview, !e.ManualWaitlist,
+		retentionOrDefault(e.RetentionMonths), e.SignatoryName, e.SignatoryTitle, e.Hours)
 	if err != nil {
 		return 0, err
 	}
 	return res.LastInsertId()
+}
+
+// retentionOrDefault is the edition's retention period, six months when none is set.
+func retentionOrDefault(months int) int {
+	if months <= 0 {
+		return 6
+	}
+	return months
 }
 
 func joinFields(fields []school.OptionalField) string {

@@ -121,7 +121,15 @@ type Edition struct {
 	BlindReview bool
 	// ManualWaitlist stops offering a freed seat to the next on the waiting list at once.
 	ManualWaitlist bool
-	UpdatedAt      time.Time
+	// RetentionMonths is how long after the edition ends the personal data of applicants who
+	// were not selected is kept.
+	RetentionMonths int
+	// SignatoryName and SignatoryTitle sign the edition's visa letters and certificates.
+	SignatoryName  string
+	SignatoryTitle string
+	// Hours is the contact hours a certificate of attendance states.
+	Hours     int
+	UpdatedAt time.Time
 }
 
 // Asks reports whether the edition's form asks for an optional field.
