@@ -11,6 +11,7 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/mail"
 	"net/url"
 	"path/filepath"
@@ -1023,5 +1024,40 @@ func TestCzechReceiptArrivesOnceOverSMTPWithAWorkingLink(t *testing.T) {
 	}
 	if sent.Status != "sent" || sent.Attempts != 1 || e.Header.Get("Message-Id") != sent.MessageID {
 		t.Errorf("outbox row %s after %d attempts, Message-Id %q vs %q", sent.Status, sent.Attempts, e.Header.Get("Message-Id"), sent.MessageID)
+	}
+}
+
+func TestRateLimitsCountTheClientBehindATrustedProxy(t *testing.T) {
+	// app.Test requests come from 0.0.0.0, which plays the reverse proxy here.
+	for _, tc := range []struct {
+		name    string
+		trusted []string
+		want    int // the status of the fourth form, from a second client behind the proxy
+	}{
+		{"trusted proxy", []string{"0.0.0.0"}, http.StatusForbidden},
+		{"no proxy configured", nil, http.StatusTooManyRequests},
+		{"another proxy", []string{"192.0.2.7"}, http.StatusTooManyRequests},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) {
+				c.ApplyLimit, c.TrustedProxies = 3, tc.trusted
+			})
+			send := func(client string) int {
+				req := httptest.NewRequest(http.MethodPost, "/status/lost", strings.NewReader("email=a%40example.org"))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set("X-Real-IP", client)
+				resp, _ := ts.do(t, req)
+				return resp.StatusCode
+			}
+			// Without a CSRF token each form is refused, but the limit counts it first.
+			for i := 0; i < 3; i++ {
+				if got := send("203.0.113.1"); got != http.StatusForbidden {
+					t.Fatalf("form %d: %d", i+1, got)
+				}
+			}
+			if got := send("203.0.113.2"); got != tc.want {
+				t.Errorf("a second client's form got %d, want %d", got, tc.want)
+			}
+		})
 	}
 }

@@ -22,6 +22,10 @@ type Config struct {
 	// ApplyLimit is how many application forms one address may send a minute
 	// (REGISTRAR_APPLY_LIMIT, default 10).
 	ApplyLimit int
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies in front of Registrar
+	// (REGISTRAR_TRUSTED_PROXIES, comma-separated). Only a request from one of them may name its
+	// client in X-Real-IP, which the rate limits then count; empty trusts no header.
+	TrustedProxies []string
 	// LogLevel is REGISTRAR_LOG_LEVEL: debug logs every request; info (the default) logs
 	// client errors, warnings and server errors.
 	LogLevel slog.Level
@@ -42,6 +46,11 @@ func ConfigFromEnv() (Config, error) {
 		return cfg, fmt.Errorf("config: REGISTRAR_APPLY_LIMIT must be a positive number")
 	}
 	cfg.ApplyLimit = limit
+	for _, p := range strings.Split(os.Getenv("REGISTRAR_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+		}
+	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(env("REGISTRAR_LOG_LEVEL", "info"))); err != nil {
 		return cfg, fmt.Errorf("config: REGISTRAR_LOG_LEVEL must be debug, info, warn or error")
 	}

@@ -90,6 +90,12 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 		// which refuses them before any handler runs.
 		ReadBufferSize: 16 << 10,
 		AppName:        "Registrar",
+		// Behind a reverse proxy every request comes from the proxy; X-Real-IP (which the proxy
+		// must overwrite) names the client, and is believed only from the proxies configured.
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          cfg.TrustedProxies,
+		EnableIPValidation:      true,
 	})
 	s.routes()
 	return s, nil
@@ -125,3 +131,11 @@ func newSender(cfg Config) (mail.Sender, error) {
 }
 
 func (s *Server) now() time.Time { return s.cfg.Clock() }
+
+// proxyHeader is the header that names the client, when there are proxies to believe it from.
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return "X-Real-IP"
+}
