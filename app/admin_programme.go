@@ -99,8 +99,8 @@ func clockTime(v string) (int, bool) {
 	return t.Hour()*60 + t.Minute(), true
 }
 
-// check validates the form for edition e, whose lecturers are known, and returns the session
-// and lecturers it describes.
+// checkSession validates the form for edition e, whose lecturers are known, and returns the
+// session and lecturers it describes.
 func (s *Server) checkSession(f *sessionForm, e school.Edition, known []school.Lecturer, L *i18n.Translator,
 	errs *formErrors) (school.Session, db.SessionLecturers) {
 	s.checkStruct(f, L, errs)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"registrar/app/school"
 )
 
@@ -280,4 +282,43 @@ func TestReviewersCannotReachTheProgrammeOrDocumentEditors(t *testing.T) {
 	// The edition's dashboard links to both editors.
 	_, body := v.get(t, winter)
 	wantMarkup(t, body, `href="`+winter+`/programme"`, `href="`+winter+`/documents"`)
+}
+
+// TestBrowserProgrammeEditorIsAccessible: an organiser adds a session in a real browser, without
+// any script of ours, and axe-core finds nothing serious on the editor's pages.
+func TestBrowserProgrammeEditorIsAccessible(t *testing.T) {
+	ts := newTestServer(t)
+	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	base := ts.listen(t)
+	office := newBrowser(t)
+	editor := "/admin/editions/" + strconv.FormatInt(summer.ID, 10) + "/programme"
+
+	browse(t, office, "open the editor", chromedp.Navigate(base+editor), chromedp.WaitVisible(chromedp.CSS(`#password`)))
+	browse(t, office, "sign in",
+		chromedp.SendKeys(chromedp.CSS(`#email`), organiser.Email),
+		chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),
+		chromedp.Click(chromedp.CSS(`#main form[action="/admin/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#main .programme-day`)))
+	checkAccessibility(t, office, "programme editor")
+
+	day := summer.StartsOn.Format(time.DateOnly)
+	follow(t, office, chromedp.CSS(`#main a[href="`+editor+`/new?day=`+day+`"]`))
+	checkAccessibility(t, office, "new session form")
+	browse(t, office, "fill the session",
+		chromedp.SetValue(chromedp.CSS(`#starts_at`), "16:00"),
+		chromedp.SetValue(chromedp.CSS(`#ends_at`), "17:30"),
+		chromedp.SendKeys(chromedp.CSS(`#title_en`), "Closing Round Table"),
+		chromedp.SendKeys(chromedp.CSS(`#new_name`), "Zdeňka Přibylová"))
+	click(t, office, "save the session", chromedp.CSS(`#main form[action="`+editor+`/new"] button[type=submit]`),
+		chromedp.CSS(`#main p.notice[role=status]`))
+	wantPageText(t, office, "the programme after adding", "The session is added", "Closing Round Table", "Zdeňka Přibylová")
+	checkAccessibility(t, office, "programme editor with a notice")
+
+	browse(t, office, "open the documents", chromedp.Navigate(base+"/admin/editions/"+strconv.FormatInt(summer.ID, 10)+"/documents"),
+		chromedp.WaitVisible(chromedp.CSS(`#file`)))
+	checkAccessibility(t, office, "documents editor")
 }

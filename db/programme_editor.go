@@ -107,14 +107,7 @@ func (s *Store) UpdateSession(ctx context.Context, ps school.Session, who Sessio
 // DeleteSession removes a session from an edition's programme.
 func (s *Store) DeleteSession(ctx context.Context, editionID, id int64) error {
 	err := s.catalogueWrite(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM programme_sessions WHERE id = ? AND edition_id = ?`, id, editionID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmpErr(err, ErrNotFound)
-		}
-		return nil
+		return oneRow(tx.ExecContext(ctx, `DELETE FROM programme_sessions WHERE id = ? AND edition_id = ?`, id, editionID))
 	})
 	if err != nil {
 		return fmt.Errorf("db: delete session %d: %w", id, err)
@@ -232,11 +225,19 @@ func writeOrder(ctx context.Context, tx *sql.Tx, update string, order []int64) e
 	return nil
 }
 
-func cmpErr(err, otherwise error) error {
+// oneRow is the error of a statement that must change a row: ErrNotFound when it changed none.
+func oneRow(res sql.Result, err error) error {
 	if err != nil {
 		return err
 	}
-	return otherwise
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // sessionLecturerIDs checks the chosen lecturers exist and adds the new ones to the list.
@@ -345,15 +346,8 @@ func (s *Store) LecturerByID(ctx context.Context, id int64) (school.Lecturer, er
 // so links to it keep working.
 func (s *Store) UpdateLecturer(ctx context.Context, l school.Lecturer) error {
 	err := s.catalogueWrite(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE lecturers SET name = ?, affiliation = ?, bio_en = ?,
-			bio_cs = ? WHERE id = ?`, l.Name, l.Affiliation, l.BioEN, l.BioCS, l.ID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmpErr(err, ErrNotFound)
-		}
-		return nil
+		return oneRow(tx.ExecContext(ctx, `UPDATE lecturers SET name = ?, affiliation = ?, bio_en = ?,
+			bio_cs = ? WHERE id = ?`, l.Name, l.Affiliation, l.BioEN, l.BioCS, l.ID))
 	})
 	if err != nil {
 		return fmt.Errorf("db: update lecturer %d: %w", l.ID, err)
