@@ -17,26 +17,29 @@ import (
 	"registrar/db"
 )
 
-// lecturerSlots is how many lecturers one session form can pick from the shared list; a
-// session with more is rare, and the form is sent again to add the rest.
-const lecturerSlots = 6
+// A session form offers lecturerSlots choices from the shared list, or one more than the
+// session has, up to maxLecturerSlots.
+const (
+	lecturerSlots    = 6
+	maxLecturerSlots = 40
+)
 
 // sessionForm is the programme editor's form for one session, as typed.
 type sessionForm struct {
-	Day            string `form:"day" validate:"required"`
-	StartsAt       string `form:"starts_at" validate:"required"`
-	EndsAt         string `form:"ends_at" validate:"required"`
-	Kind           string `form:"kind" validate:"required,oneof=lecture panel workshop study_visit social opening"`
-	TitleEN        string `form:"title_en" validate:"max=200"`
-	TitleCS        string `form:"title_cs" validate:"max=200"`
-	Room           string `form:"room" validate:"max=100"`
-	DescriptionEN  string `form:"description_en" validate:"max=10000"`
-	DescriptionCS  string `form:"description_cs" validate:"max=10000"`
-	Lecturers      [lecturerSlots]string
-	NewName        string `form:"new_name" validate:"max=120"`
-	NewAffiliation string `form:"new_affiliation" validate:"max=200"`
-	NewBioEN       string `form:"new_bio_en" validate:"max=2000"`
-	NewBioCS       string `form:"new_bio_cs" validate:"max=2000"`
+	Day            string   `form:"day" validate:"required"`
+	StartsAt       string   `form:"starts_at" validate:"required"`
+	EndsAt         string   `form:"ends_at" validate:"required"`
+	Kind           string   `form:"kind" validate:"required,oneof=lecture panel workshop study_visit social opening"`
+	TitleEN        string   `form:"title_en" validate:"max=200"`
+	TitleCS        string   `form:"title_cs" validate:"max=200"`
+	Room           string   `form:"room" validate:"max=100"`
+	DescriptionEN  string   `form:"description_en" validate:"max=10000"`
+	DescriptionCS  string   `form:"description_cs" validate:"max=10000"`
+	Lecturers      []string // chosen lecturer ids by slot, "" for an empty one
+	NewName        string   `form:"new_name" validate:"max=120"`
+	NewAffiliation string   `form:"new_affiliation" validate:"max=200"`
+	NewBioEN       string   `form:"new_bio_en" validate:"max=2000"`
+	NewBioCS       string   `form:"new_bio_cs" validate:"max=2000"`
 }
 
 // lecturerForm is the lecturer editor's form.
@@ -82,8 +85,11 @@ func parseSessionForm(c *fiber.Ctx, L *i18n.Translator, errs *formErrors) sessio
 		DescriptionEN: v("description_en"), DescriptionCS: v("description_cs"),
 		NewName: v("new_name"), NewAffiliation: v("new_affiliation"), NewBioEN: v("new_bio_en"),
 		NewBioCS: v("new_bio_cs")}
-	for i := range f.Lecturers {
-		f.Lecturers[i] = v(lecturerSlot(i))
+	for i := range maxLecturerSlots {
+		f.Lecturers = append(f.Lecturers, v(lecturerSlot(i)))
+	}
+	for len(f.Lecturers) > 0 && f.Lecturers[len(f.Lecturers)-1] == "" {
+		f.Lecturers = f.Lecturers[:len(f.Lecturers)-1]
 	}
 	return f
 }
@@ -158,10 +164,8 @@ func formFromSession(ps school.Session) sessionForm {
 	f := sessionForm{Day: ps.Day.Format(time.DateOnly), StartsAt: ps.StartsAt, EndsAt: ps.EndsAt,
 		Kind: string(ps.Kind), TitleEN: ps.TitleEN, TitleCS: ps.TitleCS, Room: ps.Room,
 		DescriptionEN: ps.DescriptionEN, DescriptionCS: ps.DescriptionCS}
-	for i, l := range ps.Lecturers {
-		if i < lecturerSlots {
-			f.Lecturers[i] = strconv.FormatInt(l.ID, 10)
-		}
+	for _, l := range ps.Lecturers {
+		f.Lecturers = append(f.Lecturers, strconv.FormatInt(l.ID, 10))
 	}
 	return f
 }
@@ -275,7 +279,11 @@ func (s *Server) sessionEditor(c *fiber.Ctx, e school.Edition, id int64, f sessi
 		field("description_en", "textarea", f.DescriptionEN, 10000, false, nil),
 		field("description_cs", "textarea", f.DescriptionCS, 10000, false, nil),
 	}
-	for i, v := range f.Lecturers {
+	for i := range min(max(lecturerSlots, len(f.Lecturers)+1), maxLecturerSlots) {
+		var v string
+		if i < len(f.Lecturers) {
+			v = f.Lecturers[i]
+		}
 		data.Lecturers = append(data.Lecturers, formField{Name: lecturerSlot(i), Type: "select",
 			Label: L.T("programme_lecturer_slot", "N", i+1), Value: v, Options: people, Error: errs.msg[lecturerSlot(i)]})
 	}

@@ -322,3 +322,33 @@ func TestBrowserProgrammeEditorIsAccessible(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#file`)))
 	checkAccessibility(t, office, "documents editor")
 }
+
+func TestSessionWithManyLecturersKeepsThemAllWhenSavedAgain(t *testing.T) {
+	p := newProgrammeEditor(t)
+	lecturers, err := p.ts.store.Lecturers(context.Background())
+	if err != nil || len(lecturers) < lecturerSlots+2 {
+		t.Fatalf("the demo has %d lecturers: %v", len(lecturers), err)
+	}
+	values := p.sessionValues("Grand Panel", "15:00", "17:00")
+	values.Set("kind", "panel")
+	for i := range lecturerSlots + 2 {
+		values.Set(lecturerSlot(i), strconv.FormatInt(lecturers[len(lecturers)-1-i].ID, 10))
+	}
+	p.postOK(t, p.base+"/new", values)
+	page := p.base + "/" + strconv.FormatInt(p.sessionID(t, "Grand Panel"), 10)
+	form := p.v.openForm(t, page, page)
+	resp, body := p.v.submit(t, form, url.Values{"title_en": {"Grand Panel Discussion"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	ps, err := p.ts.store.Session(context.Background(), p.summer.ID, p.sessionID(t, "Grand Panel Discussion"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps.Lecturers) != lecturerSlots+2 {
+		t.Fatalf("%d lecturers after saving the form again, want %d", len(ps.Lecturers), lecturerSlots+2)
+	}
+	for i, l := range ps.Lecturers {
+		if want := lecturers[len(lecturers)-1-i].ID; l.ID != want {
+			t.Errorf("lecturer %d is %d, want %d", i+1, l.ID, want)
+		}
+	}
+}
