@@ -247,6 +247,13 @@ func TestReviewersCannotReachTheProgrammeOrDocumentEditors(t *testing.T) {
 		t.Fatal("no lecturers")
 	}
 	lecturer := "/admin/lecturers/" + id(lecturers[0].ID)
+	stranger := f.ts.visitor()
+	for _, path := range []string{summer + "/programme", summer + "/programme/new", summer + "/documents", lecturer} {
+		if resp, _ := stranger.get(t, path); resp.StatusCode != http.StatusSeeOther ||
+			!strings.HasPrefix(resp.Header.Get("Location"), "/admin/login") {
+			t.Errorf("GET %s without a session: %d to %q", path, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
 	limited := createUser(t, f.ts, "winter-organiser@school.test", school.RoleOrganiser)
 	if err := f.ts.store.AssignStaff(context.Background(), limited.ID, f.winter.ID); err != nil {
 		t.Fatal(err)
