@@ -108,7 +108,9 @@ type editionPage struct {
 	editionCard
 	Description template.HTML
 	Programme   []school.ProgrammeDay
-	Documents   []school.Document
+	// Sessions' descriptions in the reader's language, as sanitised HTML, by session id.
+	Sessions  map[int64]template.HTML
+	Documents []school.Document
 }
 
 func (s *Server) showEdition(c *fiber.Ctx) error {
@@ -131,6 +133,12 @@ func (s *Server) showEdition(c *fiber.Ctx) error {
 		Description: s.markdown.render(e.Description(lang)),
 		Programme:   school.GroupByDay(sessions),
 		Documents:   docs,
+		Sessions:    map[int64]template.HTML{},
+	}
+	for _, ps := range sessions {
+		if d := ps.Description(lang); d != "" {
+			data.Sessions[ps.ID] = s.markdown.render(d)
+		}
 	}
 	p := s.newPage(c, e.Title(lang), "editions", data)
 	return s.renderPage(c, "catalogue/edition", p)

@@ -57,6 +57,8 @@ func loadTemplates(dev bool) (*templates, error) {
 		"barEnd":   func(percent float64) float64 { return 226 + max(1, 3.4*percent) },
 		// scoreRange is the rubric's scale.
 		"scoreRange": func() []int { return []int{1, 2, 3, 4, 5} },
+		// last reports whether index i is the last of n items, for a list's move-down buttons.
+		"last": func(i, n int) bool { return i == n-1 },
 		// fieldOf hands the form_field partial the field and the translator together.
 		"fieldOf": func(l *i18n.Translator, f formField) fieldData { return fieldData{L: l, F: f} },
 	}

@@ -57,6 +57,7 @@ func (s *Server) routes() {
 	app.Get("/archive", cached, compressed, s.showArchive)
 	app.Get("/lecturers/:slug", cached, compressed, s.showLecturer)
 	app.Get("/search", cached, compressed, s.searchCatalogue)
+	app.Get("/documents/:id", s.downloadPublicDocument)
 
 	// Applications: the form, and the applicant's own status page behind the secret link.
 	forms := s.csrfProtection()
@@ -66,6 +67,7 @@ func (s *Server) routes() {
 	app.Post("/status/lost", s.limitForms("lost"), forms, s.sendLostLinks)
 	app.Get("/status/:token", forms, s.showStatus)
 	app.Get("/status/:token/files/:id", s.downloadApplicantFile)
+	app.Get("/status/:token/documents/:id", s.downloadParticipantDocument)
 	app.Get("/status/:token/edit", forms, s.showEditForm)
 	app.Post("/status/:token/edit", forms, s.saveEdit)
 	app.Get("/status/:token/withdraw", forms, s.showWithdraw)
@@ -106,6 +108,20 @@ func (s *Server) routes() {
 	admin.Post("/editions/:id/emails/:name/:lang", organisers, s.saveEmailTemplate)
 	admin.Get("/editions/:id/send", organisers, s.showPracticalInformation)
 	admin.Post("/editions/:id/send", organisers, s.sendPracticalInformation)
+	admin.Get("/editions/:id/programme", organisers, s.showProgramme)
+	admin.Get("/editions/:id/programme/new", organisers, s.showNewSession)
+	admin.Post("/editions/:id/programme/new", organisers, s.createSession)
+	admin.Get("/editions/:id/programme/:session", organisers, s.showSession)
+	admin.Post("/editions/:id/programme/:session", organisers, s.saveSession)
+	admin.Post("/editions/:id/programme/:session/delete", organisers, s.deleteSession)
+	admin.Post("/editions/:id/programme/:session/move", organisers, s.moveSession)
+	admin.Get("/lecturers/:id", organisers, s.showLecturerEditor)
+	admin.Post("/lecturers/:id", organisers, s.saveLecturer)
+	admin.Get("/editions/:id/documents", organisers, s.showDocuments)
+	admin.Post("/editions/:id/documents", organisers, s.uploadDocument)
+	admin.Post("/editions/:id/documents/:doc/delete", organisers, s.deleteDocument)
+	admin.Post("/editions/:id/documents/:doc/move", organisers, s.moveDocument)
+	admin.Get("/documents/:id", s.downloadStaffDocument)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

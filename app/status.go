@@ -25,6 +25,7 @@ type statusPage struct {
 	CanEdit     bool
 	CSRF        string
 	Files       []fileLink
+	Documents   []fileLink // for participants, once the applicant holds a place
 	Notice      string
 	OfferOpen   bool // an offer waits for the applicant's answer
 }
@@ -104,6 +105,9 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 					URL: base + "/files/" + strconv.FormatInt(ans.UploadID, 10)})
 			}
 		}
+	}
+	if data.Documents, err = s.participantDocuments(c, a, base, L); err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return s.renderPage(c, "status/show", s.newPage(c, L.T("status_title", "Reference", a.Reference), "", data))

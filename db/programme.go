@@ -9,7 +9,8 @@ import (
 	"registrar/app/school"
 )
 
-// Programme lists an edition's sessions ordered by day and time, each with its lecturers.
+// Programme lists an edition's sessions in programme order (by day, then as the editor placed
+// them, which is by time unless an organiser moved one), each with its lecturers.
 func (s *Store) Programme(ctx context.Context, editionID int64) ([]school.Session, error) {
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT ps.id, ps.edition_id, ps.day, ps.starts_at, ps.ends_at, ps.kind, ps.title_en,
@@ -19,7 +20,7 @@ func (s *Store) Programme(ctx context.Context, editionID int64) ([]school.Sessio
 		LEFT JOIN session_lecturers sl ON sl.session_id = ps.id
 		LEFT JOIN lecturers l ON l.id = sl.lecturer_id
 		WHERE ps.edition_id = ?
-		ORDER BY ps.day, ps.starts_at, ps.position, ps.id, sl.position`, editionID)
+		ORDER BY ps.day, ps.position, ps.starts_at, ps.id, sl.position`, editionID)
 	if err != nil {
 		return nil, fmt.Errorf("db: programme: %w", err)
 	}

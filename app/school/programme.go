@@ -14,6 +14,22 @@ const (
 	SessionOpening    SessionKind = "opening"
 )
 
+// SessionKinds lists the kinds of session, in the order editors offer them.
+var SessionKinds = []SessionKind{SessionLecture, SessionPanel, SessionWorkshop, SessionStudyVisit,
+	SessionSocial, SessionOpening}
+
+// DocumentKinds lists the kinds of document an edition publishes.
+var DocumentKinds = []string{"programme", "reading_list", "photos", "report", "other"}
+
+// EditionDays lists the dates from the first to the last day of an edition.
+func EditionDays(e Edition) []time.Time {
+	var days []time.Time
+	for d := e.StartsOn; !d.After(e.EndsOn) && len(days) < 366; d = d.AddDate(0, 0, 1) {
+		days = append(days, d)
+	}
+	return days
+}
+
 // Lecturer teaches sessions; lecturers are shared across editions.
 type Lecturer struct {
 	ID          int64
@@ -45,6 +61,11 @@ type Session struct {
 
 // Title is the session title in lang, falling back to the other language.
 func (s Session) Title(lang string) string { return pick(lang, s.TitleEN, s.TitleCS) }
+
+// Description is the session's description (Markdown) in lang, falling back to the other language.
+func (s Session) Description(lang string) string {
+	return pick(lang, s.DescriptionEN, s.DescriptionCS)
+}
 
 // ProgrammeDay groups an edition's sessions by day.
 type ProgrammeDay struct {
@@ -88,6 +109,11 @@ type Document struct {
 	URL       string // external link, or empty when the file is stored by Registrar
 	FileName  string
 	Public    bool
+	// A file stored by Registrar: its name under the documents folder, and the type and size
+	// found when it was received.
+	StoredName  string
+	ContentType string
+	Size        int64
 }
 
 // Title is the document title in lang, falling back to the other language.

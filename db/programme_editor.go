@@ -1,0 +1,372 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
+	"registrar/app/school"
+)
+
+// The programme editor's writes. Each one rebuilds the search index in its transaction and then
+// moves the catalogue version on, so cached public pages show the change at once.
+
+// Session is one session of an edition's programme, with its lecturers in their order.
+func (s *Store) Session(ctx context.Context, editionID, id int64) (school.Session, error) {
+	sessions, err := s.Programme(ctx, editionID)
+	if err != nil {
+		return school.Session{}, err
+	}
+	for _, ps := range sessions {
+		if ps.ID == id {
+			return ps, nil
+		}
+	}
+	return school.Session{}, ErrNotFound
+}
+
+// SessionLecturers says who teaches a session: lecturers from the shared list, in order, and
+// new ones to add to the list and append.
+type SessionLecturers struct {
+	IDs []int64
+	New []school.Lecturer
+}
+
+// CreateSession adds a session to an edition's programme, in time order within its day, and
+// returns its id.
+func (s *Store) CreateSession(ctx context.Context, ps school.Session, who SessionLecturers) (int64, error) {
+	var id int64
+	err := s.catalogueWrite(ctx, func(tx *sql.Tx) error {
+		ids, err := sessionLecturerIDs(ctx, tx, who)
+		if err != nil {
+			return err
+		}
+		if id, err = insertSession(ctx, tx, ps, ids); err != nil {
+			return err
+		}
+		return placeSession(ctx, tx, ps.EditionID, id)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("db: create session: %w", err)
+	}
+	return id, nil
+}
+
+// UpdateSession changes a session and its lecturers; a session moved to another day or time
+// takes its place in time order there.
+func (s *Store) UpdateSession(ctx context.Context, ps school.Session, who SessionLecturers) error {
+	err := s.catalogueWrite(ctx, func(tx *sql.Tx) error {
+		var day, starts string
+		err := tx.QueryRowContext(ctx, `SELECT day, starts_at FROM programme_sessions
+			WHERE id = ? AND edition_id = ?`, ps.ID, ps.EditionID).Scan(&day, &starts)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		ids, err := sessionLecturerIDs(ctx, tx, who)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE programme_sessions SET day = ?, starts_at = ?,
+			ends_at = ?, kind = ?, title_en = ?, title_cs = ?, room = ?, description_en = ?,
+			description_cs = ? WHERE id = ?`,
+			formatDate(ps.Day), ps.StartsAt, ps.EndsAt, ps.Kind, ps.TitleEN, ps.TitleCS, ps.Room,
+			ps.DescriptionEN, ps.DescriptionCS, ps.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM session_lecturers WHERE session_id = ?`, ps.ID); err != nil {
+			return err
+		}
+		for i, lid := range ids {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO session_lecturers (session_id, lecturer_id,
+				position) VALUES (?, ?, ?)`, ps.ID, lid, i); err != nil {
+				return err
+			}
+		}
+		if day == formatDate(ps.Day) && starts == ps.StartsAt {
+			return nil
+		}
+		return placeSession(ctx, tx, ps.EditionID, ps.ID)
+	})
+	if err != nil {
+		return fmt.Errorf("db: update session %d: %w", ps.ID, err)
+	}
+	return nil
+}
+
+// DeleteSession removes a session from an edition's programme.
+func (s *Store) DeleteSession(ctx context.Context, editionID, id int64) error {
+	err := s.catalogueWrite(ctx, func(tx *sql.Tx) error {
+		return oneRow(tx.ExecContext(ctx, `DELETE FROM programme_sessions WHERE id = ? AND edition_id = ?`, id, editionID))
+	})
+	if err != nil {
+		return fmt.Errorf("db: delete session %d: %w", id, err)
+	}
+	return nil
+}
+
+// MoveSession swaps a session with the one before it in its day (up) or after it; at either
+// end it stays.
+func (s *Store) MoveSession(ctx context.Context, editionID, id int64, up bool) error {
+	err := s.catalogueWrite(ctx, func(tx *sql.Tx) error {
+		var day string
+		err := tx.QueryRowContext(ctx, `SELECT day FROM programme_sessions WHERE id = ? AND edition_id = ?`,
+			id, editionID).Scan(&day)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		order, err := dayOrder(ctx, tx, editionID, day)
+		if err != nil {
+			return err
+		}
+		return writeOrder(ctx, tx, `UPDATE programme_sessions SET position = ? WHERE id = ?`, swapped(order, id, up))
+	})
+	if err != nil {
+		return fmt.Errorf("db: move session %d: %w", id, err)
+	}
+	return nil
+}
+
+// placeSession puts a session after the last one of its day that starts no later, numbering the
+// day's sessions afresh; the order of the others is kept.
+func placeSession(ctx context.Context, tx *sql.Tx, editionID, id int64) error {
+	var day, starts string
+	if err := tx.QueryRowContext(ctx, `SELECT day, starts_at FROM programme_sessions WHERE id = ?`, id).
+		Scan(&day, &starts); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, starts_at FROM programme_sessions
+		WHERE edition_id = ? AND day = ? AND id <> ? ORDER BY position, starts_at, id`, editionID, day, id)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var order []int64
+	at := 0
+	for rows.Next() {
+		var other int64
+		var otherStarts string
+		if err := rows.Scan(&other, &otherStarts); err != nil {
+			return err
+		}
+		order = append(order, other)
+		if otherStarts <= starts {
+			at = len(order)
+		}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	order = append(order[:at], append([]int64{id}, order[at:]...)...)
+	return writeOrder(ctx, tx, `UPDATE programme_sessions SET position = ? WHERE id = ?`, order)
+}
+
+// dayOrder lists the ids of a day's sessions in programme order.
+func dayOrder(ctx context.Context, tx *sql.Tx, editionID int64, day string) ([]int64, error) {
+	return idList(ctx, tx, `SELECT id FROM programme_sessions WHERE edition_id = ? AND day = ?
+		ORDER BY position, starts_at, id`, editionID, day)
+}
+
+func idList(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// swapped is order with id moved one place up or down.
+func swapped(order []int64, id int64, up bool) []int64 {
+	for i, v := range order {
+		if v != id {
+			continue
+		}
+		j := i + 1
+		if up {
+			j = i - 1
+		}
+		if j >= 0 && j < len(order) {
+			order[i], order[j] = order[j], order[i]
+		}
+		break
+	}
+	return order
+}
+
+// writeOrder numbers the rows in order with update, which takes the position and the id.
+func writeOrder(ctx context.Context, tx *sql.Tx, update string, order []int64) error {
+	for i, id := range order {
+		if _, err := tx.ExecContext(ctx, update, i, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// oneRow is the error of a statement that must change a row: ErrNotFound when it changed none.
+func oneRow(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// sessionLecturerIDs checks the chosen lecturers exist and adds the new ones to the list.
+func sessionLecturerIDs(ctx context.Context, tx *sql.Tx, who SessionLecturers) ([]int64, error) {
+	var ids []int64
+	for _, id := range who.IDs {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM lecturers WHERE id = ?`, id).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	for _, l := range who.New {
+		slug, err := freeLecturerSlug(ctx, tx, l.Name)
+		if err != nil {
+			return nil, err
+		}
+		l.Slug = slug
+		id, err := insertLecturer(ctx, tx, l)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// freeLecturerSlug makes an address for a lecturer's page from their name: ASCII letters and
+// digits joined by hyphens, with a number added when another lecturer has it.
+func freeLecturerSlug(ctx context.Context, tx *sql.Tx, name string) (string, error) {
+	base := Slug(name)
+	if base == "" {
+		base = "lecturer"
+	}
+	for n := 1; ; n++ {
+		slug := base
+		if n > 1 {
+			slug = base + "-" + strconv.Itoa(n)
+		}
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM lecturers WHERE slug = ?`, slug).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return slug, nil
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+}
+
+// Slug folds text to lower-case ASCII words joined by hyphens: "Jiří Nový" → "jiri-novy".
+func Slug(text string) string {
+	folded, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn))), text)
+	if err != nil {
+		folded = text
+	}
+	words := strings.FieldsFunc(strings.ToLower(folded), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+	slug := strings.Join(words, "-")
+	if len(slug) > 80 {
+		slug = strings.TrimRight(slug[:80], "-")
+	}
+	return slug
+}
+
+// Lecturers lists every lecturer, by name.
+func (s *Store) Lecturers(ctx context.Context) ([]school.Lecturer, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT id, slug, name, affiliation, bio_en, bio_cs
+		FROM lecturers ORDER BY name COLLATE NOCASE, id`)
+	if err != nil {
+		return nil, fmt.Errorf("db: lecturers: %w", err)
+	}
+	defer rows.Close()
+	var list []school.Lecturer
+	for rows.Next() {
+		var l school.Lecturer
+		if err := rows.Scan(&l.ID, &l.Slug, &l.Name, &l.Affiliation, &l.BioEN, &l.BioCS); err != nil {
+			return nil, fmt.Errorf("db: lecturers: %w", err)
+		}
+		list = append(list, l)
+	}
+	return list, rows.Err()
+}
+
+// LecturerByID is the lecturer with the given id.
+func (s *Store) LecturerByID(ctx context.Context, id int64) (school.Lecturer, error) {
+	var l school.Lecturer
+	err := s.reader.QueryRowContext(ctx, `SELECT id, slug, name, affiliation, bio_en, bio_cs
+		FROM lecturers WHERE id = ?`, id).
+		Scan(&l.ID, &l.Slug, &l.Name, &l.Affiliation, &l.BioEN, &l.BioCS)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, ErrNotFound
+	}
+	if err != nil {
+		return l, fmt.Errorf("db: lecturer %d: %w", id, err)
+	}
+	return l, nil
+}
+
+// UpdateLecturer changes a lecturer's name, affiliation and biography; the page's address stays,
+// so links to it keep working.
+func (s *Store) UpdateLecturer(ctx context.Context, l school.Lecturer) error {
+	err := s.catalogueWrite(ctx, func(tx *sql.Tx) error {
+		return oneRow(tx.ExecContext(ctx, `UPDATE lecturers SET name = ?, affiliation = ?, bio_en = ?,
+			bio_cs = ? WHERE id = ?`, l.Name, l.Affiliation, l.BioEN, l.BioCS, l.ID))
+	})
+	if err != nil {
+		return fmt.Errorf("db: update lecturer %d: %w", l.ID, err)
+	}
+	return nil
+}
+
+// catalogueWrite runs fn in a write transaction that also rebuilds the search index, then tells
+// cached public pages that the catalogue changed.
+func (s *Store) catalogueWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return rebuildSearch(ctx, tx)
+	})
+	if err != nil {
+		return err
+	}
+	s.catalogueVersion.Add(1)
+	return nil
+}
