@@ -26,7 +26,8 @@ type statusPage struct {
 	CSRF        string
 	Files       []fileLink
 	Notice      string
-	OfferOpen   bool // an offer waits for the applicant's answer
+	OfferOpen   bool       // an offer waits for the applicant's answer
+	Documents   []fileLink // visa letter, certificate
 }
 
 type historyLine struct {
@@ -86,6 +87,9 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 		data.Notice = L.T("status_notice_declined")
 	}
 	data.OfferOpen = a.Status == school.StatusAccepted && !school.OfferLapsed(a.OfferExpiresAt, s.now())
+	if data.Documents, err = s.documentLinks(c.UserContext(), L, a, base, true); err != nil {
+		return err
+	}
 	for _, h := range history {
 		text := L.T("history_" + h.Action)
 		if h.Action == "status" || h.Action == "submit" {
