@@ -375,3 +375,50 @@ func TestVerificationIsRateLimited(t *testing.T) {
 		t.Error("15 lookups in a row from one address were all answered")
 	}
 }
+
+func TestCertificateEmailArrivesOverSMTPInTheParticipantsLanguage(t *testing.T) {
+	inbox := startSMTP(t)
+	ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) {
+		c.SMTPURL = "smtp://" + inbox.addr
+		c.MailFrom = "Škola migračních studií <school@registrar.test>"
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { ts.Outbox().Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	e := documentEdition(t, ts, "smtp-certificates-2027")
+	zaneta := createParticipant(t, ts, e, "Žaneta", "Dvořáková", "cs", "CZ", false, "")
+	for _, to := range []school.Status{school.StatusAccepted, school.StatusConfirmed, school.StatusAttended} {
+		setStatus(t, ts, e, zaneta.app.ID, to)
+	}
+	render, err := ts.editionRenderer(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := ts.store.IssueCertificates(context.Background(), e.ID, db.ActorSystem, ts.now(), render); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts.Outbox().Wake()
+	m := waitForEmail(t, inbox, zaneta.app.Email, "Vaše osvědčení o účasti: "+e.TitleCS)
+	if m.Header.Get("Content-Language") != "cs" || !strings.Contains(m.Text, "Dobrý den, Žaneta") {
+		t.Errorf("the email is not in Czech:\n%s", m.Text)
+	}
+	link := statusLinkInEmail.FindStringSubmatch(m.Text)
+	if link == nil {
+		t.Fatalf("no status link in:\n%s", m.Text)
+	}
+	wantInPDF(t, "certificate", pdfText(t, ts.visitor(), "/status/"+link[1]+"/certificate.pdf"), "Žaneta Dvořáková")
+	time.Sleep(100 * time.Millisecond)
+	n := 0
+	for _, got := range inbox.received() {
+		if strings.HasPrefix(parseEmail(t, got.Data).subject(t), "Vaše osvědčení") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d certificate emails arrived, want 1", n)
+	}
+}
