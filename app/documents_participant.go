@@ -19,7 +19,8 @@ import (
 // certificate of attendance (in the participant's language). Each carries a verification code
 // that /verify checks; a document is issued once and drawn the same on every download.
 
-// drawDocument draws an issued document of the application to the edition.
+// drawDocument draws an issued document of the application to the edition. The holder's name
+// is the one stored when it was issued, the name /verify shows.
 func (s *Server) drawDocument(e school.Edition, a school.Application, d db.IssuedDocument) ([]byte, error) {
 	lang := a.Lang
 	if d.Kind == school.DocumentVisaLetter {
@@ -36,7 +37,7 @@ func (s *Server) drawDocument(e school.Edition, a school.Application, d db.Issue
 	switch d.Kind {
 	case school.DocumentVisaLetter:
 		doc.Layout, doc.Title, doc.Closing = letters.Letter, L.T("letter_title"), L.T("letter_closing")
-		holder := []string{L.T("letter_holder_name", "Name", a.Name()),
+		holder := []string{L.T("letter_holder_name", "Name", d.HolderName),
 			L.T("letter_holder_passport", "Name", a.NameOnPassport()),
 			L.T("letter_holder_nationality", "Country", s.countries.name(lang, a.Nationality))}
 		if !a.DateOfBirth.IsZero() {
@@ -55,7 +56,7 @@ func (s *Server) drawDocument(e school.Edition, a school.Application, d db.Issue
 		doc.Layout, doc.Title = letters.Certificate, L.T("certificate_title")
 		doc.Blocks = []letters.Block{
 			{Text: L.T("certificate_certify")},
-			{Text: a.Name(), Bold: true, Large: true},
+			{Text: d.HolderName, Bold: true, Large: true},
 			{Text: L.T("certificate_attended")},
 			{Text: e.Title(lang), Bold: true},
 			{Text: joinNonEmpty(", ", L.DateRange(e.StartsOn, e.EndsOn), place)},
