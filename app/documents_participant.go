@@ -44,11 +44,16 @@ func (s *Server) drawDocument(e school.Edition, a school.Application, d db.Issue
 			holder = append(holder, L.T("letter_holder_born", "Date", L.Date(a.DateOfBirth)))
 		}
 		holder = append(holder, L.T("letter_holder_reference", "Reference", a.Reference))
+		selected := "letter_confirmed"
+		if a.Status == school.StatusAccepted {
+			selected = "letter_offered"
+		}
 		doc.Blocks = []letters.Block{
 			{Text: L.T("letter_to_whom")},
 			{Text: strings.Join(holder, "\n"), Bold: true},
 			{Text: L.T("letter_invitation", "Name", a.NameOnPassport(), "Edition", e.Title(lang),
-				"Dates", L.DateRange(e.StartsOn, e.EndsOn), "Place", place)},
+				"Dates", L.DateRange(e.StartsOn, e.EndsOn), "Place", place) + " " +
+				L.T(selected, "Name", a.NameOnPassport())},
 			{Text: L.T("letter_purpose")},
 			{Text: L.T("letter_request", "Name", a.NameOnPassport())},
 		}

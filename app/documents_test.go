@@ -155,6 +155,7 @@ func TestVisaLetterOnlyForConfirmedApplicantsWhoAskedAndItVerifies(t *testing.T)
 		wantText(t, body, "Letters and certificates", "Visa invitation letter")
 		text := pdfText(t, staff, staffLetter(zaneta))
 		staffCode = verificationCode(t, text)
+		wantInPDF(t, "letter", text, "DVORAKOVA ZANETA has been selected for the programme and offered a place.")
 	})
 
 	for _, p := range []participant{zaneta, aigerim, noVisa} {
@@ -169,7 +170,8 @@ func TestVisaLetterOnlyForConfirmedApplicantsWhoAskedAndItVerifies(t *testing.T)
 			"Name: Žaneta Dvořáková", "Name as in the passport: DVORAKOVA ZANETA", "Nationality: Ukraine",
 			"Date of birth: 14 March 1998", zaneta.app.Reference, "invite DVORAKOVA ZANETA", e.TitleEN,
 			"23–27 August 2027", "Charles University, Prague", "Dr. Kateřina Horáková",
-			"Director, School of Migration Studies", "http://127.0.0.1/verify/"+staffCode)
+			"Director, School of Migration Studies", "http://127.0.0.1/verify/"+staffCode,
+			"DVORAKOVA ZANETA has been selected for the programme and has confirmed their place.")
 		if code := verificationCode(t, text); code != staffCode {
 			t.Errorf("the applicant's letter has the code %s, the organiser's %s", code, staffCode)
 		}
