@@ -32,12 +32,13 @@ mail: ## Start Mailpit (installed with go install when missing): inbox http://12
 build: ## Build bin/registrar
 	go build $(GOFLAGS_TAGS) -o bin/registrar ./cmd/registrar
 
-test: test-deps ## Install test dependencies (Chromium) and run every test with the race detector
+test: test-deps ## Install test dependencies (Chromium, poppler-utils) and run every test with the race detector
 	go vet $(GOFLAGS_TAGS) ./...
 	go test -race $(GOFLAGS_TAGS) -count=1 ./...
 
-test-deps: ## Install Debian's chromium for the browser tests when it is missing
+test-deps: ## Install Debian's chromium (browser tests) and poppler-utils (pdftotext reads the PDFs) when missing
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@command -v pdftotext >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq poppler-utils; }
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }

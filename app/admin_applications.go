@@ -226,7 +226,8 @@ type applicationPage struct {
 	Reviews     []reviewLine
 	Reviewed    bool // the user has reviewed this application
 	Notes       []db.Note
-	CVURL       string // shown inline
+	CVURL       string     // shown inline
+	Documents   []fileLink // visa letter, certificate
 }
 
 // staffApplication is the application in the path, when the user may see its edition.
@@ -282,6 +283,10 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 	data.Decisions = decisionKinds
 	if data.CanDecide {
 		if data.Notes, err = s.store.Notes(c.UserContext(), a.ID); err != nil {
+			return err
+		}
+		base := "/admin/applications/" + strconv.FormatInt(a.ID, 10)
+		if data.Documents, err = s.documentLinks(c.UserContext(), L, a, base, false); err != nil {
 			return err
 		}
 	}

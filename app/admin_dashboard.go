@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,6 +24,12 @@ type editionDashboard struct {
 	Window    school.Window
 	Charts    []chart
 	Timeline  chart
+	// Certificates of attendance, for organisers: how many participants await one.
+	CanIssue     bool
+	Attended     int
+	ToCertify    int
+	NoSignatory  bool
+	IssuedNotice string
 }
 
 // showEditionDashboard gives an edition's funnel, seats and charts of who applied.
@@ -56,6 +63,15 @@ func (s *Server) showEditionDashboard(c *fiber.Ctx) error {
 			{L.T("status_withdrawn"), n[school.StatusWithdrawn]},
 		}}
 	u := currentUser(c)
+	if u.Role != school.RoleReviewer {
+		data.CanIssue, data.Attended, data.NoSignatory = true, n[school.StatusAttended], e.SignatoryName == ""
+		if data.ToCertify, err = s.store.CertificatesToIssue(ctx, e.ID); err != nil {
+			return err
+		}
+		if issued, err := strconv.Atoi(c.Query("issued")); err == nil && issued >= 0 {
+			data.IssuedNotice = L.N("certificates_issued", issued)
+		}
+	}
 	if !blind(u, e) {
 		data.Charts = append(data.Charts,
 			newChart(L.T("chart_countries"), stats.ByNationality, func(k string) string { return s.countries.name(L.Lang, k) }, 15),

@@ -201,6 +201,11 @@ func TestEveryAdminRouteChecksTheSessionAndTheRole(t *testing.T) {
 		{"POST", appPage + "/decision", url.Values{"decision": {"none"}}, [4]int{done, done, forbidden, forbidden}},
 		// Releasing with nothing staged releases nothing.
 		{"POST", decisions, url.Values{}, [4]int{done, done, forbidden, forbidden}},
+		// Nobody has attended: issuing certificates issues none. A submitted application has
+		// no letter and no certificate.
+		{"POST", "/admin/editions/" + id(f.summer.ID) + "/certificates", url.Values{}, [4]int{done, done, forbidden, forbidden}},
+		{"GET", appPage + "/visa-letter.pdf", nil, [4]int{notFound, notFound, forbidden, forbidden}},
+		{"GET", appPage + "/certificate.pdf", nil, [4]int{notFound, notFound, forbidden, forbidden}},
 	}
 
 	t.Run("without a session every route leads to the login page", func(t *testing.T) {

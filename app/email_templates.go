@@ -19,7 +19,7 @@ import (
 // and English (views/email) that organisers may reword per edition.
 var emailKinds = []string{"application_received", "status_link", "decision_accepted", "decision_waitlisted",
 	"decision_rejected", "offer_reminder", "offer_expired", "place_confirmed", "place_declined", "withdrawn",
-	"practical_information"}
+	"practical_information", "certificate_ready"}
 
 // emailPlaceholders are what an organiser's text may contain, in single braces: {given_name}.
 // The text is plain text; it is never run as a template.

@@ -76,6 +76,14 @@ func (s *Server) routes() {
 	app.Post("/status/:token/erasure", forms, s.requestErasure)
 	app.Post("/status/:token/confirm", forms, s.answerOffer(school.StatusConfirmed))
 	app.Post("/status/:token/decline", forms, s.answerOffer(school.StatusDeclined))
+	app.Get("/status/:token/visa-letter.pdf", s.downloadOwnDocument(school.DocumentVisaLetter))
+	app.Get("/status/:token/certificate.pdf", s.downloadOwnDocument(school.DocumentCertificate))
+
+	// Verification of letters and certificates, for anyone holding one; limited, so codes
+	// cannot be tried in bulk.
+	verify := s.limitForms("verify")
+	app.Get("/verify", verify, s.showVerify)
+	app.Get("/verify/:code", verify, s.verifyDocument)
 
 	// Back office: every route after login checks the session, then the role.
 	app.Get("/admin/login", forms, s.showLogin)
@@ -122,6 +130,9 @@ func (s *Server) routes() {
 	admin.Post("/editions/:id/documents/:doc/delete", organisers, s.deleteDocument)
 	admin.Post("/editions/:id/documents/:doc/move", organisers, s.moveDocument)
 	admin.Get("/documents/:id", s.downloadStaffDocument)
+	admin.Get("/applications/:id/visa-letter.pdf", organisers, s.downloadStaffLetter(school.DocumentVisaLetter))
+	admin.Get("/applications/:id/certificate.pdf", organisers, s.downloadStaffLetter(school.DocumentCertificate))
+	admin.Post("/editions/:id/certificates", organisers, s.issueCertificates)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

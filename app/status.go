@@ -27,7 +27,8 @@ type statusPage struct {
 	Files       []fileLink
 	Documents   []fileLink // for participants, once the applicant holds a place
 	Notice      string
-	OfferOpen   bool // an offer waits for the applicant's answer
+	OfferOpen   bool       // an offer waits for the applicant's answer
+	Letters     []fileLink // visa letter, certificate
 }
 
 type historyLine struct {
@@ -87,6 +88,9 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 		data.Notice = L.T("status_notice_declined")
 	}
 	data.OfferOpen = a.Status == school.StatusAccepted && !school.OfferLapsed(a.OfferExpiresAt, s.now())
+	if data.Letters, err = s.documentLinks(c.UserContext(), L, a, base, true); err != nil {
+		return err
+	}
 	for _, h := range history {
 		text := L.T("history_" + h.Action)
 		if h.Action == "status" || h.Action == "submit" {
