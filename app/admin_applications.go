@@ -248,7 +248,8 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	questions, err := s.store.Questions(c.UserContext(), e.ID)
+	// Retired questions too: the answers given to them stay readable.
+	questions, _, err := s.store.AllQuestions(c.UserContext(), e.ID)
 	if err != nil {
 		return err
 	}
