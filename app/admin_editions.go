@@ -26,7 +26,7 @@ type editionForm struct {
 	Series          string   `form:"series" validate:"required"`
 	SeriesNameEN    string   `form:"series_name_en" validate:"required_if=Series new,max=200"`
 	SeriesNameCS    string   `form:"series_name_cs" validate:"max=200"`
-	Slug            string   `form:"slug" validate:"required,max=100"`
+	Slug            string   `form:"slug" validate:"max=100"`
 	Year            string   `form:"year" validate:"required,numeric"`
 	Kind            string   `form:"kind" validate:"required,oneof=summer_school winter_school conference seminar workshop"`
 	TitleEN         string   `form:"title_en" validate:"max=200"`
@@ -153,7 +153,8 @@ func parseEditionForm(c *fiber.Ctx) (editionForm, error) {
 
 // edition builds the edition the form describes onto base (its id, series and status), adding
 // every problem to errs.
-func (s *Server) editionFromForm(f editionForm, base school.Edition, L *i18n.Translator, errs *formErrors) (school.Edition, *school.Series) {
+func (s *Server) editionFromForm(f editionForm, base school.Edition, series []school.Series, L *i18n.Translator,
+	errs *formErrors) (school.Edition, *school.Series) {
 	e := base
 	err := s.validate.Struct(f)
 	var verrs validator.ValidationErrors
@@ -168,20 +169,22 @@ func (s *Server) editionFromForm(f editionForm, base school.Edition, L *i18n.Tra
 		}
 	}
 	var newSeries *school.Series
+	seriesSlug := ""
 	switch f.Series {
 	case "", "new":
 		if f.SeriesNameEN != "" {
 			newSeries = &school.Series{Slug: school.Slugify(f.SeriesNameEN), NameEN: f.SeriesNameEN, NameCS: f.SeriesNameCS}
-			if newSeries.Slug == "" {
+			if seriesSlug = newSeries.Slug; seriesSlug == "" {
 				errs.add("series_name_en", L.T("edition_error_slug"))
 			}
 		}
 	default:
-		id, err := strconv.ParseInt(f.Series, 10, 64)
-		if err != nil {
+		i := slices.IndexFunc(series, func(sr school.Series) bool { return strconv.FormatInt(sr.ID, 10) == f.Series })
+		if i < 0 {
 			errs.add("series", L.T("validation_choice"))
+			break
 		}
-		e.SeriesID = id
+		e.SeriesID, seriesSlug = series[i].ID, series[i].Slug
 	}
 	if f.Slug != "" && !slugPattern.MatchString(f.Slug) {
 		errs.add("slug", L.T("edition_error_slug"))
@@ -216,6 +219,12 @@ func (s *Server) editionFromForm(f editionForm, base school.Edition, L *i18n.Tra
 		} else {
 			e.FeeCents = int64(math.Round(fee * 100))
 		}
+	}
+	if f.Slug == "" && seriesSlug != "" && e.Year != 0 {
+		f.Slug = school.EditionSlug(seriesSlug, e.Year)
+	}
+	if f.Slug == "" {
+		errs.add("slug", L.T("validation_required"))
 	}
 	e.Slug, e.Kind, e.Mode, e.Language, e.Currency = f.Slug, school.Kind(f.Kind), school.Mode(f.Mode), f.Language, f.Currency
 	e.TitleEN, e.TitleCS, e.ThemeEN, e.ThemeCS = f.TitleEN, f.TitleCS, f.ThemeEN, f.ThemeCS
@@ -422,8 +431,13 @@ func (s *Server) saveEditionForm(c *fiber.Ctx, stored school.Edition) error {
 	if err != nil {
 		return err
 	}
+	series, err := s.store.Series(c.UserContext())
+	if err != nil {
+		return err
+	}
 	var errs formErrors
-	e, newSeries := s.editionFromForm(f, stored, L, &errs)
+	e, newSeries := s.editionFromForm(f, stored, series, L, &errs)
+	f.Slug = e.Slug
 	if c.FormValue("action") == "preview" {
 		return s.editorPage(c, fiber.StatusOK, stored, f, errs, true)
 	}
@@ -442,7 +456,7 @@ func (s *Server) saveEditionForm(c *fiber.Ctx, stored school.Edition) error {
 	}
 	id, err := s.store.SaveEdition(c.UserContext(), draft)
 	if errors.Is(err, db.ErrSlugTaken) {
-		if newSeries != nil && slices.ContainsFunc(s.seriesSlugs(c), func(v string) bool { return v == newSeries.Slug }) {
+		if newSeries != nil && slices.ContainsFunc(series, func(sr school.Series) bool { return sr.Slug == newSeries.Slug }) {
 			errs.add("series_name_en", L.T("editor_error_series_taken"))
 		} else {
 			errs.add("slug", L.T("editor_error_slug_taken", "Slug", e.Slug))
@@ -453,16 +467,6 @@ func (s *Server) saveEditionForm(c *fiber.Ctx, stored school.Edition) error {
 		return err
 	}
 	return c.Redirect("/admin/editions/"+strconv.FormatInt(id, 10)+"/edit?done=saved", fiber.StatusSeeOther)
-}
-
-// seriesSlugs lists the addresses of the series that exist.
-func (s *Server) seriesSlugs(c *fiber.Ctx) []string {
-	series, _ := s.store.Series(c.UserContext())
-	slugs := make([]string, len(series))
-	for i, sr := range series {
-		slugs[i] = sr.Slug
-	}
-	return slugs
 }
 
 // setEditionStatus publishes, unpublishes or archives an edition. Publishing and archiving
