@@ -76,12 +76,6 @@ func formNames(v any) map[string]string {
 // slugPattern is what an address may look like: lower-case ASCII words joined by hyphens.
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-// intRanges bound the editor's whole numbers.
-var intRanges = map[string][2]int{
-	"year": {1990, 2100}, "seats_in_person": {math.MinInt32, 100000}, "seats_online": {math.MinInt32, 100000},
-	"offer_days": {1, 90}, "required_reviews": {1, 10}, "retention_months": {1, 120}, "hours": {0, 1000},
-}
-
 func formFromEdition(e school.Edition) editionForm {
 	f := editionForm{
 		Series: strconv.FormatInt(e.SeriesID, 10), Slug: e.Slug, Year: strconv.Itoa(e.Year), Kind: string(e.Kind),
@@ -189,27 +183,32 @@ func (s *Server) editionFromForm(f editionForm, base school.Edition, series []sc
 	if f.Slug != "" && !slugPattern.MatchString(f.Slug) {
 		errs.add("slug", L.T("edition_error_slug"))
 	}
-	ints := map[string]*int{"year": &e.Year, "seats_in_person": &e.SeatsInPerson, "seats_online": &e.SeatsOnline,
-		"offer_days": &e.OfferDays, "required_reviews": &e.RequiredReviews, "retention_months": &e.RetentionMonths,
-		"hours": &e.Hours}
-	values := map[string]string{"year": f.Year, "seats_in_person": f.SeatsInPerson, "seats_online": f.SeatsOnline,
-		"offer_days": f.OfferDays, "required_reviews": f.RequiredReviews, "retention_months": f.RetentionMonths,
-		"hours": f.Hours}
-	for name, dst := range ints {
-		if values[name] == "" {
-			*dst = 0
+	// In form order, so that the summary lists problems as the form does. Seats have no lower
+	// bound here: a negative number is the domain's to refuse, with its own message.
+	ints := []struct {
+		name, value string
+		dst         *int
+		min, max    int
+	}{
+		{"year", f.Year, &e.Year, 1990, 2100},
+		{"seats_in_person", f.SeatsInPerson, &e.SeatsInPerson, math.MinInt32, 100000},
+		{"seats_online", f.SeatsOnline, &e.SeatsOnline, math.MinInt32, 100000},
+		{"offer_days", f.OfferDays, &e.OfferDays, 1, 90},
+		{"required_reviews", f.RequiredReviews, &e.RequiredReviews, 1, 10},
+		{"retention_months", f.RetentionMonths, &e.RetentionMonths, 1, 120},
+		{"hours", f.Hours, &e.Hours, 0, 1000},
+	}
+	for _, in := range ints {
+		*in.dst = 0
+		if in.value == "" {
 			continue
 		}
-		n, err := strconv.Atoi(values[name])
-		bounds := intRanges[name]
-		if err != nil || n < bounds[0] || n > bounds[1] {
-			if bounds[0] == math.MinInt32 {
-				bounds[0] = 0
-			}
-			errs.add(name, L.T("edition_error_range", "Min", bounds[0], "Max", bounds[1]))
+		n, err := strconv.Atoi(in.value)
+		if err != nil || n < in.min || n > in.max {
+			errs.add(in.name, L.T("edition_error_range", "Min", max(in.min, 0), "Max", in.max))
 			continue
 		}
-		*dst = n
+		*in.dst = n
 	}
 	e.FeeCents = 0
 	if f.Fee != "" {

@@ -99,6 +99,9 @@ func TestOrganiserCreatesAnEditionPublishesAndUnpublishesIt(t *testing.T) {
 	if !strings.Contains(body, catLink("autumn-seminar-2027")) {
 		t.Error("the published edition is not listed on /editions")
 	}
+	if _, body := ts.get(t, "/search?q=labour&lang=en"); !strings.Contains(body, "/editions/autumn-seminar-2027") {
+		t.Error("the search does not find the published edition")
+	}
 	resp, body = v.postAdmin(t, editionPath(id, "/status"), url.Values{"status": {"draft"}})
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	if resp, _ := ts.get(t, "/editions/autumn-seminar-2027?lang=en"); resp.StatusCode != http.StatusNotFound {
