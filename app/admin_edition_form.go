@@ -60,6 +60,7 @@ type questionRow struct {
 // criterionRow is one criterion of the rubric as stored or as typed.
 type criterionRow struct {
 	ID               int64
+	N                int // its number in the rubric
 	LabelEN, LabelCS string
 	Weight           string
 	Error            string
@@ -106,8 +107,8 @@ func (s *Server) formBuilder(c *fiber.Ctx, e school.Edition) (formBuilderPage, e
 	if err != nil {
 		return data, err
 	}
-	for _, cr := range rubric {
-		data.Criteria = append(data.Criteria, criterionRow{ID: cr.ID, LabelEN: cr.LabelEN, LabelCS: cr.LabelCS,
+	for i, cr := range rubric {
+		data.Criteria = append(data.Criteria, criterionRow{ID: cr.ID, N: i + 1, LabelEN: cr.LabelEN, LabelCS: cr.LabelCS,
 			Weight: strconv.FormatFloat(cr.Weight, 'f', -1, 64)})
 	}
 	return data, nil
@@ -385,7 +386,7 @@ func (s *Server) changeCriterion(c *fiber.Ctx) error {
 		found := false
 		for i := range data.Criteria {
 			if data.Criteria[i].ID == id {
-				row.ID, row.Error = id, problem
+				row.ID, row.N, row.Error = id, data.Criteria[i].N, problem
 				data.Criteria[i] = row
 				found = true
 			}
