@@ -145,7 +145,7 @@ func parseEditionForm(c *fiber.Ctx) (editionForm, error) {
 	return f, nil
 }
 
-// edition builds the edition the form describes onto base (its id, series and status), adding
+// editionFromForm builds the edition the form describes onto base (its id and status), adding
 // every problem to errs.
 func (s *Server) editionFromForm(f editionForm, base school.Edition, series []school.Series, L *i18n.Translator,
 	errs *formErrors) (school.Edition, *school.Series) {
@@ -283,6 +283,7 @@ type editorSection struct {
 	Rows   [][]formField
 }
 
+// markdownPreview is a description rendered as the public page will show it.
 type markdownPreview struct {
 	Lang string
 	HTML template.HTML
@@ -321,15 +322,13 @@ func (s *Server) editorView(f editionForm, series []school.Series, errs formErro
 	currency.Options = []option{{"EUR", "EUR"}, {"CZK", "CZK"}, {"USD", "USD"}}
 	year := field("year", "number", true, f.Year, 4)
 	description := func(name, value string) formField {
-		ff := field(name, "textarea", false, value, 20000)
-		ff.WordLimit = 0
-		return help(ff, "editor_markdown_help")
+		return help(field(name, "textarea", false, value, 20000), "editor_markdown_help")
 	}
 	return []editorSection{
 		{L.T("editor_section_identity"), [][]formField{
 			{seriesField, year},
 			{field("series_name_en", "text", false, f.SeriesNameEN, 200), field("series_name_cs", "text", false, f.SeriesNameCS, 200)},
-			{help(field("slug", "text", true, f.Slug, 100), "editor_slug_help"), withOptions(field("kind", "select", true, f.Kind, 0), choices("kind_", kinds...))},
+			{help(field("slug", "text", false, f.Slug, 100), "editor_slug_help"), withOptions(field("kind", "select", true, f.Kind, 0), choices("kind_", kinds...))},
 		}},
 		{L.T("editor_section_texts"), [][]formField{
 			{field("title_en", "text", false, f.TitleEN, 200), field("title_cs", "text", false, f.TitleCS, 200)},
