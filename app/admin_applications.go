@@ -51,11 +51,20 @@ func (s *Server) staffEdition(c *fiber.Ctx, id int64) (school.Edition, error) {
 
 // pathEdition is the edition whose id is in the path, when the user may see it.
 func (s *Server) pathEdition(c *fiber.Ctx) (school.Edition, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	id, err := pathID(c, "id")
 	if err != nil {
-		return school.Edition{}, db.ErrNotFound
+		return school.Edition{}, err
 	}
 	return s.staffEdition(c, id)
+}
+
+// pathID is the number in the path parameter name; anything else is a page that does not exist.
+func pathID(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil {
+		return 0, db.ErrNotFound
+	}
+	return id, nil
 }
 
 // blind reports whether the user must not see who the applicant is.
@@ -249,7 +258,8 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	questions, err := s.store.Questions(c.UserContext(), e.ID)
+	// Retired questions too: the answers given to them stay readable.
+	questions, _, err := s.store.AllQuestions(c.UserContext(), e.ID)
 	if err != nil {
 		return err
 	}

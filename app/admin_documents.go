@@ -188,14 +188,6 @@ func (s *Server) writeDocument(data []byte) (string, error) {
 	return stored, nil
 }
 
-func pathID(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil {
-		return 0, db.ErrNotFound
-	}
-	return id, nil
-}
-
 func (s *Server) deleteDocument(c *fiber.Ctx) error {
 	e, err := s.pathEdition(c)
 	if err != nil {

@@ -67,7 +67,7 @@ func (s *Server) renderReviewForm(c *fiber.Ctx, status int, scores map[int64]int
 	if err != nil {
 		return err
 	}
-	questions, err := s.store.Questions(ctx, e.ID)
+	questions, _, err := s.store.AllQuestions(ctx, e.ID)
 	if err != nil {
 		return err
 	}

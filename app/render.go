@@ -61,6 +61,13 @@ func loadTemplates(dev bool) (*templates, error) {
 		"last": func(i, n int) bool { return i == n-1 },
 		// fieldOf hands the form_field partial the field and the translator together.
 		"fieldOf": func(l *i18n.Translator, f formField) fieldData { return fieldData{L: l, F: f} },
+		// questionOf and criterionOf hand the form builder's partials a row and the translator.
+		"questionOf": func(l *i18n.Translator, q questionRow, prefix string, kinds []string) questionData {
+			return questionData{L: l, Q: q, Prefix: prefix, Kinds: kinds}
+		},
+		"criterionOf": func(l *i18n.Translator, c criterionRow, prefix string) criterionData {
+			return criterionData{L: l, C: c, Prefix: prefix}
+		},
 	}
 	if t.pages, err = t.parse(views.FS); err != nil {
 		return nil, err

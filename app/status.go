@@ -227,7 +227,12 @@ func (s *Server) withdraw(c *fiber.Ctx) error {
 
 // exportData gives the applicant everything stored about their application, as JSON.
 func (s *Server) exportData(c *fiber.Ctx) error {
-	a, e, questions, err := s.applicantApplication(c)
+	a, e, _, err := s.applicantApplication(c)
+	if err != nil {
+		return err
+	}
+	// Every answer, those to retired questions too: the export holds all that is stored.
+	questions, _, err := s.store.AllQuestions(c.UserContext(), e.ID)
 	if err != nil {
 		return err
 	}

@@ -38,10 +38,10 @@ func scanEdition(row scanner) (school.Edition, error) {
 		return e, err
 	}
 	e.ManualWaitlist = !autoPromote
-	if e.StartsOn, err = parseDate(startsOn); err != nil {
+	if e.StartsOn, err = parseOptionalDate(startsOn); err != nil {
 		return e, err
 	}
-	if e.EndsOn, err = parseDate(endsOn); err != nil {
+	if e.EndsOn, err = parseOptionalDate(endsOn); err != nil {
 		return e, err
 	}
 	if e.OpensAt, err = parseInstant(opensAt); err != nil {
@@ -217,7 +217,7 @@ func insertEdition(ctx context.Context, tx *sql.Tx, e school.Edition) (int64, er
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
 			?, ?, ?, ?)`,
 		e.SeriesID, e.Slug, e.Year, e.Kind, e.TitleEN, e.TitleCS, e.ThemeEN, e.ThemeCS,
-		e.DescriptionEN, e.DescriptionCS, formatDate(e.StartsOn), formatDate(e.EndsOn), e.Venue,
+		e.DescriptionEN, e.DescriptionCS, formatOptionalDate(e.StartsOn), formatOptionalDate(e.EndsOn), e.Venue,
 		e.City, e.Mode, e.Language, e.FeeCents, e.Currency, e.SeatsInPerson, e.SeatsOnline,
 		formatInstant(e.OpensAt), formatInstant(e.ClosesAt), e.Admission, e.OfferDays, e.Status,
 		joinFields(e.OptionalFields), max(e.RequiredReviews, 1), e.BlindReview, !e.ManualWaitlist,

@@ -6,7 +6,8 @@ import (
 )
 
 // SetBlindReview turns blind review of an edition's applications on or off: reviewers then do
-// not see who the applicant is.
+// not see who the applicant is. Edition settings are cached by the catalogue version, so it
+// changes too.
 func (s *Store) SetBlindReview(ctx context.Context, editionID int64, blind bool) error {
 	res, err := s.writer.ExecContext(ctx, `UPDATE editions SET blind_review = ? WHERE id = ?`, blind, editionID)
 	if err != nil {
@@ -17,5 +18,6 @@ func (s *Store) SetBlindReview(ctx context.Context, editionID int64, blind bool)
 	} else if n == 0 {
 		return ErrNotFound
 	}
+	s.catalogueVersion.Add(1)
 	return nil
 }

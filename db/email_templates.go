@@ -60,6 +60,8 @@ func (s *Store) SaveEmailTemplate(ctx context.Context, t EmailTemplate) error {
 	if err != nil {
 		return fmt.Errorf("db: save email template %s/%s: %w", t.Lang, t.Name, err)
 	}
+	// Caches of an edition's settings are keyed by the catalogue version.
+	s.catalogueVersion.Add(1)
 	return nil
 }
 
@@ -70,6 +72,7 @@ func (s *Store) DeleteEmailTemplate(ctx context.Context, editionID int64, name, 
 	if err != nil {
 		return fmt.Errorf("db: delete email template %s/%s: %w", lang, name, err)
 	}
+	s.catalogueVersion.Add(1)
 	return nil
 }
 

@@ -183,6 +183,8 @@ type Question struct {
 	OptionsEN []string
 	OptionsCS []string
 	Required  bool
+	// Retired questions are no longer asked; the answers already given stay readable.
+	Retired bool
 }
 
 // Label is the question in lang, falling back to the other language.

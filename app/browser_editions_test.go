@@ -1,0 +1,66 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"registrar/app/school"
+)
+
+// TestBrowserOrganiserClonesEditsAndPublishesAnEdition: an organiser signs in, copies the demo
+// summer school for next year, renames the copy, publishes it, and the public sees it at once.
+func TestBrowserOrganiserClonesEditsAndPublishesAnEdition(t *testing.T) {
+	ts := newTestServer(t)
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := ts.listen(t)
+	office := newBrowser(t)
+	browse(t, office, "sign in", chromedp.Navigate(base+"/admin/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#password`)),
+		chromedp.SendKeys(chromedp.CSS(`#email`), organiser.Email),
+		chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),
+		chromedp.Click(chromedp.CSS(`#main form[action="/admin/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#main table`)))
+
+	editor := "/admin/editions/" + strconv.FormatInt(summer.ID, 10) + "/edit"
+	follow(t, office, chromedp.CSS(`#main a[href="`+editor+`"]`))
+	checkAccessibility(t, office, "edition editor")
+	click(t, office, "copy for next year", chromedp.CSS(`#main form[action$="/clone"] button`),
+		chromedp.CSS(`#main p.notice[role=status]`))
+	wantPageText(t, office, "the copy's editor", "This is the copy for next year", "Status: Draft")
+	if slug := evaluate[string](t, office, `document.querySelector('#slug').value`); slug != "summer-school-2028" {
+		t.Errorf("the copy's address is %q", slug)
+	}
+	if starts := evaluate[string](t, office, `document.querySelector('#starts_on').value`); starts != summer.StartsOn.AddDate(1, 0, 0).Format("2006-01-02") {
+		t.Errorf("the copy starts on %s; the original on %s", starts, summer.StartsOn.Format("2006-01-02"))
+	}
+	checkAccessibility(t, office, "the copy's editor")
+
+	browse(t, office, "rename the copy and preview",
+		chromedp.SetValue(chromedp.CSS(`#title_en`), "Summer School on Migration Studies 2028: Cities of Arrival"),
+		chromedp.Click(chromedp.CSS(`#main button[value=preview]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#preview-title`)))
+	checkAccessibility(t, office, "editor with the preview")
+	// The preview's own notice is on the page already: wait for the saved page's response.
+	follow(t, office, chromedp.CSS(`#main button[value=save]`))
+	wantPageText(t, office, "the saved copy", "Saved.", "Cities of Arrival")
+	follow(t, office, chromedp.CSS(`#main button[value=published]`))
+	wantPageText(t, office, "the published copy", "Published: the edition is on the public pages now.")
+
+	follow(t, office, chromedp.CSS(`#main a[href$="/form"]`))
+	checkAccessibility(t, office, "form builder")
+	wantPageText(t, office, "the copy's form builder", "Extra questions", "Rubric")
+
+	public := newBrowser(t)
+	browse(t, public, "open the public page", chromedp.Navigate(base+"/editions/summer-school-2028"),
+		chromedp.WaitVisible(chromedp.CSS(`#main h1`)))
+	wantPageText(t, public, "the public page of the copy", "Cities of Arrival")
+	browse(t, public, "open the list of editions", chromedp.Navigate(base+"/editions"),
+		chromedp.WaitVisible(chromedp.CSS(`#main a[href="/editions/summer-school-2028"]`)))
+}
