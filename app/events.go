@@ -109,6 +109,7 @@ type editionPage struct {
 	Description template.HTML
 	Programme   []school.ProgrammeDay
 	Documents   []school.Document
+	Alumni      int // listed in the alumni directory, once the edition has ended
 }
 
 func (s *Server) showEdition(c *fiber.Ctx) error {
@@ -131,6 +132,11 @@ func (s *Server) showEdition(c *fiber.Ctx) error {
 		Description: s.markdown.render(e.Description(lang)),
 		Programme:   school.GroupByDay(sessions),
 		Documents:   docs,
+	}
+	if e.IsPast(now) {
+		if data.Alumni, err = s.store.EditionAlumniCount(ctx, e.ID, today(now)); err != nil {
+			return err
+		}
 	}
 	p := s.newPage(c, e.Title(lang), "editions", data)
 	return s.renderPage(c, "catalogue/edition", p)

@@ -57,6 +57,8 @@ func (s *Server) routes() {
 	app.Get("/archive", cached, compressed, s.showArchive)
 	app.Get("/lecturers/:slug", cached, compressed, s.showLecturer)
 	app.Get("/search", cached, compressed, s.searchCatalogue)
+	app.Get("/alumni", cached, compressed, s.showAlumni)
+	app.Get("/editions/:slug/alumni", cached, compressed, s.showEditionAlumni)
 
 	// Applications: the form, and the applicant's own status page behind the secret link.
 	forms := s.csrfProtection()
@@ -106,6 +108,9 @@ func (s *Server) routes() {
 	admin.Post("/editions/:id/emails/:name/:lang", organisers, s.saveEmailTemplate)
 	admin.Get("/editions/:id/send", organisers, s.showPracticalInformation)
 	admin.Post("/editions/:id/send", organisers, s.sendPracticalInformation)
+	admin.Get("/editions/:id/privacy", organisers, s.showPrivacy)
+	admin.Get("/erasure", organisers, s.showErasureQueue)
+	admin.Post("/erasure/:id", organisers, s.carryOutErasure)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -124,7 +124,13 @@ type Application struct {
 	UpdatedAt       time.Time
 	ErasureAsked    time.Time
 	OfferExpiresAt  time.Time // while accepted: the offer must be confirmed before this
+	// ErasedAt is when the personal data was erased (retention or request); the stripped row
+	// stays for the statistics.
+	ErasedAt time.Time
 }
+
+// Erased reports whether the application's personal data has been erased.
+func (a Application) Erased() bool { return !a.ErasedAt.IsZero() }
 
 // Name is the applicant's full name.
 func (a Application) Name() string { return strings.TrimSpace(a.GivenName + " " + a.FamilyName) }
