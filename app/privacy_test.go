@@ -213,3 +213,134 @@ func sameCounts(a, b []db.Count) bool {
 	}
 	return true
 }
+
+// askErasure sends the erasure request from the applicant's status page.
+func askErasure(t testing.TB, ap applied) {
+	t.Helper()
+	_, page := ap.v.get(t, ap.status())
+	f := formOn(t, ap.status(), page, ap.status()+"/erasure")
+	resp, body := ap.v.submit(t, f, nil)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+}
+
+func TestErasureQueueCarriesOutARequestAndConfirmsByEmail(t *testing.T) {
+	f := newAdminFixture(t)
+	ts, ctx := f.ts, context.Background()
+	participant := privacyApplicant(t, ts, "Dilnoza", "UZ", true)
+	next := privacyApplicant(t, ts, "Bogdan", "MD", false)
+	setStatus(t, ts, f.summer, participant.app.ID, school.StatusAccepted)
+	setStatus(t, ts, f.summer, participant.app.ID, school.StatusConfirmed)
+	setStatus(t, ts, f.summer, next.app.ID, school.StatusWaitlisted)
+	cv := uploadOnDisk(t, ts, participant.app)
+	askErasure(t, participant)
+
+	// An organiser of another edition neither sees the request nor carries it out; reviewers
+	// have no queue.
+	winterOrganiser := createUser(t, ts, "winter.organiser@school.test", school.RoleOrganiser)
+	if err := ts.store.AssignStaff(ctx, winterOrganiser.ID, f.winter.ID); err != nil {
+		t.Fatal(err)
+	}
+	other := signIn(t, ts, winterOrganiser.Email)
+	resp, body := other.get(t, "/admin/erasure")
+	wantStatus(t, resp, body, http.StatusOK)
+	if strings.Contains(body, participant.app.Reference) {
+		t.Error("an organiser of another edition sees the request")
+	}
+	action := "/admin/erasure/" + strconv.FormatInt(participant.app.ID, 10)
+	resp, body = other.postAdmin(t, action, nil)
+	wantStatus(t, resp, body, http.StatusNotFound)
+	resp, body = signIn(t, ts, f.staff.reviewer.Email).get(t, "/admin/erasure")
+	wantStatus(t, resp, body, http.StatusForbidden)
+
+	v := signIn(t, ts, f.staff.organiser.Email)
+	queue := v.openForm(t, "/admin/erasure", action)
+	_, body = v.get(t, "/admin/erasure")
+	wantText(t, mainText(t, body), participant.app.Reference, "Dilnoza Privacy", "Confirmed")
+	resp, body = v.submit(t, queue, nil)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	resp, body = v.get(t, resp.Header.Get("Location"))
+	wantStatus(t, resp, body, http.StatusOK)
+	wantText(t, mainText(t, body), "The application was erased", "No erasure request is waiting.")
+
+	a := statusOf(t, ts, participant.app.ID)
+	if !a.Erased() || a.GivenName != "" || a.Status != school.StatusWithdrawn {
+		t.Errorf("after erasure: %+v", a)
+	}
+	if _, err := os.Stat(cv); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the CV is still on disk: %v", err)
+	}
+	// The seat went to the waiting list, as on any withdrawal.
+	if b := statusOf(t, ts, next.app.ID); b.Status != school.StatusAccepted {
+		t.Errorf("the next on the waiting list is %s", b.Status)
+	}
+	if m := lastEmail(t, ts, next.app.ID); m.Template != "decision_accepted" {
+		t.Errorf("the next on the waiting list got %q", m.Template)
+	}
+
+	// The confirmation goes to the address the application had; earlier emails are scrubbed.
+	msgs := emailsOf(t, ts, participant.app.ID)
+	last := msgs[len(msgs)-1]
+	if last.Template != "erasure_done" || last.To != "dilnoza@example.org" || last.Status != "queued" {
+		t.Fatalf("last email: %s to %s (%s)", last.Template, last.To, last.Status)
+	}
+	wantText(t, last.Subject, participant.app.Reference)
+	wantText(t, last.Text, "Dilnoza", "erased")
+	if strings.Contains(last.Text, "Charles University") || strings.Contains(last.Text, "/status/") {
+		t.Error("the confirmation repeats the form or carries a status link")
+	}
+	for _, m := range msgs[:len(msgs)-1] {
+		if m.Subject != "" || m.To == "dilnoza@example.org" || m.Status == "queued" {
+			t.Errorf("an earlier email survives: %s %q to %s (%s)", m.Template, m.Subject, m.To, m.Status)
+		}
+	}
+	history, err := ts.store.ApplicationHistory(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := history[len(history)-1]; h.Action != "erased" || !strings.HasPrefix(h.Actor, "user:") {
+		t.Errorf("last audit entry: %+v", h)
+	}
+
+	// A second attempt finds no request.
+	resp, body = v.postAdmin(t, action, nil)
+	wantStatus(t, resp, body, http.StatusNotFound)
+}
+
+func TestPrivacyPageShowsWhatAnEditionHolds(t *testing.T) {
+	f := newAdminFixture(t) // one application to the summer school, with a CV
+	ts := f.ts
+	rejected := privacyApplicant(t, ts, "Timur", "TJ", false)
+	attended := privacyApplicant(t, ts, "Mariam", "GE", true)
+	setStatus(t, ts, f.summer, rejected.app.ID, school.StatusRejected)
+	for _, to := range []school.Status{school.StatusAccepted, school.StatusConfirmed, school.StatusAttended} {
+		setStatus(t, ts, f.summer, attended.app.ID, to)
+	}
+	askErasure(t, rejected)
+	held, err := ts.store.EditionPersonalData(context.Background(), f.summer.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if held.Applications != 3 || held.NotSelected != 2 || held.Files != 3 || held.Requests != 1 || held.Erased != 0 {
+		t.Fatalf("held: %+v", held)
+	}
+
+	page := "/admin/editions/" + strconv.FormatInt(f.summer.ID, 10) + "/privacy"
+	v := signIn(t, ts, f.staff.organiser.Email)
+	_, dashboard := v.get(t, "/admin/editions/"+strconv.FormatInt(f.summer.ID, 10))
+	if !strings.Contains(dashboard, `href="`+page+`"`) {
+		t.Error("the edition's dashboard does not link its privacy page")
+	}
+	resp, body := v.get(t, page)
+	wantStatus(t, resp, body, http.StatusOK)
+	// Table cells run together in the page's text.
+	wantText(t, body, "Applications holding personal data3", "not selected (erased when the retention period ends)2",
+		"Files (CVs and answers)3 ("+fileSize(held.Bytes, "en")+")", "Erasure requests waiting1", "6 months",
+		"28 February 2028, 00:00")
+	resp, body = v.get(t, page+"?lang=cs")
+	wantStatus(t, resp, body, http.StatusOK)
+	wantText(t, body, "6 měsíců", "28. února 2028")
+
+	// Reviewers do not reach it.
+	resp, body = signIn(t, ts, f.staff.reviewer.Email).get(t, page)
+	wantStatus(t, resp, body, http.StatusForbidden)
+}
