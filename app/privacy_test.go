@@ -344,3 +344,26 @@ func TestPrivacyPageShowsWhatAnEditionHolds(t *testing.T) {
 	resp, body = signIn(t, ts, f.staff.reviewer.Email).get(t, page)
 	wantStatus(t, resp, body, http.StatusForbidden)
 }
+
+func TestTheDailyJobsEraseApplicantsNotSelected(t *testing.T) {
+	clock := newMovableClock(demoNow)
+	ts := newTestServerWith(t, clock.now, func(c *Config) { c.ApplyLimit = 10000 })
+	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rejected := privacyApplicant(t, ts, "Azamat", "KG", false)
+	setStatus(t, ts, summer, rejected.app.ID, school.StatusRejected)
+	clock.set(summer.PurgeAt().Add(time.Minute))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { ts.RunJobs(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	for deadline := time.Now().Add(10 * time.Second); !statusOf(t, ts, rejected.app.ID).Erased(); {
+		if time.Now().After(deadline) {
+			t.Fatal("the jobs did not erase the applicant")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
