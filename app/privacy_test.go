@@ -367,3 +367,23 @@ func TestTheDailyJobsEraseApplicantsNotSelected(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestAnErasedApplicationNeverChangesStatus(t *testing.T) {
+	clock := newMovableClock(demoNow)
+	ts := newTestServerWith(t, clock.now, func(c *Config) { c.ApplyLimit = 10000 })
+	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting := privacyApplicant(t, ts, "Kamila", "TJ", false)
+	setStatus(t, ts, summer, waiting.app.ID, school.StatusWaitlisted)
+	clock.set(summer.PurgeAt())
+	if err := ts.PurgeRetention(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ts.store.TransitionApplication(context.Background(), waiting.app.ID, school.StatusAccepted, db.ActorSystem,
+		clock.now(), ts.renderer(summer, nil))
+	if !errors.Is(err, school.ErrTransition) {
+		t.Errorf("an erased application was offered a seat: %v", err)
+	}
+}

@@ -438,6 +438,9 @@ func transition(ctx context.Context, tx *sql.Tx, id int64, to school.Status, act
 		return a, err
 	}
 	from := a.Status
+	if a.Erased() { // nobody is left to offer a seat or to write to
+		return a, fmt.Errorf("%w: application %d is erased", school.ErrTransition, id)
+	}
 	if err := school.CheckTransition(from, to); err != nil {
 		return a, err
 	}
@@ -487,7 +490,7 @@ func transition(ctx context.Context, tx *sql.Tx, id int64, to school.Status, act
 func promoteNext(ctx context.Context, tx *sql.Tx, e school.Edition, now time.Time, render Renderer) error {
 	var next int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM applications WHERE edition_id = ?
-		AND status = 'waitlisted' ORDER BY waitlist_rank, id LIMIT 1`, e.ID).Scan(&next)
+		AND status = 'waitlisted' AND erased_at IS NULL ORDER BY waitlist_rank, id LIMIT 1`, e.ID).Scan(&next)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}

@@ -164,6 +164,7 @@ func eraseApplication(ctx context.Context, tx *sql.Tx, id int64, actor, reason s
 		{`DELETE FROM consents WHERE application_id = ?`, []any{id}},
 		{`DELETE FROM status_links WHERE application_id = ?`, []any{id}},
 		{`DELETE FROM application_notes WHERE application_id = ?`, []any{id}},
+		{`DELETE FROM staged_decisions WHERE application_id = ?`, []any{id}},
 		{`UPDATE reviews SET comment = '' WHERE application_id = ?`, []any{id}},
 		// Emails carry the name and the whole form; one still queued is never sent.
 		{`UPDATE outbox SET to_addr = ?, subject = '', text_body = '', html_body = '',
