@@ -30,10 +30,18 @@ var exportColumns = []exportColumn{
 	{"given_name", true, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		return a.GivenName
 	}},
-	{"family_name", true, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"family_name", true, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+		if a.Erased() {
+			return L.T("erased_name")
+		}
 		return a.FamilyName
 	}},
-	{"email", true, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string { return a.Email }},
+	{"email", true, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+		if a.Erased() {
+			return ""
+		}
+		return a.Email
+	}},
 	{"date_of_birth", true, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		if a.DateOfBirth.IsZero() {
 			return ""

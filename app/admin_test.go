@@ -197,6 +197,10 @@ func TestEveryAdminRouteChecksTheSessionAndTheRole(t *testing.T) {
 		{"GET", "/admin/editions/" + id(f.summer.ID) + "/export.csv", nil, [4]int{ok, ok, ok, notFound}},
 		{"GET", "/admin/editions/" + id(f.summer.ID) + "/review", nil, [4]int{ok, ok, ok, notFound}},
 		{"GET", "/admin/outbox", nil, [4]int{ok, ok, forbidden, forbidden}},
+		{"GET", "/admin/editions/" + id(f.summer.ID) + "/privacy", nil, [4]int{ok, ok, forbidden, forbidden}},
+		{"GET", "/admin/erasure", nil, [4]int{ok, ok, forbidden, forbidden}},
+		// The applicant asked for nothing: there is no request to carry out.
+		{"POST", "/admin/erasure/" + id(f.app.ID), url.Values{}, [4]int{notFound, notFound, forbidden, forbidden}},
 		// "none" removes a staged decision: allowed, and leaves nothing behind.
 		{"POST", appPage + "/decision", url.Values{"decision": {"none"}}, [4]int{done, done, forbidden, forbidden}},
 		// Releasing with nothing staged releases nothing.

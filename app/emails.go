@@ -157,7 +157,9 @@ func (s *Server) applicationSummary(a school.Application, e school.Edition, ques
 	}
 	add("given_name", a.GivenName)
 	add("family_name", a.FamilyName)
-	add("email", a.Email)
+	if !a.Erased() { // the placeholder address is nobody's
+		add("email", a.Email)
+	}
 	if !a.DateOfBirth.IsZero() {
 		add("date_of_birth", L.Date(a.DateOfBirth))
 	}

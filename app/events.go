@@ -111,6 +111,7 @@ type editionPage struct {
 	// Sessions' descriptions in the reader's language, as sanitised HTML, by session id.
 	Sessions  map[int64]template.HTML
 	Documents []school.Document
+	Alumni    int // listed in the alumni directory, once the edition has ended
 }
 
 func (s *Server) showEdition(c *fiber.Ctx) error {
@@ -138,6 +139,11 @@ func (s *Server) showEdition(c *fiber.Ctx) error {
 	for _, ps := range sessions {
 		if d := ps.Description(lang); d != "" {
 			data.Sessions[ps.ID] = s.markdown.render(d)
+		}
+	}
+	if e.IsPast(now) {
+		if data.Alumni, err = s.store.EditionAlumniCount(ctx, e.ID, today(now)); err != nil {
+			return err
 		}
 	}
 	p := s.newPage(c, e.Title(lang), "editions", data)

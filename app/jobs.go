@@ -18,10 +18,12 @@ const backupsKept = 14
 
 // RunJobs does the work that time brings, every minute until ctx ends: applicants are reminded
 // of offers about to lapse; offers not confirmed in time expire, and their seats go to the
-// waiting list; once a day the database is backed up.
+// waiting list; once a day the database is backed up and the personal data of applicants who
+// were not selected is erased where the edition's retention period is over.
 func (s *Server) RunJobs(ctx context.Context) {
 	ticker := time.NewTicker(time.Minute)
 	defer ticker.Stop()
+	var purgedOn string // the Prague day of the last retention run
 	for {
 		if err := s.RemindOffers(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("jobs: remind offers", "error", err)
@@ -33,6 +35,13 @@ func (s *Server) RunJobs(ctx context.Context) {
 			s.log.Error("jobs: backup", "error", err)
 		} else if path != "" {
 			s.log.Info("jobs: backup written", "path", path)
+		}
+		if today := s.now().In(school.Prague).Format(time.DateOnly); today != purgedOn {
+			if err := s.PurgeRetention(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("jobs: retention", "error", err)
+			} else {
+				purgedOn = today
+			}
 		}
 		select {
 		case <-ctx.Done():

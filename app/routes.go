@@ -58,6 +58,8 @@ func (s *Server) routes() {
 	app.Get("/lecturers/:slug", cached, compressed, s.showLecturer)
 	app.Get("/search", cached, compressed, s.searchCatalogue)
 	app.Get("/documents/:id", s.downloadPublicDocument)
+	app.Get("/alumni", cached, compressed, s.showAlumni)
+	app.Get("/editions/:slug/alumni", cached, compressed, s.showEditionAlumni)
 
 	// Applications: the form, and the applicant's own status page behind the secret link.
 	forms := s.csrfProtection()
@@ -146,6 +148,9 @@ func (s *Server) routes() {
 	admin.Post("/editions/:id/questions/:q", organisers, s.changeQuestion)
 	admin.Post("/editions/:id/criteria", organisers, s.addCriterion)
 	admin.Post("/editions/:id/criteria/:c", organisers, s.changeCriterion)
+	admin.Get("/editions/:id/privacy", organisers, s.showPrivacy)
+	admin.Get("/erasure", organisers, s.showErasureQueue)
+	admin.Post("/erasure/:id", organisers, s.carryOutErasure)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

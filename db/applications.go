@@ -45,20 +45,20 @@ const applicationColumns = `a.id, a.edition_id, a.reference, a.status, a.lang, a
 	a.referee_email, a.attendance_mode, a.fee_waiver, a.fee_waiver_reason, a.visa_letter,
 	a.passport_name, a.dietary, a.accessibility, a.heard_from, COALESCE(a.cv_upload_id, 0),
 	COALESCE(u.original_name, ''), a.waitlist_rank, a.submitted_at, a.updated_at, a.erasure_asked_at,
-	a.offer_expires_at`
+	a.offer_expires_at, a.erased_at`
 
 const applicationFrom = ` FROM applications a LEFT JOIN uploads u ON u.id = a.cv_upload_id`
 
 func scanApplication(row scanner) (school.Application, error) {
 	var a school.Application
 	var dob, submitted, updated string
-	var erasure, expires sql.NullString
+	var erasure, expires, erased sql.NullString
 	err := row.Scan(&a.ID, &a.EditionID, &a.Reference, &a.Status, &a.Lang, &a.Email, &a.GivenName,
 		&a.FamilyName, &dob, &a.Nationality, &a.Residence, &a.Gender, &a.Sector, &a.Institution,
 		&a.FieldOfStudy, &a.HighestDegree, &a.EnglishLevel, &a.Motivation, &a.RefereeName,
 		&a.RefereeEmail, &a.AttendanceMode, &a.FeeWaiver, &a.FeeWaiverReason, &a.VisaLetter,
 		&a.PassportName, &a.Dietary, &a.Accessibility, &a.HeardFrom, &a.CVUploadID, &a.CVFileName,
-		&a.WaitlistRank, &submitted, &updated, &erasure, &expires)
+		&a.WaitlistRank, &submitted, &updated, &erasure, &expires, &erased)
 	if err != nil {
 		return a, err
 	}
@@ -76,7 +76,10 @@ func scanApplication(row scanner) (school.Application, error) {
 	if a.ErasureAsked, err = parseInstant(erasure); err != nil {
 		return a, err
 	}
-	a.OfferExpiresAt, err = parseInstant(expires)
+	if a.OfferExpiresAt, err = parseInstant(expires); err != nil {
+		return a, err
+	}
+	a.ErasedAt, err = parseInstant(erased)
 	return a, err
 }
 
@@ -304,10 +307,10 @@ func (s *Store) oneApplication(ctx context.Context, where string, args ...any) (
 	return a, nil
 }
 
-// ApplicationsByEmail lists every application made with email, newest first.
+// ApplicationsByEmail lists every application made with email and not erased, newest first.
 func (s *Store) ApplicationsByEmail(ctx context.Context, email string) ([]school.Application, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT `+applicationColumns+applicationFrom+`
-		WHERE a.email = ? ORDER BY a.id DESC`, strings.TrimSpace(email))
+		WHERE a.email = ? AND a.erased_at IS NULL ORDER BY a.id DESC`, strings.TrimSpace(email))
 	if err != nil {
 		return nil, fmt.Errorf("db: applications by email: %w", err)
 	}
@@ -435,6 +438,9 @@ func transition(ctx context.Context, tx *sql.Tx, id int64, to school.Status, act
 		return a, err
 	}
 	from := a.Status
+	if a.Erased() { // nobody is left to offer a seat or to write to
+		return a, fmt.Errorf("%w: application %d is erased", school.ErrTransition, id)
+	}
 	if err := school.CheckTransition(from, to); err != nil {
 		return a, err
 	}
@@ -471,7 +477,7 @@ func transition(ctx context.Context, tx *sql.Tx, id int64, to school.Status, act
 	if err := queueFor(ctx, tx, now, a, school.EmailOnEntering(to), render); err != nil {
 		return a, err
 	}
-	if from.TakesSeat() && !to.TakesSeat() && !e.ManualWaitlist {
+	if school.FreesSeat(from, to) && !e.ManualWaitlist {
 		if err := promoteNext(ctx, tx, e, now, render); err != nil {
 			return a, err
 		}
@@ -484,7 +490,7 @@ func transition(ctx context.Context, tx *sql.Tx, id int64, to school.Status, act
 func promoteNext(ctx context.Context, tx *sql.Tx, e school.Edition, now time.Time, render Renderer) error {
 	var next int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM applications WHERE edition_id = ?
-		AND status = 'waitlisted' ORDER BY waitlist_rank, id LIMIT 1`, e.ID).Scan(&next)
+		AND status = 'waitlisted' AND erased_at IS NULL ORDER BY waitlist_rank, id LIMIT 1`, e.ID).Scan(&next)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}

@@ -13,8 +13,8 @@ import (
 // ErrCatalogueNotEmpty is returned by LoadDemo when the database already holds editions.
 var ErrCatalogueNotEmpty = errors.New("db: the catalogue already has editions")
 
-// LoadDemo fills an empty database with the school's archive and two upcoming editions placed
-// relative to now, in one transaction. It refuses (returns an error) when editions already exist.
+// LoadDemo fills an empty database with the school's archive (with participants who attended
+// its recent editions) and two upcoming editions placed relative to now, in one transaction. It refuses (returns an error) when editions already exist.
 func (s *Store) LoadDemo(ctx context.Context, now time.Time) error {
 	editions := append(append([]demoEdition(nil), demoArchive...), upcomingDemo(now)...)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -52,6 +52,9 @@ func (s *Store) LoadDemo(ctx context.Context, now time.Time) error {
 			if err := de.insert(ctx, tx, seriesIDs, kinds, lecturerIDs); err != nil {
 				return fmt.Errorf("edition %s: %w", de.edition.Slug, err)
 			}
+		}
+		if err := insertDemoAlumni(ctx, tx, now); err != nil {
+			return err
 		}
 		return rebuildSearch(ctx, tx)
 	})

@@ -231,7 +231,7 @@ func insertEdition(ctx context.Context, tx *sql.Tx, e school.Edition) (int64, er
 // retentionOrDefault is the edition's retention period, six months when none is set.
 func retentionOrDefault(months int) int {
 	if months <= 0 {
-		return 6
+		return school.DefaultRetentionMonths
 	}
 	return months
 }

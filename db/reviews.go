@@ -136,10 +136,11 @@ func (s *Store) Reviews(ctx context.Context, applicationID int64) ([]school.Revi
 }
 
 // ReviewQueue lists the submitted applications of an edition that a reviewer has neither
-// reviewed nor declared a conflict on, those with the fewest reviews first.
+// reviewed nor declared a conflict on, those with the fewest reviews first; an erased one has
+// nothing left to review.
 func (s *Store) ReviewQueue(ctx context.Context, editionID, reviewerID int64, limit int) ([]school.Application, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT `+applicationColumns+applicationFrom+`
-		WHERE a.edition_id = ? AND a.status = 'submitted'
+		WHERE a.edition_id = ? AND a.status = 'submitted' AND a.erased_at IS NULL
 		  AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.application_id = a.id AND r.reviewer_id = ?)
 		ORDER BY (SELECT COUNT(*) FROM reviews r WHERE r.application_id = a.id AND r.conflict = 0),
 		         a.submitted_at, a.id

@@ -54,6 +54,12 @@ func CheckTransition(from, to Status) error {
 // TakesSeat reports whether an application in this status holds one of the edition's seats.
 func (s Status) TakesSeat() bool { return s == StatusAccepted || s == StatusConfirmed }
 
+// FreesSeat reports whether moving from one status to another gives a seat back to the edition:
+// a declined, expired or withdrawn place does; marking attendance after the event does not.
+func FreesSeat(from, to Status) bool {
+	return from.TakesSeat() && !to.TakesSeat() && to != StatusAttended && to != StatusNoShow
+}
+
 // Withdrawable reports whether the applicant may still withdraw.
 func (s Status) Withdrawable() bool { return CheckTransition(s, StatusWithdrawn) == nil }
 
@@ -124,7 +130,13 @@ type Application struct {
 	UpdatedAt       time.Time
 	ErasureAsked    time.Time
 	OfferExpiresAt  time.Time // while accepted: the offer must be confirmed before this
+	// ErasedAt is when the personal data was erased (retention or request); the stripped row
+	// stays for the statistics.
+	ErasedAt time.Time
 }
+
+// Erased reports whether the application's personal data has been erased.
+func (a Application) Erased() bool { return !a.ErasedAt.IsZero() }
 
 // Name is the applicant's full name.
 func (a Application) Name() string { return strings.TrimSpace(a.GivenName + " " + a.FamilyName) }

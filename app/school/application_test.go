@@ -88,6 +88,27 @@ func TestSeatsAreHeldByOpenOffersAndConfirmedPlaces(t *testing.T) {
 	}
 }
 
+func TestOnlyAPlaceGivenUpFreesASeatForTheWaitingList(t *testing.T) {
+	for _, tc := range []struct {
+		from, to Status
+		want     bool
+	}{
+		{StatusAccepted, StatusDeclined, true},
+		{StatusAccepted, StatusExpired, true},
+		{StatusAccepted, StatusWithdrawn, true},
+		{StatusConfirmed, StatusWithdrawn, true},
+		{StatusAccepted, StatusConfirmed, false},
+		{StatusConfirmed, StatusAttended, false}, // the event has happened: no seat to give
+		{StatusConfirmed, StatusNoShow, false},
+		{StatusWaitlisted, StatusWithdrawn, false},
+		{StatusSubmitted, StatusRejected, false},
+	} {
+		if got := FreesSeat(tc.from, tc.to); got != tc.want {
+			t.Errorf("FreesSeat(%s, %s) = %v", tc.from, tc.to, got)
+		}
+	}
+}
+
 func TestOfferExpiresAt2359PragueTimeAcrossDaylightSaving(t *testing.T) {
 	utc := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, time.UTC) }
 	tests := []struct {

@@ -6,6 +6,7 @@
 //	registrar user add --email E --role R [--editions a,b]  add a back-office user; password on stdin
 //	registrar backup PATH                      write an online copy of the database to PATH
 //	registrar restore PATH                     replace the database with a checked backup (server stopped)
+//	registrar purge [--dry-run]                erase applicants not selected once their edition's retention is over
 //
 // Configuration comes from REGISTRAR_* environment variables (see app.Config).
 package main
@@ -20,6 +21,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -105,9 +107,38 @@ func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, 
 		}
 		fmt.Fprintln(stdout, "backup written to", args[0])
 		return nil
+	case "purge":
+		return purge(ctx, cfg, store, args, stdout)
 	default:
-		return fmt.Errorf("unknown command %q (serve, migrate, demo, user add, backup, restore)", command)
+		return fmt.Errorf("unknown command %q (serve, migrate, demo, user add, backup, restore, purge)", command)
 	}
+}
+
+// purge erases, or with --dry-run only lists, the personal data of applicants who were not
+// selected, in every edition whose retention period is over: what the daily job does.
+func purge(ctx context.Context, cfg app.Config, store *db.Store, args []string, stdout io.Writer) error {
+	flags := flag.NewFlagSet("purge", flag.ContinueOnError)
+	dryRun := flags.Bool("dry-run", false, "list what would be erased, erase nothing")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	now := cfg.Clock
+	if now == nil {
+		now = time.Now
+	}
+	purges, err := store.PurgeRetention(ctx, filepath.Join(cfg.DataDir, "uploads"), now(), *dryRun)
+	verb := "erased"
+	if *dryRun {
+		verb = "would erase"
+	}
+	for _, p := range purges {
+		fmt.Fprintf(stdout, "%s: %s %d applications not selected, %d files (%d bytes); retention %d months, ended %s\n",
+			p.Edition.Slug, verb, p.Applications, p.Files, p.Bytes, p.Edition.RetentionMonths, p.Edition.EndsOn.Format(time.DateOnly))
+	}
+	if len(purges) == 0 && err == nil {
+		fmt.Fprintln(stdout, "nothing to erase")
+	}
+	return err
 }
 
 func openStore(ctx context.Context, cfg app.Config) (*db.Store, error) {

@@ -1,0 +1,106 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"registrar/app/school"
+)
+
+func TestAlumniPagesShowOnlyAttendedParticipantsWhoOptedIn(t *testing.T) {
+	clock := newMovableClock(demoNow)
+	ts := newTestServerWith(t, clock.now, func(c *Config) { c.ApplyLimit = 10000 })
+	ctx := context.Background()
+	summer, err := ts.store.PublicEdition(ctx, summerSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := privacyApplicant(t, ts, "Saule", "KZ", true)
+	unlisted := privacyApplicant(t, ts, "Vasyl", "UA", false)
+	notSelected := privacyApplicant(t, ts, "Tamar", "GE", true)
+	for _, ap := range []applied{listed, unlisted} {
+		for _, to := range []school.Status{school.StatusAccepted, school.StatusConfirmed, school.StatusAttended} {
+			setStatus(t, ts, summer, ap.app.ID, to)
+		}
+	}
+	setStatus(t, ts, summer, notSelected.app.ID, school.StatusRejected)
+
+	// Before the edition ends there is no list.
+	resp, body := ts.get(t, "/editions/"+summerSlug+"/alumni")
+	wantStatus(t, resp, body, http.StatusNotFound)
+
+	clock.set(summer.EndedAt().Add(24 * time.Hour))
+	resp, body = ts.get(t, "/editions/"+summerSlug+"/alumni?lang=en")
+	wantStatus(t, resp, body, http.StatusOK)
+	text := mainText(t, body)
+	wantText(t, body, "Saule Privacy", "Kazakhstan", "Charles University", "1 listed in the directory, of 2 alumni of this edition.")
+	for _, hidden := range []string{"Vasyl", "Tamar", "@", "example.org"} {
+		if strings.Contains(text, hidden) {
+			t.Errorf("the edition's alumni page shows %q", hidden)
+		}
+	}
+	_, body = ts.get(t, "/editions/"+summerSlug+"?lang=en")
+	if !strings.Contains(body, `href="/editions/`+summerSlug+`/alumni"`) {
+		t.Error("the edition page does not link its alumni")
+	}
+
+	// The totals are counted from the participants on record: the demo's and these two.
+	byCountry, err := ts.store.AlumniByCountry(ctx, today(clock.now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byEdition, err := ts.store.AlumniByEdition(ctx, today(clock.now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	people, countries, perEdition := 0, len(byCountry), 0
+	for _, c := range byCountry {
+		people += c.N
+	}
+	for _, e := range byEdition {
+		perEdition += e.Alumni
+	}
+	if people != perEdition || people < 100 {
+		t.Fatalf("%d alumni by country, %d by edition", people, perEdition)
+	}
+	resp, body = ts.get(t, "/alumni?lang=en")
+	wantStatus(t, resp, body, http.StatusOK)
+	wantText(t, body, fmt.Sprintf("%d alumni from %d countries", people, countries), "Alumni by country", "Kazakhstan",
+		"2027", summer.Title("en"), "2 alumni · 1 listed in the directory")
+	if !strings.Contains(body, `href="/editions/`+summerSlug+`/alumni"`) || !strings.Contains(body, "<svg") {
+		t.Error("the alumni page lacks the link to the edition's list or the chart")
+	}
+	if strings.Contains(body, "@") {
+		t.Error("the alumni page shows an email address")
+	}
+	resp, body = ts.get(t, "/alumni?lang=cs")
+	wantStatus(t, resp, body, http.StatusOK)
+	wantText(t, body, fmt.Sprintf("%d absolventů z %d zemí", people, countries), "Absolventi podle země")
+
+	// A demo summer school lists about half of its forty participants, and only them.
+	demo := byEdition[len(byEdition)-1]
+	for _, e := range byEdition {
+		if e.Edition.Slug == "summer-school-2019" {
+			demo = e
+		}
+	}
+	if demo.Edition.Slug != "summer-school-2019" || demo.Alumni != 40 || demo.Listed < 10 || demo.Listed > 30 {
+		t.Fatalf("demo alumni of 2019: %+v", demo)
+	}
+	_, body = ts.get(t, "/editions/summer-school-2019/alumni")
+	rows := regexp.MustCompile(`<tr><th scope="row">`).FindAllString(body, -1)
+	if len(rows) != demo.Listed {
+		t.Errorf("the 2019 list has %d people, want %d", len(rows), demo.Listed)
+	}
+
+	// The site navigation leads there.
+	_, body = ts.get(t, "/")
+	if !strings.Contains(body, `href="/alumni"`) {
+		t.Error("the site navigation does not link the alumni")
+	}
+}
