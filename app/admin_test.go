@@ -199,6 +199,12 @@ func TestEveryAdminRouteChecksTheSessionAndTheRole(t *testing.T) {
 		{"GET", "/admin/outbox", nil, [4]int{ok, ok, forbidden, forbidden}},
 		{"GET", "/admin/editions/" + id(f.summer.ID) + "/privacy", nil, [4]int{ok, ok, forbidden, forbidden}},
 		{"GET", "/admin/erasure", nil, [4]int{ok, ok, forbidden, forbidden}},
+		{"GET", "/admin/editions/new", nil, [4]int{ok, ok, forbidden, forbidden}},
+		{"GET", "/admin/editions/" + id(f.summer.ID) + "/edit", nil, [4]int{ok, ok, forbidden, forbidden}},
+		{"GET", "/admin/editions/" + id(f.summer.ID) + "/form", nil, [4]int{ok, ok, forbidden, forbidden}},
+		{"GET", "/admin/editions/" + id(f.summer.ID) + "/programme", nil, [4]int{ok, ok, forbidden, forbidden}},
+		{"GET", "/admin/editions/" + id(f.summer.ID) + "/programme/new", nil, [4]int{ok, ok, forbidden, forbidden}},
+		{"GET", "/admin/editions/" + id(f.summer.ID) + "/documents", nil, [4]int{ok, ok, forbidden, forbidden}},
 		// The applicant asked for nothing: there is no request to carry out.
 		{"POST", "/admin/erasure/" + id(f.app.ID), url.Values{}, [4]int{notFound, notFound, forbidden, forbidden}},
 		// "none" removes a staged decision: allowed, and leaves nothing behind.

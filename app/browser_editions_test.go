@@ -11,7 +11,8 @@ import (
 )
 
 // TestBrowserOrganiserClonesEditsAndPublishesAnEdition: an organiser signs in, copies the demo
-// summer school for next year, renames the copy, publishes it, and the public sees it at once.
+// summer school for next year, renames the copy, adds a session to its programme, publishes it,
+// and the public sees it at once.
 func TestBrowserOrganiserClonesEditsAndPublishesAnEdition(t *testing.T) {
 	ts := newTestServer(t)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -50,6 +51,25 @@ func TestBrowserOrganiserClonesEditsAndPublishesAnEdition(t *testing.T) {
 	// The preview's own notice is on the page already: wait for the saved page's response.
 	follow(t, office, chromedp.CSS(`#main button[value=save]`))
 	wantPageText(t, office, "the saved copy", "Saved.", "Cities of Arrival")
+	copyEditor := evaluate[string](t, office, `location.pathname`)
+
+	// The copy's programme gets a new session with a lecturer not yet in the shared list.
+	follow(t, office, chromedp.CSS(`#main a[href$="/programme"]`))
+	checkAccessibility(t, office, "the copy's programme editor")
+	follow(t, office, chromedp.CSS(`#main section.programme-day a[href*="/programme/new?day="]`))
+	browse(t, office, "describe the new session",
+		chromedp.SetValue(chromedp.CSS(`#title_en`), "Arrival Cities: Housing and Work"),
+		chromedp.SetValue(chromedp.CSS(`#starts_at`), "09:30"),
+		chromedp.SetValue(chromedp.CSS(`#ends_at`), "11:00"),
+		chromedp.SetValue(chromedp.CSS(`#new_name`), "Aigerim Sadykova"),
+		chromedp.SetValue(chromedp.CSS(`#new_affiliation`), "American University of Central Asia"))
+	checkAccessibility(t, office, "the new session form")
+	follow(t, office, chromedp.CSS(`#main form[action*="/programme/new"] button[type=submit]`))
+	wantPageText(t, office, "the programme after adding", "The session is added", "Arrival Cities: Housing and Work",
+		"Aigerim Sadykova")
+
+	browse(t, office, "back to the copy's editor", chromedp.Navigate(base+copyEditor),
+		chromedp.WaitVisible(chromedp.CSS(`#main button[value=published]`)))
 	follow(t, office, chromedp.CSS(`#main button[value=published]`))
 	wantPageText(t, office, "the published copy", "Published: the edition is on the public pages now.")
 
@@ -60,7 +80,8 @@ func TestBrowserOrganiserClonesEditsAndPublishesAnEdition(t *testing.T) {
 	public := newBrowser(t)
 	browse(t, public, "open the public page", chromedp.Navigate(base+"/editions/summer-school-2028"),
 		chromedp.WaitVisible(chromedp.CSS(`#main h1`)))
-	wantPageText(t, public, "the public page of the copy", "Cities of Arrival")
+	wantPageText(t, public, "the public page of the copy", "Cities of Arrival", "Arrival Cities: Housing and Work",
+		"Aigerim Sadykova")
 	browse(t, public, "open the list of editions", chromedp.Navigate(base+"/editions"),
 		chromedp.WaitVisible(chromedp.CSS(`#main a[href="/editions/summer-school-2028"]`)))
 }
