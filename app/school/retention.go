@@ -44,8 +44,11 @@ func (e Edition) PurgeAt() time.Time {
 	return time.Date(first.Year(), first.Month(), min(d, last), 0, 0, 0, 0, Prague)
 }
 
-// PurgeDue reports whether the retention period of the edition is over at now.
-func (e Edition) PurgeDue(now time.Time) bool { return !now.Before(e.PurgeAt()) }
+// PurgeDue reports whether the retention period of the edition is over at now. A draft without
+// dates has not ended.
+func (e Edition) PurgeDue(now time.Time) bool {
+	return !e.EndsOn.IsZero() && !now.Before(e.PurgeAt())
+}
 
 // ErasedPlaceholder is the email address an erased application keeps: unique per application,
 // as an edition takes one application per address, and undeliverable (RFC 2606's .invalid).

@@ -54,6 +54,9 @@ func TestPurgeAtIsTheRetentionPeriodAfterTheEditionEnded(t *testing.T) {
 			}
 		})
 	}
+	if (Edition{}).PurgeDue(time.Now()) {
+		t.Error("a draft without dates is due for the purge")
+	}
 }
 
 func TestErasedPlaceholdersAreUniqueAndUndeliverable(t *testing.T) {
