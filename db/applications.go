@@ -552,10 +552,19 @@ type AuditEntry struct {
 
 // ApplicationHistory lists an application's audit entries, oldest first.
 func (s *Store) ApplicationHistory(ctx context.Context, id int64) ([]AuditEntry, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT at, actor, action, from_state, to_state, detail
+	entries, err := s.auditEntries(ctx, `SELECT at, actor, action, from_state, to_state, detail
 		FROM audit_log WHERE entity = 'application' AND entity_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("db: application history: %w", err)
+	}
+	return entries, nil
+}
+
+// auditEntries runs a query of audit_log's at, actor, action, from_state, to_state and detail.
+func (s *Store) auditEntries(ctx context.Context, query string, args ...any) ([]AuditEntry, error) {
+	rows, err := s.reader.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var entries []AuditEntry
@@ -563,7 +572,7 @@ func (s *Store) ApplicationHistory(ctx context.Context, id int64) ([]AuditEntry,
 		var e AuditEntry
 		var at string
 		if err := rows.Scan(&at, &e.Actor, &e.Action, &e.From, &e.To, &e.Detail); err != nil {
-			return nil, fmt.Errorf("db: application history: %w", err)
+			return nil, err
 		}
 		if e.At, err = parseInstant(sql.NullString{String: at, Valid: true}); err != nil {
 			return nil, err
@@ -571,4 +580,23 @@ func (s *Store) ApplicationHistory(ctx context.Context, id int64) ([]AuditEntry,
 		entries = append(entries, e)
 	}
 	return entries, rows.Err()
+}
+
+// txApplications reads applications inside a transaction, all of them, so that the caller's
+// writes never run while the query is still open on the same connection.
+func txApplications(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]school.Application, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+applicationColumns+applicationFrom+` `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var apps []school.Application
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, err
+		}
+		apps = append(apps, a)
+	}
+	return apps, rows.Err()
 }

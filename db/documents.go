@@ -130,7 +130,7 @@ func (s *Store) DeleteDocument(ctx context.Context, editionID, id int64) (school
 // MoveDocument swaps a document with the one before it in the edition's list (up) or after it.
 func (s *Store) MoveDocument(ctx context.Context, editionID, id int64, up bool) error {
 	err := s.catalogueWrite(ctx, func(tx *sql.Tx) error {
-		order, err := idList(ctx, tx, `SELECT id FROM documents WHERE edition_id = ?
+		order, err := queryIDs(ctx, tx, `SELECT id FROM documents WHERE edition_id = ?
 			ORDER BY position, id`, editionID)
 		if err != nil {
 			return err

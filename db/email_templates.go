@@ -153,22 +153,8 @@ func (s *Store) QueueBulkEmail(ctx context.Context, editionID int64, status scho
 		case err != nil && !errors.Is(err, ErrNotFound):
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+applicationColumns+applicationFrom+`
-			WHERE a.edition_id = ? AND a.status = ? ORDER BY a.id`, editionID, status)
+		apps, err := txApplications(ctx, tx, `WHERE a.edition_id = ? AND a.status = ? ORDER BY a.id`, editionID, status)
 		if err != nil {
-			return err
-		}
-		var apps []school.Application
-		for rows.Next() {
-			a, err := scanApplication(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			apps = append(apps, a)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, a := range apps {

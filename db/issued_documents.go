@@ -127,24 +127,10 @@ func (s *Store) IssueCertificates(ctx context.Context, editionID int64, actor st
 	render Renderer) (int, error) {
 	var n int
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+applicationColumns+applicationFrom+`
-			WHERE a.edition_id = ? AND a.status = 'attended' AND NOT EXISTS (SELECT 1 FROM issued_documents d
+		apps, err := txApplications(ctx, tx, `WHERE a.edition_id = ? AND a.status = 'attended' AND NOT EXISTS (SELECT 1 FROM issued_documents d
 				WHERE d.application_id = a.id AND d.kind = 'certificate')
 			ORDER BY a.id`, editionID)
 		if err != nil {
-			return err
-		}
-		var apps []school.Application
-		for rows.Next() {
-			a, err := scanApplication(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			apps = append(apps, a)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, a := range apps {

@@ -176,25 +176,8 @@ func placeSession(ctx context.Context, tx *sql.Tx, editionID, id int64) error {
 
 // dayOrder lists the ids of a day's sessions in programme order.
 func dayOrder(ctx context.Context, tx *sql.Tx, editionID int64, day string) ([]int64, error) {
-	return idList(ctx, tx, `SELECT id FROM programme_sessions WHERE edition_id = ? AND day = ?
+	return queryIDs(ctx, tx, `SELECT id FROM programme_sessions WHERE edition_id = ? AND day = ?
 		ORDER BY position, starts_at, id`, editionID, day)
-}
-
-func idList(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // swapped is order with id moved one place up or down.

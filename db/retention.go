@@ -348,23 +348,10 @@ func (s *Store) CarryOutErasure(ctx context.Context, id int64, actor, uploadsDir
 // EditionHistory lists the audit entries about an edition itself (such as what the retention
 // period erased), newest first.
 func (s *Store) EditionHistory(ctx context.Context, editionID int64) ([]AuditEntry, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT at, actor, action, from_state, to_state, detail
+	entries, err := s.auditEntries(ctx, `SELECT at, actor, action, from_state, to_state, detail
 		FROM audit_log WHERE entity = 'edition' AND entity_id = ? ORDER BY id DESC`, editionID)
 	if err != nil {
 		return nil, fmt.Errorf("db: edition history: %w", err)
 	}
-	defer rows.Close()
-	var entries []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var at string
-		if err := rows.Scan(&at, &e.Actor, &e.Action, &e.From, &e.To, &e.Detail); err != nil {
-			return nil, fmt.Errorf("db: edition history: %w", err)
-		}
-		if e.At, err = parseInstant(sql.NullString{String: at, Valid: true}); err != nil {
-			return nil, err
-		}
-		entries = append(entries, e)
-	}
-	return entries, rows.Err()
+	return entries, nil
 }
