@@ -38,6 +38,7 @@ type Server struct {
 	secret    []byte           // signs form timestamps
 	sessions  *session.Store
 	hashing   chan struct{} // bounds concurrent argon2id checks, 64 MiB each
+	forms     formEditions  // the editions of public forms, by catalogue version
 	web       *fiber.App
 }
 

@@ -128,7 +128,8 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
-// CatalogueVersion changes whenever the public catalogue does.
+// CatalogueVersion changes whenever the public catalogue does, and whenever an edition's
+// settings, questions or email templates do: the application forms cache those by it.
 func (s *Store) CatalogueVersion() int64 { return s.catalogueVersion.Load() }
 
 // inTx runs fn in one write transaction, committing when it returns nil.

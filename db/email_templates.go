@@ -60,6 +60,7 @@ func (s *Store) SaveEmailTemplate(ctx context.Context, t EmailTemplate) error {
 	if err != nil {
 		return fmt.Errorf("db: save email template %s/%s: %w", t.Lang, t.Name, err)
 	}
+	s.catalogueVersion.Add(1) // cached application forms keep the edition's emails
 	return nil
 }
 
@@ -70,6 +71,7 @@ func (s *Store) DeleteEmailTemplate(ctx context.Context, editionID int64, name, 
 	if err != nil {
 		return fmt.Errorf("db: delete email template %s/%s: %w", lang, name, err)
 	}
+	s.catalogueVersion.Add(1)
 	return nil
 }
 
