@@ -41,6 +41,8 @@ type Store struct {
 	quit        chan struct{}
 	closeOnce   sync.Once
 	writerDone  chan struct{}
+
+	checkpointDone chan struct{} // closed when the background checkpoints stopped (checkpoint.go)
 }
 
 // Open opens (creating when missing) the database file at path.
@@ -72,12 +74,20 @@ func Open(path string) (*Store, error) {
 	reader.SetMaxIdleConns(8)
 	s := &Store{path: path, writer: writer, reader: reader}
 	s.startSubmissions()
+	if err := s.startCheckpoints("file:" + file + "?_busy_timeout=5000"); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
 	return s, nil
 }
 
-// Close stops the submission writer, after the batch it holds, and closes both pools.
+// Close stops the submission writer, after the batch it holds, and the background checkpoints,
+// and closes both pools.
 func (s *Store) Close() error {
 	s.stopSubmissions()
+	if s.checkpointDone != nil {
+		<-s.checkpointDone
+	}
 	return errors.Join(s.reader.Close(), s.writer.Close())
 }
 
