@@ -149,15 +149,18 @@ func (s *Store) writeTaken(taken []*submission) (err error) {
 			_ = tx.Rollback()
 		}
 	}()
+	seats := batchSeats{}
 	for _, sub := range taken {
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT submission`); err != nil {
 			return err
 		}
-		sub.stored, sub.err = insertSubmission(ctx, tx, sub)
+		sub.stored, sub.err = insertSubmission(ctx, tx, sub, seats)
 		if sub.err != nil {
 			if _, err := tx.ExecContext(ctx, `ROLLBACK TO submission`); err != nil {
 				return fmt.Errorf("roll back after %w: %w", sub.err, err)
 			}
+		} else {
+			seats.add(sub.stored)
 		}
 		if _, err := tx.ExecContext(ctx, `RELEASE submission`); err != nil {
 			return err
@@ -168,11 +171,11 @@ func (s *Store) writeTaken(taken []*submission) (err error) {
 
 // insertSubmission writes one submission inside the batch's transaction; a panic (in a
 // renderer, say) fails that submission only, as it would have failed its own request.
-func insertSubmission(ctx context.Context, tx *sql.Tx, sub *submission) (a school.Application, err error) {
+func insertSubmission(ctx context.Context, tx *sql.Tx, sub *submission, seats batchSeats) (a school.Application, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			a, err = sub.a, fmt.Errorf("panic: %v", r)
 		}
 	}()
-	return insertApplication(ctx, tx, sub.e, sub.a, sub.landingHash, sub.now, sub.render)
+	return insertApplication(ctx, tx, sub.e, sub.a, sub.landingHash, sub.now, sub.render, seats)
 }
