@@ -16,12 +16,9 @@ import (
 // checkpointEvery is how often the background checkpoint runs.
 const checkpointEvery = time.Second
 
-// startCheckpoints turns the writer's own checkpoints off and starts the background ones on
-// their own connection; Close stops them.
+// startCheckpoints starts the background checkpoints on their own connection (Open turned the
+// writer's off); Close stops them.
 func (s *Store) startCheckpoints(dsn string) error {
-	if _, err := s.writer.Exec(`PRAGMA wal_autocheckpoint = 0`); err != nil {
-		return err
-	}
 	conn, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return err

@@ -65,6 +65,18 @@ func Open(path string) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
 	}
+	// Settings of the connection, not the file, made on the writer's one connection, which it
+	// keeps for good. The pages each submission's SAVEPOINT saves before changing them stay in
+	// memory (a temporary file cost a write system call per page); checkpoints
+	// run in the background, not inside the writer's commits (checkpoint.go).
+	if _, err := writer.Exec(`PRAGMA temp_store = MEMORY`); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
+	if _, err := writer.Exec(`PRAGMA wal_autocheckpoint = 0`); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
 	reader, err := sql.Open("sqlite3", "file:"+file+"?mode=ro&_busy_timeout=5000&_foreign_keys=on&_stmt_cache_size=64")
 	if err != nil {
 		writer.Close()
