@@ -110,10 +110,23 @@ func (s *Store) CreateApplication(ctx context.Context, e school.Edition, a schoo
 	return stored, nil
 }
 
-// insertApplication writes one new application and everything that comes with it, inside tx.
-// seats holds what the batch knows of open editions' seats; insertApplication adds what it counts.
+// receiptTemplate is the email that confirms a submission.
+const receiptTemplate = "application_received"
+
+// insertApplication writes one new application and everything that comes with it, its receipt
+// included, inside tx. seats holds what the batch knows of open editions' seats.
 func insertApplication(ctx context.Context, tx *sql.Tx, e school.Edition, a school.Application,
 	landingHash string, now time.Time, render Renderer, seats batchSeats) (school.Application, error) {
+	a, err := insertApplicationRows(ctx, tx, e, a, landingHash, now, seats)
+	if err != nil {
+		return a, err
+	}
+	return a, queueFor(ctx, tx, now, a, receiptTemplate, render)
+}
+
+// insertApplicationRows is insertApplication without the receipt.
+func insertApplicationRows(ctx context.Context, tx *sql.Tx, e school.Edition, a school.Application,
+	landingHash string, now time.Time, seats batchSeats) (school.Application, error) {
 	var number int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO reference_counters (year, last)
 		VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = last + 1
@@ -172,10 +185,7 @@ func insertApplication(ctx context.Context, tx *sql.Tx, e school.Edition, a scho
 	if err := audit(ctx, tx, now, ActorApplicant, "submit", a.ID, "", string(a.Status), ""); err != nil {
 		return a, err
 	}
-	if err := addStatusLink(ctx, tx, landingHash, a.ID, now); err != nil {
-		return a, err
-	}
-	return a, queueFor(ctx, tx, now, a, "application_received", render)
+	return a, addStatusLink(ctx, tx, landingHash, a.ID, now)
 }
 
 // batchSeats is, for each open-admission edition a batch of submissions registered to, the
@@ -287,10 +297,15 @@ func queueFor(ctx context.Context, tx *sql.Tx, now time.Time, a school.Applicati
 	if err != nil {
 		return err
 	}
-	if err := addStatusLink(ctx, tx, m.LinkHash, a.ID, now); err != nil {
+	return queueRendered(ctx, tx, now, a.ID, m)
+}
+
+// queueRendered queues a rendered email about an application with the status link it carries.
+func queueRendered(ctx context.Context, tx *sql.Tx, now time.Time, applicationID int64, m Email) error {
+	if err := addStatusLink(ctx, tx, m.LinkHash, applicationID, now); err != nil {
 		return err
 	}
-	return queueEmail(ctx, tx, now, m, a.ID)
+	return queueEmail(ctx, tx, now, m, applicationID)
 }
 
 func addStatusLink(ctx context.Context, tx *sql.Tx, tokenHash string, applicationID int64, now time.Time) error {
