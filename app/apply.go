@@ -41,12 +41,8 @@ func csrfToken(c *fiber.Ctx) string {
 
 // applicationEdition is the public edition of the form, with its extra questions.
 func (s *Server) applicationEdition(c *fiber.Ctx) (school.Edition, []school.Question, error) {
-	e, err := s.store.PublicEdition(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return e, nil, err
-	}
-	questions, err := s.store.Questions(c.UserContext(), e.ID)
-	return e, questions, err
+	fe, err := s.formEdition(c.UserContext(), c.Params("slug"))
+	return fe.edition, fe.questions, err
 }
 
 func (s *Server) showApplyForm(c *fiber.Ctx) error {
@@ -140,10 +136,11 @@ func (s *Server) collectFiles(c *fiber.Ctx, e school.Edition, questions []school
 
 func (s *Server) submitApplication(c *fiber.Ctx) error {
 	ctx, now := c.UserContext(), s.now()
-	e, questions, err := s.applicationEdition(c)
+	fe, err := s.formEdition(ctx, c.Params("slug"))
 	if err != nil {
 		return err
 	}
+	e, questions := fe.edition, fe.questions
 	L := s.i18n.Translator(langOf(c))
 	if c.FormValue("website") != "" { // the honeypot: people do not see it, robots fill it
 		return badRequest(L.T("error_honeypot"))
@@ -166,7 +163,7 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err = s.store.CreateApplication(ctx, e, a, tokenHash, now, s.renderer(e, questions))
+	a, err = s.store.CreateApplication(ctx, e, a, tokenHash, now, s.rendererWith(e, questions, fe.emails, nil))
 	if errors.Is(err, db.ErrDuplicate) {
 		return s.alreadyApplied(c, e, questions, f.Email, L)
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
-	"github.com/gofiber/storage/sqlite3/v2"
 
 	"registrar/app/i18n"
 	"registrar/app/mail"
@@ -34,10 +33,11 @@ type Server struct {
 	validate  *validator.Validate
 	outbox    *mail.Outbox
 	stateDB   *sql.DB
-	state     *sqlite3.Storage // CSRF tokens, rate limits, sessions
-	secret    []byte           // signs form timestamps
+	state     *webState // CSRF tokens, rate limits, sessions
+	secret    []byte    // signs form timestamps
 	sessions  *session.Store
 	hashing   chan struct{} // bounds concurrent argon2id checks, 64 MiB each
+	forms     formEditions  // the editions of public forms, by catalogue version
 	web       *fiber.App
 }
 

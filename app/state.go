@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/storage/sqlite3/v2"
@@ -22,7 +24,7 @@ import (
 // openState opens the store for short-lived web state (CSRF tokens, rate-limit counters,
 // sessions) in its own SQLite file, so its constant small writes never wait on the
 // applications database's writer.
-func openState(dataDir string) (*sql.DB, *sqlite3.Storage, error) {
+func openState(dataDir string) (*sql.DB, *webState, error) {
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return nil, nil, fmt.Errorf("app: data folder: %w", err)
 	}
@@ -37,7 +39,71 @@ func openState(dataDir string) (*sql.DB, *sqlite3.Storage, error) {
 		Table:      "web_state",
 		GCInterval: time.Minute,
 	})
-	return conn, storage, nil
+	return conn, &webState{Storage: storage, written: map[string]stateWrite{}}, nil
+}
+
+// restoreAfter is how long a value this process wrote is not written again unchanged.
+const restoreAfter = time.Minute
+
+// webState is the state store with half the writes. The CSRF middleware stores its token again
+// on every request only to push its expiry back, a write (and a commit of state.db) per page;
+// a value this process stored less than restoreAfter ago is not written again, so a token
+// expires at most a minute early out of six hours. Reads always go to the database, so
+// several instances still share every token, counter and session.
+type webState struct {
+	*sqlite3.Storage
+
+	mu      sync.Mutex
+	written map[string]stateWrite
+	swept   time.Time
+}
+
+type stateWrite struct {
+	val []byte
+	at  time.Time
+}
+
+// Set stores val under key unless this process stored the same value less than restoreAfter ago.
+func (w *webState) Set(key string, val []byte, exp time.Duration) error {
+	now := time.Now()
+	w.mu.Lock()
+	last, ok := w.written[key]
+	fresh := ok && now.Sub(last.at) < restoreAfter && bytes.Equal(last.val, val) && exp > restoreAfter
+	w.mu.Unlock()
+	if fresh {
+		return nil
+	}
+	if err := w.Storage.Set(key, val, exp); err != nil {
+		return err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.written[key] = stateWrite{val: bytes.Clone(val), at: now}
+	if now.Sub(w.swept) > restoreAfter {
+		for k, sw := range w.written {
+			if now.Sub(sw.at) >= restoreAfter {
+				delete(w.written, k)
+			}
+		}
+		w.swept = now
+	}
+	return nil
+}
+
+// Delete removes key, here and in the database.
+func (w *webState) Delete(key string) error {
+	w.mu.Lock()
+	delete(w.written, key)
+	w.mu.Unlock()
+	return w.Storage.Delete(key)
+}
+
+// Reset removes everything, here and in the database.
+func (w *webState) Reset() error {
+	w.mu.Lock()
+	clear(w.written)
+	w.mu.Unlock()
+	return w.Storage.Reset()
 }
 
 // loadSecret reads the key that signs form timestamps, creating it on first start.

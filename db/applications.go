@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
+
 	"registrar/app/school"
 )
 
@@ -111,18 +113,23 @@ func (s *Store) CreateApplication(ctx context.Context, e school.Edition, a schoo
 	return stored, nil
 }
 
-// insertApplication writes one new application and everything that comes with it, inside tx.
+// receiptTemplate is the email that confirms a submission.
+const receiptTemplate = "application_received"
+
+// insertApplication writes one new application and everything that comes with it, its receipt
+// included, inside tx. seats holds what the batch knows of open editions' seats.
 func insertApplication(ctx context.Context, tx *sql.Tx, e school.Edition, a school.Application,
-	landingHash string, now time.Time, render Renderer) (school.Application, error) {
-	var exists int
-	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications
-		WHERE edition_id = ? AND email = ?`, e.ID, strings.TrimSpace(a.Email)).Scan(&exists)
+	landingHash string, now time.Time, render Renderer, seats batchSeats) (school.Application, error) {
+	a, err := insertApplicationRows(ctx, tx, e, a, landingHash, now, seats)
 	if err != nil {
 		return a, err
 	}
-	if exists > 0 {
-		return a, ErrDuplicate
-	}
+	return a, queueFor(ctx, tx, now, a, receiptTemplate, render)
+}
+
+// insertApplicationRows is insertApplication without the receipt.
+func insertApplicationRows(ctx context.Context, tx *sql.Tx, e school.Edition, a school.Application,
+	landingHash string, now time.Time, seats batchSeats) (school.Application, error) {
 	var number int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO reference_counters (year, last)
 		VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = last + 1
@@ -134,11 +141,16 @@ func insertApplication(ctx context.Context, tx *sql.Tx, e school.Edition, a scho
 	a.Status = school.StatusSubmitted
 	a.SubmittedAt, a.UpdatedAt = now, now
 	if e.Admission == school.AdmissionOpen {
-		taken, lastRank, err := seatsTaken(ctx, tx, e.ID)
-		if err != nil {
-			return a, err
+		st, ok := seats[e.ID]
+		if !ok {
+			var err error
+			if st.taken, st.lastRank, err = seatsTaken(ctx, tx, e.ID); err != nil {
+				return a, err
+			}
+			// The counts before this registration: still true if it is rolled back.
+			seats[e.ID] = st
 		}
-		a.Status, a.WaitlistRank = school.AdmitOpen(e.Seats(), taken, lastRank)
+		a.Status, a.WaitlistRank = school.AdmitOpen(e.Seats(), st.taken, st.lastRank)
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO applications (edition_id, reference, status,
 		lang, email, given_name, family_name, date_of_birth, nationality, residence, gender,
@@ -154,6 +166,10 @@ func insertApplication(ctx context.Context, tx *sql.Tx, e school.Edition, a scho
 		a.RefereeName, a.RefereeEmail, a.AttendanceMode, a.FeeWaiver, a.FeeWaiverReason,
 		a.VisaLetter, a.PassportName, a.Dietary, a.Accessibility, a.HeardFrom, a.CVUploadID,
 		a.WaitlistRank, formatInstant(now), formatInstant(now))
+	if isUniqueEmail(err) {
+		// The same email applied before: the savepoint undoes the reference counter's step.
+		return a, ErrDuplicate
+	}
 	if err != nil {
 		return a, err
 	}
@@ -166,20 +182,34 @@ func insertApplication(ctx context.Context, tx *sql.Tx, e school.Edition, a scho
 	if err := insertAnswers(ctx, tx, a.ID, a.Answers); err != nil {
 		return a, err
 	}
-	for _, c := range a.Consents {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO consents (application_id, kind, granted,
-			version, at) VALUES (?, ?, ?, ?, ?)`, a.ID, c.Kind, c.Granted, c.Version,
-			formatInstant(c.At)); err != nil {
-			return a, err
-		}
+	if err := insertConsents(ctx, tx, a.ID, a.Consents); err != nil {
+		return a, err
 	}
 	if err := audit(ctx, tx, now, ActorApplicant, "submit", a.ID, "", string(a.Status), ""); err != nil {
 		return a, err
 	}
-	if err := addStatusLink(ctx, tx, landingHash, a.ID, now); err != nil {
-		return a, err
+	return a, addStatusLink(ctx, tx, landingHash, a.ID, now)
+}
+
+// batchSeats is, for each open-admission edition a batch of submissions registered to, the
+// seats taken and the last waitlist rank given. The writer holds the write lock for the whole
+// batch, so only the batch's own registrations change them: they are counted once per batch,
+// not once per registration.
+type batchSeats map[int64]seatCount
+
+type seatCount struct{ taken, lastRank int }
+
+// add counts a registration stored in the batch.
+func (b batchSeats) add(a school.Application) {
+	st, ok := b[a.EditionID]
+	if !ok {
+		return
 	}
-	return a, queueFor(ctx, tx, now, a, "application_received", render)
+	if a.Status == school.StatusAccepted || a.Status == school.StatusConfirmed {
+		st.taken++
+	}
+	st.lastRank = max(st.lastRank, a.WaitlistRank)
+	b[a.EditionID] = st
 }
 
 // seatsTaken counts the applications holding a seat and the last waitlist rank given.
@@ -216,6 +246,29 @@ func claimUploads(ctx context.Context, tx *sql.Tx, a school.Application) error {
 	return nil
 }
 
+// isUniqueEmail reports whether err is the UNIQUE (edition_id, email) of applications failing.
+func isUniqueEmail(err error) bool {
+	var serr sqlite3.Error
+	return errors.As(err, &serr) && serr.ExtendedCode == sqlite3.ErrConstraintUnique &&
+		strings.Contains(serr.Error(), "applications.email")
+}
+
+// insertConsents stores an application's consents in one statement: a statement costs the
+// submission writer more than a row.
+func insertConsents(ctx context.Context, tx *sql.Tx, applicationID int64, consents []school.Consent) error {
+	if len(consents) == 0 {
+		return nil
+	}
+	query := `INSERT INTO consents (application_id, kind, granted, version, at) VALUES ` +
+		strings.Repeat(`(?, ?, ?, ?, ?), `, len(consents)-1) + `(?, ?, ?, ?, ?)`
+	args := make([]any, 0, 5*len(consents))
+	for _, c := range consents {
+		args = append(args, applicationID, c.Kind, c.Granted, c.Version, formatInstant(c.At))
+	}
+	_, err := tx.ExecContext(ctx, query, args...)
+	return err
+}
+
 func insertAnswers(ctx context.Context, tx *sql.Tx, applicationID int64, answers []school.Answer) error {
 	for _, ans := range answers {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO answers (application_id, question_id, value,
@@ -247,10 +300,15 @@ func queueFor(ctx context.Context, tx *sql.Tx, now time.Time, a school.Applicati
 	if err != nil {
 		return err
 	}
-	if err := addStatusLink(ctx, tx, m.LinkHash, a.ID, now); err != nil {
+	return queueRendered(ctx, tx, now, a.ID, m)
+}
+
+// queueRendered queues a rendered email about an application with the status link it carries.
+func queueRendered(ctx context.Context, tx *sql.Tx, now time.Time, applicationID int64, m Email) error {
+	if err := addStatusLink(ctx, tx, m.LinkHash, applicationID, now); err != nil {
 		return err
 	}
-	return queueEmail(ctx, tx, now, m, a.ID)
+	return queueEmail(ctx, tx, now, m, applicationID)
 }
 
 func addStatusLink(ctx context.Context, tx *sql.Tx, tokenHash string, applicationID int64, now time.Time) error {

@@ -41,6 +41,8 @@ type Store struct {
 	quit        chan struct{}
 	closeOnce   sync.Once
 	writerDone  chan struct{}
+
+	checkpointDone chan struct{} // closed when the background checkpoints stopped (checkpoint.go)
 }
 
 // Open opens (creating when missing) the database file at path.
@@ -63,6 +65,18 @@ func Open(path string) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
 	}
+	// Settings of the connection, not the file, made on the writer's one connection, which it
+	// keeps for good. The pages each submission's SAVEPOINT saves before changing them stay in
+	// memory (a temporary file cost a write system call per page); checkpoints
+	// run in the background, not inside the writer's commits (checkpoint.go).
+	if _, err := writer.Exec(`PRAGMA temp_store = MEMORY`); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
+	if _, err := writer.Exec(`PRAGMA wal_autocheckpoint = 0`); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
 	reader, err := sql.Open("sqlite3", "file:"+file+"?mode=ro&_busy_timeout=5000&_foreign_keys=on&_stmt_cache_size=64")
 	if err != nil {
 		writer.Close()
@@ -72,12 +86,20 @@ func Open(path string) (*Store, error) {
 	reader.SetMaxIdleConns(8)
 	s := &Store{path: path, writer: writer, reader: reader}
 	s.startSubmissions()
+	if err := s.startCheckpoints("file:" + file + "?_busy_timeout=5000"); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
 	return s, nil
 }
 
-// Close stops the submission writer, after the batch it holds, and closes both pools.
+// Close stops the submission writer, after the batch it holds, and the background checkpoints,
+// and closes both pools.
 func (s *Store) Close() error {
 	s.stopSubmissions()
+	if s.checkpointDone != nil {
+		<-s.checkpointDone
+	}
 	return errors.Join(s.reader.Close(), s.writer.Close())
 }
 
@@ -128,7 +150,8 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
-// CatalogueVersion changes whenever the public catalogue does.
+// CatalogueVersion changes whenever the public catalogue does, and whenever an edition's
+// settings, questions or email templates do: the application forms cache those by it.
 func (s *Store) CatalogueVersion() int64 { return s.catalogueVersion.Load() }
 
 // inTx runs fn in one write transaction, committing when it returns nil.

@@ -18,6 +18,6 @@ func (s *Store) SetBlindReview(ctx context.Context, editionID int64, blind bool)
 	} else if n == 0 {
 		return ErrNotFound
 	}
-	s.catalogueVersion.Add(1)
+	s.catalogueVersion.Add(1) // cached application forms keep the edition
 	return nil
 }

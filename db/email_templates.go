@@ -60,8 +60,7 @@ func (s *Store) SaveEmailTemplate(ctx context.Context, t EmailTemplate) error {
 	if err != nil {
 		return fmt.Errorf("db: save email template %s/%s: %w", t.Lang, t.Name, err)
 	}
-	// Caches of an edition's settings are keyed by the catalogue version.
-	s.catalogueVersion.Add(1)
+	s.catalogueVersion.Add(1) // cached application forms keep the edition's emails
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,6 +43,12 @@ type submission struct {
 
 	state atomic.Int32
 	done  chan struct{} // closed when stored and err are final
+	// The writer asks the caller to render the receipt of stored; the caller sets mail and
+	// mailErr, then marks the WaitGroup done.
+	renderNow     chan *sync.WaitGroup
+	mail          Email
+	mailErr       error
+	receiptFailed bool // its receipt failed: it is not written again with the rest
 	// Set by the writer before done is closed.
 	stored school.Application
 	err    error
@@ -69,6 +76,7 @@ func (s *Store) submit(ctx context.Context, sub *submission) (school.Application
 		return sub.a, err
 	}
 	sub.done = make(chan struct{})
+	sub.renderNow = make(chan *sync.WaitGroup, 1)
 	select {
 	case s.submissions <- sub:
 	case <-ctx.Done():
@@ -76,15 +84,32 @@ func (s *Store) submit(ctx context.Context, sub *submission) (school.Application
 	case <-s.quit:
 		return sub.a, ErrClosed
 	}
-	select {
-	case <-sub.done:
-	case <-ctx.Done():
-		if sub.state.CompareAndSwap(submissionPending, submissionCancelled) {
-			return sub.a, ctx.Err()
+	cancelled := ctx.Done()
+	for {
+		select {
+		case <-sub.done:
+			return sub.stored, sub.err
+		case rendered := <-sub.renderNow:
+			sub.mail, sub.mailErr = renderReceipt(sub.render, sub.stored)
+			rendered.Done()
+		case <-cancelled:
+			if sub.state.CompareAndSwap(submissionPending, submissionCancelled) {
+				return sub.a, ctx.Err()
+			}
+			// Taken: the writer may still ask for the receipt; wait for the commit.
+			cancelled = nil
 		}
-		<-sub.done
 	}
-	return sub.stored, sub.err
+}
+
+// renderReceipt renders the receipt of a; a panic is the receipt's error.
+func renderReceipt(render Renderer, a school.Application) (m Email, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return render(receiptTemplate, a)
 }
 
 // writeSubmissions is the writer: it waits for a submission, takes every other one waiting
@@ -136,9 +161,96 @@ func (s *Store) writeBatch(batch []*submission) {
 	}
 }
 
-// writeTaken runs the transaction of a batch. Statements use a context of their own, not the
-// callers': a caller that leaves must not interrupt a transaction that carries the others.
-func (s *Store) writeTaken(taken []*submission) (err error) {
+// writeTaken runs the transaction of a batch. Rendering the receipts took a fifth of the
+// writer's time, and every submission waits for the writer, so the writer stores each
+// application and goes on to the next while its caller, idle until the commit, renders its
+// receipt; the receipts are stored after the last application, in the same transaction. A
+// receipt that fails then can no longer be rolled back alone: the batch is rolled back and
+// written again one submission and receipt at a time, as the writer did before, without the
+// submissions whose receipts failed.
+func (s *Store) writeTaken(taken []*submission) error {
+	again, err := s.writeReceiptsApart(taken)
+	if err != nil || !again {
+		return err
+	}
+	var rest []*submission
+	for _, sub := range taken {
+		if !sub.receiptFailed {
+			rest = append(rest, sub)
+		}
+	}
+	return s.writeOneByOne(rest)
+}
+
+// writeReceiptsApart writes the batch with the receipts rendered by the callers. It reports
+// whether the batch must be written again; it then rolled it back and failed the submissions
+// whose receipts did not render. Statements use a context of their own, not the callers': a
+// caller that leaves must not interrupt a transaction that carries the others.
+func (s *Store) writeReceiptsApart(taken []*submission) (again bool, err error) {
+	ctx := context.Background()
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			_ = tx.Rollback()
+		}
+	}()
+	var rendered sync.WaitGroup
+	defer rendered.Wait() // the callers read stored, which is not to change while they render
+	seats := batchSeats{}
+	for _, sub := range taken {
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT submission`); err != nil {
+			return false, err
+		}
+		sub.stored, sub.err = insertSubmissionRows(ctx, tx, sub, seats)
+		if sub.err != nil {
+			if _, err := tx.ExecContext(ctx, `ROLLBACK TO submission`); err != nil {
+				return false, fmt.Errorf("roll back after %w: %w", sub.err, err)
+			}
+		} else {
+			seats.add(sub.stored)
+			if sub.render != nil {
+				rendered.Add(1)
+				sub.renderNow <- &rendered
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `RELEASE submission`); err != nil {
+			return false, err
+		}
+	}
+	rendered.Wait()
+	for _, sub := range taken {
+		if sub.err == nil && sub.render != nil && sub.mailErr != nil {
+			sub.err, sub.receiptFailed, again = sub.mailErr, true, true
+		}
+	}
+	if again {
+		return true, nil
+	}
+	for _, sub := range taken {
+		if sub.err != nil || sub.render == nil {
+			continue
+		}
+		if err := queueRendered(ctx, tx, sub.now, sub.stored.ID, sub.mail); err != nil {
+			return true, nil // written again one by one, this one fails alone
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return false, err
+	}
+	committed = true
+	return false, nil
+}
+
+// writeOneByOne writes the batch with each submission's receipt rendered in its savepoint, so
+// that one that fails rolls back alone.
+func (s *Store) writeOneByOne(taken []*submission) (err error) {
+	if len(taken) == 0 {
+		return nil
+	}
 	ctx := context.Background()
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
@@ -149,15 +261,18 @@ func (s *Store) writeTaken(taken []*submission) (err error) {
 			_ = tx.Rollback()
 		}
 	}()
+	seats := batchSeats{}
 	for _, sub := range taken {
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT submission`); err != nil {
 			return err
 		}
-		sub.stored, sub.err = insertSubmission(ctx, tx, sub)
+		sub.stored, sub.err = insertSubmission(ctx, tx, sub, seats)
 		if sub.err != nil {
 			if _, err := tx.ExecContext(ctx, `ROLLBACK TO submission`); err != nil {
 				return fmt.Errorf("roll back after %w: %w", sub.err, err)
 			}
+		} else {
+			seats.add(sub.stored)
 		}
 		if _, err := tx.ExecContext(ctx, `RELEASE submission`); err != nil {
 			return err
@@ -168,11 +283,21 @@ func (s *Store) writeTaken(taken []*submission) (err error) {
 
 // insertSubmission writes one submission inside the batch's transaction; a panic (in a
 // renderer, say) fails that submission only, as it would have failed its own request.
-func insertSubmission(ctx context.Context, tx *sql.Tx, sub *submission) (a school.Application, err error) {
+func insertSubmission(ctx context.Context, tx *sql.Tx, sub *submission, seats batchSeats) (a school.Application, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			a, err = sub.a, fmt.Errorf("panic: %v", r)
 		}
 	}()
-	return insertApplication(ctx, tx, sub.e, sub.a, sub.landingHash, sub.now, sub.render)
+	return insertApplication(ctx, tx, sub.e, sub.a, sub.landingHash, sub.now, sub.render, seats)
+}
+
+// insertSubmissionRows is insertSubmission without the receipt.
+func insertSubmissionRows(ctx context.Context, tx *sql.Tx, sub *submission, seats batchSeats) (a school.Application, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			a, err = sub.a, fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return insertApplicationRows(ctx, tx, sub.e, sub.a, sub.landingHash, sub.now, seats)
 }

@@ -122,3 +122,64 @@ func TestCreateApplicationCancelledAndClosed(t *testing.T) {
 		t.Errorf("after Close: %v", err)
 	}
 }
+
+// Receipts are rendered by the callers while the writer goes on; one that panics, or whose
+// caller gives up once its submission was taken, must not lose the others or their receipts.
+func TestCreateApplicationReceiptsRenderedByCallers(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, time.November, 27, 12, 0, 0, 0, time.UTC)
+	s := openDemoStore(t, now)
+	e, err := s.PublicEdition(ctx, "summer-school-2027")
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func(template string, a school.Application) (Email, error) {
+		if a.GivenName == "Panics" {
+			panic("a broken template")
+		}
+		time.Sleep(time.Millisecond) // long enough for others to queue behind
+		return Email{To: a.Email, Lang: a.Lang, Subject: a.Reference, Text: a.Reference,
+			Template: template, LinkHash: "receipt-" + a.Email}, nil
+	}
+	const people = 60
+	errs := make([]error, people)
+	var wg sync.WaitGroup
+	for i := range people {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name, callerCtx := "Load", ctx
+			switch i {
+			case 13:
+				name = "Panics"
+			case 21: // gives up at once: either nothing is stored or all of it
+				c, cancel := context.WithTimeout(ctx, time.Microsecond)
+				defer cancel()
+				callerCtx = c
+			}
+			a := school.Application{Lang: "en", Email: fmt.Sprintf("r%d@receipt.example", i), GivenName: name,
+				FamilyName: "Tester", Nationality: "CZ", Residence: "CZ"}
+			_, errs[i] = s.CreateApplication(callerCtx, e, a, fmt.Sprintf("landing-r%d", i), now, render)
+		}()
+	}
+	wg.Wait()
+	if errs[13] == nil || !strings.Contains(errs[13].Error(), "panic") {
+		t.Errorf("the panicking receipt: %v", errs[13])
+	}
+	for i, err := range errs {
+		var stored, receipts int
+		if err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*), (SELECT COUNT(*) FROM outbox o
+			WHERE o.application_id = MAX(a.id)) FROM applications a WHERE a.edition_id = ? AND a.email = ?`,
+			e.ID, fmt.Sprintf("r%d@receipt.example", i)).Scan(&stored, &receipts); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case i == 13 && stored != 0:
+			t.Error("the submission whose receipt panicked was stored")
+		case i != 13 && err == nil && (stored != 1 || receipts != 1):
+			t.Errorf("r%d: stored %d times with %d receipts", i, stored, receipts)
+		case err != nil && i != 13 && (i != 21 || stored != 0):
+			t.Errorf("r%d: %v (stored %d)", i, err, stored)
+		}
+	}
+}

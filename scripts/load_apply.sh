@@ -261,10 +261,12 @@ end
 
 function request()
 	counter = counter + 1
-	local email = run .. "-" .. tid .. "-" .. counter .. "@load.example"
 	if cv_bytes == nil then
-		return wrk.format("POST", path, headers, head .. urlencode(email))
+		-- Already urlencoded: run is letters and dashes, "@" is %40. No gsub per request, so
+		-- wrk, on the same cores as the server, takes little of their time.
+		return wrk.format("POST", path, headers, head .. run .. "-" .. tid .. "-" .. counter .. "%40load.example")
 	end
+	local email = run .. "-" .. tid .. "-" .. counter .. "@load.example"
 	return wrk.format("POST", path, headers, head .. part("email", email) .. tail)
 end
 
