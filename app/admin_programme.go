@@ -421,10 +421,25 @@ type lecturerEditorPage struct {
 	Notice   string
 }
 
+// pathLecturer is the lecturer whose id is in the path. Lecturers are shared, so an organiser
+// who runs only some editions may edit only those who teach in one of them.
 func (s *Server) pathLecturer(c *fiber.Ctx) (school.Lecturer, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	id, err := pathID(c, "id")
 	if err != nil {
-		return school.Lecturer{}, db.ErrNotFound
+		return school.Lecturer{}, err
+	}
+	allowed, err := s.allowedEditions(c)
+	if err != nil {
+		return school.Lecturer{}, err
+	}
+	if allowed != nil {
+		teaches, err := s.store.LecturerEditions(c.UserContext(), id)
+		if err != nil {
+			return school.Lecturer{}, err
+		}
+		if !slices.ContainsFunc(teaches, func(e int64) bool { return slices.Contains(allowed, e) }) {
+			return school.Lecturer{}, db.ErrNotFound
+		}
 	}
 	return s.store.LecturerByID(c.UserContext(), id)
 }

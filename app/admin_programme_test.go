@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"registrar/app/school"
+	"registrar/db"
 )
 
 // programmeEditor is an organiser signed in to the demo summer school's programme editor.
@@ -357,5 +359,48 @@ func TestSessionWithManyLecturersKeepsThemAllWhenSavedAgain(t *testing.T) {
 		if want := lecturers[len(lecturers)-1-i].ID; l.ID != want {
 			t.Errorf("lecturer %d is %d, want %d", i+1, l.ID, want)
 		}
+	}
+}
+
+func TestAnOrganiserOfSomeEditionsEditsOnlyTheirLecturers(t *testing.T) {
+	f := newAdminFixture(t)
+	ctx := context.Background()
+	limited := createUser(t, f.ts, "winter-organiser@school.test", school.RoleOrganiser)
+	if err := f.ts.store.AssignStaff(ctx, limited.ID, f.winter.ID); err != nil {
+		t.Fatal(err)
+	}
+	lecturers, err := f.ts.store.Lecturers(ctx)
+	if err != nil || len(lecturers) < 2 {
+		t.Fatal("too few lecturers", err)
+	}
+	// The first lecturer also teaches at the winter school.
+	if _, err := f.ts.store.CreateSession(ctx, school.Session{EditionID: f.winter.ID, Day: f.winter.StartsOn,
+		StartsAt: "09:00", EndsAt: "10:30", Kind: "lecture", TitleEN: "Borders in Winter"},
+		db.SessionLecturers{IDs: []int64{lecturers[0].ID}}); err != nil {
+		t.Fatal(err)
+	}
+	v := signIn(t, f.ts, limited.Email)
+	var theirs, others int
+	for _, l := range lecturers {
+		teaches, err := f.ts.store.LecturerEditions(ctx, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/admin/lecturers/" + strconv.FormatInt(l.ID, 10)
+		want := http.StatusNotFound
+		if slices.Contains(teaches, f.winter.ID) {
+			want, theirs = http.StatusOK, theirs+1
+		} else {
+			others++
+			if resp, _ := v.postAdmin(t, path, url.Values{"name": {"Renamed"}}); resp.StatusCode != want {
+				t.Errorf("POST %s as the winter organiser: %d, want %d", path, resp.StatusCode, want)
+			}
+		}
+		if resp, _ := v.get(t, path); resp.StatusCode != want {
+			t.Errorf("GET %s (%s) as the winter organiser: %d, want %d", path, l.Name, resp.StatusCode, want)
+		}
+	}
+	if theirs == 0 || others == 0 {
+		t.Errorf("%d lecturers of the winter school, %d others: both cases must be tested", theirs, others)
 	}
 }

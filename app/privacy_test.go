@@ -387,3 +387,55 @@ func TestAnErasedApplicationNeverChangesStatus(t *testing.T) {
 		t.Errorf("an erased application was offered a seat: %v", err)
 	}
 }
+
+// TestErasureLeavesNoLetterCertificateOrAddressBehind: an attended participant who asks for
+// erasure gets no certificate afterwards, a withdrawn applicant's visa letter stops verifying once
+// the retention period erases them, and the erasure's confirmation keeps nothing once sent.
+func TestErasureLeavesNoLetterCertificateOrAddressBehind(t *testing.T) {
+	clock := newMovableClock(demoNow)
+	ts := newTestServerWith(t, clock.now, func(c *Config) { c.ApplyLimit = 10000 })
+	ctx := context.Background()
+	e := documentEdition(t, ts, "erasure-letters")
+	render := ts.renderer(e, nil)
+
+	attended := createParticipant(t, ts, e, "Žaneta", "Dvořáková", "cs", "CZ", false, "")
+	for _, st := range []school.Status{school.StatusAccepted, school.StatusConfirmed, school.StatusAttended} {
+		setStatus(t, ts, e, attended.app.ID, st)
+	}
+	if err := ts.store.RequestErasure(ctx, attended.app.ID, clock.now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.store.CarryOutErasure(ctx, attended.app.ID, db.ActorSystem, ts.uploadsDir(), clock.now(), render); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ts.store.IssueCertificates(ctx, e.ID, db.ActorSystem, clock.now(), render); err != nil || n != 0 {
+		t.Errorf("certificates issued to an erased participant: %d, %v", n, err)
+	}
+	if _, err := ts.Outbox().SendDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range emailsOf(t, ts, attended.app.ID) {
+		if m.Subject != "" || m.Text != "" || strings.Contains(m.To, "@example.org") {
+			t.Errorf("an email about the erased application keeps %s %q to %s (%s)", m.Template, m.Subject, m.To, m.Status)
+		}
+	}
+
+	withdrawn := createParticipant(t, ts, e, "Айгерим", "Нурланова", "en", "KZ", true, "AIGERIM NURLANOVA")
+	setStatus(t, ts, e, withdrawn.app.ID, school.StatusAccepted)
+	letter, err := ts.store.IssueDocument(ctx, statusOf(t, ts, withdrawn.app.ID), school.DocumentVisaLetter, db.ActorSystem, clock.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	setStatus(t, ts, e, withdrawn.app.ID, school.StatusWithdrawn)
+	resp, body := ts.get(t, "/verify/"+letter.Code)
+	wantStatus(t, resp, body, http.StatusOK)
+	clock.set(e.PurgeAt())
+	if err := ts.PurgeRetention(ctx); err != nil {
+		t.Fatal(err)
+	}
+	resp, body = ts.get(t, "/verify/"+letter.Code)
+	wantStatus(t, resp, body, http.StatusNotFound)
+	if strings.Contains(body, "Нурланова") {
+		t.Error("the verify page still names the erased holder")
+	}
+}

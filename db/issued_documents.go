@@ -112,8 +112,9 @@ func issueDocument(ctx context.Context, tx *sql.Tx, a school.Application, kind s
 func (s *Store) CertificatesToIssue(ctx context.Context, editionID int64) (int, error) {
 	var n int
 	err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications a
-		WHERE a.edition_id = ? AND a.status = 'attended' AND NOT EXISTS (SELECT 1 FROM issued_documents d
-			WHERE d.application_id = a.id AND d.kind = 'certificate')`, editionID).Scan(&n)
+		WHERE a.edition_id = ? AND a.status = 'attended' AND a.erased_at IS NULL
+			AND NOT EXISTS (SELECT 1 FROM issued_documents d WHERE d.application_id = a.id AND d.kind = 'certificate')`,
+		editionID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("db: certificates to issue: %w", err)
 	}
@@ -127,8 +128,9 @@ func (s *Store) IssueCertificates(ctx context.Context, editionID int64, actor st
 	render Renderer) (int, error) {
 	var n int
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		apps, err := txApplications(ctx, tx, `WHERE a.edition_id = ? AND a.status = 'attended' AND NOT EXISTS (SELECT 1 FROM issued_documents d
-				WHERE d.application_id = a.id AND d.kind = 'certificate')
+		apps, err := txApplications(ctx, tx, `WHERE a.edition_id = ? AND a.status = 'attended'
+			AND a.erased_at IS NULL
+			AND NOT EXISTS (SELECT 1 FROM issued_documents d WHERE d.application_id = a.id AND d.kind = 'certificate')
 			ORDER BY a.id`, editionID)
 		if err != nil {
 			return err

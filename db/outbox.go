@@ -62,10 +62,20 @@ func (s *Store) ApplicationEmails(ctx context.Context, applicationID int64) ([]O
 		WHERE application_id = ? ORDER BY id`, applicationID)
 }
 
-// MarkEmailSent records that the SMTP server accepted the message.
+// MarkEmailSent records that the SMTP server accepted the message. A message about an erased
+// application (the confirmation of its erasure) keeps nothing of its address or content once
+// sent.
 func (s *Store) MarkEmailSent(ctx context.Context, id int64, now time.Time) error {
-	_, err := s.writer.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?,
-		attempts = attempts + 1, last_error = '' WHERE id = ? AND status = 'queued'`, formatInstant(now), id)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?,
+			attempts = attempts + 1, last_error = '' WHERE id = ? AND status = 'queued'`, formatInstant(now), id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET to_addr = 'erased-' || application_id || '@invalid',
+			subject = '', text_body = '', html_body = ''
+			WHERE id = ? AND application_id IN (SELECT id FROM applications WHERE erased_at IS NOT NULL)`, id)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("db: mark email %d sent: %w", id, err)
 	}
@@ -79,7 +89,7 @@ func (s *Store) MarkEmailFailed(ctx context.Context, id int64, cause string, nex
 		status = "failed"
 	}
 	_, err := s.writer.ExecContext(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1,
-		last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?`,
+		last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ? AND status = 'queued'`,
 		status, cause, formatInstant(next), id)
 	if err != nil {
 		return fmt.Errorf("db: mark email %d failed: %w", id, err)

@@ -353,3 +353,22 @@ func (s *Store) catalogueWrite(ctx context.Context, fn func(tx *sql.Tx) error) e
 	s.catalogueVersion.Add(1)
 	return nil
 }
+
+// LecturerEditions lists the editions in whose programme the lecturer teaches.
+func (s *Store) LecturerEditions(ctx context.Context, lecturerID int64) ([]int64, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT DISTINCT ps.edition_id FROM session_lecturers sl
+		JOIN programme_sessions ps ON ps.id = sl.session_id WHERE sl.lecturer_id = ?`, lecturerID)
+	if err != nil {
+		return nil, fmt.Errorf("db: editions of lecturer %d: %w", lecturerID, err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("db: editions of lecturer %d: %w", lecturerID, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

@@ -158,7 +158,7 @@ func eraseApplication(ctx context.Context, tx *sql.Tx, id int64, actor, reason s
 		{`UPDATE applications SET email = ?, given_name = '', family_name = '', date_of_birth = '',
 			institution = '', field_of_study = '', motivation = '', referee_name = '',
 			referee_email = '', fee_waiver_reason = '', passport_name = '', dietary = '',
-			accessibility = '', heard_from = '', cv_upload_id = NULL, erased_at = ?
+			accessibility = '', heard_from = '', cv_upload_id = NULL, visa_letter = 0, erased_at = ?
 			WHERE id = ?`, []any{school.ErasedPlaceholder(id), formatInstant(now), id}},
 		{`DELETE FROM answers WHERE application_id = ?`, []any{id}},
 		{`DELETE FROM consents WHERE application_id = ?`, []any{id}},
@@ -166,6 +166,9 @@ func eraseApplication(ctx context.Context, tx *sql.Tx, id int64, actor, reason s
 		{`DELETE FROM application_notes WHERE application_id = ?`, []any{id}},
 		{`DELETE FROM staged_decisions WHERE application_id = ?`, []any{id}},
 		{`UPDATE reviews SET comment = '' WHERE application_id = ?`, []any{id}},
+		// A letter names its holder on /verify; the retention period erases only applicants
+		// who were not selected, so certificates of participants are gone only on request.
+		{`DELETE FROM issued_documents WHERE application_id = ?`, []any{id}},
 		// Emails carry the name and the whole form; one still queued is never sent.
 		{`UPDATE outbox SET to_addr = ?, subject = '', text_body = '', html_body = '',
 			last_error = CASE status WHEN 'queued' THEN 'erased before sending' ELSE last_error END,
@@ -320,9 +323,6 @@ func (s *Store) CarryOutErasure(ctx context.Context, id int64, actor, uploadsDir
 			}
 		}
 		if files, err = applicationFiles(ctx, tx, id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM issued_documents WHERE application_id = ?`, id); err != nil {
 			return err
 		}
 		if err := eraseApplication(ctx, tx, id, actor, "request", now, files); err != nil {

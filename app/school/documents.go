@@ -17,9 +17,9 @@ const (
 
 // VisaLetterAllowed reports whether an application may have a visa invitation letter: the
 // applicant asked for one and was offered a place. Organisers may issue it from the offer on;
-// applicants download it once they have confirmed.
+// applicants download it once they have confirmed. An erased application has none.
 func VisaLetterAllowed(a Application, byApplicant bool) bool {
-	if !a.VisaLetter {
+	if !a.VisaLetter || a.Erased() {
 		return false
 	}
 	if byApplicant {
@@ -28,8 +28,9 @@ func VisaLetterAllowed(a Application, byApplicant bool) bool {
 	return a.Status == StatusAccepted || a.Status == StatusConfirmed || a.Status == StatusAttended
 }
 
-// CertificateAllowed reports whether an application earns a certificate of attendance.
-func CertificateAllowed(a Application) bool { return a.Status == StatusAttended }
+// CertificateAllowed reports whether an application earns a certificate of attendance. An
+// erased application has none.
+func CertificateAllowed(a Application) bool { return a.Status == StatusAttended && !a.Erased() }
 
 // NameOnPassport is the name as the passport gives it, as the applicant typed it, else their
 // given and family name.
