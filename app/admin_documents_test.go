@@ -61,7 +61,7 @@ func TestOrganiserUploadsDocumentsThatReachTheRightPeople(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusOK)
 	wantText(t, body, "Upload a document", "A PDF or an image (JPEG, PNG, WebP), at most 20 MB.")
 	before := ts.visitor()
-	_, page := before.get(t, "/editions/"+summerSlug) // cached from here on
+	before.get(t, "/editions/"+summerSlug) // cached from here on
 
 	pdf := minimalPDF("programme")
 	resp, body = upload(url.Values{"title_en": {"Programme 2027"}, "title_cs": {"Program 2027"}, "kind": {"programme"},
@@ -71,7 +71,7 @@ func TestOrganiserUploadsDocumentsThatReachTheRightPeople(t *testing.T) {
 	resp, body = upload(url.Values{"title_en": {"Field trip map"}, "kind": {"photos"}},
 		formFile{Field: "file", Name: "map.png", Data: pic})
 	wantStatus(t, resp, body, http.StatusSeeOther)
-	resp, body = v.get(t, resp.Header.Get("Location"))
+	_, body = v.get(t, resp.Header.Get("Location"))
 	wantText(t, body, "The document is uploaded.", "Programme 2027", "Everyone", "Field trip map", "Participants only")
 
 	t.Run("a renamed text file is refused with the titles kept", func(t *testing.T) {
@@ -115,7 +115,7 @@ func TestOrganiserUploadsDocumentsThatReachTheRightPeople(t *testing.T) {
 
 	publicURL := "/documents/" + strconv.FormatInt(programme.ID, 10)
 	photoURL := "/documents/" + strconv.FormatInt(photo.ID, 10)
-	_, page = before.get(t, "/editions/"+summerSlug)
+	_, page := before.get(t, "/editions/"+summerSlug)
 	wantMarkup(t, page, `href="`+publicURL+`"`)
 	if strings.Contains(page, "Field trip map") {
 		t.Error("the public page lists a document for participants")

@@ -131,7 +131,7 @@ func newEditionDefaults(now time.Time) school.Edition {
 func parseEditionForm(c *fiber.Ctx) (editionForm, error) {
 	var f editionForm
 	if err := c.BodyParser(&f); err != nil {
-		return f, badRequest(err.Error())
+		return f, err
 	}
 	v := reflect.ValueOf(&f).Elem()
 	for i := range v.NumField() {
@@ -427,7 +427,7 @@ func (s *Server) saveEditionForm(c *fiber.Ctx, stored school.Edition) error {
 	L := s.i18n.Translator(langOf(c))
 	f, err := parseEditionForm(c)
 	if err != nil {
-		return err
+		return badRequest(L.T("error_form_unreadable"))
 	}
 	series, err := s.store.Series(c.UserContext())
 	if err != nil {

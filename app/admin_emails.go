@@ -39,7 +39,7 @@ func (s *Server) showEmails(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	custom, err := s.customEmails(e.ID)
+	custom, err := s.customEmails(c.UserContext(), e.ID)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func previewNote(L *i18n.Translator, a school.Application, sample bool) string {
 func (s *Server) emailEditor(c *fiber.Ctx, e school.Edition, name, lang string, text *[2]string) (emailEditorPage, error) {
 	ctx := c.UserContext()
 	L := s.i18n.Translator(langOf(c))
-	custom, err := s.customEmails(e.ID)
+	custom, err := s.customEmails(c.UserContext(), e.ID)
 	if err != nil {
 		return emailEditorPage{}, err
 	}
@@ -301,7 +301,7 @@ func (s *Server) showPracticalInformation(c *fiber.Ctx) error {
 	if data.Count, err = s.store.CountWithStatus(ctx, e.ID, school.StatusConfirmed); err != nil {
 		return err
 	}
-	custom, err := s.customEmails(e.ID)
+	custom, err := s.customEmails(c.UserContext(), e.ID)
 	if err != nil {
 		return err
 	}

@@ -59,7 +59,10 @@ func (s *Server) showPrivacy(c *fiber.Ctx) error {
 		months = school.DefaultRetentionMonths
 	}
 	data := privacyPage{User: currentUser(c), Edition: e, Held: held, Size: fileSize(held.Bytes, L.Lang),
-		Months: months, PurgeAt: L.Moment(e.PurgeAt()), PurgeDue: e.PurgeDue(s.now())}
+		Months: months, PurgeDue: e.PurgeDue(s.now())}
+	if !e.EndsOn.IsZero() {
+		data.PurgeAt = L.Moment(e.PurgeAt())
+	}
 	for _, h := range history {
 		var apps, files, months int
 		var bytes int64

@@ -327,9 +327,9 @@ func (s *Server) pathSession(c *fiber.Ctx) (school.Edition, school.Session, erro
 	if err != nil {
 		return e, school.Session{}, err
 	}
-	id, err := strconv.ParseInt(c.Params("session"), 10, 64)
+	id, err := pathID(c, "session")
 	if err != nil {
-		return e, school.Session{}, db.ErrNotFound
+		return e, school.Session{}, err
 	}
 	ps, err := s.store.Session(c.UserContext(), e.ID, id)
 	return e, ps, err

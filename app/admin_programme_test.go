@@ -112,7 +112,7 @@ func TestOrganiserEditsTheProgrammeAndThePublicPageShowsItAtOnce(t *testing.T) {
 	values.Set("new_affiliation", "Charles University")
 	values.Set("new_bio_en", "Studies return migration.")
 	p.postOK(t, p.base+"/new", values)
-	resp, body = p.v.get(t, p.base+"?done=created")
+	_, body = p.v.get(t, p.base+"?done=created")
 	wantText(t, body, "The session is added", "Borders and Belonging", known.Name, "Jiří Nováček")
 
 	page := p.publicPage(t, "")

@@ -17,7 +17,8 @@ import (
 
 // Participants' documents: the visa invitation letter (in English, for consulates) and the
 // certificate of attendance (in the participant's language). Each carries a verification code
-// that /verify checks; a document is issued once and drawn the same on every download.
+// that /verify checks. A document is issued once, with its code, holder and date; it is drawn
+// anew on each download from the application as it stands.
 
 // drawDocument draws an issued document of the application to the edition. The holder's name
 // is the one stored when it was issued, the name /verify shows.

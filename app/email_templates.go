@@ -45,8 +45,8 @@ func customEmailLayout(layout *htmltemplate.Template) (*htmltemplate.Template, e
 }
 
 // customEmails loads an edition's customised emails by "lang/name".
-func (s *Server) customEmails(editionID int64) (map[string]db.EmailTemplate, error) {
-	list, err := s.store.EmailTemplates(context.Background(), editionID)
+func (s *Server) customEmails(ctx context.Context, editionID int64) (map[string]db.EmailTemplate, error) {
+	list, err := s.store.EmailTemplates(ctx, editionID)
 	if err != nil || len(list) == 0 {
 		return nil, err
 	}

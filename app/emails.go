@@ -93,7 +93,12 @@ func (et *emailTemplates) render(name string, data emailData) (db.Email, error) 
 // link; the store keeps its hash. The edition's own wording of an email, where organisers wrote
 // one, is loaded once here and replaces the default (email_templates.go).
 func (s *Server) renderer(e school.Edition, questions []school.Question) db.Renderer {
-	custom, err := s.customEmails(e.ID)
+	return s.rendererIn(context.Background(), e, questions)
+}
+
+// rendererIn is renderer loading the edition's own wordings within ctx.
+func (s *Server) rendererIn(ctx context.Context, e school.Edition, questions []school.Question) db.Renderer {
+	custom, err := s.customEmails(ctx, e.ID)
 	return s.rendererWith(e, questions, custom, err)
 }
 
@@ -103,7 +108,7 @@ func (s *Server) editionRenderer(ctx context.Context, e school.Edition) (db.Rend
 	if err != nil {
 		return nil, err
 	}
-	return s.renderer(e, questions), nil
+	return s.rendererIn(ctx, e, questions), nil
 }
 
 // rendererWith is renderer with the edition's customised emails given, by "lang/name"; loadErr

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -223,51 +224,25 @@ func (s *Store) DeleteCriterion(ctx context.Context, editionID, id int64) error 
 var orderedTables = map[string]bool{"criteria": true, "questions": true}
 
 // move swaps a row of table with its neighbour above (up) or below within the edition,
-// renumbering the edition's rows first so that positions are distinct.
+// renumbering the rows first so that positions are distinct. A question moves among the
+// questions still asked, or among the retired ones, as the form builder lists them apart.
 func (s *Store) move(ctx context.Context, table string, editionID, id int64, up bool) error {
 	if !orderedTables[table] {
 		return fmt.Errorf("db: move: no ordered table %q", table)
 	}
+	peers, args := ``, []any{editionID}
+	if table == "questions" {
+		peers, args = ` AND retired = (SELECT retired FROM questions WHERE id = ?)`, append(args, id)
+	}
 	return s.write(ctx, "move in "+table, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM `+table+` WHERE edition_id = ? ORDER BY position, id`, editionID)
+		order, err := queryIDs(ctx, tx, `SELECT id FROM `+table+` WHERE edition_id = ?`+peers+` ORDER BY position, id`, args...)
 		if err != nil {
 			return err
 		}
-		var ids []int64
-		for rows.Next() {
-			var rid int64
-			if err := rows.Scan(&rid); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, rid)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		at := -1
-		for i, rid := range ids {
-			if rid == id {
-				at = i
-			}
-		}
-		if at < 0 {
+		if !slices.Contains(order, id) {
 			return ErrNotFound
 		}
-		other := at + 1
-		if up {
-			other = at - 1
-		}
-		if other >= 0 && other < len(ids) {
-			ids[at], ids[other] = ids[other], ids[at]
-		}
-		for i, rid := range ids {
-			if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET position = ? WHERE id = ?`, i+1, rid); err != nil {
-				return err
-			}
-		}
-		return nil
+		return writeOrder(ctx, tx, `UPDATE `+table+` SET position = ? WHERE id = ?`, swapped(order, id, up))
 	})
 }
 

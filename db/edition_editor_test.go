@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,5 +78,50 @@ func TestEveryEditorWriteChangesTheCatalogueVersion(t *testing.T) {
 	d.Slug = "another-one"
 	if _, err := s.SaveEdition(ctx, EditionDraft{Edition: d, NewSeries: &school.Series{Slug: e.SeriesSlug, NameEN: "Again"}}); !errors.Is(err, ErrSlugTaken) {
 		t.Errorf("a second series at %s: %v", e.SeriesSlug, err)
+	}
+}
+
+// The form builder lists retired questions apart: moving a question skips them.
+func TestAQuestionMovesAmongTheQuestionsStillAsked(t *testing.T) {
+	s := openDemoStore(t, time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	editions, err := s.EditionSummaries(ctx, nil)
+	if err != nil || len(editions) == 0 {
+		t.Fatal(err)
+	}
+	d := editions[0].Edition
+	d.ID, d.Slug = 0, "questions-in-order"
+	id, err := s.SaveEdition(ctx, EditionDraft{Edition: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, label := range []string{"A", "B (retired)", "C"} {
+		if err := s.AddQuestion(ctx, school.Question{EditionID: id, Kind: school.QuestionText, LabelEN: label}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	labels := func() []string {
+		qs, _, err := s.AllQuestions(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, q := range qs {
+			out = append(out, q.LabelEN)
+		}
+		return out
+	}
+	qs, _, err := s.AllQuestions(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.writer.ExecContext(ctx, `UPDATE questions SET retired = 1 WHERE id = ?`, qs[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MoveQuestion(ctx, id, qs[0].ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(labels(), ", "); got != "C, A, B (retired)" {
+		t.Errorf("after moving A down: %s", got)
 	}
 }

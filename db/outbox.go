@@ -3,8 +3,11 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
+
+	"registrar/app/school"
 )
 
 // OutboxMessage is a queued, sent or failed email.
@@ -71,9 +74,17 @@ func (s *Store) MarkEmailSent(ctx context.Context, id int64, now time.Time) erro
 			attempts = attempts + 1, last_error = '' WHERE id = ? AND status = 'queued'`, formatInstant(now), id); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE outbox SET to_addr = 'erased-' || application_id || '@invalid',
-			subject = '', text_body = '', html_body = ''
-			WHERE id = ? AND application_id IN (SELECT id FROM applications WHERE erased_at IS NOT NULL)`, id)
+		var erased int64
+		err := tx.QueryRowContext(ctx, `SELECT a.id FROM outbox o JOIN applications a ON a.id = o.application_id
+			WHERE o.id = ? AND a.erased_at IS NOT NULL`, id).Scan(&erased)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE outbox SET to_addr = ?, subject = '', text_body = '', html_body = ''
+			WHERE id = ?`, school.ErasedPlaceholder(erased), id)
 		return err
 	})
 	if err != nil {

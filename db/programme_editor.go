@@ -6,12 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
-	"unicode"
-
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 
 	"registrar/app/school"
 )
@@ -107,7 +101,7 @@ func (s *Store) UpdateSession(ctx context.Context, ps school.Session, who Sessio
 // DeleteSession removes a session from an edition's programme.
 func (s *Store) DeleteSession(ctx context.Context, editionID, id int64) error {
 	err := s.catalogueWrite(ctx, func(tx *sql.Tx) error {
-		return oneRow(tx.ExecContext(ctx, `DELETE FROM programme_sessions WHERE id = ? AND edition_id = ?`, id, editionID))
+		return affectedOne(tx.ExecContext(ctx, `DELETE FROM programme_sessions WHERE id = ? AND edition_id = ?`, id, editionID))
 	})
 	if err != nil {
 		return fmt.Errorf("db: delete session %d: %w", id, err)
@@ -208,21 +202,6 @@ func writeOrder(ctx context.Context, tx *sql.Tx, update string, order []int64) e
 	return nil
 }
 
-// oneRow is the error of a statement that must change a row: ErrNotFound when it changed none.
-func oneRow(res sql.Result, err error) error {
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return ErrNotFound
-	}
-	return nil
-}
-
 // sessionLecturerIDs checks the chosen lecturers exist and adds the new ones to the list.
 func sessionLecturerIDs(ctx context.Context, tx *sql.Tx, who SessionLecturers) ([]int64, error) {
 	var ids []int64
@@ -255,7 +234,7 @@ func sessionLecturerIDs(ctx context.Context, tx *sql.Tx, who SessionLecturers) (
 // freeLecturerSlug makes an address for a lecturer's page from their name: ASCII letters and
 // digits joined by hyphens, with a number added when another lecturer has it.
 func freeLecturerSlug(ctx context.Context, tx *sql.Tx, name string) (string, error) {
-	base := Slug(name)
+	base := school.Slugify(name)
 	if base == "" {
 		base = "lecturer"
 	}
@@ -273,22 +252,6 @@ func freeLecturerSlug(ctx context.Context, tx *sql.Tx, name string) (string, err
 			return "", err
 		}
 	}
-}
-
-// Slug folds text to lower-case ASCII words joined by hyphens: "Jiří Nový" → "jiri-novy".
-func Slug(text string) string {
-	folded, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn))), text)
-	if err != nil {
-		folded = text
-	}
-	words := strings.FieldsFunc(strings.ToLower(folded), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-	})
-	slug := strings.Join(words, "-")
-	if len(slug) > 80 {
-		slug = strings.TrimRight(slug[:80], "-")
-	}
-	return slug
 }
 
 // Lecturers lists every lecturer, by name.
@@ -329,7 +292,7 @@ func (s *Store) LecturerByID(ctx context.Context, id int64) (school.Lecturer, er
 // so links to it keep working.
 func (s *Store) UpdateLecturer(ctx context.Context, l school.Lecturer) error {
 	err := s.catalogueWrite(ctx, func(tx *sql.Tx) error {
-		return oneRow(tx.ExecContext(ctx, `UPDATE lecturers SET name = ?, affiliation = ?, bio_en = ?,
+		return affectedOne(tx.ExecContext(ctx, `UPDATE lecturers SET name = ?, affiliation = ?, bio_en = ?,
 			bio_cs = ? WHERE id = ?`, l.Name, l.Affiliation, l.BioEN, l.BioCS, l.ID))
 	})
 	if err != nil {

@@ -146,6 +146,10 @@ func applicationFiles(ctx context.Context, tx *sql.Tx, id int64) ([]Upload, erro
 	return ups, rows.Err()
 }
 
+// ErasedBeforeSending is the last error of an email whose application was erased while it was
+// still queued; the outbox page says so in the reader's language.
+const ErasedBeforeSending = "erased"
+
 // eraseApplication strips one application of its personal data inside tx. What the statistics
 // count stays: edition, status, nationality, residence, sector, gender, degree, dates and review
 // scores. The rows of the files go; the caller removes the files from disk after the commit, so
@@ -171,9 +175,9 @@ func eraseApplication(ctx context.Context, tx *sql.Tx, id int64, actor, reason s
 		{`DELETE FROM issued_documents WHERE application_id = ?`, []any{id}},
 		// Emails carry the name and the whole form; one still queued is never sent.
 		{`UPDATE outbox SET to_addr = ?, subject = '', text_body = '', html_body = '',
-			last_error = CASE status WHEN 'queued' THEN 'erased before sending' ELSE last_error END,
+			last_error = CASE status WHEN 'queued' THEN ? ELSE last_error END,
 			status = CASE status WHEN 'queued' THEN 'failed' ELSE status END
-			WHERE application_id = ?`, []any{school.ErasedPlaceholder(id), id}},
+			WHERE application_id = ?`, []any{school.ErasedPlaceholder(id), ErasedBeforeSending, id}},
 	}
 	for _, st := range statements {
 		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {

@@ -102,8 +102,8 @@ func (e Edition) NextYear() Edition {
 	return n
 }
 
-// Slugify turns a name into the lower-case ASCII words of an address: "Letní škola" gives
-// "letni-skola".
+// Slugify turns a name into the lower-case ASCII words of an address, at most 80 characters:
+// "Letní škola" gives "letni-skola".
 func Slugify(name string) string {
 	var b strings.Builder
 	dash := false
@@ -120,5 +120,9 @@ func Slugify(name string) string {
 			dash = true
 		}
 	}
-	return b.String()
+	slug := b.String()
+	if len(slug) > 80 {
+		slug = strings.TrimRight(slug[:80], "-")
+	}
+	return slug
 }

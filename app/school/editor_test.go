@@ -2,6 +2,7 @@ package school
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -71,6 +72,11 @@ func TestSlugify(t *testing.T) {
 		"  Winter School / 2027 ":       "winter-school-2027",
 		"Žluťoučký kůň":                 "zlutoucky-kun",
 		"":                              "",
+		"Jiří Nováček":                  "jiri-novacek",
+		"O'Brien, Seán":                 "o-brien-sean",
+		"<script>alert(1)</script>":     "script-alert-1-script",
+		"李雷":                            "",
+		strings.Repeat("a b ", 30):      strings.TrimSuffix(strings.Repeat("a-b-", 20), "-"),
 	} {
 		if got := Slugify(in); got != want {
 			t.Errorf("Slugify(%q) = %q, want %q", in, got, want)

@@ -19,9 +19,17 @@ func (s Status) Selected() bool {
 	return false
 }
 
-// NotSelected lists the statuses whose personal data the retention period erases.
-var NotSelected = []Status{StatusSubmitted, StatusWaitlisted, StatusRejected, StatusDeclined,
-	StatusExpired, StatusWithdrawn}
+// NotSelected lists the statuses whose personal data the retention period erases: all but the
+// selected ones.
+var NotSelected = func() []Status {
+	var not []Status
+	for _, s := range Statuses {
+		if !s.Selected() {
+			not = append(not, s)
+		}
+	}
+	return not
+}()
 
 // EndedAt is the first instant after the edition: midnight in Prague after its last day.
 func (e Edition) EndedAt() time.Time {

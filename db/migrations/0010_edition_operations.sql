@@ -13,7 +13,7 @@ ALTER TABLE applications ADD COLUMN erased_at TEXT;
 
 -- Visa invitation letters and certificates of attendance. The code is printed on the PDF;
 -- /verify/CODE shows the name, edition and date issued, nothing more. The holder's name is
--- copied here so a certificate stays verifiable after the application is erased.
+-- copied here as it was when the document was issued; erasing the application deletes the row.
 CREATE TABLE issued_documents (
     id             INTEGER PRIMARY KEY,
     code           TEXT NOT NULL UNIQUE,
