@@ -22,6 +22,9 @@ type Config struct {
 	// ApplyLimit is how many application forms one address may send a minute
 	// (REGISTRAR_APPLY_LIMIT, default 10).
 	ApplyLimit int
+	// MailRate is how many emails the outbox sends a second at most (REGISTRAR_MAIL_RATE,
+	// default 50; 0 sends as fast as the server takes them).
+	MailRate int
 	// TrustedProxies are the addresses or CIDR ranges of reverse proxies in front of Registrar
 	// (REGISTRAR_TRUSTED_PROXIES, comma-separated). Only a request from one of them may name its
 	// client in X-Real-IP, which the rate limits then count; empty trusts no header.
@@ -46,6 +49,9 @@ func ConfigFromEnv() (Config, error) {
 		return cfg, fmt.Errorf("config: REGISTRAR_APPLY_LIMIT must be a positive number")
 	}
 	cfg.ApplyLimit = limit
+	if cfg.MailRate, err = strconv.Atoi(env("REGISTRAR_MAIL_RATE", "50")); err != nil || cfg.MailRate < 0 {
+		return cfg, fmt.Errorf("config: REGISTRAR_MAIL_RATE must be 0 or a positive number")
+	}
 	for _, p := range strings.Split(os.Getenv("REGISTRAR_TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			cfg.TrustedProxies = append(cfg.TrustedProxies, p)

@@ -53,6 +53,9 @@ func newTestServerWith(t testing.TB, clock func() time.Time, configure func(*Con
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Stops the web state's background checkpoints; a server that never listened has nothing
+	// else to shut down.
+	t.Cleanup(func() { _ = s.Shutdown(time.Second) })
 	return &testServer{Server: s, store: store, dir: dir}
 }
 

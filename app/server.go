@@ -33,12 +33,14 @@ type Server struct {
 	validate  *validator.Validate
 	outbox    *mail.Outbox
 	stateDB   *sql.DB
-	state     *webState // CSRF tokens, rate limits, sessions
-	secret    []byte    // signs form timestamps
-	sessions  *session.Store
-	hashing   chan struct{} // bounds concurrent argon2id checks, 64 MiB each
-	forms     formEditions  // the editions of public forms, by catalogue version
-	web       *fiber.App
+	// stateCheckpoints checkpoint stateDB in the background (state.go).
+	stateCheckpoints *db.Checkpoints
+	state            *webState // CSRF tokens, rate limits, sessions
+	secret           []byte    // signs form timestamps
+	sessions         *session.Store
+	hashing          chan struct{} // bounds concurrent argon2id checks, 64 MiB each
+	forms            formEditions  // the editions of public forms, by catalogue version
+	web              *fiber.App
 }
 
 // New builds the web application.
@@ -61,7 +63,7 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	stateDB, state, err := openState(cfg.DataDir)
+	stateDB, state, stateCheckpoints, err := openState(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +74,8 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, store: store, log: logger, templates: tmpl, i18n: bundle,
 		markdown: newMarkdown(), countries: newCountryLists(), validate: validator.New(),
 		outbox:  mail.NewOutbox(store, sender, cfg.MailFrom, logger, cfg.Clock),
-		stateDB: stateDB, state: state, secret: secret, hashing: make(chan struct{}, 2)}
+		stateDB: stateDB, state: state, stateCheckpoints: stateCheckpoints, secret: secret, hashing: make(chan struct{}, 2)}
+	s.outbox.SetRate(cfg.MailRate)
 	s.sessions = s.newSessions()
 	s.web = fiber.New(fiber.Config{
 		// Fiber reuses request memory; without this a string kept from one request reads
@@ -119,6 +122,7 @@ func (s *Server) Outbox() *mail.Outbox { return s.outbox }
 // web state store.
 func (s *Server) Shutdown(timeout time.Duration) error {
 	err := s.web.ShutdownWithTimeout(timeout)
+	s.stateCheckpoints.Stop()
 	return errors.Join(err, s.state.Close(), s.stateDB.Close())
 }
 

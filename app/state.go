@@ -19,27 +19,41 @@ import (
 	"time"
 
 	"github.com/gofiber/storage/sqlite3/v2"
+
+	"registrar/db"
 )
 
 // openState opens the store for short-lived web state (CSRF tokens, rate-limit counters,
 // sessions) in its own SQLite file, so its constant small writes never wait on the
-// applications database's writer.
-func openState(dataDir string) (*sql.DB, *webState, error) {
+// applications database's writer. Every request writes to it, so it is checkpointed in the
+// background like the applications database (db/checkpoint.go): a checkpoint inside a request's
+// commit held up every request behind it for two fsyncs.
+func openState(dataDir string) (*sql.DB, *webState, *db.Checkpoints, error) {
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
-		return nil, nil, fmt.Errorf("app: data folder: %w", err)
+		return nil, nil, nil, fmt.Errorf("app: data folder: %w", err)
 	}
-	path := filepath.Join(dataDir, "state.db")
-	conn, err := sql.Open("sqlite3", "file:"+url.PathEscape(path)+
+	file := "file:" + url.PathEscape(filepath.Join(dataDir, "state.db"))
+	conn, err := sql.Open("sqlite3", file+
 		"?_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate&_stmt_cache_size=16")
 	if err != nil {
-		return nil, nil, fmt.Errorf("app: state store: %w", err)
+		return nil, nil, nil, fmt.Errorf("app: state store: %w", err)
 	}
+	// One connection, kept for good, so that the setting below holds for every write.
 	conn.SetMaxOpenConns(1)
+	if _, err := conn.Exec(`PRAGMA wal_autocheckpoint = 0`); err != nil {
+		conn.Close()
+		return nil, nil, nil, fmt.Errorf("app: state store: %w", err)
+	}
+	checkpoints, err := db.StartCheckpoints(file + "?_busy_timeout=5000")
+	if err != nil {
+		conn.Close()
+		return nil, nil, nil, fmt.Errorf("app: state store: %w", err)
+	}
 	storage := sqlite3.NewFromConnection(conn, sqlite3.Config{
 		Table:      "web_state",
 		GCInterval: time.Minute,
 	})
-	return conn, &webState{Storage: storage, written: map[string]stateWrite{}}, nil
+	return conn, &webState{Storage: storage, written: map[string]stateWrite{}}, checkpoints, nil
 }
 
 // restoreAfter is how long a value this process wrote is not written again unchanged.

@@ -8,11 +8,11 @@ import (
 // The state store writes a value again only when it changed, was deleted or was stored over a
 // minute ago: the CSRF middleware re-stores its token on every request.
 func TestWebStateSkipsRewritingTheSameValue(t *testing.T) {
-	conn, state, err := openState(t.TempDir())
+	conn, state, checkpoints, err := openState(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { state.Close(); conn.Close() })
+	t.Cleanup(func() { checkpoints.Stop(); state.Close(); conn.Close() })
 	rows := func() int {
 		t.Helper()
 		var n int

@@ -3,36 +3,44 @@ package db
 import (
 	"context"
 	"database/sql"
+	"sync"
 	"time"
 )
 
 // Checkpoints copy the write-ahead log back into the database file and sync both to disk. SQLite
-// runs them inside the COMMIT that grows the log past 1,000 pages, so under load every few
-// dozen batches of submissions one batch waited for two fsyncs while the others queued behind
-// it. The writer therefore never checkpoints (wal_autocheckpoint = 0); a connection of its own
-// does, in the background. PASSIVE never waits for the writer or the readers, and a log that
-// was copied whole is started over by the writer's next transaction, so the log stays small.
+// runs them inside the COMMIT that grows the log past 1,000 pages, so under load every so often
+// one commit waited for two fsyncs while every other write queued behind it. The connections
+// that write therefore never checkpoint (wal_autocheckpoint = 0); a connection of its own does,
+// in the background. PASSIVE never waits for the writer or the readers, and a log that was
+// copied whole is started over by the next transaction, so the log stays small.
 
 // checkpointEvery is how often the background checkpoint runs.
 const checkpointEvery = time.Second
 
-// startCheckpoints starts the background checkpoints on their own connection (Open turned the
-// writer's off); Close stops them.
-func (s *Store) startCheckpoints(dsn string) error {
+// Checkpoints checkpoints a SQLite database in the background until Stop.
+type Checkpoints struct {
+	quit chan struct{}
+	done chan struct{}
+	stop sync.Once
+}
+
+// StartCheckpoints starts the background checkpoints of the database at dsn, on a connection of
+// their own. The connections that write to it should set wal_autocheckpoint = 0.
+func StartCheckpoints(dsn string) (*Checkpoints, error) {
 	conn, err := sql.Open("sqlite3", dsn)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	conn.SetMaxOpenConns(1)
-	s.checkpointDone = make(chan struct{})
+	c := &Checkpoints{quit: make(chan struct{}), done: make(chan struct{})}
 	go func() {
-		defer close(s.checkpointDone)
+		defer close(c.done)
 		defer conn.Close()
 		tick := time.NewTicker(checkpointEvery)
 		defer tick.Stop()
 		for {
 			select {
-			case <-s.quit:
+			case <-c.quit:
 				return
 			case <-tick.C:
 				// A failure is retried at the next tick; the log only grows meanwhile.
@@ -40,5 +48,12 @@ func (s *Store) startCheckpoints(dsn string) error {
 			}
 		}
 	}()
-	return nil
+	return c, nil
+}
+
+// Stop ends the background checkpoints and waits for the last one to finish; later calls
+// return at once.
+func (c *Checkpoints) Stop() {
+	c.stop.Do(func() { close(c.quit) })
+	<-c.done
 }

@@ -42,7 +42,7 @@ type Store struct {
 	closeOnce   sync.Once
 	writerDone  chan struct{}
 
-	checkpointDone chan struct{} // closed when the background checkpoints stopped (checkpoint.go)
+	checkpoints *Checkpoints // background checkpoints (checkpoint.go)
 }
 
 // Open opens (creating when missing) the database file at path.
@@ -86,7 +86,7 @@ func Open(path string) (*Store, error) {
 	reader.SetMaxIdleConns(8)
 	s := &Store{path: path, writer: writer, reader: reader}
 	s.startSubmissions()
-	if err := s.startCheckpoints("file:" + file + "?_busy_timeout=5000"); err != nil {
+	if s.checkpoints, err = StartCheckpoints("file:" + file + "?_busy_timeout=5000"); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
 	}
@@ -97,8 +97,8 @@ func Open(path string) (*Store, error) {
 // and closes both pools.
 func (s *Store) Close() error {
 	s.stopSubmissions()
-	if s.checkpointDone != nil {
-		<-s.checkpointDone
+	if s.checkpoints != nil {
+		s.checkpoints.Stop()
 	}
 	return errors.Join(s.reader.Close(), s.writer.Close())
 }

@@ -45,12 +45,45 @@ type Outbox struct {
 	// sending lets one pass run at a time: two concurrent passes would both find a message
 	// due and send it twice.
 	sending sync.Mutex
+	// interval is the least time between two messages (SetRate); lastSend is when the last
+	// one went.
+	interval time.Duration
+	lastSend time.Time
 }
 
 // NewOutbox returns an outbox that sends from the given address through sender.
 func NewOutbox(store *db.Store, sender Sender, from string, logger *slog.Logger, clock func() time.Time) *Outbox {
 	return &Outbox{store: store, sender: sender, from: from, log: logger, clock: clock,
 		wake: make(chan struct{}, 1)}
+}
+
+// SetRate limits sending to perSecond messages a second; zero sends as fast as the server
+// takes them. Relays throttle senders that go faster than they allow, and a burst of
+// applications then leaves the machine to the applicants while their receipts follow.
+func (o *Outbox) SetRate(perSecond int) {
+	o.interval = 0
+	if perSecond > 0 {
+		o.interval = time.Second / time.Duration(perSecond)
+	}
+}
+
+// pace waits until the next message may go, or ctx ends.
+func (o *Outbox) pace(ctx context.Context) error {
+	if err := ctx.Err(); err != nil || o.interval == 0 {
+		return err
+	}
+	wait := time.Until(o.lastSend.Add(o.interval))
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	o.lastSend = time.Now()
+	return nil
 }
 
 // Wake tells the worker that an email was queued, so it does not wait for the next poll.
@@ -94,8 +127,8 @@ func (o *Outbox) SendDue(ctx context.Context) (int, error) {
 		}
 		failures := 0
 		for _, m := range due {
-			if ctx.Err() != nil {
-				return sent, ctx.Err()
+			if err := o.pace(ctx); err != nil {
+				return sent, err
 			}
 			if err := o.send(ctx, m); err != nil {
 				failures++

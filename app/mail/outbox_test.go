@@ -367,3 +367,25 @@ func TestOutboxWithoutRecipientFailsThatEmailOnly(t *testing.T) {
 		t.Errorf("queued %+v", left)
 	}
 }
+
+func TestOutboxKeepsToItsSendingRate(t *testing.T) {
+	store := openStore(t)
+	c := newClock()
+	in := startInbox(t, "127.0.0.1:0")
+	o := newTestOutbox(t, store, in.addr, c)
+	o.SetRate(20) // one message every 50 ms
+	for _, to := range []string{"a@example.cz", "b@example.cz", "c@example.cz"} {
+		queue(t, store, c, to, "Přihláška přijata")
+	}
+	began := time.Now()
+	if n := sendDue(t, o); n != 3 {
+		t.Fatalf("sent %d, want 3", n)
+	}
+	// Three messages at 20 a second leave two gaps of 50 ms between them.
+	if took := time.Since(began); took < 100*time.Millisecond {
+		t.Errorf("three messages went in %v, faster than 20 a second", took)
+	}
+	if n := len(in.received()); n != 3 {
+		t.Errorf("%d messages arrived, want 3", n)
+	}
+}
