@@ -77,11 +77,17 @@ func insertSession(ctx context.Context, tx *sql.Tx, ps school.Session, lecturerI
 	return id, nil
 }
 
-// Lecturer is the lecturer with the given slug.
+// publicLecturer is the condition for lecturers the public may see: those who teach in a
+// published or archived edition. One added to a draft's programme stays unknown until then.
+const publicLecturer = ` EXISTS (SELECT 1 FROM session_lecturers sl
+	JOIN programme_sessions ps ON ps.id = sl.session_id JOIN editions e ON e.id = ps.edition_id
+	WHERE sl.lecturer_id = lecturers.id AND e.status IN ('published', 'archived'))`
+
+// Lecturer is the lecturer with the given slug, when the public may see them.
 func (s *Store) Lecturer(ctx context.Context, slug string) (school.Lecturer, error) {
 	var l school.Lecturer
 	err := s.reader.QueryRowContext(ctx, `SELECT id, slug, name, affiliation, bio_en, bio_cs
-		FROM lecturers WHERE slug = ?`, slug).
+		FROM lecturers WHERE slug = ? AND`+publicLecturer, slug).
 		Scan(&l.ID, &l.Slug, &l.Name, &l.Affiliation, &l.BioEN, &l.BioCS)
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, ErrNotFound

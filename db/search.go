@@ -135,7 +135,7 @@ func rebuildSearch(ctx context.Context, tx *sql.Tx) error {
 		`INSERT INTO catalogue_search (kind, ref, lang, title, body)
 		 SELECT 'lecturer', '/lecturers/' || slug, 'en', name,
 		        concat_ws(' ', affiliation, bio_en, bio_cs)
-		 FROM lecturers`,
+		 FROM lecturers WHERE` + publicLecturer,
 	}
 	for _, stmt := range stmts {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
