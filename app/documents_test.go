@@ -424,3 +424,31 @@ func TestCertificateEmailArrivesOverSMTPInTheParticipantsLanguage(t *testing.T) 
 		t.Errorf("%d certificate emails arrived, want 1", n)
 	}
 }
+
+// A consulate that checks a visa letter learns when its holder gave up the place it invites
+// them to.
+func TestAVisaLetterIsNoLongerValidOnceThePlaceIsGivenUp(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	e := documentEdition(t, ts, "revoked-letters")
+	holder := createParticipant(t, ts, e, "Dilnoza", "Karimova", "en", "UZ", true, "DILNOZA KARIMOVA")
+	setStatus(t, ts, e, holder.app.ID, school.StatusAccepted)
+	setStatus(t, ts, e, holder.app.ID, school.StatusConfirmed)
+	letter, err := ts.store.IssueDocument(ctx, statusOf(t, ts, holder.app.ID), school.DocumentVisaLetter, db.ActorApplicant, ts.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := ts.get(t, "/verify/"+school.FormatCode(letter.Code)+"?lang=en")
+	wantStatus(t, resp, body, http.StatusOK)
+	wantText(t, body, "This document is genuine", "Dilnoza Karimova")
+	if strings.Contains(body, "no longer valid") {
+		t.Error("a valid letter is said to be withdrawn")
+	}
+
+	setStatus(t, ts, e, holder.app.ID, school.StatusWithdrawn)
+	resp, body = ts.get(t, "/verify/"+school.FormatCode(letter.Code)+"?lang=en")
+	wantStatus(t, resp, body, http.StatusOK)
+	wantText(t, body, "This letter is no longer valid", "The invitation was withdrawn on 27 November 2026", "Dilnoza Karimova")
+	resp, body = ts.get(t, "/verify/"+school.FormatCode(letter.Code)+"?lang=cs")
+	wantText(t, body, "Tento dopis již neplatí")
+}

@@ -21,6 +21,7 @@ type verifyPage struct {
 	Kind     school.DocumentKind
 	Edition  string
 	Issued   string
+	Revoked  string // the day a visa letter was withdrawn, empty while it is valid
 }
 
 // showVerify shows the form; a code typed into it goes to its own address.
@@ -55,8 +56,12 @@ func (s *Server) verifyDocument(c *fiber.Ctx) error {
 	edition := school.Edition{TitleEN: d.EditionTitleEN, TitleCS: d.EditionTitleCS}
 	data := verifyPage{Code: school.FormatCode(d.Code), Searched: true, Found: true, Holder: d.HolderName,
 		Kind: d.Kind, Edition: edition.Title(L.Lang), Issued: L.Date(pragueDay(d.IssuedAt))}
+	heading := L.T("verify_found_heading")
+	if !d.RevokedAt.IsZero() {
+		data.Revoked, heading = L.Date(pragueDay(d.RevokedAt)), L.T("verify_revoked_heading")
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.renderPage(c, "verify/verify", s.newPage(c, L.T("verify_found_heading"), "", data))
+	return s.renderPage(c, "verify/verify", s.newPage(c, heading, "", data))
 }
 
 func (s *Server) renderNotVerified(c *fiber.Ctx, typed string) error {

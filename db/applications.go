@@ -535,6 +535,12 @@ func transition(ctx context.Context, tx *sql.Tx, id int64, to school.Status, act
 	if err := queueFor(ctx, tx, now, a, school.EmailOnEntering(to), render); err != nil {
 		return a, err
 	}
+	if school.RevokesVisaLetter(to) {
+		if _, err := tx.ExecContext(ctx, `UPDATE issued_documents SET revoked_at = ?
+			WHERE application_id = ? AND kind = 'visa_letter' AND revoked_at IS NULL`, formatInstant(now), id); err != nil {
+			return a, err
+		}
+	}
 	if school.FreesSeat(from, to) && !e.ManualWaitlist {
 		if err := promoteNext(ctx, tx, e, now, render); err != nil {
 			return a, err

@@ -20,22 +20,27 @@ type IssuedDocument struct {
 	EditionTitleCS string
 	HolderName     string
 	IssuedAt       time.Time
+	RevokedAt      time.Time // zero while the document is valid
 }
 
 const issuedColumns = `d.code, d.kind, COALESCE(d.application_id, 0), d.edition_id, e.title_en,
-	e.title_cs, d.holder_name, d.issued_at`
+	e.title_cs, d.holder_name, d.issued_at, d.revoked_at`
 
 const issuedFrom = ` FROM issued_documents d JOIN editions e ON e.id = d.edition_id`
 
 func scanIssued(row scanner) (IssuedDocument, error) {
 	var d IssuedDocument
 	var issued string
+	var revoked sql.NullString
 	err := row.Scan(&d.Code, &d.Kind, &d.ApplicationID, &d.EditionID, &d.EditionTitleEN, &d.EditionTitleCS,
-		&d.HolderName, &issued)
+		&d.HolderName, &issued, &revoked)
 	if err != nil {
 		return d, err
 	}
-	d.IssuedAt, err = parseInstant(sql.NullString{String: issued, Valid: true})
+	if d.IssuedAt, err = parseInstant(sql.NullString{String: issued, Valid: true}); err != nil {
+		return d, err
+	}
+	d.RevokedAt, err = parseInstant(revoked)
 	return d, err
 }
 

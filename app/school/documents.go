@@ -28,6 +28,12 @@ func VisaLetterAllowed(a Application, byApplicant bool) bool {
 	return a.Status == StatusAccepted || a.Status == StatusConfirmed || a.Status == StatusAttended
 }
 
+// RevokesVisaLetter reports whether entering status to withdraws the application's visa
+// letter: the applicant gave up the place it invites them to.
+func RevokesVisaLetter(to Status) bool {
+	return to == StatusDeclined || to == StatusExpired || to == StatusWithdrawn
+}
+
 // CertificateAllowed reports whether an application earns a certificate of attendance. An
 // erased application has none.
 func CertificateAllowed(a Application) bool { return a.Status == StatusAttended && !a.Erased() }

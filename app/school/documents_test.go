@@ -95,3 +95,12 @@ func TestNameOnPassportFallsBackToTheName(t *testing.T) {
 		t.Errorf("got %q", a.NameOnPassport())
 	}
 }
+
+func TestAVisaLetterIsWithdrawnWithThePlace(t *testing.T) {
+	for _, st := range Statuses {
+		want := st == StatusDeclined || st == StatusExpired || st == StatusWithdrawn
+		if got := RevokesVisaLetter(st); got != want {
+			t.Errorf("RevokesVisaLetter(%s) = %v", st, got)
+		}
+	}
+}
