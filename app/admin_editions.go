@@ -271,8 +271,12 @@ type editionEditorPage struct {
 	Errors   []fieldMessage
 	Preview  []markdownPreview
 	Done     string
-	Problems []string // what stops publishing, for the status buttons
+	Problems []string      // what stops publishing, for the status buttons
+	History  []historyLine // who created, saved, copied, published it, newest first
 }
+
+// editionHistoryShown is how many of an edition's audit entries its editor lists.
+const editionHistoryShown = 10
 
 // editorNotices are the notices the editor shows after a change.
 var editorNotices = []string{"saved", "cloned", "draft", "published", "archived"}
@@ -380,6 +384,9 @@ func (s *Server) editorPage(c *fiber.Ctx, status int, e school.Edition, f editio
 		for _, p := range e.PublishProblems() {
 			data.Problems = append(data.Problems, L.T(p.Message))
 		}
+		if data.History, err = s.editionHistory(c, e, L); err != nil {
+			return err
+		}
 	}
 	for _, name := range errs.order {
 		data.Errors = append(data.Errors, fieldMessage{Field: name, Label: L.T("editor_" + name), Message: errs.msg[name]})
@@ -442,7 +449,7 @@ func (s *Server) saveEditionForm(c *fiber.Ctx, stored school.Edition) error {
 	if !errs.empty() {
 		return s.editorPage(c, fiber.StatusUnprocessableEntity, stored, f, errs, false)
 	}
-	draft := db.EditionDraft{Edition: e, NewSeries: newSeries}
+	draft := db.EditionDraft{Edition: e, NewSeries: newSeries, Actor: userActor(currentUser(c))}
 	if stored.ID == 0 {
 		allowed, err := s.allowedEditions(c)
 		if err != nil {
@@ -488,7 +495,7 @@ func (s *Server) setEditionStatus(c *fiber.Ctx) error {
 			return s.editorPage(c, fiber.StatusUnprocessableEntity, e, formFromEdition(e), errs, false)
 		}
 	}
-	if err := s.store.SetEditionStatus(c.UserContext(), e.ID, status); err != nil {
+	if err := s.store.SetEditionStatus(c.UserContext(), e.ID, status, userActor(currentUser(c))); err != nil {
 		return err
 	}
 	return c.Redirect("/admin/editions/"+strconv.FormatInt(e.ID, 10)+"/edit?done="+string(status), fiber.StatusSeeOther)
@@ -508,9 +515,36 @@ func (s *Server) cloneEdition(c *fiber.Ctx) error {
 	if allowed != nil {
 		assign = currentUser(c).ID
 	}
-	id, err := s.store.CloneEdition(c.UserContext(), e.ID, assign)
+	id, err := s.store.CloneEdition(c.UserContext(), e.ID, assign, userActor(currentUser(c)))
 	if err != nil {
 		return err
 	}
 	return c.Redirect("/admin/editions/"+strconv.FormatInt(id, 10)+"/edit?done=cloned", fiber.StatusSeeOther)
+}
+
+// editionHistory is what the audit log says of changes to the edition, newest first.
+func (s *Server) editionHistory(c *fiber.Ctx, e school.Edition, L *i18n.Translator) ([]historyLine, error) {
+	entries, err := s.store.EditionHistory(c.UserContext(), e.ID)
+	if err != nil {
+		return nil, err
+	}
+	var lines []historyLine
+	for _, h := range entries {
+		var text string
+		switch h.Action {
+		case "edition_status":
+			text = L.T("history_edition_status", "From", L.T("editor_status_"+h.From), "To", L.T("editor_status_"+h.To))
+		case "edition_copied":
+			text = L.T("history_edition_copied", "Slug", h.Detail)
+		case "edition_created", "edition_saved", "retention_purge":
+			text = L.T("history_" + h.Action)
+		default:
+			continue
+		}
+		lines = append(lines, historyLine{At: L.Moment(h.At), Text: text + " · " + h.Actor})
+		if len(lines) == editionHistoryShown {
+			break
+		}
+	}
+	return lines, nil
 }

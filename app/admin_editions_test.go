@@ -110,6 +110,14 @@ func TestOrganiserCreatesAnEditionPublishesAndUnpublishesIt(t *testing.T) {
 	if _, body := ts.get(t, "/editions?lang=en"); strings.Contains(body, catLink("autumn-seminar-2027")) {
 		t.Error("the unpublished edition is still listed")
 	}
+	// The editor tells who created, published and unpublished it, newest first.
+	_, body = v.get(t, editionPath(id, "/edit"))
+	history := mainText(t, body)
+	history = history[strings.Index(history, "History"):]
+	wantText(t, history, "Published → Draft", "Draft → Published", "Created", o.Email)
+	if strings.Index(history, "Published → Draft") > strings.Index(history, "Created") {
+		t.Error("the history is not newest first")
+	}
 	// The edition's editor lists it on the dashboard with a link to edit it.
 	_, body = v.get(t, "/admin")
 	if !strings.Contains(body, `href="`+editionPath(id, "/edit")+`"`) || !strings.Contains(body, `href="/admin/editions/new"`) {

@@ -64,6 +64,16 @@ type EditionDraft struct {
 	// AssignTo is the user to assign to a new edition (an organiser who runs only the editions
 	// assigned to them), 0 for none.
 	AssignTo int64
+	// Actor is who saves it, for the audit log.
+	Actor string
+}
+
+// auditEdition writes an audit entry about an edition itself, stamped like its updated_at.
+func auditEdition(ctx context.Context, tx *sql.Tx, actor, action string, editionID int64, from, to, detail string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, entity, entity_id,
+		from_state, to_state, detail) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?, ?, 'edition', ?, ?, ?, ?)`,
+		actor, action, editionID, from, to, detail)
+	return err
 }
 
 // SaveEdition creates the edition (ID 0) or updates it, with its new series if any, and
@@ -88,8 +98,9 @@ func (s *Store) SaveEdition(ctx context.Context, d EditionDraft) (int64, error) 
 		} else if taken {
 			return ErrSlugTaken
 		}
+		action := "edition_saved"
 		if e.ID == 0 {
-			e.Status = school.EditionDraft
+			e.Status, action = school.EditionDraft, "edition_created"
 			id, err := insertEdition(ctx, tx, e)
 			if err != nil {
 				return err
@@ -102,6 +113,9 @@ func (s *Store) SaveEdition(ctx context.Context, d EditionDraft) (int64, error) 
 				}
 			}
 		} else if err := updateEdition(ctx, tx, e); err != nil {
+			return err
+		}
+		if err := auditEdition(ctx, tx, d.Actor, action, e.ID, "", "", ""); err != nil {
 			return err
 		}
 		return rebuildSearch(ctx, tx)
@@ -150,17 +164,22 @@ func updateEdition(ctx context.Context, tx *sql.Tx, e school.Edition) error {
 
 // SetEditionStatus publishes, unpublishes (back to draft) or archives an edition; the public
 // pages show it, or stop showing it, at once.
-func (s *Store) SetEditionStatus(ctx context.Context, editionID int64, status school.EditionStatus) error {
+func (s *Store) SetEditionStatus(ctx context.Context, editionID int64, status school.EditionStatus, actor string) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE editions SET status = ?,
-			updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?`, status, editionID)
+		var from string
+		err := tx.QueryRowContext(ctx, `SELECT status FROM editions WHERE id = ?`, editionID).Scan(&from)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE editions SET status = ?,
+			updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?`, status, editionID); err != nil {
 			return err
-		} else if n == 0 {
-			return ErrNotFound
+		}
+		if err := auditEdition(ctx, tx, actor, "edition_status", editionID, from, string(status), ""); err != nil {
+			return err
 		}
 		return rebuildSearch(ctx, tx)
 	})
@@ -336,8 +355,9 @@ func (s *Store) RestoreQuestion(ctx context.Context, editionID, id int64) error 
 // CloneEdition copies an edition a year on as a draft (school.Edition.NextYear): its settings,
 // programme (sessions with their lecturers), questions still asked, rubric, email wordings and
 // staff. Documents and applications stay behind. A taken slug gets a number added. assignTo is
-// a user to assign to the copy too, 0 for none. It returns the new edition's id.
-func (s *Store) CloneEdition(ctx context.Context, sourceID, assignTo int64) (int64, error) {
+// a user to assign to the copy too, 0 for none; actor is who copies, for the audit log. It
+// returns the new edition's id.
+func (s *Store) CloneEdition(ctx context.Context, sourceID, assignTo int64, actor string) (int64, error) {
 	var id int64
 	err := s.write(ctx, "clone edition", func(tx *sql.Tx) error {
 		src, err := scanEdition(tx.QueryRowContext(ctx, `SELECT `+editionColumns+editionFrom+` WHERE e.id = ?`, sourceID))
@@ -385,6 +405,9 @@ func (s *Store) CloneEdition(ctx context.Context, sourceID, assignTo int64) (int
 				VALUES (?, ?)`, assignTo, id); err != nil {
 				return err
 			}
+		}
+		if err := auditEdition(ctx, tx, actor, "edition_copied", id, "", "", src.Slug); err != nil {
+			return err
 		}
 		return rebuildSearch(ctx, tx)
 	})

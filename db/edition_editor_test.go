@@ -33,7 +33,7 @@ func TestEveryEditorWriteChangesTheCatalogueVersion(t *testing.T) {
 			newID, err = s.SaveEdition(ctx, EditionDraft{Edition: d})
 			return err
 		}},
-		{"status", func() error { return s.SetEditionStatus(ctx, newID, school.EditionPublished) }},
+		{"status", func() error { return s.SetEditionStatus(ctx, newID, school.EditionPublished, ActorSystem) }},
 		{"optional fields", func() error { return s.SetOptionalFields(ctx, newID, []school.OptionalField{school.FieldDietary}) }},
 		{"add question", func() error {
 			return s.AddQuestion(ctx, school.Question{EditionID: newID, Kind: school.QuestionText, LabelEN: "Why?"})
@@ -58,7 +58,7 @@ func TestEveryEditorWriteChangesTheCatalogueVersion(t *testing.T) {
 				Subject: "S", Body: "B", UpdatedAt: time.Now()})
 		}},
 		{"default email", func() error { return s.DeleteEmailTemplate(ctx, newID, "application_received", "en") }},
-		{"clone", func() error { _, err := s.CloneEdition(ctx, newID, 0); return err }},
+		{"clone", func() error { _, err := s.CloneEdition(ctx, newID, 0, ActorSystem); return err }},
 	}
 	for _, st := range steps {
 		before := s.CatalogueVersion()
