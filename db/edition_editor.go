@@ -137,7 +137,7 @@ func exists(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, e
 }
 
 func updateEdition(ctx context.Context, tx *sql.Tx, e school.Edition) error {
-	res, err := tx.ExecContext(ctx, `UPDATE editions SET series_id = ?, slug = ?, year = ?, kind = ?,
+	return affectedOne(tx.ExecContext(ctx, `UPDATE editions SET series_id = ?, slug = ?, year = ?, kind = ?,
 		title_en = ?, title_cs = ?, theme_en = ?, theme_cs = ?, description_en = ?, description_cs = ?,
 		starts_on = ?, ends_on = ?, venue = ?, city = ?, mode = ?, language = ?, fee_cents = ?,
 		currency = ?, seats_in_person = ?, seats_online = ?, opens_at = ?, closes_at = ?,
@@ -150,16 +150,7 @@ func updateEdition(ctx context.Context, tx *sql.Tx, e school.Edition) error {
 		e.Venue, e.City, e.Mode, e.Language, e.FeeCents, e.Currency, e.SeatsInPerson, e.SeatsOnline,
 		formatInstant(e.OpensAt), formatInstant(e.ClosesAt), e.Admission, e.OfferDays,
 		joinFields(e.OptionalFields), max(e.RequiredReviews, 1), e.BlindReview, !e.ManualWaitlist,
-		retentionOrDefault(e.RetentionMonths), e.SignatoryName, e.SignatoryTitle, e.Hours, e.ID)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return ErrNotFound
-	}
-	return nil
+		retentionOrDefault(e.RetentionMonths), e.SignatoryName, e.SignatoryTitle, e.Hours, e.ID))
 }
 
 // SetEditionStatus publishes, unpublishes (back to draft) or archives an edition; the public

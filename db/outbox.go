@@ -153,13 +153,10 @@ func (s *Store) OutboxCounts(ctx context.Context) (map[string]int, error) {
 
 // RetryEmail queues a failed email again, to be sent at once.
 func (s *Store) RetryEmail(ctx context.Context, id int64, now time.Time) error {
-	res, err := s.writer.ExecContext(ctx, `UPDATE outbox SET status = 'queued', next_attempt_at = ?,
-		attempts = 0 WHERE id = ? AND status = 'failed'`, formatInstant(now), id)
-	if err != nil {
+	err := affectedOne(s.writer.ExecContext(ctx, `UPDATE outbox SET status = 'queued', next_attempt_at = ?,
+		attempts = 0 WHERE id = ? AND status = 'failed'`, formatInstant(now), id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("db: retry email %d: %w", id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return err
 }

@@ -10,6 +10,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 addr=${LOAD_ADDR:-127.0.0.1:18080}
 duration=${LOAD_DURATION:-10s}
@@ -29,26 +30,12 @@ case $addr in
 *) echo "load.sh: LOAD_ADDR must be on 127.0.0.1, not $addr" >&2; exit 2 ;;
 esac
 
-sudo=""
-[ "$(id -u)" = 0 ] || sudo=sudo
-
 if [ ! -x bin/registrar ]; then
 	echo "== building bin/registrar"
 	make --no-print-directory build
 fi
-if ! command -v wrk >/dev/null 2>&1; then
-	echo "== installing wrk"
-	$sudo apt-get update -qq
-	$sudo apt-get install -y -qq wrk >/dev/null
-fi
-for tool in curl awk; do
-	command -v "$tool" >/dev/null 2>&1 || { echo "load.sh: $tool is needed" >&2; exit 2; }
-done
-
-if curl -s -o /dev/null --max-time 1 "$base/healthz"; then
-	echo "load.sh: something already answers on $addr; stop it or set LOAD_ADDR" >&2
-	exit 2
-fi
+need_tools curl awk
+refuse_busy "$base" LOAD_ADDR
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/registrar-load.XXXXXX")
 log="$tmp/server.log"
@@ -57,12 +44,7 @@ sampler=""
 cleanup() {
 	status=$?
 	[ -n "$sampler" ] && kill "$sampler" 2>/dev/null || true
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid" 2>/dev/null || true
-		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
+	stop_server "$pid"
 	if [ "$status" != 0 ] && [ -f "$log" ]; then
 		echo "load.sh: failed; the server's log ends with:" >&2
 		tail -n 20 "$log" >&2

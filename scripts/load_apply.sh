@@ -16,6 +16,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 addr=${LOAD_APPLY_ADDR:-127.0.0.1:18081}
 duration=${LOAD_DURATION:-10s}
@@ -34,36 +35,17 @@ case $addr in
 *) echo "load_apply.sh: LOAD_APPLY_ADDR must be on 127.0.0.1, not $addr" >&2; exit 2 ;;
 esac
 
-sudo=""
-[ "$(id -u)" = 0 ] || sudo=sudo
-
 echo "== make build"
 make --no-print-directory build
-if ! command -v wrk >/dev/null 2>&1; then
-	echo "== installing wrk"
-	$sudo apt-get update -qq
-	$sudo apt-get install -y -qq wrk >/dev/null
-fi
-for tool in curl awk grep sed; do
-	command -v "$tool" >/dev/null 2>&1 || { echo "load_apply.sh: $tool is needed" >&2; exit 2; }
-done
-
-if curl -s -o /dev/null --max-time 1 "$base/healthz"; then
-	echo "load_apply.sh: something already answers on $addr; stop it or set LOAD_APPLY_ADDR" >&2
-	exit 2
-fi
+need_tools curl awk grep sed
+refuse_busy "$base" LOAD_APPLY_ADDR
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/registrar-load-apply.XXXXXX")
 log="$tmp/server.log"
 pid=""
 cleanup() {
 	status=$?
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid" 2>/dev/null || true
-		for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
+	stop_server "$pid"
 	if [ "$status" != 0 ] && [ -f "$log" ]; then
 		echo "load_apply.sh: failed; the server's log ends with:" >&2
 		tail -n 20 "$log" >&2
