@@ -164,28 +164,7 @@ func (s *Server) documentPath(stored string) string {
 // writeDocument writes a document under a random name in the documents folder, which is never
 // served as a folder, and returns that name.
 func (s *Server) writeDocument(data []byte) (string, error) {
-	stored, err := randomHex(16)
-	if err != nil {
-		return "", err
-	}
-	dir := filepath.Join(s.cfg.DataDir, "documents")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return "", err
-	}
-	tmp, err := os.CreateTemp(dir, ".incoming-*")
-	if err != nil {
-		return "", err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return "", err
-	}
-	if err := errors.Join(tmp.Sync(), tmp.Close(), os.Rename(tmp.Name(), filepath.Join(dir, stored))); err != nil {
-		os.Remove(tmp.Name())
-		return "", err
-	}
-	return stored, nil
+	return writeStored(filepath.Join(s.cfg.DataDir, "documents"), data)
 }
 
 func (s *Server) deleteDocument(c *fiber.Ctx) error {

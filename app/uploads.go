@@ -79,29 +79,12 @@ func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, L *i18n.Tra
 	if !isPDF(data) {
 		return db.Upload{}, fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_pdf"))
 	}
-	stored, err := randomHex(16)
-	if err != nil {
-		return db.Upload{}, err
-	}
 	claim, err := randomHex(24)
 	if err != nil {
 		return db.Upload{}, err
 	}
-	dir := filepath.Join(s.cfg.DataDir, "uploads")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return db.Upload{}, err
-	}
-	tmp, err := os.CreateTemp(dir, ".incoming-*")
+	stored, err := writeStored(filepath.Join(s.cfg.DataDir, "uploads"), data)
 	if err != nil {
-		return db.Upload{}, err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return db.Upload{}, err
-	}
-	if err := errors.Join(tmp.Sync(), tmp.Close(), os.Rename(tmp.Name(), filepath.Join(dir, stored))); err != nil {
-		os.Remove(tmp.Name())
 		return db.Upload{}, err
 	}
 	sum := sha256.Sum256(data)
@@ -153,4 +136,30 @@ func (s *Server) sendUpload(c *fiber.Ctx, up db.Upload) error {
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	c.Attachment(up.OriginalName)
 	return c.SendFile(filepath.Join(s.cfg.DataDir, "uploads", up.StoredName))
+}
+
+// writeStored writes data into dir under a random name and returns the name. The file is
+// written aside and renamed once synced, so a crash never leaves half a file under that name.
+func writeStored(dir string, data []byte) (string, error) {
+	stored, err := randomHex(16)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", err
+	}
+	tmp, err := os.CreateTemp(dir, ".incoming-*")
+	if err != nil {
+		return "", err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return "", err
+	}
+	if err := errors.Join(tmp.Sync(), tmp.Close(), os.Rename(tmp.Name(), filepath.Join(dir, stored))); err != nil {
+		os.Remove(tmp.Name())
+		return "", err
+	}
+	return stored, nil
 }

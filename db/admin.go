@@ -36,12 +36,10 @@ func (s *Store) EditionSummaries(ctx context.Context, only []int64) ([]EditionSu
 	countQuery, countArgs := `SELECT edition_id, status, COUNT(*) FROM applications
 		GROUP BY edition_id, status`, []any(nil)
 	if only != nil {
-		marks := strings.TrimSuffix(strings.Repeat("?, ", len(only)), ", ")
+		var marks string
+		marks, countArgs = inList(only)
 		countQuery = `SELECT edition_id, status, COUNT(*) FROM applications
 			WHERE edition_id IN (` + marks + `) GROUP BY edition_id, status`
-		for _, id := range only {
-			countArgs = append(countArgs, id)
-		}
 	}
 	rows, err := s.reader.QueryContext(ctx, countQuery, countArgs...)
 	if err != nil {
@@ -135,21 +133,15 @@ func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]sch
 		where, args = append(where, "a.status = ?"), append(args, f.Status)
 	}
 	if len(f.Statuses) > 0 {
-		marks := strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ")
-		where = append(where, "a.status IN ("+marks+")")
-		for _, st := range f.Statuses {
-			args = append(args, st)
-		}
+		marks, values := inList(f.Statuses)
+		where, args = append(where, "a.status IN ("+marks+")"), append(args, values...)
 	}
 	if f.Nationality != "" {
 		where, args = append(where, "a.nationality = ?"), append(args, f.Nationality)
 	}
 	if len(f.Countries) > 0 {
-		marks := strings.TrimSuffix(strings.Repeat("?, ", len(f.Countries)), ", ")
-		where = append(where, "a.nationality IN ("+marks+")")
-		for _, c := range f.Countries {
-			args = append(args, c)
-		}
+		marks, values := inList(f.Countries)
+		where, args = append(where, "a.nationality IN ("+marks+")"), append(args, values...)
 	}
 	switch f.Reviewed {
 	case "yes":
@@ -205,4 +197,13 @@ func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]sch
 		apps = append(apps, a)
 	}
 	return apps, total, rows.Err()
+}
+
+// inList is the placeholders of an IN (…) list for values, and the values as arguments.
+func inList[T any](values []T) (string, []any) {
+	args := make([]any, len(values))
+	for i, v := range values {
+		args[i] = v
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", "), args
 }

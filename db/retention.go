@@ -257,10 +257,9 @@ func (s *Store) ErasureRequests(ctx context.Context, only []int64) ([]ErasureReq
 		if len(only) == 0 {
 			return nil, nil
 		}
-		query += ` AND e.id IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(only)), ", ") + `)`
-		for _, id := range only {
-			args = append(args, id)
-		}
+		var marks string
+		marks, args = inList(only)
+		query += ` AND e.id IN (` + marks + `)`
 	}
 	rows, err := s.reader.QueryContext(ctx, query+` ORDER BY a.erasure_asked_at, a.id`, args...)
 	if err != nil {
