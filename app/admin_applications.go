@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"net/url"
 	"slices"
@@ -70,6 +71,32 @@ func pathID(c *fiber.Ctx, name string) (int64, error) {
 // blind reports whether the user must not see who the applicant is.
 func blind(u school.User, e school.Edition) bool {
 	return u.Role == school.RoleReviewer && e.BlindReview
+}
+
+// hideFromStaff removes from an application what the user may not see: health answers
+// (dietary and accessibility needs) from every reviewer, and in blind review who the applicant is.
+func hideFromStaff(a *school.Application, u school.User, e school.Edition) {
+	if u.Role == school.RoleReviewer {
+		a.Dietary, a.Accessibility = "", ""
+	}
+	if blind(u, e) {
+		hideIdentity(a)
+	}
+}
+
+// hideUnreviewedScores removes the scores a reviewer may not see yet: those of the applications
+// they have not reviewed themselves, so that no one is swayed.
+func (s *Server) hideUnreviewedScores(c *fiber.Ctx, e school.Edition, scores map[int64]db.ScoreSummary) error {
+	u := currentUser(c)
+	if u.Role != school.RoleReviewer {
+		return nil
+	}
+	reviewed, err := s.store.ReviewedBy(c.UserContext(), e.ID, u.ID)
+	if err != nil {
+		return err
+	}
+	maps.DeleteFunc(scores, func(id int64, _ db.ScoreSummary) bool { return !reviewed[id] })
+	return nil
 }
 
 // hideIdentity removes what blind review hides: name, gender, nationality, date of birth.
@@ -165,17 +192,19 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 	}
 	f.MinScore = scoreBound(c.Query("min_score"))
 	f.MaxScore = scoreBound(c.Query("max_score"))
-	if !slices.Contains(db.ApplicationSortKeys, f.Sort) {
-		f.Sort = "newest"
-	}
 	f.Page, _ = strconv.Atoi(c.Query("page"))
 	f.Page = max(f.Page, 1)
 	u := currentUser(c)
+	if u.Role == school.RoleReviewer {
+		f.ScoredBy = u.ID
+	}
+	sorts := db.ApplicationSortKeys
 	if blind(u, e) {
 		f.Query, f.Nationality, f.Countries, region = "", "", nil, ""
-		if f.Sort == "name" {
-			f.Sort = "newest"
-		}
+		sorts = db.BlindSortKeys
+	}
+	if !slices.Contains(sorts, f.Sort) {
+		f.Sort = sorts[0]
 	}
 	rows, total, err := s.store.ApplicationList(c.UserContext(), f)
 	if err != nil {
@@ -189,15 +218,16 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := s.hideUnreviewedScores(c, e, scores); err != nil {
+		return err
+	}
 	data := applicationsPage{User: u, Edition: e, Blind: blind(u, e), Rows: rows, Scores: scores, Total: total,
 		Page: f.Page, Pages: max(1, int(math.Ceil(float64(total)/float64(f.PerPage)))), Filter: f,
 		Statuses: school.Statuses, Sectors: school.Sectors, Countries: s.countries[L.Lang],
-		Sorts: db.ApplicationSortKeys, CanDecide: u.Role != school.RoleReviewer, Done: c.Query("done"),
-		Region: region, Regions: regionOptions(L.Lang), ExportColumns: exportChoices(L, blind(u, e))}
-	if data.Blind {
-		for i := range data.Rows {
-			hideIdentity(&data.Rows[i])
-		}
+		Sorts: sorts, CanDecide: u.Role != school.RoleReviewer, Done: c.Query("done"),
+		Region: region, Regions: regionOptions(L.Lang), ExportColumns: exportChoices(L, u, e)}
+	for i := range data.Rows {
+		hideFromStaff(&data.Rows[i], u, e)
 	}
 	pageURL := func(p int) string {
 		q := url.Values{}
@@ -233,7 +263,8 @@ type applicationPage struct {
 	CanDecide   bool
 	Notice      string
 	Reviews     []reviewLine
-	Reviewed    bool // the user has reviewed this application
+	Reviewed    bool // the user has reviewed this application, or declared a conflict
+	Conflict    bool // the user has declared a conflict of interest
 	Notes       []db.Note
 	CVURL       string     // shown inline
 	Documents   []fileLink // visa letter, certificate
@@ -270,12 +301,18 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 	L := s.i18n.Translator(langOf(c))
 	u := currentUser(c)
 	data := applicationPage{User: u, Edition: e, Blind: blind(u, e)}
-	if data.Blind {
-		hideIdentity(&a)
-	}
+	hideFromStaff(&a, u, e)
 	data.Application = a
 	data.Summary = s.applicationSummary(a, e, questions, L)
+	if data.Reviews, data.Reviewed, data.Conflict, err = s.visibleReviews(c, a, e); err != nil {
+		return err
+	}
 	for _, h := range history {
+		// Who else reviewed is part of the reviews a reviewer does not see yet.
+		if (h.Action == "review" || h.Action == "conflict_declared") && u.Role == school.RoleReviewer &&
+			data.Reviews == nil && h.Actor != userActor(u) {
+			continue
+		}
 		text := L.T("history_" + h.Action)
 		if h.Action == "status" || h.Action == "submit" {
 			text = L.T("status_" + h.To)
@@ -285,9 +322,6 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 	if a.CVUploadID != 0 {
 		data.Files = append(data.Files, fileLink{Label: L.T("field_cv"), Name: a.CVFileName,
 			URL: "/admin/applications/" + strconv.FormatInt(a.ID, 10) + "/files/" + strconv.FormatInt(a.CVUploadID, 10)})
-	}
-	if data.Reviews, data.Reviewed, err = s.visibleReviews(c, a, e); err != nil {
-		return err
 	}
 	data.CanDecide = u.Role != school.RoleReviewer
 	data.Decisions = decisionKinds

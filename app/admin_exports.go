@@ -18,71 +18,91 @@ import (
 
 // exportColumn is one column an export may have.
 type exportColumn struct {
-	Key      string
-	Identity bool // hidden from reviewers in blind review
-	Value    func(s *Server, L *i18n.Translator, a school.Application, score db.ScoreSummary) string
+	Key   string
+	Kind  columnKind
+	Value func(s *Server, L *i18n.Translator, a school.Application, score db.ScoreSummary) string
+}
+
+// columnKind says who may see a column.
+type columnKind int
+
+const (
+	plain    columnKind = iota // every user of the edition
+	identity                   // not reviewers in blind review
+	health                     // never reviewers
+)
+
+// shownTo reports whether the user may see the column in the edition's exports.
+func (col exportColumn) shownTo(u school.User, e school.Edition) bool {
+	switch col.Kind {
+	case identity:
+		return !blind(u, e)
+	case health:
+		return u.Role != school.RoleReviewer
+	}
+	return true
 }
 
 var exportColumns = []exportColumn{
-	{"reference", false, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"reference", plain, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		return a.Reference
 	}},
-	{"given_name", true, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"given_name", identity, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		return a.GivenName
 	}},
-	{"family_name", true, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"family_name", identity, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		if a.Erased() {
 			return L.T("erased_name")
 		}
 		return a.FamilyName
 	}},
-	{"email", true, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"email", identity, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		if a.Erased() {
 			return ""
 		}
 		return a.Email
 	}},
-	{"date_of_birth", true, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"date_of_birth", identity, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		if a.DateOfBirth.IsZero() {
 			return ""
 		}
 		return a.DateOfBirth.Format("2006-01-02")
 	}},
-	{"gender", true, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"gender", identity, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		if a.Gender == "" {
 			return ""
 		}
 		return L.T("gender_" + a.Gender)
 	}},
-	{"nationality", true, func(s *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"nationality", identity, func(s *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		return s.countries.name(L.Lang, a.Nationality)
 	}},
-	{"residence", false, func(s *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"residence", plain, func(s *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		return s.countries.name(L.Lang, a.Residence)
 	}},
-	{"sector", false, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"sector", plain, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		if a.Sector == "" {
 			return ""
 		}
 		return L.T("sector_" + string(a.Sector))
 	}},
-	{"institution", false, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"institution", plain, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		return a.Institution
 	}},
-	{"status", false, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"status", plain, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		return L.T("status_" + string(a.Status))
 	}},
-	{"score", false, func(_ *Server, _ *i18n.Translator, _ school.Application, sc db.ScoreSummary) string {
+	{"score", plain, func(_ *Server, _ *i18n.Translator, _ school.Application, sc db.ScoreSummary) string {
 		if sc.Reviews == 0 {
 			return ""
 		}
 		return strconv.FormatFloat(sc.Score, 'f', 2, 64)
 	}},
-	{"dietary", false, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string { return a.Dietary }},
-	{"accessibility", false, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"dietary", health, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string { return a.Dietary }},
+	{"accessibility", health, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		return a.Accessibility
 	}},
-	{"submitted_at", false, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"submitted_at", plain, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		return L.Moment(a.SubmittedAt)
 	}},
 }
@@ -119,20 +139,25 @@ func (s *Server) exportApplications(c *fiber.Ctx) error {
 			keys = append(keys, string(k))
 		}
 	}
-	hideIdentity := blind(currentUser(c), e)
+	u := currentUser(c)
 	var columns []exportColumn
 	for _, key := range keys {
 		i := slices.IndexFunc(exportColumns, func(col exportColumn) bool { return col.Key == key })
 		if i < 0 {
 			return badRequest(L.T("export_bad_column", "Column", key))
 		}
-		if exportColumns[i].Identity && hideIdentity {
+		if !exportColumns[i].shownTo(u, e) {
 			continue
 		}
 		columns = append(columns, exportColumns[i])
 	}
+	// In blind review the order by name would tell who is who.
+	order := "name"
+	if blind(u, e) {
+		order = "reference"
+	}
 	apps, _, err := s.store.ApplicationList(c.UserContext(), db.ApplicationFilter{EditionID: e.ID,
-		Statuses: kind.statuses, Sort: "name", PerPage: 1 << 30})
+		Statuses: kind.statuses, Sort: order, PerPage: 1 << 30})
 	if err != nil {
 		return err
 	}
@@ -143,6 +168,9 @@ func (s *Server) exportApplications(c *fiber.Ctx) error {
 	scores := map[int64]db.ScoreSummary{}
 	if slices.ContainsFunc(columns, func(col exportColumn) bool { return col.Key == "score" }) {
 		if scores, err = s.store.EditionScores(c.UserContext(), e.ID, ids); err != nil {
+			return err
+		}
+		if err := s.hideUnreviewedScores(c, e, scores); err != nil {
 			return err
 		}
 	}
@@ -229,13 +257,12 @@ func sendXLSX(c *fiber.Ctx, filename string, rows [][]string) error {
 }
 
 // exportChoices are the columns the export form offers the user, in their language.
-func exportChoices(L *i18n.Translator, blindReview bool) []option {
+func exportChoices(L *i18n.Translator, u school.User, e school.Edition) []option {
 	var opts []option
 	for _, col := range exportColumns {
-		if col.Identity && blindReview {
-			continue
+		if col.shownTo(u, e) {
+			opts = append(opts, option{Value: col.Key, Label: L.T("export_col_" + col.Key)})
 		}
-		opts = append(opts, option{Value: col.Key, Label: L.T("export_col_" + col.Key)})
 	}
 	return opts
 }

@@ -36,10 +36,8 @@ func (s *Server) showReviewQueue(c *fiber.Ctx) error {
 		}
 	}
 	data := reviewQueuePage{User: u, Edition: e, Queue: queue, Blind: blind(u, e)}
-	if data.Blind {
-		for i := range data.Queue {
-			hideIdentity(&data.Queue[i])
-		}
+	for i := range data.Queue {
+		hideFromStaff(&data.Queue[i], u, e)
 	}
 	L := s.i18n.Translator(langOf(c))
 	return s.renderPage(c, "admin/review_queue", s.newPage(c, L.T("review_queue_title"), "admin", data))
@@ -75,9 +73,7 @@ func (s *Server) renderReviewForm(c *fiber.Ctx, status int, scores map[int64]int
 	u := currentUser(c)
 	data := reviewPage{Rubric: rubric, Scores: scores, Comment: comment, Error: problem}
 	data.User, data.Edition, data.Blind = u, e, blind(u, e)
-	if data.Blind {
-		hideIdentity(&a)
-	}
+	hideFromStaff(&a, u, e)
 	data.Application = a
 	data.Summary = s.applicationSummary(a, e, questions, L)
 	return s.renderStatus(c, status, "admin/review", s.newPage(c, L.T("review_title", "Reference", a.Reference), "admin", data))
@@ -134,24 +130,27 @@ type scoreLine struct {
 }
 
 // visibleReviews are the reviews the user may see: organisers see all; a reviewer sees the
-// others only after submitting their own, so that no one is swayed.
-func (s *Server) visibleReviews(c *fiber.Ctx, a school.Application, e school.Edition) ([]reviewLine, bool, error) {
+// others only after sending their own, so that no one is swayed. A declared conflict of interest
+// is no review: it shows nothing. reviewed says whether the user has reviewed or declared a
+// conflict, conflict whether they declared one.
+func (s *Server) visibleReviews(c *fiber.Ctx, a school.Application, e school.Edition) (lines []reviewLine, reviewed, conflict bool, err error) {
 	ctx := c.UserContext()
 	reviews, err := s.store.Reviews(ctx, a.ID)
 	if err != nil {
-		return nil, false, err
+		return nil, false, false, err
 	}
 	u := currentUser(c)
-	mine := slices.ContainsFunc(reviews, func(r school.Review) bool { return r.ReviewerID == u.ID })
-	if u.Role == school.RoleReviewer && !mine {
-		return nil, false, nil
+	if i := slices.IndexFunc(reviews, func(r school.Review) bool { return r.ReviewerID == u.ID }); i >= 0 {
+		reviewed, conflict = true, reviews[i].Conflict
+	}
+	if u.Role == school.RoleReviewer && (!reviewed || conflict) {
+		return nil, reviewed, conflict, nil
 	}
 	rubric, err := s.store.Rubric(ctx, e.ID)
 	if err != nil {
-		return nil, mine, err
+		return nil, reviewed, conflict, err
 	}
 	L := s.i18n.Translator(langOf(c))
-	var lines []reviewLine
 	for _, r := range reviews {
 		line := reviewLine{Reviewer: r.ReviewerEmail, Conflict: r.Conflict, Weighted: r.Weighted, Comment: r.Comment}
 		for _, crit := range rubric {
@@ -161,5 +160,5 @@ func (s *Server) visibleReviews(c *fiber.Ctx, a school.Application, e school.Edi
 		}
 		lines = append(lines, line)
 	}
-	return lines, mine, nil
+	return lines, reviewed, conflict, nil
 }

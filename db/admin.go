@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"registrar/app/school"
@@ -108,9 +109,13 @@ type ApplicationFilter struct {
 	MinScore    float64 // 0: no bound
 	MaxScore    float64 // 0: no bound
 	Query       string  // name, email or reference
-	Sort        string  // a key of applicationSorts
-	Page        int     // from 1
-	PerPage     int
+	// ScoredBy, when not 0, is a reviewer: only the applications they have reviewed (a declared
+	// conflict is no review) have a score for the score bounds and order; the others pass no
+	// bound and sort as if unscored, so nothing tells a reviewer how others scored them.
+	ScoredBy int64
+	Sort     string // a key of applicationSorts
+	Page     int    // from 1
+	PerPage  int
 }
 
 // applicationSorts is the whitelist of orders: never a column name from the query string.
@@ -120,10 +125,16 @@ var applicationSorts = map[string]string{
 	"name":   "a.family_name COLLATE NOCASE, a.given_name COLLATE NOCASE, a.id",
 	// The stored score (see SubmitReview); SQLite puts NULLs, the unreviewed, last when descending.
 	"score": "a.score DESC, a.submitted_at, a.id",
+	// References share their edition's prefix; the shorter number is the smaller one.
+	"reference": "length(a.reference), a.reference, a.id",
 }
 
 // ApplicationSortKeys lists the accepted sort keys.
-var ApplicationSortKeys = []string{"newest", "oldest", "name", "score"}
+var ApplicationSortKeys = []string{"newest", "oldest", "name", "score", "reference"}
+
+// BlindSortKeys are the orders that tell nothing of who applied: not by name, nor by the time
+// of sending, which a reviewer may know of a colleague's application.
+var BlindSortKeys = []string{"reference", "score"}
 
 // ApplicationList is one page of an edition's applications and how many match in all.
 func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]school.Application, int, error) {
@@ -149,11 +160,17 @@ func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]sch
 	case "no":
 		where, args = append(where, "a.review_count < ?"), append(args, max(f.Required, 1))
 	}
+	score, scoreArgs := "a.score", []any{}
+	if f.ScoredBy != 0 {
+		score = `(CASE WHEN EXISTS (SELECT 1 FROM reviews m WHERE m.application_id = a.id
+			AND m.reviewer_id = ? AND m.conflict = 0) THEN a.score END)`
+		scoreArgs = []any{f.ScoredBy}
+	}
 	if f.MinScore > 0 {
-		where, args = append(where, "a.score >= ?"), append(args, f.MinScore)
+		where, args = append(where, score+" >= ?"), append(append(args, scoreArgs...), f.MinScore)
 	}
 	if f.MaxScore > 0 {
-		where, args = append(where, "a.score <= ?"), append(args, f.MaxScore)
+		where, args = append(where, score+" <= ?"), append(append(args, scoreArgs...), f.MaxScore)
 	}
 	if f.Sector != "" {
 		where, args = append(where, "a.sector = ?"), append(args, f.Sector)
@@ -173,6 +190,10 @@ func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]sch
 	if !ok {
 		order = applicationSorts["newest"]
 	}
+	var orderArgs []any
+	if f.Sort == "score" && f.ScoredBy != 0 {
+		order, orderArgs = score+" DESC, a.submitted_at, a.id", scoreArgs
+	}
 	if f.PerPage <= 0 {
 		f.PerPage = 50
 	}
@@ -183,7 +204,7 @@ func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]sch
 	// rows: a deep page skips index entries rather than whole rows.
 	rows, err := s.reader.QueryContext(ctx, `SELECT `+applicationColumns+applicationFrom+
 		` WHERE a.id IN (SELECT a.id FROM applications a`+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?)
-		ORDER BY `+order, append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
+		ORDER BY `+order, slices.Concat(args, orderArgs, []any{f.PerPage, (f.Page - 1) * f.PerPage}, orderArgs)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("db: application list: %w", err)
 	}

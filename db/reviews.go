@@ -135,6 +135,26 @@ func (s *Store) Reviews(ctx context.Context, applicationID int64) ([]school.Revi
 	return reviews, rows.Err()
 }
 
+// ReviewedBy is the set of an edition's applications a reviewer has scored; a declared conflict
+// of interest is no review.
+func (s *Store) ReviewedBy(ctx context.Context, editionID, reviewerID int64) (map[int64]bool, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT application_id FROM reviews
+		WHERE edition_id = ? AND reviewer_id = ? AND conflict = 0`, editionID, reviewerID)
+	if err != nil {
+		return nil, fmt.Errorf("db: reviewed by: %w", err)
+	}
+	defer rows.Close()
+	reviewed := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("db: reviewed by: %w", err)
+		}
+		reviewed[id] = true
+	}
+	return reviewed, rows.Err()
+}
+
 // ReviewQueue lists the submitted applications of an edition that a reviewer has neither
 // reviewed nor declared a conflict on, those with the fewest reviews first; an erased one has
 // nothing left to review.
