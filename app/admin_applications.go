@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"registrar/app/i18n"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -107,6 +108,39 @@ func hideIdentity(a *school.Application) {
 	a.RefereeName, a.RefereeEmail, a.PassportName = "", "", ""
 	// The CV names the applicant too.
 	a.CVUploadID, a.CVFileName = 0, ""
+	// A file's own name may name its author: a file answer goes by the reference instead.
+	a.Answers = slices.Clone(a.Answers)
+	for i, ans := range a.Answers {
+		if ans.UploadID != 0 {
+			a.Answers[i].FileName = blindFileName(a.Reference, ans.QuestionID)
+			a.Answers[i].Value = a.Answers[i].FileName
+		}
+	}
+}
+
+// blindFileName is the name of a file answer in blind review.
+func blindFileName(reference string, questionID int64) string {
+	return reference + "-answer-" + strconv.FormatInt(questionID, 10) + ".pdf"
+}
+
+// staffFiles links the application's files for the back office: the CV first, then the file
+// answers in the order of the questions.
+func staffFiles(a school.Application, questions []school.Question, L *i18n.Translator) []fileLink {
+	base := "/admin/applications/" + strconv.FormatInt(a.ID, 10) + "/files/"
+	var files []fileLink
+	if a.CVUploadID != 0 {
+		files = append(files, fileLink{Label: L.T("field_cv"), Name: a.CVFileName,
+			URL: base + strconv.FormatInt(a.CVUploadID, 10)})
+	}
+	for _, q := range questions {
+		for _, ans := range a.Answers {
+			if ans.QuestionID == q.ID && ans.UploadID != 0 {
+				files = append(files, fileLink{Label: q.Label(L.Lang), Name: ans.FileName,
+					URL: base + strconv.FormatInt(ans.UploadID, 10)})
+			}
+		}
+	}
+	return files
 }
 
 type dashboardPage struct {
@@ -319,10 +353,7 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 		}
 		data.History = append(data.History, historyLine{At: L.Moment(h.At), Text: text + " · " + h.Actor})
 	}
-	if a.CVUploadID != 0 {
-		data.Files = append(data.Files, fileLink{Label: L.T("field_cv"), Name: a.CVFileName,
-			URL: "/admin/applications/" + strconv.FormatInt(a.ID, 10) + "/files/" + strconv.FormatInt(a.CVUploadID, 10)})
-	}
+	data.Files = staffFiles(a, questions, L)
 	data.CanDecide = u.Role != school.RoleReviewer
 	data.Decisions = decisionKinds
 	if data.CanDecide {
@@ -334,7 +365,7 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	if len(data.Files) > 0 && a.CVUploadID != 0 {
+	if a.CVUploadID != 0 { // the first of the files
 		data.CVURL = data.Files[0].URL + "?inline=1"
 	}
 	if data.CanDecide {
@@ -352,14 +383,11 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 }
 
 // downloadStaffFile serves an application's file to staff who may see it; in blind review a
-// reviewer gets none, since a CV names its author.
+// reviewer gets no CV, since a CV names its author, and file answers under blind names.
 func (s *Server) downloadStaffFile(c *fiber.Ctx) error {
 	a, e, err := s.staffApplication(c)
 	if err != nil {
 		return err
-	}
-	if blind(currentUser(c), e) {
-		return db.ErrNotFound
 	}
 	fileID, err := strconv.ParseInt(c.Params("file"), 10, 64)
 	if err != nil {
@@ -368,6 +396,13 @@ func (s *Server) downloadStaffFile(c *fiber.Ctx) error {
 	up, err := s.store.ApplicationUpload(c.UserContext(), a.ID, fileID)
 	if err != nil {
 		return err
+	}
+	if blind(currentUser(c), e) {
+		i := slices.IndexFunc(a.Answers, func(ans school.Answer) bool { return ans.UploadID == up.ID })
+		if i < 0 { // the CV
+			return db.ErrNotFound
+		}
+		up.OriginalName = blindFileName(a.Reference, a.Answers[i].QuestionID)
 	}
 	if c.Query("inline") == "1" {
 		// Shown in a frame of the application page: inline, and framable by this site only.

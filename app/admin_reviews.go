@@ -76,6 +76,7 @@ func (s *Server) renderReviewForm(c *fiber.Ctx, status int, scores map[int64]int
 	hideFromStaff(&a, u, e)
 	data.Application = a
 	data.Summary = s.applicationSummary(a, e, questions, L)
+	data.Files = staffFiles(a, questions, L)
 	return s.renderStatus(c, status, "admin/review", s.newPage(c, L.T("review_title", "Reference", a.Reference), "admin", data))
 }
 

@@ -196,8 +196,11 @@ func (s *Server) applicationSummary(a school.Application, e school.Edition, ques
 				continue
 			}
 			value := ans.Value
-			if q.Kind == school.QuestionYesNo {
+			switch q.Kind {
+			case school.QuestionYesNo:
 				value = L.T(ans.Value)
+			case school.QuestionFile:
+				value = L.T("answer_file", "Name", ans.FileName)
 			}
 			lines = append(lines, summaryLine{Label: q.Label(L.Lang), Value: value})
 		}
