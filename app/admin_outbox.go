@@ -26,12 +26,16 @@ func (s *Server) showOutbox(c *fiber.Ctx) error {
 	if !slices.Contains(outboxStatuses, status) {
 		status = ""
 	}
-	ctx := c.UserContext()
-	msgs, err := s.store.OutboxMessages(ctx, db.OutboxFilter{Status: status})
+	scope, err := s.emailScope(c)
 	if err != nil {
 		return err
 	}
-	counts, err := s.store.OutboxCounts(ctx)
+	ctx := c.UserContext()
+	msgs, err := s.store.OutboxMessages(ctx, db.OutboxFilter{Status: status, Scope: scope})
+	if err != nil {
+		return err
+	}
+	counts, err := s.store.OutboxCounts(ctx, scope)
 	if err != nil {
 		return err
 	}
@@ -40,13 +44,27 @@ func (s *Server) showOutbox(c *fiber.Ctx) error {
 		outboxPage{User: currentUser(c), Status: status, Statuses: outboxStatuses, Counts: counts, Messages: msgs}))
 }
 
+// emailScope is the part of the outbox the user may see: the emails about applications of the
+// editions they run; every email for an administrator.
+func (s *Server) emailScope(c *fiber.Ctx) (db.EmailScope, error) {
+	if currentUser(c).Role == school.RoleAdmin {
+		return db.EmailScope{All: true}, nil
+	}
+	allowed, err := s.allowedEditions(c)
+	return db.EmailScope{Editions: allowed}, err
+}
+
 // retryEmail sends a failed email again.
 func (s *Server) retryEmail(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
 		return db.ErrNotFound
 	}
-	if err := s.store.RetryEmail(c.UserContext(), id, s.now()); err != nil {
+	scope, err := s.emailScope(c)
+	if err != nil {
+		return err
+	}
+	if err := s.store.RetryEmail(c.UserContext(), id, scope, s.now()); err != nil {
 		return err
 	}
 	s.outbox.Wake()

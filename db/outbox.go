@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"registrar/app/school"
@@ -120,7 +121,28 @@ func (s *Store) QueueEmail(ctx context.Context, m Email, applicationID int64, no
 // OutboxFilter narrows the outbox page.
 type OutboxFilter struct {
 	Status string // queued, sent, failed, or "" for all
+	Scope  EmailScope
 	Limit  int
+}
+
+// EmailScope is the part of the outbox a user may see: every email for administrators;
+// otherwise the emails about applications of Editions, of every edition when Editions is nil.
+// An email about no application (or about one deleted since) is administrators' only.
+type EmailScope struct {
+	All      bool
+	Editions []int64
+}
+
+// condition is the scope as an SQL condition on the outbox, with its arguments.
+func (sc EmailScope) condition() (string, []any) {
+	switch {
+	case sc.All:
+		return "1", nil
+	case sc.Editions == nil:
+		return "application_id IS NOT NULL", nil
+	}
+	marks, args := inList(sc.Editions)
+	return "application_id IN (SELECT id FROM applications WHERE edition_id IN (" + marks + "))", args
 }
 
 // OutboxMessages lists emails newest first.
@@ -128,13 +150,17 @@ func (s *Store) OutboxMessages(ctx context.Context, f OutboxFilter) ([]OutboxMes
 	if f.Limit <= 0 {
 		f.Limit = 200
 	}
+	scope, args := f.Scope.condition()
 	return s.queryOutbox(ctx, `SELECT `+outboxColumns+` FROM outbox
-		WHERE (? = '' OR status = ?) ORDER BY id DESC LIMIT ?`, f.Status, f.Status, f.Limit)
+		WHERE (? = '' OR status = ?) AND `+scope+` ORDER BY id DESC LIMIT ?`,
+		slices.Concat([]any{f.Status, f.Status}, args, []any{f.Limit})...)
 }
 
-// OutboxCounts counts emails by status.
-func (s *Store) OutboxCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
+// OutboxCounts counts the emails of a scope by status.
+func (s *Store) OutboxCounts(ctx context.Context, sc EmailScope) (map[string]int, error) {
+	scope, args := sc.condition()
+	rows, err := s.reader.QueryContext(ctx, `SELECT status, COUNT(*) FROM outbox WHERE `+scope+`
+		GROUP BY status`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: outbox counts: %w", err)
 	}
@@ -151,10 +177,13 @@ func (s *Store) OutboxCounts(ctx context.Context) (map[string]int, error) {
 	return counts, rows.Err()
 }
 
-// RetryEmail queues a failed email again, to be sent at once.
-func (s *Store) RetryEmail(ctx context.Context, id int64, now time.Time) error {
+// RetryEmail queues a failed email of the scope again, to be sent at once; ErrNotFound when
+// the scope has no such failed email.
+func (s *Store) RetryEmail(ctx context.Context, id int64, sc EmailScope, now time.Time) error {
+	scope, args := sc.condition()
 	err := affectedOne(s.writer.ExecContext(ctx, `UPDATE outbox SET status = 'queued', next_attempt_at = ?,
-		attempts = 0 WHERE id = ? AND status = 'failed'`, formatInstant(now), id))
+		attempts = 0 WHERE id = ? AND status = 'failed' AND `+scope,
+		slices.Concat([]any{formatInstant(now), id}, args)...))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("db: retry email %d: %w", id, err)
 	}
