@@ -161,20 +161,31 @@ func safeNext(next string) string {
 	return next
 }
 
-// limitLogins bounds failed login attempts per address and per account; a login that works
-// does not count, so an office behind one address is not locked out by its own staff.
-func (s *Server) limitLogins() []fiber.Handler {
-	reached := func(c *fiber.Ctx) error { return fiber.ErrTooManyRequests }
-	return []fiber.Handler{
-		limiter.New(limiter.Config{Max: 20, Expiration: 15 * time.Minute, Storage: s.state,
-			SkipSuccessfulRequests: true,
-			KeyGenerator:           func(c *fiber.Ctx) string { return "login-ip:" + c.IP() },
-			LimitReached:           reached}),
-		limiter.New(limiter.Config{Max: 10, Expiration: 15 * time.Minute, Storage: s.state,
-			SkipSuccessfulRequests: true,
-			KeyGenerator: func(c *fiber.Ctx) string {
-				return "login-account:" + strings.ToLower(strings.TrimSpace(c.FormValue("email")))
-			},
-			LimitReached: reached}),
+// loginWindow is how long failed sign-in attempts are remembered.
+const loginWindow = 15 * time.Minute
+
+// limitLogins bounds failed sign-in attempts: 10 per account from one address, and 20 from one
+// address over all accounts, so passwords cannot be sprayed over many accounts. No limit counts
+// an account's attempts from every address together: one stranger would then lock its owner
+// out. A login that works does not count, so an office behind one address is not locked out by
+// its own staff. step names the form: the password or the second factor.
+func (s *Server) limitLogins(step string, account func(*fiber.Ctx) string) []fiber.Handler {
+	reached := func(c *fiber.Ctx) error {
+		return fiber.NewError(fiber.StatusTooManyRequests, s.i18n.Translator(langOf(c)).T("login_too_many"))
 	}
+	return []fiber.Handler{
+		limiter.New(limiter.Config{Max: 20, Expiration: loginWindow, Storage: s.state,
+			SkipSuccessfulRequests: true,
+			KeyGenerator:           func(c *fiber.Ctx) string { return step + "-ip:" + c.IP() },
+			LimitReached:           reached}),
+		limiter.New(limiter.Config{Max: 10, Expiration: loginWindow, Storage: s.state,
+			SkipSuccessfulRequests: true,
+			KeyGenerator:           func(c *fiber.Ctx) string { return step + "-account:" + c.IP() + "|" + account(c) },
+			LimitReached:           reached}),
+	}
+}
+
+// typedAccount is the account a login form names, however its address is written.
+func typedAccount(c *fiber.Ctx) string {
+	return strings.ToLower(strings.TrimSpace(c.FormValue("email")))
 }

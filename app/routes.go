@@ -89,7 +89,7 @@ func (s *Server) routes() {
 
 	// Back office: every route after login checks the session, then the role.
 	app.Get("/admin/login", forms, s.showLogin)
-	app.Post("/admin/login", append(s.limitLogins(), forms, s.login)...)
+	app.Post("/admin/login", append(s.limitLogins("login", typedAccount), forms, s.login)...)
 	admin := app.Group("/admin", forms, s.requireUser)
 	admin.Post("/logout", s.logout)
 	admin.Get("/", s.showDashboard)
