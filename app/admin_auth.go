@@ -22,20 +22,46 @@ const unknownUserHash = "$argon2id$v=19$m=65536,t=3,p=2$k6RXfIF/3u68T1rBfDRokw$r
 
 const (
 	sessionUserKey = "user_id"
-	localsUser     = "user"
+	// sessionSignedInKey holds when the user signed in (Unix seconds), for sessionLifetime.
+	sessionSignedInKey = "signed_in_at"
+	localsUser         = "user"
 	// sessionIdle ends a back-office session after this long without a request.
 	sessionIdle = 2 * time.Hour
+	// sessionLifetime ends it this long after sign-in however active it is, so a stolen
+	// session cookie does not work for days.
+	sessionLifetime = 12 * time.Hour
 )
+
+// overHTTPS tells whether the site is served over https, which its cookies and HSTS follow.
+func (s *Server) overHTTPS() bool { return strings.HasPrefix(s.cfg.BaseURL, "https://") }
+
+// cookieName is name with the __Host- prefix over https: the browser then keeps the cookie only
+// if it is Secure, for Path=/ and without Domain, so no other host of the domain can set or
+// shadow it.
+func (s *Server) cookieName(name string) string {
+	if s.overHTTPS() {
+		return "__Host-" + name
+	}
+	return name
+}
 
 func (s *Server) newSessions() *session.Store {
 	return session.New(session.Config{
 		Storage:        s.state,
 		Expiration:     sessionIdle,
-		KeyLookup:      "cookie:registrar_session",
+		KeyLookup:      "cookie:" + s.cookieName("registrar_session"),
+		CookiePath:     "/",
 		CookieHTTPOnly: true,
 		CookieSameSite: "Lax",
-		CookieSecure:   strings.HasPrefix(s.cfg.BaseURL, "https://"),
+		CookieSecure:   s.overHTTPS(),
 	})
+}
+
+// strictTransport tells browsers to use only https with this site for a year (HSTS), when it
+// is served over https.
+func (s *Server) strictTransport(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
+	return c.Next()
 }
 
 // currentUser is the signed-in user of an admin request.
@@ -52,6 +78,13 @@ func (s *Server) requireUser(c *fiber.Ctx) error {
 		return err
 	}
 	id, _ := sess.Get(sessionUserKey).(int64)
+	signedIn, _ := sess.Get(sessionSignedInKey).(int64)
+	if id != 0 && s.now().Sub(time.Unix(signedIn, 0)) > sessionLifetime {
+		if err := sess.Destroy(); err != nil {
+			return err
+		}
+		id = 0
+	}
 	if id == 0 {
 		return c.Redirect("/admin/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
@@ -68,6 +101,16 @@ func (s *Server) requireUser(c *fiber.Ctx) error {
 	}
 	c.Locals(localsUser, u)
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	// Someone who must have a second factor and has none sets it up before anything else.
+	if !u.SecondFactor && !strings.HasPrefix(c.Path(), "/admin/account") && c.Path() != "/admin/logout" {
+		forAll, err := s.store.SecondFactorForAll(c.UserContext())
+		if err != nil {
+			return err
+		}
+		if u.SecondFactorRequired(forAll) {
+			return c.Redirect("/admin/account", fiber.StatusSeeOther)
+		}
+	}
 	return c.Next()
 }
 
@@ -121,19 +164,28 @@ func (s *Server) login(c *fiber.Ctx) error {
 		data.Error = L.T("login_failed")
 		return s.renderStatus(c, fiber.StatusUnauthorized, "admin/login", s.newPage(c, L.T("login_title"), "admin", data))
 	}
+	if u.SecondFactor {
+		return s.askSecondFactor(c, u, data.Next)
+	}
+	return s.signIn(c, u, data.Next)
+}
+
+// signIn starts the user's session and sends them on to next.
+func (s *Server) signIn(c *fiber.Ctx, u school.User, next string) error {
 	sess, err := s.sessions.Get(c)
 	if err != nil {
 		return err
 	}
-	// A new session id at login, so a session id planted before cannot be ridden.
-	if err := sess.Regenerate(); err != nil {
+	// A new session id and nothing of the old session, so a session id planted before cannot
+	// be ridden.
+	if err := sess.Reset(); err != nil {
 		return err
 	}
 	sess.Set(sessionUserKey, u.ID)
+	sess.Set(sessionSignedInKey, s.now().Unix())
 	if err := sess.Save(); err != nil {
 		return err
 	}
-	next := data.Next
 	if next == "" {
 		next = "/admin"
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
 
+	"registrar/app/auth"
 	"registrar/app/i18n"
 	"registrar/app/mail"
 	"registrar/db"
@@ -35,8 +36,9 @@ type Server struct {
 	stateDB   *sql.DB
 	// stateCheckpoints checkpoint stateDB in the background (state.go).
 	stateCheckpoints *db.Checkpoints
-	state            *webState // CSRF tokens, rate limits, sessions
-	secret           []byte    // signs form timestamps
+	state            *webState       // CSRF tokens, rate limits, sessions
+	secret           []byte          // signs form timestamps
+	secrets          *auth.SecretBox // seals second factors' secrets with a key from secret
 	sessions         *session.Store
 	hashing          chan struct{} // bounds concurrent argon2id checks, 64 MiB each
 	forms            formEditions  // the editions of public forms, by catalogue version
@@ -63,6 +65,10 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	secrets, err := auth.NewSecretBox(secret)
+	if err != nil {
+		return nil, err
+	}
 	stateDB, state, stateCheckpoints, err := openState(cfg.DataDir)
 	if err != nil {
 		return nil, err
@@ -74,7 +80,7 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, store: store, log: logger, templates: tmpl, i18n: bundle,
 		markdown: newMarkdown(), countries: newCountryLists(), validate: validator.New(),
 		outbox:  mail.NewOutbox(store, sender, cfg.MailFrom, logger, cfg.Clock),
-		stateDB: stateDB, state: state, stateCheckpoints: stateCheckpoints, secret: secret, hashing: make(chan struct{}, 2)}
+		stateDB: stateDB, state: state, stateCheckpoints: stateCheckpoints, secret: secret, secrets: secrets, hashing: make(chan struct{}, 2)}
 	s.outbox.SetRate(cfg.MailRate)
 	s.sessions = s.newSessions()
 	s.web = fiber.New(fiber.Config{
