@@ -222,8 +222,11 @@ const loginWindow = 15 * time.Minute
 // out. A login that works does not count, so an office behind one address is not locked out by
 // its own staff. step names the form: the password or the second factor.
 func (s *Server) limitLogins(step string, account func(*fiber.Ctx) string) []fiber.Handler {
+	// The page says how long to wait: the general 429 page's "a minute" is not true here.
 	reached := func(c *fiber.Ctx) error {
-		return fiber.NewError(fiber.StatusTooManyRequests, s.i18n.Translator(langOf(c)).T("login_too_many"))
+		L := s.i18n.Translator(langOf(c))
+		e := errorPage{Status: fiber.StatusTooManyRequests, Heading: L.T("error_429_heading"), Message: L.T("login_too_many")}
+		return s.renderStatus(c, e.Status, "errors/error", s.newPage(c, e.Heading, "", e))
 	}
 	return []fiber.Handler{
 		limiter.New(limiter.Config{Max: 20, Expiration: loginWindow, Storage: s.state,

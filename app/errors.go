@@ -39,9 +39,6 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		e.Heading, e.Message = p.L.T("error_404_heading"), p.L.T("error_404_message")
 	case status == fiber.StatusTooManyRequests:
 		e.Heading, e.Message = p.L.T("error_429_heading"), p.L.T("error_429_message")
-		if fe != nil && fe.Message != fiber.ErrTooManyRequests.Message {
-			e.Message = fe.Message // a limit that says how long to wait
-		}
 	case status == fiber.StatusRequestEntityTooLarge:
 		e.Heading, e.Message = p.L.T("error_400_heading"), p.L.T("error_413_message")
 	case status == fiber.StatusConflict:
