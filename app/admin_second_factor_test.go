@@ -237,6 +237,9 @@ func TestAnAdminResetsASecondFactorAndTheAuditLogSaysWho(t *testing.T) {
 	if resp, _ := ov.postAdmin(t, "/admin/users/"+id+"/second-factor/reset", nil); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("an organiser's reset answers %d, want 403", resp.StatusCode)
 	}
+	if resp, _ := ov.postAdmin(t, "/admin/users/second-factor", url.Values{"for_all": {"1"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("an organiser's change of the setting answers %d, want 403", resp.StatusCode)
+	}
 
 	admin := signIn(t, ts, f.staff.admin.Email)
 	resp, body := admin.get(t, "/admin/users")
