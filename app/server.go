@@ -36,13 +36,14 @@ type Server struct {
 	stateDB   *sql.DB
 	// stateCheckpoints checkpoint stateDB in the background (state.go).
 	stateCheckpoints *db.Checkpoints
-	state            *webState       // CSRF tokens, rate limits, sessions
-	secret           []byte          // signs form timestamps
-	secrets          *auth.SecretBox // seals second factors' secrets with a key from secret
+	state            *webState // CSRF tokens, rate limits, sessions
+	secret           []byte    // signs form timestamps
 	sessions         *session.Store
 	hashing          chan struct{} // bounds concurrent argon2id checks, 64 MiB each
 	forms            formEditions  // the editions of public forms, by catalogue version
 	web              *fiber.App
+	// secrets seals the keys of second factors with a key derived from secret.
+	secrets *auth.SecretBox
 }
 
 // New builds the web application.
@@ -80,9 +81,10 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, store: store, log: logger, templates: tmpl, i18n: bundle,
 		markdown: newMarkdown(), countries: newCountryLists(), validate: validator.New(),
 		outbox:  mail.NewOutbox(store, sender, cfg.MailFrom, logger, cfg.Clock),
-		stateDB: stateDB, state: state, stateCheckpoints: stateCheckpoints, secret: secret, secrets: secrets, hashing: make(chan struct{}, 2)}
+		stateDB: stateDB, state: state, stateCheckpoints: stateCheckpoints, secret: secret, hashing: make(chan struct{}, 2)}
 	s.outbox.SetRate(cfg.MailRate)
 	s.sessions = s.newSessions()
+	s.secrets = secrets
 	s.web = fiber.New(fiber.Config{
 		// Fiber reuses request memory; without this a string kept from one request reads
 		// another's bytes.

@@ -28,19 +28,22 @@ import (
 // totpOptions are what every authenticator app assumes: 6 digits every 30 seconds, SHA-1.
 var totpOptions = totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
 
-// NewTOTPSecret makes a new random TOTP secret (160 bits, base32 as authenticator apps show it).
+// totpKeyEncoding is how authenticator apps write a TOTP key: base32 without padding.
+var totpKeyEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// NewTOTPSecret makes a new random TOTP key of 160 bits, the length RFC 4226 recommends.
 func NewTOTPSecret() (string, error) {
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Registrar", AccountName: "new"})
-	if err != nil {
+	raw := make([]byte, 20)
+	if _, err := rand.Read(raw); err != nil {
 		return "", fmt.Errorf("auth: totp secret: %w", err)
 	}
-	return key.Secret(), nil
+	return totpKeyEncoding.EncodeToString(raw), nil
 }
 
 // TOTPQRCode is the QR code an authenticator app scans to learn secret, labelled with issuer
 // and account, as a PNG data: URI.
 func TOTPQRCode(issuer, account, secret string) (string, error) {
-	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.TrimRight(secret, "="))
+	raw, err := totpKeyEncoding.DecodeString(secret)
 	if err != nil {
 		return "", fmt.Errorf("auth: totp secret: %w", err)
 	}
