@@ -22,20 +22,46 @@ const unknownUserHash = "$argon2id$v=19$m=65536,t=3,p=2$k6RXfIF/3u68T1rBfDRokw$r
 
 const (
 	sessionUserKey = "user_id"
-	localsUser     = "user"
+	// sessionSignedInKey holds when the user signed in (Unix seconds), for sessionLifetime.
+	sessionSignedInKey = "signed_in_at"
+	localsUser         = "user"
 	// sessionIdle ends a back-office session after this long without a request.
 	sessionIdle = 2 * time.Hour
+	// sessionLifetime ends it this long after sign-in however active it is, so a stolen
+	// session cookie does not work for days.
+	sessionLifetime = 12 * time.Hour
 )
+
+// overHTTPS tells whether the site is served over https, which its cookies and HSTS follow.
+func (s *Server) overHTTPS() bool { return strings.HasPrefix(s.cfg.BaseURL, "https://") }
+
+// cookieName is name with the __Host- prefix over https: the browser then keeps the cookie only
+// if it is Secure, for Path=/ and without Domain, so no other host of the domain can set or
+// shadow it.
+func (s *Server) cookieName(name string) string {
+	if s.overHTTPS() {
+		return "__Host-" + name
+	}
+	return name
+}
 
 func (s *Server) newSessions() *session.Store {
 	return session.New(session.Config{
 		Storage:        s.state,
 		Expiration:     sessionIdle,
-		KeyLookup:      "cookie:registrar_session",
+		KeyLookup:      "cookie:" + s.cookieName("registrar_session"),
+		CookiePath:     "/",
 		CookieHTTPOnly: true,
 		CookieSameSite: "Lax",
-		CookieSecure:   strings.HasPrefix(s.cfg.BaseURL, "https://"),
+		CookieSecure:   s.overHTTPS(),
 	})
+}
+
+// strictTransport tells browsers to use only https with this site for a year (HSTS), when it
+// is served over https.
+func (s *Server) strictTransport(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
+	return c.Next()
 }
 
 // currentUser is the signed-in user of an admin request.
@@ -52,6 +78,13 @@ func (s *Server) requireUser(c *fiber.Ctx) error {
 		return err
 	}
 	id, _ := sess.Get(sessionUserKey).(int64)
+	signedIn, _ := sess.Get(sessionSignedInKey).(int64)
+	if id != 0 && s.now().Sub(time.Unix(signedIn, 0)) > sessionLifetime {
+		if err := sess.Destroy(); err != nil {
+			return err
+		}
+		id = 0
+	}
 	if id == 0 {
 		return c.Redirect("/admin/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
@@ -68,6 +101,16 @@ func (s *Server) requireUser(c *fiber.Ctx) error {
 	}
 	c.Locals(localsUser, u)
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	// Someone who must have a second factor and has none sets it up before anything else.
+	if !u.SecondFactor && !strings.HasPrefix(c.Path(), "/admin/account") && c.Path() != "/admin/logout" {
+		forAll, err := s.store.SecondFactorForAll(c.UserContext())
+		if err != nil {
+			return err
+		}
+		if u.SecondFactorRequired(forAll) {
+			return c.Redirect("/admin/account", fiber.StatusSeeOther)
+		}
+	}
 	return c.Next()
 }
 
@@ -121,19 +164,28 @@ func (s *Server) login(c *fiber.Ctx) error {
 		data.Error = L.T("login_failed")
 		return s.renderStatus(c, fiber.StatusUnauthorized, "admin/login", s.newPage(c, L.T("login_title"), "admin", data))
 	}
+	if u.SecondFactor {
+		return s.askSecondFactor(c, u, data.Next)
+	}
+	return s.signIn(c, u, data.Next)
+}
+
+// signIn starts the user's session and sends them on to next.
+func (s *Server) signIn(c *fiber.Ctx, u school.User, next string) error {
 	sess, err := s.sessions.Get(c)
 	if err != nil {
 		return err
 	}
-	// A new session id at login, so a session id planted before cannot be ridden.
-	if err := sess.Regenerate(); err != nil {
+	// A new session id and nothing of the old session, so a session id planted before cannot
+	// be ridden.
+	if err := sess.Reset(); err != nil {
 		return err
 	}
 	sess.Set(sessionUserKey, u.ID)
+	sess.Set(sessionSignedInKey, s.now().Unix())
 	if err := sess.Save(); err != nil {
 		return err
 	}
-	next := data.Next
 	if next == "" {
 		next = "/admin"
 	}
@@ -161,20 +213,34 @@ func safeNext(next string) string {
 	return next
 }
 
-// limitLogins bounds failed login attempts per address and per account; a login that works
-// does not count, so an office behind one address is not locked out by its own staff.
-func (s *Server) limitLogins() []fiber.Handler {
-	reached := func(c *fiber.Ctx) error { return fiber.ErrTooManyRequests }
-	return []fiber.Handler{
-		limiter.New(limiter.Config{Max: 20, Expiration: 15 * time.Minute, Storage: s.state,
-			SkipSuccessfulRequests: true,
-			KeyGenerator:           func(c *fiber.Ctx) string { return "login-ip:" + c.IP() },
-			LimitReached:           reached}),
-		limiter.New(limiter.Config{Max: 10, Expiration: 15 * time.Minute, Storage: s.state,
-			SkipSuccessfulRequests: true,
-			KeyGenerator: func(c *fiber.Ctx) string {
-				return "login-account:" + strings.ToLower(strings.TrimSpace(c.FormValue("email")))
-			},
-			LimitReached: reached}),
+// loginWindow is how long failed sign-in attempts are remembered.
+const loginWindow = 15 * time.Minute
+
+// limitLogins bounds failed sign-in attempts: 10 per account from one address, and 20 from one
+// address over all accounts, so passwords cannot be sprayed over many accounts. No limit counts
+// an account's attempts from every address together: one stranger would then lock its owner
+// out. A login that works does not count, so an office behind one address is not locked out by
+// its own staff. step names the form: the password or the second factor.
+func (s *Server) limitLogins(step string, account func(*fiber.Ctx) string) []fiber.Handler {
+	// The page says how long to wait: the general 429 page's "a minute" is not true here.
+	reached := func(c *fiber.Ctx) error {
+		L := s.i18n.Translator(langOf(c))
+		e := errorPage{Status: fiber.StatusTooManyRequests, Heading: L.T("error_429_heading"), Message: L.T("login_too_many")}
+		return s.renderStatus(c, e.Status, "errors/error", s.newPage(c, e.Heading, "", e))
 	}
+	return []fiber.Handler{
+		limiter.New(limiter.Config{Max: 20, Expiration: loginWindow, Storage: s.state,
+			SkipSuccessfulRequests: true,
+			KeyGenerator:           func(c *fiber.Ctx) string { return step + "-ip:" + c.IP() },
+			LimitReached:           reached}),
+		limiter.New(limiter.Config{Max: 10, Expiration: loginWindow, Storage: s.state,
+			SkipSuccessfulRequests: true,
+			KeyGenerator:           func(c *fiber.Ctx) string { return step + "-account:" + c.IP() + "|" + account(c) },
+			LimitReached:           reached}),
+	}
+}
+
+// typedAccount is the account a login form names, however its address is written.
+func typedAccount(c *fiber.Ctx) string {
+	return strings.ToLower(strings.TrimSpace(c.FormValue("email")))
 }

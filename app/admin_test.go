@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
 	"golang.org/x/crypto/argon2"
 
 	"registrar/app/auth"
@@ -36,7 +37,8 @@ func cheapHash(t testing.TB, password string) string {
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
 }
 
-// createUser stores a back-office user whose password is staffPassword.
+// createUser stores a back-office user whose password is staffPassword. Admins, who must have
+// a second factor, get one set up (signIn types its codes).
 func createUser(t testing.TB, ts *testServer, email string, role school.Role) school.User {
 	t.Helper()
 	u := school.User{Email: email, Name: strings.ToUpper(email[:1]) + email[1:strings.Index(email, "@")], Role: role}
@@ -45,7 +47,72 @@ func createUser(t testing.TB, ts *testServer, email string, role school.Role) sc
 		t.Fatal(err)
 	}
 	u.ID = id
+	if role == school.RoleAdmin {
+		setUpSecondFactor(t, ts, u)
+		u.SecondFactor = true
+	}
 	return u
+}
+
+// setUpSecondFactor gives u an authenticator app, as the account page does, and returns its
+// secret.
+func setUpSecondFactor(t testing.TB, ts *testServer, u school.User) string {
+	t.Helper()
+	ctx := context.Background()
+	secret, err := auth.NewTOTPSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := ts.secrets.Seal(u.ID, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.store.StartSecondFactor(ctx, u.ID, sealed); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.store.ConfirmSecondFactor(ctx, u.ID, 0, nil, demoNow); err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+// totpSecret is the secret of the user's authenticator app, as the app knows it.
+func totpSecret(t testing.TB, ts *testServer, email string) string {
+	t.Helper()
+	u, _, err := ts.store.UserByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := ts.store.SecondFactor(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, err := ts.secrets.Open(u.ID, f.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+// typeCode completes the second step of a sign-in with the code the authenticator app shows.
+// Each code works once and the test clock may stand still, so it tries the codes of the steps
+// just before and after too, as a phone whose clock is a little off would show them.
+func (v *visitor) typeCode(t testing.TB, email string) (*http.Response, string) {
+	t.Helper()
+	secret := totpSecret(t, v.ts, email)
+	var resp *http.Response
+	var body string
+	for _, off := range []time.Duration{-30 * time.Second, 0, 30 * time.Second} {
+		code, err := totp.GenerateCode(secret, v.ts.now().Add(off))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := v.openForm(t, "/admin/login/code", "/admin/login/code")
+		if resp, body = v.submit(t, f, url.Values{"code": {code}}); resp.StatusCode == http.StatusSeeOther {
+			break
+		}
+	}
+	return resp, body
 }
 
 // staff is one user of each kind the authorisation table knows.
@@ -86,6 +153,10 @@ func signIn(t testing.TB, ts *testServer, email string) *visitor {
 	v := ts.visitor()
 	resp, body := v.tryLogin(t, "/admin/login", email, staffPassword)
 	wantStatus(t, resp, body, http.StatusSeeOther)
+	if resp.Header.Get("Location") == "/admin/login/code" {
+		resp, body = v.typeCode(t, email)
+		wantStatus(t, resp, body, http.StatusSeeOther)
+	}
 	if loc := resp.Header.Get("Location"); loc != "/admin" {
 		t.Fatalf("login of %s led to %q", email, loc)
 	}
@@ -204,9 +275,11 @@ func TestLoginWithARealPasswordHash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.store.CreateUser(context.Background(), school.User{Email: "real@school.test", Name: "Real", Role: school.RoleAdmin}, hash); err != nil {
+	u := school.User{Email: "real@school.test", Name: "Real", Role: school.RoleAdmin}
+	if u.ID, err = ts.store.CreateUser(context.Background(), u, hash); err != nil {
 		t.Fatal(err)
 	}
+	setUpSecondFactor(t, ts, u)
 	v := signIn(t, ts, "real@school.test")
 	resp, body := v.get(t, "/admin/users")
 	wantStatus(t, resp, body, http.StatusOK)
@@ -263,7 +336,7 @@ func TestLogoutEndsTheSessionForEveryCopyOfTheCookie(t *testing.T) {
 
 func TestLoginGoesBackOnlyToBackOfficePages(t *testing.T) {
 	ts := newTestServer(t)
-	u := createUser(t, ts, "admin@school.test", school.RoleAdmin)
+	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	tests := []struct{ next, want string }{
 		{"/admin/users", "/admin/users"},
 		{"/admin/editions/1/applications?status=submitted&sort=name", "/admin/editions/1/applications?status=submitted&sort=name"},

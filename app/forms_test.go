@@ -83,6 +83,8 @@ type visitor struct {
 	ts      *testServer
 	mu      sync.Mutex
 	cookies map[string]string
+	// ip is the client address a trusted proxy names in X-Real-IP; empty sends none.
+	ip string
 }
 
 func (ts *testServer) visitor() *visitor { return &visitor{ts: ts, cookies: map[string]string{}} }
@@ -102,6 +104,9 @@ func (v *visitor) send(req *http.Request) (*http.Response, string, error) {
 		req.AddCookie(&http.Cookie{Name: name, Value: value})
 	}
 	v.mu.Unlock()
+	if v.ip != "" {
+		req.Header.Set("X-Real-IP", v.ip)
+	}
 	resp, err := v.ts.Handler().Test(req, -1)
 	if err != nil {
 		return nil, "", err

@@ -5,7 +5,6 @@ import (
 	"hash/crc32"
 	"log/slog"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -127,10 +126,11 @@ const csrfFailed = "csrf"
 func (s *Server) csrfProtection() fiber.Handler {
 	return csrf.New(csrf.Config{
 		KeyLookup:      "form:_csrf",
-		CookieName:     "csrf_",
+		CookieName:     s.cookieName("csrf_"),
+		CookiePath:     "/",
 		CookieSameSite: "Lax",
 		CookieHTTPOnly: true,
-		CookieSecure:   strings.HasPrefix(s.cfg.BaseURL, "https://"),
+		CookieSecure:   s.overHTTPS(),
 		Expiration:     6 * time.Hour, // a long application form must not expire while it is typed
 		ContextKey:     "csrf",
 		Storage:        s.state,

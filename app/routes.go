@@ -34,6 +34,9 @@ func (s *Server) routes() {
 		// CSRF checks a same-origin Referer over HTTPS; no-referrer would break every form.
 		ReferrerPolicy: "same-origin",
 	}))
+	if s.overHTTPS() {
+		app.Use(s.strictTransport)
+	}
 	app.Use(compress.New())
 	app.Use(etag) // ours: Fiber's hashes a byte at a time (middleware.go)
 	app.Use("/static", filesystem.New(filesystem.Config{
@@ -89,9 +92,15 @@ func (s *Server) routes() {
 
 	// Back office: every route after login checks the session, then the role.
 	app.Get("/admin/login", forms, s.showLogin)
-	app.Post("/admin/login", append(s.limitLogins(), forms, s.login)...)
+	app.Post("/admin/login", append(s.limitLogins("login", typedAccount), forms, s.login)...)
+	app.Get("/admin/login/code", forms, s.showSecondStep)
+	app.Post("/admin/login/code", append(s.limitLogins("code", s.pendingAccount), forms, s.secondStep)...)
 	admin := app.Group("/admin", forms, s.requireUser)
 	admin.Post("/logout", s.logout)
+	admin.Get("/account", s.showAccount)
+	admin.Post("/account/second-factor/new", s.startSecondFactor)
+	admin.Post("/account/second-factor", s.confirmSecondFactor)
+	admin.Post("/account/recovery-codes", s.renewRecoveryCodes)
 	admin.Get("/", s.showDashboard)
 	organisers := requireRole(school.RoleAdmin, school.RoleOrganiser)
 	// Before /editions/:id, which would take "new" for an id.
@@ -102,6 +111,8 @@ func (s *Server) routes() {
 	admin.Get("/applications/:id/files/:file", s.downloadStaffFile)
 	admin.Get("/users", requireRole(school.RoleAdmin), s.listUsers)
 	admin.Post("/users/assign", requireRole(school.RoleAdmin), s.assignStaff)
+	admin.Post("/users/second-factor", requireRole(school.RoleAdmin), s.setSecondFactorPolicy)
+	admin.Post("/users/:id/second-factor/reset", requireRole(school.RoleAdmin), s.resetSecondFactor)
 	admin.Get("/editions/:id", s.showEditionDashboard)
 	admin.Get("/editions/:id/export.:format<regex(^(csv|xlsx)$)>", s.exportApplications)
 	admin.Get("/editions/:id/review", s.showReviewQueue)

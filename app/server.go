@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
 
+	"registrar/app/auth"
 	"registrar/app/i18n"
 	"registrar/app/mail"
 	"registrar/db"
@@ -41,6 +42,8 @@ type Server struct {
 	hashing          chan struct{} // bounds concurrent argon2id checks, 64 MiB each
 	forms            formEditions  // the editions of public forms, by catalogue version
 	web              *fiber.App
+	// secrets seals the keys of second factors with a key derived from secret.
+	secrets *auth.SecretBox
 }
 
 // New builds the web application.
@@ -63,6 +66,10 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	secrets, err := auth.NewSecretBox(secret)
+	if err != nil {
+		return nil, err
+	}
 	stateDB, state, stateCheckpoints, err := openState(cfg.DataDir)
 	if err != nil {
 		return nil, err
@@ -77,6 +84,7 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 		stateDB: stateDB, state: state, stateCheckpoints: stateCheckpoints, secret: secret, hashing: make(chan struct{}, 2)}
 	s.outbox.SetRate(cfg.MailRate)
 	s.sessions = s.newSessions()
+	s.secrets = secrets
 	s.web = fiber.New(fiber.Config{
 		// Fiber reuses request memory; without this a string kept from one request reads
 		// another's bytes.

@@ -24,8 +24,8 @@ func (s *Store) CreateUser(ctx context.Context, u school.User, passwordHash stri
 func (s *Store) UserByEmail(ctx context.Context, email string) (school.User, string, error) {
 	var u school.User
 	var hash string
-	err := s.reader.QueryRowContext(ctx, `SELECT id, email, name, role, password_hash FROM users
-		WHERE email = ?`, strings.TrimSpace(email)).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &hash)
+	err := s.reader.QueryRowContext(ctx, `SELECT id, email, name, role, password_hash, `+hasSecondFactor+`
+		FROM users WHERE email = ?`, strings.TrimSpace(email)).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &hash, &u.SecondFactor)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, "", ErrNotFound
 	}
@@ -35,11 +35,15 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (school.User, str
 	return u, hash, nil
 }
 
+// hasSecondFactor is a column of users: whether the user's second factor is set up.
+const hasSecondFactor = `EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = users.id
+	AND f.confirmed_at IS NOT NULL)`
+
 // User is the user with the given id.
 func (s *Store) User(ctx context.Context, id int64) (school.User, error) {
 	var u school.User
-	err := s.reader.QueryRowContext(ctx, `SELECT id, email, name, role FROM users WHERE id = ?`, id).
-		Scan(&u.ID, &u.Email, &u.Name, &u.Role)
+	err := s.reader.QueryRowContext(ctx, `SELECT id, email, name, role, `+hasSecondFactor+`
+		FROM users WHERE id = ?`, id).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.SecondFactor)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, ErrNotFound
 	}
@@ -51,7 +55,8 @@ func (s *Store) User(ctx context.Context, id int64) (school.User, error) {
 
 // Users lists every back-office user by email.
 func (s *Store) Users(ctx context.Context) ([]school.User, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT id, email, name, role FROM users ORDER BY email`)
+	rows, err := s.reader.QueryContext(ctx, `SELECT id, email, name, role, `+hasSecondFactor+`
+		FROM users ORDER BY email`)
 	if err != nil {
 		return nil, fmt.Errorf("db: users: %w", err)
 	}
@@ -59,7 +64,7 @@ func (s *Store) Users(ctx context.Context) ([]school.User, error) {
 	var users []school.User
 	for rows.Next() {
 		var u school.User
-		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.Role); err != nil {
+		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.SecondFactor); err != nil {
 			return nil, fmt.Errorf("db: users: %w", err)
 		}
 		users = append(users, u)

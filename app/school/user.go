@@ -24,4 +24,12 @@ type User struct {
 	Email string
 	Name  string
 	Role  Role
+	// SecondFactor tells whether the user signs in with a code from an authenticator app too.
+	SecondFactor bool
+}
+
+// SecondFactorRequired reports whether the user must sign in with a second factor: admins
+// always, everyone when the site asks it of all staff.
+func (u User) SecondFactorRequired(forAllStaff bool) bool {
+	return u.Role == RoleAdmin || forAllStaff
 }

@@ -4,6 +4,7 @@
 //	registrar migrate                          apply pending database migrations
 //	registrar demo                             load the demo data into an empty database
 //	registrar user add --email E --role R [--editions a,b]  add a back-office user; password on stdin
+//	registrar user reset-second-factor --email E  remove a user's two-factor authentication (lost phone)
 //	registrar backup PATH                      write an online copy of the database to PATH
 //	registrar restore PATH                     replace the database with a checked backup (server stopped)
 //	registrar purge [--dry-run]                erase applicants not selected once their edition's retention is over
@@ -184,6 +185,8 @@ func serve(ctx context.Context, cfg app.Config, store *db.Store, stdout io.Write
 	fmt.Fprintf(stdout, "Registrar is running at %s (database %s)\n", cfg.BaseURL, cfg.DatabasePath())
 	if cfg.Demo {
 		fmt.Fprintf(stdout, "Demo organiser: %s / %s\n", demoEmail, demoPassword)
+		fmt.Fprintln(stdout, "Two-factor authentication: admins set it up at their first sign-in (an authenticator app"+
+			" scans the QR code on /admin/account); organisers may, and must once an admin asks it of all staff.")
 	}
 	select {
 	case err := <-errc:
@@ -214,6 +217,9 @@ func loadDemo(ctx context.Context, store *db.Store, stdout io.Writer) error {
 }
 
 func addUser(ctx context.Context, store *db.Store, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "reset-second-factor" {
+		return resetSecondFactor(ctx, store, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "add" {
 		return errors.New("usage: registrar user add --email E --role admin|organiser|reviewer [--name N] < password")
 	}
@@ -260,5 +266,30 @@ func addUser(ctx context.Context, store *db.Store, args []string, stdin io.Reade
 		}
 	}
 	fmt.Fprintf(stdout, "added %s (%s)\n", *email, *role)
+	return nil
+}
+
+// resetSecondFactor removes a user's second factor from the command line: the way back in for
+// an admin who lost both phone and recovery codes when no other admin can reset it, or after
+// secret.key was lost. The audit log records it as done by the system.
+func resetSecondFactor(ctx context.Context, store *db.Store, args []string, stdout io.Writer) error {
+	flags := flag.NewFlagSet("user reset-second-factor", flag.ContinueOnError)
+	email := flags.String("email", "", "the user's email address")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	u, _, err := store.UserByEmail(ctx, *email)
+	if errors.Is(err, db.ErrNotFound) {
+		return fmt.Errorf("no user %q", *email)
+	}
+	if err != nil {
+		return err
+	}
+	if err := store.ResetSecondFactor(ctx, u, db.ActorSystem, time.Now()); errors.Is(err, db.ErrNotFound) {
+		return fmt.Errorf("%s has no two-factor authentication", u.Email)
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "two-factor authentication of %s removed; they set it up again at their next sign-in if they must have it\n", u.Email)
 	return nil
 }
