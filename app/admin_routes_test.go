@@ -140,11 +140,25 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 		"GET /admin/login": {path: fixed("/admin/login"), want: everyone, public: true},
 		"POST /admin/login": {path: fixed("/admin/login"), form: url.Values{"email": {"nobody@school.test"}, "password": {"wrong"}},
 			want: [roleCount]int{http.StatusUnauthorized, http.StatusUnauthorized, http.StatusUnauthorized, http.StatusUnauthorized, http.StatusUnauthorized}, public: true},
-		"POST /admin/logout": {path: fixed("/admin/logout"), form: none, want: [roleCount]int{done, done, done, done, done}},
-		"GET /admin/":        {path: fixed("/admin"), want: everyone},
+		// Without a password given first, the code step sends back to the login page.
+		"GET /admin/login/code":  {path: fixed("/admin/login/code"), want: [roleCount]int{done, done, done, done, done}, public: true},
+		"POST /admin/login/code": {path: fixed("/admin/login/code"), form: none, want: [roleCount]int{done, done, done, done, done}, public: true},
+		"POST /admin/logout":     {path: fixed("/admin/logout"), form: none, want: [roleCount]int{done, done, done, done, done}},
+
+		// Everyone's own account: the administrator has a second factor, the others none yet.
+		"GET /admin/account": {path: fixed("/admin/account"), want: everyone},
+		// Already set up, or nothing being set up: back to the account page.
+		"POST /admin/account/second-factor/new": {path: fixed("/admin/account/second-factor/new"), form: none, want: [roleCount]int{done, done, done, done, done}},
+		"POST /admin/account/second-factor":     {path: fixed("/admin/account/second-factor"), form: none, want: [roleCount]int{done, done, done, done, done}},
+		"POST /admin/account/recovery-codes":    {path: fixed("/admin/account/recovery-codes"), form: none, want: [roleCount]int{ok, done, done, done, done}},
+		"GET /admin/":                           {path: fixed("/admin"), want: everyone},
 
 		"GET /admin/users":         {path: fixed("/admin/users"), want: adminsOnly(ok)},
 		"POST /admin/users/assign": {path: fixed("/admin/users/assign"), form: none, want: adminsOnly(invalid)},
+		// Leaves the second factor optional for everyone but administrators.
+		"POST /admin/users/second-factor": {path: fixed("/admin/users/second-factor"), form: none, want: adminsOnly(done)},
+		// The reviewer has no second factor to reset.
+		"POST /admin/users/:id/second-factor/reset": {path: fixed("/admin/users/" + id(f.staff.reviewer.ID) + "/second-factor/reset"), form: none, want: adminsOnly(notFound)},
 
 		"GET /admin/editions/new":  {path: fixed("/admin/editions/new"), want: anyOrganiser(ok)},
 		"POST /admin/editions/new": {path: fixed("/admin/editions/new"), form: none, want: anyOrganiser(refused)},
