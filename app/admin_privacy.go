@@ -25,7 +25,7 @@ func (s *Server) PurgeRetention(ctx context.Context) error {
 		s.log.Info("jobs: personal data erased", "edition", p.Edition.Slug,
 			"applications", p.Applications, "files", p.Files)
 	}
-	return err
+	return errors.Join(err, s.outbox.ForgetErased(ctx))
 }
 
 type privacyPage struct {
@@ -136,6 +136,9 @@ func (s *Server) carryOutErasure(c *fiber.Ctx) error {
 		return db.ErrNotFound
 	}
 	if err != nil {
+		return err
+	}
+	if err := s.outbox.ForgetErased(c.UserContext()); err != nil {
 		return err
 	}
 	s.outbox.Wake()
