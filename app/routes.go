@@ -65,6 +65,7 @@ func (s *Server) routes() {
 	forms := s.csrfProtection()
 	app.Get("/editions/:slug/apply", forms, s.showApplyForm)
 	app.Post("/editions/:slug/apply", s.limitForms("apply"), forms, s.submitApplication)
+	app.Get("/editions/:slug/apply/sent", s.showApplicationSent)
 	app.Get("/status/lost", forms, s.showLostLink)
 	app.Post("/status/lost", s.limitForms("lost"), forms, s.sendLostLinks)
 	app.Get("/status/:token", forms, s.showStatus)
