@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -162,5 +163,68 @@ func TestRetentionRemovesTheEmailFilesOfThoseItErases(t *testing.T) {
 	}
 	if files := emlFiles(t, ts, "kamila@example.org"); len(files) > 0 {
 		t.Errorf("after the retention period the mail folder still holds %v", files)
+	}
+}
+
+// issueLetter sends the form on page that makes the visa letter, and returns where it leads.
+func issueLetter(t testing.TB, v *visitor, page, action string) string {
+	t.Helper()
+	f := v.openForm(t, page, action)
+	resp, body := v.submit(t, f, nil)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	return resp.Header.Get("Location")
+}
+
+func TestAVisaLetterIsMadeByAFormNeverByALink(t *testing.T) {
+	ts := newFormServer(t)
+	e := documentEdition(t, ts, "post-letters-2027")
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	staff := signIn(t, ts, organiser.Email)
+	p := createParticipant(t, ts, e, "Olena", "Kovalenko", "en", "UA", true, "KOVALENKO OLENA")
+	other := createParticipant(t, ts, e, "Ivan", "Petrenko", "en", "UA", true, "")
+	for _, to := range []school.Status{school.StatusAccepted, school.StatusConfirmed} {
+		setStatus(t, ts, e, p.app.ID, to)
+		setStatus(t, ts, e, other.app.ID, to)
+	}
+	ctx := context.Background()
+	noLetter := func(who issuedHolder) {
+		t.Helper()
+		if _, err := ts.store.IssuedDocument(ctx, who.app.ID, school.DocumentVisaLetter); err == nil {
+			t.Fatalf("a letter of %s exists", who.app.Reference)
+		}
+	}
+
+	// Following a link, as another site may make a browser do, makes nothing: it leads to the
+	// status page, which has the button.
+	applicant := ts.visitor()
+	letter := p.status() + "/visa-letter.pdf"
+	resp, body := applicant.get(t, letter)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, p.status()) || strings.Contains(loc, ".pdf") {
+		t.Errorf("the link leads to %q", loc)
+	}
+	noLetter(p)
+	staffPage := "/admin/applications/" + strconv.FormatInt(other.app.ID, 10)
+	resp, body = staff.get(t, staffPage+"/visa-letter.pdf")
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	noLetter(other)
+
+	// A form without its token makes nothing either.
+	resp, body = ts.visitor().post(t, letter, p.status(), url.Values{})
+	wantStatus(t, resp, body, http.StatusForbidden)
+	noLetter(p)
+
+	// The button makes it once; its link then serves it.
+	if loc := issueLetter(t, applicant, p.status(), letter); loc != letter {
+		t.Errorf("the button leads to %q", loc)
+	}
+	wantInPDF(t, "letter", pdfText(t, applicant, letter), "KOVALENKO OLENA")
+	if loc := issueLetter(t, staff, staffPage, staffPage+"/visa-letter.pdf"); loc != staffPage+"/visa-letter.pdf" {
+		t.Errorf("the organiser's button leads to %q", loc)
+	}
+	wantInPDF(t, "letter", pdfText(t, staff, staffPage+"/visa-letter.pdf"), "Ivan Petrenko")
+	_, body = applicant.get(t, p.status())
+	if !strings.Contains(body, `href="`+letter+`"`) {
+		t.Error("once made, the status page links to the letter")
 	}
 }

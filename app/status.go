@@ -39,6 +39,7 @@ type fileLink struct {
 	Label string
 	Name  string
 	URL   string
+	Make  bool // not made yet: a form posted to URL makes it
 }
 
 // applicantApplication finds the application of the status link in the request.
