@@ -71,8 +71,12 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	validate, err := newValidator()
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{cfg: cfg, store: store, log: logger, templates: tmpl, i18n: bundle,
-		markdown: newMarkdown(), countries: newCountryLists(), validate: validator.New(),
+		markdown: newMarkdown(), countries: newCountryLists(), validate: validate,
 		outbox:  mail.NewOutbox(store, sender, cfg.MailFrom, logger, cfg.Clock),
 		stateDB: stateDB, state: state, stateCheckpoints: stateCheckpoints, secret: secret, hashing: make(chan struct{}, 2)}
 	s.outbox.SetRate(cfg.MailRate)
