@@ -67,11 +67,11 @@ func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, 
 		if len(args) != 1 {
 			return errors.New("usage: registrar restore PATH (stop the server first)")
 		}
-		kept, err := db.Restore(ctx, args[0], cfg.DatabasePath(), time.Now())
+		kept, erased, err := db.Restore(ctx, args[0], cfg.DatabasePath(), filepath.Join(cfg.DataDir, "uploads"), time.Now())
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "restored %s from %s", cfg.DatabasePath(), args[0])
+		fmt.Fprintf(stdout, "restored %s from %s; %d applications erased since the backup erased again", cfg.DatabasePath(), args[0], erased)
 		if kept != "" {
 			fmt.Fprintf(stdout, "; the replaced database is kept as %s", kept)
 		}
