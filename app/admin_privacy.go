@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -25,7 +26,7 @@ func (s *Server) PurgeRetention(ctx context.Context) error {
 		s.log.Info("jobs: personal data erased", "edition", p.Edition.Slug,
 			"applications", p.Applications, "files", p.Files)
 	}
-	return errors.Join(err, s.outbox.ForgetErased(ctx))
+	return errors.Join(err, mail.ForgetErased(ctx, s.store, s.cfg.MailDir()))
 }
 
 type privacyPage struct {
@@ -138,7 +139,7 @@ func (s *Server) carryOutErasure(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.outbox.ForgetErased(c.UserContext()); err != nil {
+	if err := mail.ForgetErased(c.UserContext(), s.store, s.cfg.MailDir()); err != nil {
 		return err
 	}
 	s.outbox.Wake()

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -133,7 +132,7 @@ func (s *Server) Shutdown(timeout time.Duration) error {
 // newSender sends over SMTP when configured, else writes .eml files under the data folder.
 func newSender(cfg Config) (mail.Sender, error) {
 	if cfg.SMTPURL == "" {
-		return mail.FileSender{Dir: filepath.Join(cfg.DataDir, "mail")}, nil
+		return mail.FileSender{Dir: cfg.MailDir()}, nil
 	}
 	return mail.NewSMTPSender(cfg.SMTPURL)
 }

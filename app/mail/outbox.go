@@ -181,23 +181,5 @@ func (o *Outbox) send(ctx context.Context, m db.OutboxMessage) error {
 	return nil
 }
 
-// forgetter is a sender that keeps what it sent (FileSender) and can remove it.
-type forgetter interface {
-	Forget(ids []int64) error
-}
-
-// ForgetErased removes what the sender kept of the emails about erased applications.
-func (o *Outbox) ForgetErased(ctx context.Context) error {
-	f, ok := o.sender.(forgetter)
-	if !ok {
-		return nil
-	}
-	ids, err := o.store.ErasedApplicationEmails(ctx)
-	if err != nil {
-		return err
-	}
-	return f.Forget(ids)
-}
-
 // ErrNoRecipient is returned for a message without an address.
 var ErrNoRecipient = errors.New("mail: no recipient")

@@ -158,3 +158,13 @@ func (f FileSender) Forget(ids []int64) error {
 	}
 	return nil
 }
+
+// ForgetErased removes the files of the emails about erased applications from dir, whether or
+// not the files are still written there (an SMTP server may have been configured since).
+func ForgetErased(ctx context.Context, store *db.Store, dir string) error {
+	ids, err := store.ErasedApplicationEmails(ctx)
+	if err != nil {
+		return err
+	}
+	return FileSender{Dir: dir}.Forget(ids)
+}

@@ -30,6 +30,7 @@ import (
 
 	"registrar/app"
 	"registrar/app/auth"
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -138,7 +139,10 @@ func purge(ctx context.Context, cfg app.Config, store *db.Store, args []string, 
 	if len(purges) == 0 && err == nil {
 		fmt.Fprintln(stdout, "nothing to erase")
 	}
-	return err
+	if *dryRun {
+		return err
+	}
+	return errors.Join(err, mail.ForgetErased(ctx, store, cfg.MailDir()))
 }
 
 func openStore(ctx context.Context, cfg app.Config) (*db.Store, error) {
