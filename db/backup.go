@@ -79,7 +79,9 @@ func Restore(ctx context.Context, from, dbPath, uploadsDir string, now time.Time
 	var journal []Erasure
 	if _, err := os.Stat(dbPath); err == nil {
 		if journal, err = readErasures(ctx, dbPath); err != nil {
-			return "", 0, fmt.Errorf("db: restore: read the erasures of %s: %w", dbPath, err)
+			return "", 0, fmt.Errorf("db: restore: cannot read the journal of erasures of %s (%w): erasures made "+
+				"since the backup would come back. To restore anyway, move that file aside and restore again; "+
+				"whoever was erased since the backup must then be erased again by hand", dbPath, err)
 		}
 	}
 	data, err := os.ReadFile(from)
