@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -189,5 +190,29 @@ func TestNightlyBackupsOlderThanTheLongestRetentionAreDeleted(t *testing.T) {
 	}
 	if len(files) != 2 || filepath.Base(files[0]) != "registrar-"+now.AddDate(0, -8, 0).Format("20060102-150405")+".db" {
 		t.Errorf("kept %v; want the eight-month-old backup (within nine months) and today's", files)
+	}
+}
+
+func TestRestoreOverADatabaseWhoseErasuresCannotBeReadSaysWhatToDo(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openTestStore(t, filepath.Join(dir, "source.db"))
+	backup := filepath.Join(dir, "backup.db")
+	if err := s.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dir, "registrar.db")
+	if err := os.WriteFile(target, []byte("broken beyond reading"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := Restore(ctx, backup, target, t.TempDir(), time.Now())
+	if err == nil || !strings.Contains(err.Error(), "move that file aside and restore again") {
+		t.Fatalf("restore over a broken database: %v", err)
+	}
+	if err := os.Rename(target, target+".broken"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Restore(ctx, backup, target, t.TempDir(), time.Now()); err != nil {
+		t.Fatalf("restore once the broken file is aside: %v", err)
 	}
 }
