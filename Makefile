@@ -7,7 +7,7 @@ MAILPIT_VERSION := v1.33.1
 MAILPIT = $(shell go env GOPATH)/bin/mailpit
 
 .DEFAULT_GOAL := help
-.PHONY: help run mail build test test-deps lint bench clean
+.PHONY: help run mail build test test-deps lint bench fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,17 @@ bench: build ## Go benchmarks of the page renderers, then wrk load tests of the 
 	go test $(GOFLAGS_TAGS) -run '^$$' -bench . -benchmem ./app/
 	./scripts/load.sh
 	./scripts/load_apply.sh
+
+# Fuzz targets, package:name. Their seed corpora (testdata/fuzz/<name>/) run with every go test.
+FUZZTIME ?= 30s
+FUZZ_TARGETS := ./app:FuzzApplicationForm ./app:FuzzPDFCheck ./app/school:FuzzParseCode \
+	./app:FuzzMarkdown ./db:FuzzSearchQuery ./app:FuzzExportCells
+
+fuzz: ## Run each fuzz target for FUZZTIME (30s); a failing input is saved under testdata/fuzz
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name in $$pkg for $(FUZZTIME)"; \
+		go test $(GOFLAGS_TAGS) -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
 
 clean: ## Remove bin/ (data/ is kept: it holds your database)
 	rm -rf bin

@@ -27,8 +27,8 @@ var documentTypes = []string{"application/pdf", "image/jpeg", "image/png", "imag
 
 // documentForm is the upload form, as typed.
 type documentForm struct {
-	TitleEN string `form:"title_en" validate:"max=200"`
-	TitleCS string `form:"title_cs" validate:"max=200"`
+	TitleEN string `form:"title_en" validate:"singleline,max=200"`
+	TitleCS string `form:"title_cs" validate:"singleline,max=200"`
 	Kind    string `form:"kind" validate:"required,oneof=programme reading_list photos report other"`
 	Public  bool
 }

@@ -171,6 +171,8 @@ func questionFromForm(c *fiber.Ctx, L *i18n.Translator) (questionRow, school.Que
 		return row, q, L.T("builder_error_label")
 	case utf8.RuneCountInString(row.LabelEN) > 500 || utf8.RuneCountInString(row.LabelCS) > 500:
 		return row, q, L.T("validation_max", "Max", 500)
+	case !singleLine(row.LabelEN) || !singleLine(row.LabelCS):
+		return row, q, L.T("validation_single_line")
 	case choice && len(q.OptionsEN) < 2:
 		return row, q, L.T("builder_error_options")
 	case choice && len(q.OptionsCS) > 0 && len(q.OptionsCS) != len(q.OptionsEN):
@@ -299,6 +301,8 @@ func criterionFromForm(c *fiber.Ctx, L *i18n.Translator) (criterionRow, school.C
 		return row, cr, L.T("builder_error_criterion_label")
 	case utf8.RuneCountInString(row.LabelEN) > 200 || utf8.RuneCountInString(row.LabelCS) > 200:
 		return row, cr, L.T("validation_max", "Max", 200)
+	case !singleLine(row.LabelEN) || !singleLine(row.LabelCS):
+		return row, cr, L.T("validation_single_line")
 	case err != nil || !(weight > 0) || weight > 100:
 		return row, cr, L.T("builder_error_weight")
 	}

@@ -24,21 +24,21 @@ import (
 // lost to a parse error and every problem becomes a message beside its field.
 type editionForm struct {
 	Series          string   `form:"series" validate:"required"`
-	SeriesNameEN    string   `form:"series_name_en" validate:"required_if=Series new,max=200"`
-	SeriesNameCS    string   `form:"series_name_cs" validate:"max=200"`
-	Slug            string   `form:"slug" validate:"max=100"`
+	SeriesNameEN    string   `form:"series_name_en" validate:"required_if=Series new,singleline,max=200"`
+	SeriesNameCS    string   `form:"series_name_cs" validate:"singleline,max=200"`
+	Slug            string   `form:"slug" validate:"singleline,max=100"`
 	Year            string   `form:"year" validate:"required,numeric"`
 	Kind            string   `form:"kind" validate:"required,oneof=summer_school winter_school conference seminar workshop"`
-	TitleEN         string   `form:"title_en" validate:"max=200"`
-	TitleCS         string   `form:"title_cs" validate:"max=200"`
-	ThemeEN         string   `form:"theme_en" validate:"max=300"`
-	ThemeCS         string   `form:"theme_cs" validate:"max=300"`
+	TitleEN         string   `form:"title_en" validate:"singleline,max=200"`
+	TitleCS         string   `form:"title_cs" validate:"singleline,max=200"`
+	ThemeEN         string   `form:"theme_en" validate:"singleline,max=300"`
+	ThemeCS         string   `form:"theme_cs" validate:"singleline,max=300"`
 	DescriptionEN   string   `form:"description_en" validate:"max=20000"`
 	DescriptionCS   string   `form:"description_cs" validate:"max=20000"`
 	StartsOn        string   `form:"starts_on" validate:"omitempty,datetime=2006-01-02"`
 	EndsOn          string   `form:"ends_on" validate:"omitempty,datetime=2006-01-02"`
-	Venue           string   `form:"venue" validate:"max=200"`
-	City            string   `form:"city" validate:"max=100"`
+	Venue           string   `form:"venue" validate:"singleline,max=200"`
+	City            string   `form:"city" validate:"singleline,max=100"`
 	Mode            string   `form:"mode" validate:"required,oneof=in_person online hybrid"`
 	Language        string   `form:"language" validate:"required,oneof=en cs"`
 	Fee             string   `form:"fee" validate:"omitempty,numeric"`
@@ -55,8 +55,8 @@ type editionForm struct {
 	BlindReview     string   `form:"blind_review" validate:"omitempty,eq=yes"`
 	AutoPromote     string   `form:"auto_promote" validate:"omitempty,eq=yes"`
 	RetentionMonths string   `form:"retention_months" validate:"required,numeric"`
-	SignatoryName   string   `form:"signatory_name" validate:"max=200"`
-	SignatoryTitle  string   `form:"signatory_title" validate:"max=200"`
+	SignatoryName   string   `form:"signatory_name" validate:"singleline,max=200"`
+	SignatoryTitle  string   `form:"signatory_title" validate:"singleline,max=200"`
 	Hours           string   `form:"hours" validate:"omitempty,numeric"`
 	OptionalFields  []string `form:"optional_fields"`
 }

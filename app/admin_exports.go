@@ -195,6 +195,17 @@ func (s *Server) exportApplications(c *fiber.Ctx) error {
 }
 
 func sendCSV(c *fiber.Ctx, filename string, rows [][]string) error {
+	data, err := csvBytes(rows)
+	if err != nil {
+		return err
+	}
+	c.Attachment(filename)
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	return c.Send(data)
+}
+
+// csvBytes is rows as CSV, every value defused.
+func csvBytes(rows [][]string) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff") // a BOM, so spreadsheet programs read the UTF-8 names right
 	w := csv.NewWriter(&buf)
@@ -203,16 +214,14 @@ func sendCSV(c *fiber.Ctx, filename string, rows [][]string) error {
 			row[i] = defuseFormula(v)
 		}
 		if err := w.Write(row); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
-		return err
+		return nil, err
 	}
-	c.Attachment(filename)
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	return c.Send(buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // defuseFormula keeps a value typed by an applicant from running as a spreadsheet formula.
@@ -224,36 +233,56 @@ func defuseFormula(v string) string {
 }
 
 func sendXLSX(c *fiber.Ctx, filename string, rows [][]string) error {
+	data, err := xlsxBytes(rows)
+	if err != nil {
+		return err
+	}
+	c.Attachment(filename)
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	return c.Send(data)
+}
+
+// xmlText is v without the characters XML 1.0 cannot hold (control characters other than tab and
+// line ends, U+FFFE and U+FFFF), which a workbook would show as replacement characters.
+func xmlText(v string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || r >= 0x10000 {
+			return r
+		}
+		return -1
+	}, v)
+}
+
+// xlsxBytes is a workbook of one sheet holding rows, every value as text.
+func xlsxBytes(rows [][]string) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := f.GetSheetName(0)
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for i, row := range rows {
 		cells := make([]any, len(row))
 		for j, v := range row {
-			cells[j] = v // strings are written as text, never formulas
+			cells[j] = xmlText(v) // strings are written as text, never formulas
 		}
 		cell, err := excelize.CoordinatesToCellName(1, i+1)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := sw.SetRow(cell, cells); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if err := sw.Flush(); err != nil {
-		return err
+		return nil, err
 	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
-		return err
+		return nil, err
 	}
-	c.Attachment(filename)
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	return c.Send(buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // exportChoices are the columns the export form offers the user, in their language.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -25,7 +26,7 @@ func (s *Server) PurgeRetention(ctx context.Context) error {
 		s.log.Info("jobs: personal data erased", "edition", p.Edition.Slug,
 			"applications", p.Applications, "files", p.Files)
 	}
-	return err
+	return errors.Join(err, mail.ForgetErased(ctx, s.store, s.cfg.MailDir()))
 }
 
 type privacyPage struct {
@@ -136,6 +137,9 @@ func (s *Server) carryOutErasure(c *fiber.Ctx) error {
 		return db.ErrNotFound
 	}
 	if err != nil {
+		return err
+	}
+	if err := mail.ForgetErased(c.UserContext(), s.store, s.cfg.MailDir()); err != nil {
 		return err
 	}
 	s.outbox.Wake()

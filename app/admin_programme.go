@@ -30,22 +30,22 @@ type sessionForm struct {
 	StartsAt       string   `form:"starts_at" validate:"required"`
 	EndsAt         string   `form:"ends_at" validate:"required"`
 	Kind           string   `form:"kind" validate:"required,oneof=lecture panel workshop study_visit social opening"`
-	TitleEN        string   `form:"title_en" validate:"max=200"`
-	TitleCS        string   `form:"title_cs" validate:"max=200"`
-	Room           string   `form:"room" validate:"max=100"`
+	TitleEN        string   `form:"title_en" validate:"singleline,max=200"`
+	TitleCS        string   `form:"title_cs" validate:"singleline,max=200"`
+	Room           string   `form:"room" validate:"singleline,max=100"`
 	DescriptionEN  string   `form:"description_en" validate:"max=10000"`
 	DescriptionCS  string   `form:"description_cs" validate:"max=10000"`
 	Lecturers      []string // chosen lecturer ids by slot, "" for an empty one
-	NewName        string   `form:"new_name" validate:"max=120"`
-	NewAffiliation string   `form:"new_affiliation" validate:"max=200"`
+	NewName        string   `form:"new_name" validate:"singleline,max=120"`
+	NewAffiliation string   `form:"new_affiliation" validate:"singleline,max=200"`
 	NewBioEN       string   `form:"new_bio_en" validate:"max=2000"`
 	NewBioCS       string   `form:"new_bio_cs" validate:"max=2000"`
 }
 
 // lecturerForm is the lecturer editor's form.
 type lecturerForm struct {
-	Name        string `form:"name" validate:"required,max=120"`
-	Affiliation string `form:"affiliation" validate:"max=200"`
+	Name        string `form:"name" validate:"required,singleline,max=120"`
+	Affiliation string `form:"affiliation" validate:"singleline,max=200"`
 	BioEN       string `form:"bio_en" validate:"max=2000"`
 	BioCS       string `form:"bio_cs" validate:"max=2000"`
 }

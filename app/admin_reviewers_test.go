@@ -42,7 +42,7 @@ func applyToSummerWith(t testing.TB, ts *testServer, change url.Values, files ..
 	v := ts.visitor()
 	f := v.openForm(t, applyPath(summerSlug)+"?lang=en", applyPath(summerSlug))
 	resp, body := v.submit(t, f, answers, files...)
-	return applicationOf(t, ts, submitted(t, resp, body))
+	return applicationOf(t, ts, ts.submitted(t, resp, body, answers.Get("email")))
 }
 
 // csvRows reads a CSV export.

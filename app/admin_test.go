@@ -194,7 +194,7 @@ func applyToSummer(t testing.TB, ts *testServer, given, family, email string) sc
 	answers["motivation"] = []string{"I work on integration policy in a city administration and want to learn from comparative research."}
 	f := v.openForm(t, applyPath(summerSlug)+"?lang=en", applyPath(summerSlug))
 	resp, body := v.submit(t, f, answers, cvFile(strings.ToLower(family)+"-cv.pdf"))
-	return applicationOf(t, ts, submitted(t, resp, body))
+	return applicationOf(t, ts, ts.submitted(t, resp, body, email))
 }
 
 // adminFixture is a demo server with staff, an application to the summer school and one to

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -158,41 +159,50 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	}
 	a := f.application(e, questions, L.Lang, now)
 	attachFiles(&a, questions, files)
-	// The applicant lands on the status page through a link of its own; the receipt carries another.
-	token, tokenHash, err := newStatusToken()
-	if err != nil {
-		return err
-	}
-	a, err = s.store.CreateApplication(ctx, e, a, tokenHash, now, s.rendererWith(e, questions, fe.emails, nil))
+	// The link to the status page goes by email only, the receipt's or that of an application
+	// made before with the address: the page answering the form is the same either way, so it
+	// tells a stranger nothing of who applied.
+	_, err = s.store.CreateApplication(ctx, e, a, "", now, s.rendererWith(e, questions, fe.emails, nil))
 	if errors.Is(err, db.ErrDuplicate) {
-		return s.alreadyApplied(c, e, questions, f.Email, L)
+		err = s.emailAlreadyApplied(ctx, e, questions, f.Email)
 	}
 	if err != nil {
 		return err
 	}
 	s.outbox.Wake()
-	return c.Redirect("/status/"+token+"?submitted=1", fiber.StatusSeeOther)
+	return c.Redirect("/editions/"+e.Slug+"/apply/sent", fiber.StatusSeeOther)
 }
 
-// alreadyApplied tells someone who applied before and emails their status link again.
-func (s *Server) alreadyApplied(c *fiber.Ctx, e school.Edition, questions []school.Question, email string, L *i18n.Translator) error {
-	a, err := s.store.ApplicationByEmail(c.UserContext(), e.ID, email)
+// emailAlreadyApplied emails a new link to the application made with the address before,
+// saying so; that application stays as it was.
+func (s *Server) emailAlreadyApplied(ctx context.Context, e school.Edition, questions []school.Question, email string) error {
+	a, err := s.store.ApplicationByEmail(ctx, e.ID, email)
 	if err != nil {
 		return err
 	}
-	if err := s.resendStatusLink(c, e, questions, a); err != nil {
+	return s.store.SendStatusLink(ctx, a.ID, s.now(), alreadyAppliedTemplate, s.rendererIn(ctx, e, questions))
+}
+
+// The emails with a new status link: asked for on the lost-link page, and sent when the form
+// comes again with an address that applied.
+const (
+	statusLinkTemplate     = "status_link"
+	alreadyAppliedTemplate = "already_applied"
+)
+
+// showApplicationSent is the page after the form was sent: the link is in the email.
+func (s *Server) showApplicationSent(c *fiber.Ctx) error {
+	e, err := s.store.PublicEdition(c.UserContext(), c.Params("slug"))
+	if err != nil {
 		return err
 	}
-	p := s.newPage(c, L.T("already_applied_title"), "editions", struct {
-		Edition school.Edition
-		Email   string
-	}{e, email})
-	return s.renderStatus(c, fiber.StatusConflict, "apply/already", p)
+	L := s.i18n.Translator(langOf(c))
+	return s.renderPage(c, "apply/sent", s.newPage(c, L.T("application_sent_title"), "editions", e))
 }
 
 // resendStatusLink emails a new link to an application's status page.
 func (s *Server) resendStatusLink(c *fiber.Ctx, e school.Edition, questions []school.Question, a school.Application) error {
-	if err := s.store.SendStatusLink(c.UserContext(), a.ID, s.now(), s.renderer(e, questions)); err != nil {
+	if err := s.store.SendStatusLink(c.UserContext(), a.ID, s.now(), statusLinkTemplate, s.renderer(e, questions)); err != nil {
 		return err
 	}
 	s.outbox.Wake()

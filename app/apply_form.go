@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,28 +18,28 @@ import (
 
 // applyForm is the application form as sent: every value a string, copied out of the request.
 type applyForm struct {
-	GivenName       string `form:"given_name" validate:"required,max=100"`
-	FamilyName      string `form:"family_name" validate:"required,max=100"`
-	Email           string `form:"email" validate:"required,email,max=254"`
+	GivenName       string `form:"given_name" validate:"required,singleline,max=100"`
+	FamilyName      string `form:"family_name" validate:"required,singleline,max=100"`
+	Email           string `form:"email" validate:"required,singleline,email,max=254"`
 	DateOfBirth     string `form:"date_of_birth" validate:"required,datetime=2006-01-02"`
 	Nationality     string `form:"nationality" validate:"required,len=2"`
 	Residence       string `form:"residence" validate:"required,len=2"`
 	Gender          string `form:"gender" validate:"omitempty,oneof=female male other prefer_not"`
 	Sector          string `form:"sector" validate:"required,oneof=student young_professional ngo government international_organisation other"`
-	Institution     string `form:"institution" validate:"required,max=200"`
-	FieldOfStudy    string `form:"field_of_study" validate:"required,max=200"`
+	Institution     string `form:"institution" validate:"required,singleline,max=200"`
+	FieldOfStudy    string `form:"field_of_study" validate:"required,singleline,max=200"`
 	HighestDegree   string `form:"highest_degree" validate:"required,oneof=secondary bachelor master doctorate other"`
 	EnglishLevel    string `form:"english_level" validate:"required,oneof=b1 b2 c1 c2 native"`
 	Motivation      string `form:"motivation" validate:"required,max=6000"`
-	RefereeName     string `form:"referee_name" validate:"max=200"`
-	RefereeEmail    string `form:"referee_email" validate:"omitempty,email,max=254"`
+	RefereeName     string `form:"referee_name" validate:"singleline,max=200"`
+	RefereeEmail    string `form:"referee_email" validate:"omitempty,singleline,email,max=254"`
 	AttendanceMode  string `form:"attendance_mode" validate:"required,oneof=in_person online"`
 	FeeWaiver       string `form:"fee_waiver" validate:"omitempty,eq=yes"`
 	FeeWaiverReason string `form:"fee_waiver_reason" validate:"required_if=FeeWaiver yes,max=2000"`
 	VisaLetter      string `form:"visa_letter" validate:"omitempty,eq=yes"`
-	PassportName    string `form:"passport_name" validate:"required_if=VisaLetter yes,max=200"`
-	Dietary         string `form:"dietary" validate:"max=500"`
-	Accessibility   string `form:"accessibility" validate:"max=500"`
+	PassportName    string `form:"passport_name" validate:"required_if=VisaLetter yes,singleline,max=200"`
+	Dietary         string `form:"dietary" validate:"singleline,max=500"`
+	Accessibility   string `form:"accessibility" validate:"singleline,max=500"`
 	HeardFrom       string `form:"heard_from" validate:"omitempty,oneof=university employer iom social_media alumni search other"`
 	Consents        map[school.ConsentKind]bool
 	Answers         map[int64][]string
@@ -206,6 +207,9 @@ func (s *Server) validateApplyForm(f *applyForm, e school.Edition, questions []s
 			if len(ans) > 0 && utf8.RuneCountInString(ans[0]) > 5000 {
 				errs.add(name, L.T("validation_max", "Max", 5000))
 			}
+			if len(ans) > 0 && q.Kind == school.QuestionText && !singleLine(ans[0]) {
+				errs.add(name, L.T("validation_single_line"))
+			}
 		}
 	}
 	if !f.Consents[school.ConsentProcessing] {
@@ -213,8 +217,29 @@ func (s *Server) validateApplyForm(f *applyForm, e school.Edition, questions []s
 	}
 }
 
+// lineBreaks are the characters that end a line. A single-line field that held one would carry a
+// second line into an email's header, a letter or an export.
+const lineBreaks = "\r\n\v\f\u0085\u2028\u2029"
+
+// singleLine reports whether s has no line break.
+func singleLine(s string) bool { return !strings.ContainsAny(s, lineBreaks) }
+
+// newValidator is the validator of every form, with the tag singleline for fields that take one
+// line of text.
+func newValidator() (*validator.Validate, error) {
+	v := validator.New()
+	if err := v.RegisterValidation("singleline", func(fl validator.FieldLevel) bool {
+		return singleLine(fl.Field().String())
+	}); err != nil {
+		return nil, fmt.Errorf("app: validator: %w", err)
+	}
+	return v, nil
+}
+
 func validationMessage(L *i18n.Translator, fe validator.FieldError) string {
 	switch fe.Tag() {
+	case "singleline":
+		return L.T("validation_single_line")
 	case "required", "required_if":
 		return L.T("validation_required")
 	case "email":

@@ -34,11 +34,14 @@ func TestValidApplicationIsStoredWithItsReceipt(t *testing.T) {
 	ts := newFormServer(t)
 	v := ts.visitor()
 	resp, body := v.apply(t, summerSlug, summerAnswers(t, ts, "amina@example.org"), cvFile("cv.pdf"))
-	token := submitted(t, resp, body)
-
-	resp, body = v.get(t, "/status/"+token+"?submitted=1")
+	token := ts.submitted(t, resp, body, "amina@example.org")
+	resp, body = v.get(t, resp.Header.Get("Location"))
 	wantStatus(t, resp, body, http.StatusOK)
-	wantText(t, body, "Thank you", "SMS-2027-0001", "Submitted", "Amina", "Climate and mobility")
+	wantText(t, mainText(t, body), "Thank you", "We have sent an email to the address you gave")
+
+	resp, body = v.get(t, "/status/"+token)
+	wantStatus(t, resp, body, http.StatusOK)
+	wantText(t, body, "SMS-2027-0001", "Submitted", "Amina", "Climate and mobility")
 
 	a := applicationOf(t, ts, token)
 	if a.Reference != "SMS-2027-0001" || a.Email != "amina@example.org" || a.CVFileName != "cv.pdf" {
@@ -288,7 +291,7 @@ func TestMarkupTypedIntoTheFormIsShownAsText(t *testing.T) {
 	})
 
 	resp, body := v.apply(t, summerSlug, answers, cv)
-	token := submitted(t, resp, body)
+	token := ts.submitted(t, resp, body, "markup@example.org")
 	t.Run("the status page escapes it", func(t *testing.T) {
 		resp, body := v.get(t, "/status/"+token)
 		wantStatus(t, resp, body, http.StatusOK)
@@ -444,7 +447,7 @@ func TestDeadlineGrace(t *testing.T) {
 			clock.set(tc.sentAt)
 			resp, body := v.submit(t, f, answers, cvFile("cv.pdf"))
 			if tc.accepted {
-				submitted(t, resp, body)
+				formSent(t, resp, body)
 				return
 			}
 			wantStatus(t, resp, body, http.StatusForbidden)
@@ -453,28 +456,73 @@ func TestDeadlineGrace(t *testing.T) {
 	}
 }
 
-func TestApplyingTwiceSendsTheStatusLinkAgain(t *testing.T) {
+func TestApplyingAgainLooksLikeAFirstApplicationAndEmailsTheLink(t *testing.T) {
 	ts := newFormServer(t)
 	first := ts.visitor().applyOK(t, summerSlug, summerAnswers(t, ts, "twice@example.org"), cvFile("cv.pdf"))
 	a := applicationOf(t, ts, first)
+
+	// A stranger's first application, to compare the pages with.
+	resp, _ := ts.visitor().apply(t, summerSlug, summerAnswers(t, ts, "fresh@example.org"), cvFile("cv.pdf"))
+	fresh := resp.Header.Get("Location")
+	_, freshPage := ts.visitor().get(t, fresh)
+
 	for i, email := range []string{"twice@example.org", "Twice@Example.ORG"} {
 		t.Run("as "+email, func(t *testing.T) {
-			resp, body := ts.visitor().apply(t, summerSlug, summerAnswers(t, ts, email), cvFile("again.pdf"))
-			wantStatus(t, resp, body, http.StatusConflict)
-			wantText(t, body, "You have already applied", "We have emailed a new link")
-			got := templatesOf(emailsOf(t, ts, a.ID))
+			answers := summerAnswers(t, ts, email)
+			answers["given_name"] = []string{"Mallory"}
+			v := ts.visitor()
+			resp, body := v.apply(t, summerSlug, answers, cvFile("again.pdf"))
+			formSent(t, resp, body)
+			if loc := resp.Header.Get("Location"); loc != fresh {
+				t.Errorf("sent to %s; a first application is sent to %s", loc, fresh)
+			}
+			_, page := v.get(t, resp.Header.Get("Location"))
+			if mainText(t, page) != mainText(t, freshPage) || strings.Contains(page, "already") {
+				t.Errorf("the page differs from a first application's:\n%s", mainText(t, page))
+			}
+
+			msgs := emailsOf(t, ts, a.ID)
+			got := templatesOf(msgs)
 			want := []string{"application_received"}
 			for range i + 1 {
-				want = append(want, "status_link")
+				want = append(want, "already_applied")
 			}
 			if strings.Join(got, ",") != strings.Join(want, ",") {
 				t.Errorf("queued emails %v, want %v", got, want)
 			}
+			m := msgs[len(msgs)-1]
+			if m.To != "twice@example.org" {
+				t.Errorf("the email goes to %s", m.To)
+			}
+			wantText(t, m.Subject, "You have already applied", a.Reference)
+			wantText(t, m.Text, "You have already applied", "stays as it was")
+			if got := applicationOf(t, ts, statusLinkOf(t, m)); got.ID != a.ID {
+				t.Errorf("the email links to application %d, not %d", got.ID, a.ID)
+			}
 		})
 	}
-	if n := queuedCount(t, ts); n != 3 {
-		t.Errorf("%d emails queued, want 3", n)
+	// Nothing of the application changed, and no second one was made.
+	if got := statusOf(t, ts, a.ID); got.GivenName != a.GivenName || got.CVFileName != "cv.pdf" || got.Status != a.Status {
+		t.Errorf("the application changed: %s, %s, %s", got.GivenName, got.CVFileName, got.Status)
 	}
+	if n := queuedCount(t, ts); n != 4 {
+		t.Errorf("%d emails queued, want 4 (two receipts, two links)", n)
+	}
+	noApplication(t, ts, "mallory@example.org")
+}
+
+func TestEmailToOneWhoAppliedAgainIsInTheirLanguage(t *testing.T) {
+	ts := newFormServer(t)
+	v := ts.visitor()
+	f := v.openForm(t, applyPath(summerSlug)+"?lang=cs", applyPath(summerSlug))
+	resp, body := v.submit(t, f, summerAnswers(t, ts, "ondrej@example.cz"), cvFile("cv.pdf"))
+	a := applicationOf(t, ts, ts.submitted(t, resp, body, "ondrej@example.cz"))
+	resp, body = v.submit(t, v.openForm(t, applyPath(summerSlug)+"?lang=cs", applyPath(summerSlug)),
+		summerAnswers(t, ts, "ondrej@example.cz"), cvFile("cv.pdf"))
+	formSent(t, resp, body)
+	m := lastEmail(t, ts, a.ID)
+	wantText(t, m.Subject, "Přihlášku už jste podali", a.Reference)
+	wantText(t, m.Text, "zůstává beze změny", "/status/")
 }
 
 func TestCVIsKeptAcrossAFormSentBack(t *testing.T) {
@@ -495,7 +543,7 @@ func TestCVIsKeptAcrossAFormSentBack(t *testing.T) {
 
 	// Fixed, sent again without choosing the file again.
 	resp, body = v.submit(t, back, url.Values{"family_name": {"Haddad"}})
-	token := submitted(t, resp, body)
+	token := ts.submitted(t, resp, body, "kept@example.org")
 	a := applicationOf(t, ts, token)
 	if a.CVUploadID == 0 || a.CVFileName != "cv.pdf" {
 		t.Fatalf("stored CV %d %q", a.CVUploadID, a.CVFileName)
@@ -801,12 +849,11 @@ func TestConcurrentApplicationsGetDistinctSequentialReferences(t *testing.T) {
 			t.Errorf("applicant %d: status %d\n%.500s", i, r.status, r.body)
 			continue
 		}
-		m := statusLocation.FindStringSubmatch(r.location)
-		if m == nil {
+		if !sentLocation.MatchString(r.location) {
 			t.Errorf("applicant %d redirected to %q", i, r.location)
 			continue
 		}
-		refs[applicationOf(t, ts, m[1]).Reference] = true
+		refs[applicationOf(t, ts, ts.linkEmailedTo(t, fmt.Sprintf("crowd%02d@example.org", i))).Reference] = true
 	}
 	var got []string
 	for ref := range refs {
@@ -977,10 +1024,7 @@ func TestCzechReceiptArrivesOnceOverSMTPWithAWorkingLink(t *testing.T) {
 	answers["given_name"] = []string{"Jana"}
 	answers["family_name"] = []string{"Dvořáková"}
 	resp, body := v.submit(t, f, answers, cvFile("životopis.pdf"))
-	token := submitted(t, resp, body)
-	if lang := applicationOf(t, ts, token).Lang; lang != "cs" {
-		t.Errorf("stored language %q", lang)
-	}
+	formSent(t, resp, body)
 
 	msgs := inbox.wait(t, 1)
 	// Another pass finds nothing more to send.
@@ -1008,8 +1052,12 @@ func TestCzechReceiptArrivesOnceOverSMTPWithAWorkingLink(t *testing.T) {
 		}
 	}
 	link := statusLinkInEmail.FindStringSubmatch(e.Text)
-	if link == nil || applicationOf(t, ts, link[1]).ID != applicationOf(t, ts, token).ID {
-		t.Fatalf("the receipt's link %v is not a status link of the application", link)
+	if link == nil {
+		t.Fatal("the receipt has no status link")
+	}
+	a := applicationOf(t, ts, link[1])
+	if a.Email != "jana@example.cz" || a.Lang != "cs" {
+		t.Errorf("the receipt's link opens %s (%s)", a.Email, a.Lang)
 	}
 	if !strings.Contains(e.HTML, `href="`+link[0]+`"`) {
 		t.Error("the HTML part does not link to the status page")
@@ -1019,10 +1067,10 @@ func TestCzechReceiptArrivesOnceOverSMTPWithAWorkingLink(t *testing.T) {
 	wantText(t, body, "SMS-2027-0001", "Podána")
 
 	var sent db.OutboxMessage
-	for _, om := range emailsOf(t, ts, applicationOf(t, ts, token).ID) {
+	for _, om := range emailsOf(t, ts, a.ID) {
 		sent = om
 	}
-	if sent.Status != "sent" || sent.Attempts != 1 || e.Header.Get("Message-Id") != sent.MessageID {
+	if sent.Status != "sent" || sent.Attempts != 1 || e.Header.Get("Message-Id") != sent.MessageID || sent.Text != "" {
 		t.Errorf("outbox row %s after %d attempts, Message-Id %q vs %q", sent.Status, sent.Attempts, e.Header.Get("Message-Id"), sent.MessageID)
 	}
 }

@@ -29,7 +29,7 @@ func applyInEnglish(t testing.TB, ts *testServer, slug, given, family, email str
 	v := ts.visitor()
 	f := v.openForm(t, applyPath(slug)+"?lang=en", applyPath(slug))
 	resp, body := v.submit(t, f, answers, cvFile(strings.ToLower(family)+".pdf"))
-	return applicationOf(t, ts, submitted(t, resp, body))
+	return applicationOf(t, ts, ts.submitted(t, resp, body, email))
 }
 
 // inboxEmail is the first message to addr whose subject starts with prefix.

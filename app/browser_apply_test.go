@@ -149,15 +149,21 @@ func TestBrowserApplicantJourney(t *testing.T) {
 		t.Fatalf("the corrected form ended on a page answering %d", status)
 	}
 	loc := evaluate[string](t, ctx, `location.pathname + location.search`)
-	m := statusLocation.FindStringSubmatch(loc)
-	if m == nil {
-		t.Fatalf("the corrected form led to %s, not to a status page", loc)
+	if !sentLocation.MatchString(loc) {
+		t.Fatalf("the corrected form led to %s, not to the page after sending", loc)
 	}
-	a := applicationOf(t, ts, m[1])
-	if a.Email != email || a.Motivation == "" {
-		t.Errorf("stored %q with motivation %q", a.Email, a.Motivation)
+	wantInPage(t, ctx, "the page after submitting", "Thank you", "We have sent an email to the address you gave")
+	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
+	if err != nil {
+		t.Fatal(err)
 	}
-	wantInPage(t, ctx, "the page after submitting", "Thank you", a.Reference, "Submitted", "cv.pdf")
+	a, err := ts.store.ApplicationByEmail(context.Background(), summer.ID, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Motivation == "" || a.CVFileName != "cv.pdf" {
+		t.Errorf("stored motivation %q, CV %q", a.Motivation, a.CVFileName)
+	}
 
 	// The receipt arrives once, to the applicant, with their status link.
 	inbox.wait(t, 1)

@@ -73,6 +73,9 @@ func ConfigFromEnv() (Config, error) {
 // DatabasePath is where the SQLite file lives.
 func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "registrar.db") }
 
+// MailDir is where emails are written as .eml files when no SMTP server is configured.
+func (c Config) MailDir() string { return filepath.Join(c.DataDir, "mail") }
+
 func env(name, fallback string) string {
 	if v := os.Getenv(name); v != "" {
 		return v

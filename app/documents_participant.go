@@ -102,32 +102,32 @@ func (s *Server) sendLetter(c *fiber.Ctx, e school.Edition, a school.Application
 	return c.Send(pdf)
 }
 
-// issuedFor is the document of kind the application may have: a visa letter is issued on its
-// first download, where allowed; a certificate only by the organisers' "Issue certificates".
-func (s *Server) issuedFor(ctx context.Context, a school.Application, kind school.DocumentKind, byApplicant bool,
-	actor string) (db.IssuedDocument, error) {
-	switch kind {
-	case school.DocumentVisaLetter:
-		if !school.VisaLetterAllowed(a, byApplicant) {
-			return db.IssuedDocument{}, db.ErrNotFound
-		}
-		return s.store.IssueDocument(ctx, a, kind, actor, s.now())
-	default:
-		if !school.CertificateAllowed(a) {
-			return db.IssuedDocument{}, db.ErrNotFound
-		}
-		return s.store.IssuedDocument(ctx, a.ID, kind)
+// issuedFor is the document of kind the application has, where it may have one. A visa letter
+// is made by a form (issueLetter), a certificate by the organisers' "Issue certificates": never
+// by following a link.
+func (s *Server) issuedFor(ctx context.Context, a school.Application, kind school.DocumentKind, byApplicant bool) (db.IssuedDocument, error) {
+	allowed := school.CertificateAllowed(a)
+	if kind == school.DocumentVisaLetter {
+		allowed = school.VisaLetterAllowed(a, byApplicant)
 	}
+	if !allowed {
+		return db.IssuedDocument{}, db.ErrNotFound
+	}
+	return s.store.IssuedDocument(ctx, a.ID, kind)
 }
 
-// downloadOwnDocument gives the applicant their visa letter or certificate, from the status page.
+// downloadOwnDocument gives the applicant their visa letter or certificate, from the status
+// page. A letter not made yet sends them to the page's button that makes it.
 func (s *Server) downloadOwnDocument(kind school.DocumentKind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a, e, _, err := s.applicantApplication(c)
 		if err != nil {
 			return err
 		}
-		d, err := s.issuedFor(c.UserContext(), a, kind, true, db.ActorApplicant)
+		d, err := s.issuedFor(c.UserContext(), a, kind, true)
+		if errors.Is(err, db.ErrNotFound) && kind == school.DocumentVisaLetter && school.VisaLetterAllowed(a, true) {
+			return c.Redirect("/status/"+c.Params("token")+"#letters", fiber.StatusSeeOther)
+		}
 		if err != nil {
 			return err
 		}
@@ -135,15 +135,33 @@ func (s *Server) downloadOwnDocument(kind school.DocumentKind) fiber.Handler {
 	}
 }
 
-// downloadStaffLetter gives organisers an application's visa letter (issuing it, from the
-// offer on) or its certificate, once issued.
+// issueOwnLetter makes the applicant's visa letter, once, and leads to its download.
+func (s *Server) issueOwnLetter(c *fiber.Ctx) error {
+	a, _, _, err := s.applicantApplication(c)
+	if err != nil {
+		return err
+	}
+	if !school.VisaLetterAllowed(a, true) {
+		return db.ErrNotFound
+	}
+	if _, err := s.store.IssueDocument(c.UserContext(), a, school.DocumentVisaLetter, db.ActorApplicant, s.now()); err != nil {
+		return err
+	}
+	return c.Redirect("/status/"+c.Params("token")+"/visa-letter.pdf", fiber.StatusSeeOther)
+}
+
+// downloadStaffLetter gives organisers an application's visa letter or certificate, once made;
+// a letter not made yet sends them to the application's page, whose button makes it.
 func (s *Server) downloadStaffLetter(kind school.DocumentKind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a, e, err := s.staffApplication(c)
 		if err != nil {
 			return err
 		}
-		d, err := s.issuedFor(c.UserContext(), a, kind, false, userActor(currentUser(c)))
+		d, err := s.issuedFor(c.UserContext(), a, kind, false)
+		if errors.Is(err, db.ErrNotFound) && kind == school.DocumentVisaLetter && school.VisaLetterAllowed(a, false) {
+			return c.Redirect("/admin/applications/"+strconv.FormatInt(a.ID, 10)+"#documents", fiber.StatusSeeOther)
+		}
 		if err != nil {
 			return err
 		}
@@ -151,13 +169,36 @@ func (s *Server) downloadStaffLetter(kind school.DocumentKind) fiber.Handler {
 	}
 }
 
-// documentLinks are the documents an application has, or may have at once, for its status page
+// issueStaffLetter makes an application's visa letter (from the offer on), once, and leads to
+// its download.
+func (s *Server) issueStaffLetter(c *fiber.Ctx) error {
+	a, _, err := s.staffApplication(c)
+	if err != nil {
+		return err
+	}
+	if !school.VisaLetterAllowed(a, false) {
+		return db.ErrNotFound
+	}
+	if _, err := s.store.IssueDocument(c.UserContext(), a, school.DocumentVisaLetter, userActor(currentUser(c)), s.now()); err != nil {
+		return err
+	}
+	return c.Redirect("/admin/applications/"+strconv.FormatInt(a.ID, 10)+"/visa-letter.pdf", fiber.StatusSeeOther)
+}
+
+// documentLinks are the documents an application has, or may have at once (a button makes those), for its status page
 // (base /status/<token>) or its back-office page (base /admin/applications/<id>).
 func (s *Server) documentLinks(ctx context.Context, L *i18n.Translator, a school.Application, base string,
 	byApplicant bool) ([]fileLink, error) {
 	var links []fileLink
 	if school.VisaLetterAllowed(a, byApplicant) {
-		links = append(links, fileLink{Label: L.T("document_visa_letter"), URL: base + "/visa-letter.pdf"})
+		link := fileLink{Label: L.T("document_visa_letter"), URL: base + "/visa-letter.pdf"}
+		switch _, err := s.store.IssuedDocument(ctx, a.ID, school.DocumentVisaLetter); {
+		case errors.Is(err, db.ErrNotFound):
+			link.Label, link.Make = L.T("document_visa_letter_make"), true
+		case err != nil:
+			return nil, err
+		}
+		links = append(links, link)
 	}
 	if school.CertificateAllowed(a) {
 		switch _, err := s.store.IssuedDocument(ctx, a.ID, school.DocumentCertificate); {

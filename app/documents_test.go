@@ -152,7 +152,8 @@ func TestVisaLetterOnlyForConfirmedApplicantsWhoAskedAndItVerifies(t *testing.T)
 		wantStatus(t, resp, body, http.StatusNotFound)
 		resp, body = staff.get(t, "/admin/applications/"+strconv.FormatInt(zaneta.app.ID, 10))
 		wantStatus(t, resp, body, http.StatusOK)
-		wantText(t, body, "Letters and certificates", "Visa invitation letter")
+		wantText(t, body, "Letters and certificates", "Make the visa invitation letter (PDF)")
+		issueLetter(t, staff, "/admin/applications/"+strconv.FormatInt(zaneta.app.ID, 10), staffLetter(zaneta))
 		text := pdfText(t, staff, staffLetter(zaneta))
 		staffCode = verificationCode(t, text)
 		wantInPDF(t, "letter", text, "DVORAKOVA ZANETA has been selected for the programme and offered a place.")
@@ -191,6 +192,7 @@ func TestVisaLetterOnlyForConfirmedApplicantsWhoAskedAndItVerifies(t *testing.T)
 	})
 
 	t.Run("a Cyrillic name prints as typed, the passport name falling back to it", func(t *testing.T) {
+		issueLetter(t, applicant, aigerim.status(), aigerim.status()+"/visa-letter.pdf")
 		text := pdfText(t, applicant, aigerim.status()+"/visa-letter.pdf")
 		wantInPDF(t, "letter", text, "Name: Айгерим Нурланова", "Name as in the passport: Айгерим Нурланова",
 			"Nationality: Kazakhstan")

@@ -17,7 +17,7 @@ import (
 
 // emailKinds are the emails Registrar sends about applications, each with a default in Czech
 // and English (views/email) that organisers may reword per edition.
-var emailKinds = []string{"application_received", "status_link", "decision_accepted", "decision_waitlisted",
+var emailKinds = []string{"application_received", "status_link", "already_applied", "decision_accepted", "decision_waitlisted",
 	"decision_rejected", "offer_reminder", "offer_expired", "place_confirmed", "place_declined", "withdrawn",
 	"practical_information", "certificate_ready"}
 

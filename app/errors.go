@@ -49,7 +49,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		e.Heading, e.Message = p.L.T("error_403_heading"), p.L.T("error_403_role")
 	case status >= 500:
 		s.log.Error("request failed", slog.String("request_id", requestID(c)),
-			slog.String("path", c.Path()), slog.Any("error", err))
+			slog.String("path", loggedPath(c.Path())), slog.Any("error", err))
 		e.Heading, e.Message = p.L.T("error_500_heading"), p.L.T("error_500_message")
 	default:
 		e.Heading, e.Message = p.L.T("error_400_heading"), fe.Message

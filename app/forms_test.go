@@ -494,20 +494,47 @@ func (v *visitor) apply(t testing.TB, slug string, answers url.Values, files ...
 func (v *visitor) applyOK(t testing.TB, slug string, answers url.Values, files ...formFile) string {
 	t.Helper()
 	resp, body := v.apply(t, slug, answers, files...)
-	return submitted(t, resp, body)
+	return v.ts.submitted(t, resp, body, answers.Get("email"))
 }
 
-var statusLocation = regexp.MustCompile(`^/status/([A-Za-z0-9_-]{43})\?submitted=1$`)
+var sentLocation = regexp.MustCompile(`^/editions/[a-z0-9-]+/apply/sent$`)
 
-// submitted checks an application was accepted and returns its status link's secret.
-func submitted(t testing.TB, resp *http.Response, body string) string {
+// formSent checks a form was taken: the answer sends to the page saying the link is emailed.
+func formSent(t testing.TB, resp *http.Response, body string) {
 	t.Helper()
 	wantStatus(t, resp, body, http.StatusSeeOther)
-	m := statusLocation.FindStringSubmatch(resp.Header.Get("Location"))
-	if m == nil {
-		t.Fatalf("redirected to %q, not to a status page", resp.Header.Get("Location"))
+	if loc := resp.Header.Get("Location"); !sentLocation.MatchString(loc) {
+		t.Fatalf("redirected to %q, not to the page after sending", loc)
 	}
-	return m[1]
+}
+
+// submitted checks a form was taken and returns the secret of the status link in the newest
+// email queued to address (the receipt, or the email to one who had applied).
+func (ts *testServer) submitted(t testing.TB, resp *http.Response, body, address string) string {
+	t.Helper()
+	formSent(t, resp, body)
+	return ts.linkEmailedTo(t, address)
+}
+
+// linkEmailedTo is the secret of the status link in the newest email queued to address.
+func (ts *testServer) linkEmailedTo(t testing.TB, address string) string {
+	t.Helper()
+	msgs, err := ts.store.OutboxMessages(context.Background(), db.OutboxFilter{Limit: 1 << 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs { // newest first
+		if !strings.EqualFold(m.To, address) {
+			continue
+		}
+		link := statusLinkInEmail.FindStringSubmatch(m.Text)
+		if link == nil {
+			t.Fatalf("the newest email to %s (%s, %s) has no status link", address, m.Template, m.Status)
+		}
+		return link[1]
+	}
+	t.Fatalf("no email to %s", address)
+	return ""
 }
 
 // applicationOf is the stored application behind a status link.

@@ -68,6 +68,7 @@ func (s *Server) routes() {
 	forms := s.csrfProtection()
 	app.Get("/editions/:slug/apply", forms, s.showApplyForm)
 	app.Post("/editions/:slug/apply", s.limitForms("apply"), forms, s.submitApplication)
+	app.Get("/editions/:slug/apply/sent", s.showApplicationSent)
 	app.Get("/status/lost", forms, s.showLostLink)
 	app.Post("/status/lost", s.limitForms("lost"), forms, s.sendLostLinks)
 	app.Get("/status/:token", forms, s.showStatus)
@@ -82,6 +83,7 @@ func (s *Server) routes() {
 	app.Post("/status/:token/confirm", forms, s.answerOffer(school.StatusConfirmed))
 	app.Post("/status/:token/decline", forms, s.answerOffer(school.StatusDeclined))
 	app.Get("/status/:token/visa-letter.pdf", s.downloadOwnDocument(school.DocumentVisaLetter))
+	app.Post("/status/:token/visa-letter.pdf", forms, s.issueOwnLetter)
 	app.Get("/status/:token/certificate.pdf", s.downloadOwnDocument(school.DocumentCertificate))
 
 	// Verification of letters and certificates, for anyone holding one; limited, so codes
@@ -147,6 +149,7 @@ func (s *Server) routes() {
 	admin.Post("/editions/:id/documents/:doc/move", organisers, s.moveDocument)
 	admin.Get("/documents/:id", s.downloadStaffDocument)
 	admin.Get("/applications/:id/visa-letter.pdf", organisers, s.downloadStaffLetter(school.DocumentVisaLetter))
+	admin.Post("/applications/:id/visa-letter.pdf", organisers, s.issueStaffLetter)
 	admin.Get("/applications/:id/certificate.pdf", organisers, s.downloadStaffLetter(school.DocumentCertificate))
 	admin.Post("/editions/:id/certificates", organisers, s.issueCertificates)
 	admin.Get("/editions/:id/edit", organisers, s.showEditionEditor)

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -78,8 +77,12 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	validate, err := newValidator()
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{cfg: cfg, store: store, log: logger, templates: tmpl, i18n: bundle,
-		markdown: newMarkdown(), countries: newCountryLists(), validate: validator.New(),
+		markdown: newMarkdown(), countries: newCountryLists(), validate: validate,
 		outbox:  mail.NewOutbox(store, sender, cfg.MailFrom, logger, cfg.Clock),
 		stateDB: stateDB, state: state, stateCheckpoints: stateCheckpoints, secret: secret, hashing: make(chan struct{}, 2)}
 	s.outbox.SetRate(cfg.MailRate)
@@ -137,7 +140,7 @@ func (s *Server) Shutdown(timeout time.Duration) error {
 // newSender sends over SMTP when configured, else writes .eml files under the data folder.
 func newSender(cfg Config) (mail.Sender, error) {
 	if cfg.SMTPURL == "" {
-		return mail.FileSender{Dir: filepath.Join(cfg.DataDir, "mail")}, nil
+		return mail.FileSender{Dir: cfg.MailDir()}, nil
 	}
 	return mail.NewSMTPSender(cfg.SMTPURL)
 }

@@ -21,7 +21,6 @@ type statusPage struct {
 	Summary     []summaryLine
 	History     []historyLine
 	Base        string // /status/<token>
-	Submitted   bool
 	CanEdit     bool
 	CSRF        string
 	Files       []fileLink
@@ -40,6 +39,7 @@ type fileLink struct {
 	Label string
 	Name  string
 	URL   string
+	Make  bool // not made yet: a form posted to URL makes it
 }
 
 // applicantApplication finds the application of the status link in the request.
@@ -73,7 +73,7 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 	}
 	base := "/status/" + c.Params("token")
 	data := statusPage{Edition: e, Application: a, Summary: s.applicationSummary(a, e, questions, L),
-		Base: base, Submitted: c.Query("submitted") == "1", CSRF: csrfToken(c),
+		Base: base, CSRF: csrfToken(c),
 		CanEdit: !applyDeadlinePassed(e, s.now()) && a.Status == school.StatusSubmitted}
 	switch c.Query("done") {
 	case "edited":

@@ -569,9 +569,10 @@ func promoteNext(ctx context.Context, tx *sql.Tx, e school.Edition, now time.Tim
 	return err
 }
 
-// SendStatusLink queues an email with a new status link for an application. Earlier links keep
-// working: anyone may ask for a link to be sent, and that must not break the applicant's own.
-func (s *Store) SendStatusLink(ctx context.Context, id int64, now time.Time, render Renderer) error {
+// SendStatusLink queues an email (template) with a new status link for an application. Earlier
+// links keep working: anyone may ask for a link to be sent, and that must not break the
+// applicant's own.
+func (s *Store) SendStatusLink(ctx context.Context, id int64, now time.Time, template string, render Renderer) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		a, err := scanApplication(tx.QueryRowContext(ctx,
 			`SELECT `+applicationColumns+applicationFrom+` WHERE a.id = ?`, id))
@@ -581,7 +582,7 @@ func (s *Store) SendStatusLink(ctx context.Context, id int64, now time.Time, ren
 		if err := audit(ctx, tx, now, ActorApplicant, "status_link_sent", id, "", "", ""); err != nil {
 			return err
 		}
-		return queueFor(ctx, tx, now, a, "status_link", render)
+		return queueFor(ctx, tx, now, a, template, render)
 	})
 	if err != nil {
 		return fmt.Errorf("db: send status link: %w", err)

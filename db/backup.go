@@ -68,39 +68,75 @@ func latestMigration() (int64, error) {
 }
 
 // Restore replaces the database file at dbPath with the backup at from, after checking the
-// backup. The replaced file is kept beside it. No server may have the database open.
-func Restore(ctx context.Context, from, dbPath string, now time.Time) (kept string, err error) {
+// backup. Everyone erased from the replaced database (its journal of erasures) is erased from
+// the restored one again, their files under uploadsDir too: a backup must not bring them back.
+// The replaced file is kept beside it. No server may have the database open. It returns the
+// kept file and how many applications were erased again.
+func Restore(ctx context.Context, from, dbPath, uploadsDir string, now time.Time) (kept string, erased int, err error) {
 	if err := CheckBackup(ctx, from); err != nil {
-		return "", err
+		return "", 0, err
+	}
+	var journal []Erasure
+	if _, err := os.Stat(dbPath); err == nil {
+		if journal, err = readErasures(ctx, dbPath); err != nil {
+			return "", 0, fmt.Errorf("db: restore: cannot read the journal of erasures of %s (%w): erasures made "+
+				"since the backup would come back. To restore anyway, move that file aside and restore again; "+
+				"whoever was erased since the backup must then be erased again by hand", dbPath, err)
+		}
 	}
 	data, err := os.ReadFile(from)
 	if err != nil {
-		return "", fmt.Errorf("db: restore: %w", err)
+		return "", 0, fmt.Errorf("db: restore: %w", err)
 	}
 	tmp := dbPath + ".restoring"
 	if err := os.WriteFile(tmp, data, 0o640); err != nil {
-		return "", fmt.Errorf("db: restore: %w", err)
+		return "", 0, fmt.Errorf("db: restore: %w", err)
+	}
+	if erased, err = eraseAgain(ctx, tmp, journal, uploadsDir); err != nil {
+		_ = os.Remove(tmp)
+		return "", 0, err
 	}
 	if _, err := os.Stat(dbPath); err == nil {
 		kept = dbPath + ".before-restore-" + now.UTC().Format("20060102-150405")
 		if err := os.Rename(dbPath, kept); err != nil {
-			return "", fmt.Errorf("db: restore: %w", err)
+			return "", 0, fmt.Errorf("db: restore: %w", err)
 		}
 	}
 	for _, suffix := range []string{"-wal", "-shm"} {
 		if err := os.Remove(dbPath + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return kept, fmt.Errorf("db: restore: %w", err)
+			return kept, 0, fmt.Errorf("db: restore: %w", err)
 		}
 	}
 	if err := os.Rename(tmp, dbPath); err != nil {
-		return kept, fmt.Errorf("db: restore: %w", err)
+		return kept, 0, fmt.Errorf("db: restore: %w", err)
 	}
-	return kept, nil
+	return kept, erased, nil
+}
+
+// eraseAgain brings the database file at path to this version's schema and erases again the
+// applications of the journal it holds unerased.
+func eraseAgain(ctx context.Context, path string, journal []Erasure, uploadsDir string) (int, error) {
+	s, err := Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("db: restore: %w", err)
+	}
+	err = s.Migrate(ctx)
+	n := 0
+	if err == nil {
+		n, err = s.reapplyErasures(ctx, journal, uploadsDir)
+	}
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return n, fmt.Errorf("db: restore: %w", err)
+	}
+	return n, nil
 }
 
 // NightlyBackup writes a backup into dir when the newest there is about a day old (23 hours, so
-// the time of day does not creep), and keeps
-// the newest keep of them. It returns the path written, or "" when none was due.
+// the time of day does not creep), and keeps the newest keep of them, none older than the
+// longest retention period. It returns the path written, or "" when none was due.
 func (s *Store) NightlyBackup(ctx context.Context, dir string, now time.Time, keep int) (string, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", fmt.Errorf("db: backups: %w", err)
@@ -124,7 +160,8 @@ func (s *Store) NightlyBackup(ctx context.Context, dir string, now time.Time, ke
 		}
 		existing = existing[1:]
 	}
-	return written, nil
+	_, err = s.pruneOldBackups(ctx, existing, now)
+	return written, err
 }
 
 func backupTime(path string) time.Time {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -80,7 +81,7 @@ func TestBackupWhileTakingWritesRestoresEverythingItHad(t *testing.T) {
 	// Restore it in place of another database and find the applications it held.
 	target := filepath.Join(t.TempDir(), "registrar.db")
 	openTestStore(t, target).Close()
-	kept, err := Restore(ctx, backup, target, now)
+	kept, _, err := Restore(ctx, backup, target, t.TempDir(), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +118,7 @@ func TestRestoreRefusesWhatIsNotARegistrarDatabase(t *testing.T) {
 	}
 	otherStore.Close()
 	for _, path := range []string{random, other, filepath.Join(dir, "missing.db")} {
-		if _, err := Restore(ctx, path, target, time.Now()); err == nil {
+		if _, _, err := Restore(ctx, path, target, t.TempDir(), time.Now()); err == nil {
 			t.Errorf("restore accepted %s", filepath.Base(path))
 		}
 	}
@@ -151,5 +152,67 @@ func TestNightlyBackupsRunOnceADayAndKeepTheNewest(t *testing.T) {
 	}
 	if len(files) != 14 || filepath.Base(files[0]) != "registrar-20261107-020000.db" {
 		t.Errorf("kept %d backups, the oldest %v", len(files), files)
+	}
+}
+
+func TestNightlyBackupsOlderThanTheLongestRetentionAreDeleted(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t, filepath.Join(t.TempDir(), "registrar.db"))
+	series, err := s.CreateSeries(ctx, school.Series{Slug: "kept-series", NameEN: "Schools"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, months := range []int{6, 9} {
+		e := school.Edition{SeriesID: series, Slug: "kept-" + string(rune('a'+i)), Year: 2026, Kind: school.KindSeminar,
+			TitleEN: "Seminar", Mode: school.ModeInPerson, Language: "en", Currency: "EUR", SeatsInPerson: 5,
+			Admission: school.AdmissionSelection, OfferDays: 7, Status: school.EditionDraft, RetentionMonths: months}
+		if _, err := s.CreateEdition(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "backups")
+	now := time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)
+	// Backups copied in from long ago: ten and eight months old.
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []time.Time{now.AddDate(0, -10, 0), now.AddDate(0, -8, 0)} {
+		if err := s.Backup(ctx, filepath.Join(dir, "registrar-"+at.Format("20060102-150405")+".db")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.NightlyBackup(ctx, dir, now, 14); err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "registrar-*.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 || filepath.Base(files[0]) != "registrar-"+now.AddDate(0, -8, 0).Format("20060102-150405")+".db" {
+		t.Errorf("kept %v; want the eight-month-old backup (within nine months) and today's", files)
+	}
+}
+
+func TestRestoreOverADatabaseWhoseErasuresCannotBeReadSaysWhatToDo(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openTestStore(t, filepath.Join(dir, "source.db"))
+	backup := filepath.Join(dir, "backup.db")
+	if err := s.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dir, "registrar.db")
+	if err := os.WriteFile(target, []byte("broken beyond reading"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := Restore(ctx, backup, target, t.TempDir(), time.Now())
+	if err == nil || !strings.Contains(err.Error(), "move that file aside and restore again") {
+		t.Fatalf("restore over a broken database: %v", err)
+	}
+	if err := os.Rename(target, target+".broken"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Restore(ctx, backup, target, t.TempDir(), time.Now()); err != nil {
+		t.Fatalf("restore once the broken file is aside: %v", err)
 	}
 }

@@ -66,13 +66,14 @@ func (s *Store) ApplicationEmails(ctx context.Context, applicationID int64) ([]O
 		WHERE application_id = ? ORDER BY id`, applicationID)
 }
 
-// MarkEmailSent records that the SMTP server accepted the message. A message about an erased
-// application (the confirmation of its erasure) keeps nothing of its address or content once
-// sent.
+// MarkEmailSent records that the SMTP server accepted the message. A sent message keeps its
+// recipient, subject, template and times but not its body, which carries a status link and the
+// whole form, and would live on in every backup. A message about an erased application (the
+// confirmation of its erasure) keeps nothing of its address or subject either.
 func (s *Store) MarkEmailSent(ctx context.Context, id int64, now time.Time) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?,
-			attempts = attempts + 1, last_error = '' WHERE id = ? AND status = 'queued'`, formatInstant(now), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, text_body = '',
+			html_body = '', attempts = attempts + 1, last_error = '' WHERE id = ? AND status = 'queued'`, formatInstant(now), id); err != nil {
 			return err
 		}
 		var erased int64
@@ -92,6 +93,26 @@ func (s *Store) MarkEmailSent(ctx context.Context, id int64, now time.Time) erro
 		return fmt.Errorf("db: mark email %d sent: %w", id, err)
 	}
 	return nil
+}
+
+// ErasedApplicationEmails lists the emails about erased applications, for removing what a
+// sender kept of them outside the database.
+func (s *Store) ErasedApplicationEmails(ctx context.Context) ([]int64, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT o.id FROM outbox o
+		JOIN applications a ON a.id = o.application_id WHERE a.erased_at IS NOT NULL ORDER BY o.id`)
+	if err != nil {
+		return nil, fmt.Errorf("db: emails of erased applications: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("db: emails of erased applications: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // MarkEmailFailed records a failed attempt: retried at next, or given up when next is zero.

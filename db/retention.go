@@ -189,6 +189,9 @@ func eraseApplication(ctx context.Context, tx *sql.Tx, id int64, actor, reason s
 			return err
 		}
 	}
+	if err := journalErasure(ctx, tx, id, now); err != nil {
+		return err
+	}
 	return audit(ctx, tx, now, actor, "erased", id, "", "", reason)
 }
 

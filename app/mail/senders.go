@@ -3,6 +3,7 @@ package mail
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"net/mail"
@@ -10,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -125,4 +127,44 @@ func (f FileSender) Send(_ context.Context, _ string, m db.OutboxMessage, raw []
 	}
 	name := fmt.Sprintf("%06d-%s.eml", m.ID, strings.ReplaceAll(m.Template, "/", "-"))
 	return os.WriteFile(filepath.Join(f.Dir, name), raw, 0o640)
+}
+
+// Forget removes the files of the given messages: an erased applicant's emails must not outlive
+// the erasure in the mail folder.
+func (f FileSender) Forget(ids []int64) error {
+	entries, err := os.ReadDir(f.Dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("mail: %w", err)
+	}
+	forget := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		forget[id] = true
+	}
+	var errs []error
+	for _, e := range entries {
+		prefix, _, _ := strings.Cut(e.Name(), "-")
+		if id, err := strconv.ParseInt(prefix, 10, 64); err != nil || !forget[id] {
+			continue
+		}
+		if err := os.Remove(filepath.Join(f.Dir, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("mail: %w", err)
+	}
+	return nil
+}
+
+// ForgetErased removes the files of the emails about erased applications from dir, whether or
+// not the files are still written there (an SMTP server may have been configured since).
+func ForgetErased(ctx context.Context, store *db.Store, dir string) error {
+	ids, err := store.ErasedApplicationEmails(ctx)
+	if err != nil {
+		return err
+	}
+	return FileSender{Dir: dir}.Forget(ids)
 }

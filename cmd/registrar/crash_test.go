@@ -115,7 +115,7 @@ func TestCrashSafety(t *testing.T) {
 			defer wg.Done()
 			for i := range jobs {
 				results[i] = submit(ctx, base, slug, i)
-				if results[i].token != "" {
+				if results[i].sent {
 					done.Add(1)
 				}
 			}
@@ -165,27 +165,8 @@ func TestCrashSafety(t *testing.T) {
 		t.Errorf("no submission ran against the restarted server")
 	}
 
-	// Every success is stored: its status link opens and shows its reference.
-	var problems problemLog
 	client := &http.Client{Timeout: 10 * time.Second}
-	references := map[string]string{} // email → reference
-	for _, r := range succeeded {
-		body, status, err := get(context.Background(), client, base+"/status/"+r.token)
-		if err != nil || status != http.StatusOK {
-			problems.add(t, "%s: status page answered %d, %v", r.email, status, err)
-			continue
-		}
-		ref := referencePattern.FindString(body)
-		switch {
-		case ref == "":
-			problems.add(t, "%s: the status page shows no reference", r.email)
-		case r.reference != "" && ref != r.reference:
-			problems.add(t, "%s: the status page showed %s right after submitting and %s after the crash", r.email, r.reference, ref)
-		case !strings.Contains(body, html.EscapeString(r.email)):
-			problems.add(t, "%s: the status page of %s does not show the applicant's email", r.email, ref)
-		}
-		references[r.email] = ref
-	}
+	var problems problemLog
 
 	// Every success gets exactly one receipt, with its reference and its status link.
 	deadline := time.Now().Add(crashDeadline)
@@ -212,21 +193,21 @@ func TestCrashSafety(t *testing.T) {
 			problems.add(t, "%s received %d emails, want exactly 1 receipt", r.email, len(msgs))
 			continue
 		}
+		// Every success is stored: the receipt's status link opens it, with the reference the
+		// receipt carries and the applicant's address.
 		raw := unfoldQuotedPrintable(msgs[0])
-		ref := references[r.email]
-		if ref != "" && !strings.Contains(raw, ref) {
-			problems.add(t, "%s: the receipt does not carry the reference %s", r.email, ref)
-		}
-		// The receipt's status link (its own, or the one the applicant landed on) opens the
-		// same application.
+		ref := referencePattern.FindString(raw)
 		link := emailStatusLink.FindStringSubmatch(raw)
-		if link == nil {
-			problems.add(t, "%s: the receipt has no status link", r.email)
+		if ref == "" || link == nil {
+			problems.add(t, "%s: the receipt has no reference (%q) or no status link", r.email, ref)
 			continue
 		}
 		body, status, err := get(context.Background(), client, base+"/status/"+link[1])
-		if err != nil || status != http.StatusOK || (ref != "" && !strings.Contains(body, ref)) {
+		switch {
+		case err != nil || status != http.StatusOK || !strings.Contains(body, ref):
 			problems.add(t, "%s: the receipt's status link answered %d (%v) without the reference %s", r.email, status, err, ref)
+		case !strings.Contains(body, html.EscapeString(r.email)):
+			problems.add(t, "%s: the status page of %s does not show the applicant's email", r.email, ref)
 		}
 	}
 	// Submissions cut off by the kill may be stored without their sender knowing; they must
@@ -246,7 +227,7 @@ func TestCrashSafety(t *testing.T) {
 var (
 	referencePattern = regexp.MustCompile(`SMS-\d{4}-\d{4,}`)
 	emailStatusLink  = regexp.MustCompile(`/status/([A-Za-z0-9_-]{20,})`)
-	statusLocation   = regexp.MustCompile(`^(?:https?://[^/]+)?/status/([A-Za-z0-9_-]+)\?submitted=1$`)
+	sentLocation     = regexp.MustCompile(`^(?:https?://[^/]+)?/editions/[a-z0-9-]+/apply/sent$`)
 	hiddenField      = regexp.MustCompile(`<input type="hidden" name="(_csrf|opened_at)" value="([^"]*)"`)
 	choiceField      = regexp.MustCompile(`<input type="(?:radio|checkbox)" name="(q_\d+)" value="([^"]*)"`)
 	textField        = regexp.MustCompile(`<(?:textarea|input type="text")[^>]* name="(q_\d+)"`)
@@ -274,8 +255,7 @@ func (p *problemLog) summary(t *testing.T) {
 // submission is one applicant's attempt to apply, with its outcome.
 type submission struct {
 	email      string
-	token      string // the status link's secret from the success redirect
-	reference  string // from the status page right after the redirect, when it answered
+	sent       bool // the form was taken: the page after it answered
 	attempts   int
 	afterCrash bool // the success came from a request that started after the kill
 	err        error
@@ -343,16 +323,12 @@ func submit(ctx context.Context, base, slug string, i int) submission {
 			s.err = err
 			return s
 		}
-		m := statusLocation.FindStringSubmatch(location)
-		if m == nil {
+		if !sentLocation.MatchString(location) {
 			s.err = fmt.Errorf("success redirect to %q", location)
 			return s
 		}
-		s.token = m[1]
+		s.sent = true
 		s.afterCrash = started.After(killTime())
-		if page, status, err := get(ctx, client, base+"/status/"+s.token+"?submitted=1"); err == nil && status == http.StatusOK {
-			s.reference = referencePattern.FindString(page)
-		}
 		return s
 	}
 }

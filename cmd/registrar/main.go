@@ -31,6 +31,7 @@ import (
 
 	"registrar/app"
 	"registrar/app/auth"
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -68,11 +69,11 @@ func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, 
 		if len(args) != 1 {
 			return errors.New("usage: registrar restore PATH (stop the server first)")
 		}
-		kept, err := db.Restore(ctx, args[0], cfg.DatabasePath(), time.Now())
+		kept, erased, err := db.Restore(ctx, args[0], cfg.DatabasePath(), filepath.Join(cfg.DataDir, "uploads"), time.Now())
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "restored %s from %s", cfg.DatabasePath(), args[0])
+		fmt.Fprintf(stdout, "restored %s from %s; %d applications erased since the backup erased again", cfg.DatabasePath(), args[0], erased)
 		if kept != "" {
 			fmt.Fprintf(stdout, "; the replaced database is kept as %s", kept)
 		}
@@ -139,7 +140,10 @@ func purge(ctx context.Context, cfg app.Config, store *db.Store, args []string, 
 	if len(purges) == 0 && err == nil {
 		fmt.Fprintln(stdout, "nothing to erase")
 	}
-	return err
+	if *dryRun {
+		return err
+	}
+	return errors.Join(err, mail.ForgetErased(ctx, store, cfg.MailDir()))
 }
 
 func openStore(ctx context.Context, cfg app.Config) (*db.Store, error) {

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"registrar/app/school"
+	"registrar/db"
+)
+
+// registrar runs the command line with args and returns what it printed.
+func registrar(t *testing.T, args ...string) string {
+	t.Helper()
+	var out bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if err := run(args, strings.NewReader(""), &out, logger, new(slog.LevelVar)); err != nil {
+		t.Fatalf("registrar %v: %v", args, err)
+	}
+	return out.String()
+}
+
+func TestARestoredBackupDoesNotBringErasedApplicantsBack(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("REGISTRAR_DATA", dir)
+	ctx := context.Background()
+	store, err := db.Open(filepath.Join(dir, "registrar.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// An edition past its retention period: whoever was not selected is erased by the purge.
+	ended := time.Now().AddDate(-1, 0, 0).UTC().Truncate(24 * time.Hour)
+	series, err := store.CreateSeries(ctx, school.Series{Slug: "restored-seminars", NameEN: "Seminars"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := school.Edition{SeriesID: series, Slug: "restored-seminar", Year: ended.Year(), Kind: school.KindSeminar,
+		TitleEN: "Restored seminar", StartsOn: ended, EndsOn: ended, Mode: school.ModeInPerson, Language: "en",
+		Currency: "EUR", SeatsInPerson: 5, Admission: school.AdmissionSelection, OfferDays: 7,
+		Status: school.EditionArchived, RetentionMonths: 6}
+	if e.ID, err = store.CreateEdition(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	people := map[string]school.Application{}
+	for _, p := range []struct {
+		email string
+		to    []school.Status
+	}{
+		{"rejected@example.org", []school.Status{school.StatusRejected}},
+		{"asked@example.org", []school.Status{school.StatusAccepted, school.StatusConfirmed, school.StatusAttended}},
+		{"kept@example.org", []school.Status{school.StatusAccepted, school.StatusConfirmed, school.StatusAttended}},
+	} {
+		a, err := store.CreateApplication(ctx, e, school.Application{Lang: "en", Email: p.email, GivenName: "Named",
+			FamilyName: "Person", Nationality: "CZ"}, "", ended.AddDate(0, -2, 0), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, to := range p.to {
+			if _, err := store.TransitionApplication(ctx, a.ID, to, db.ActorSystem, ended.AddDate(0, -1, 0), nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		people[p.email] = a
+	}
+	if err := store.RequestErasure(ctx, people["asked@example.org"].ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+
+	// A backup, then both erasures: by the retention period and by request.
+	backup := filepath.Join(t.TempDir(), "before-erasure.db")
+	registrar(t, "backup", backup)
+	registrar(t, "purge")
+	store, err = db.Open(filepath.Join(dir, "registrar.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func(name string, a school.Application) (db.Email, error) {
+		return db.Email{To: a.Email, Lang: "en", Subject: name, Text: name, Template: name}, nil
+	}
+	if _, err := store.CarryOutErasure(ctx, people["asked@example.org"].ID, "user:1", filepath.Join(dir, "uploads"),
+		time.Now(), render); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+
+	for round := 1; round <= 2; round++ { // a second restore of the same backup erases them too
+		out := registrar(t, "restore", backup)
+		if round == 1 && !strings.Contains(out, "2 applications erased since the backup erased again") {
+			t.Errorf("restore printed %q", out)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "registrar.db.restoring-wal")); !os.IsNotExist(err) {
+			t.Errorf("the restore left a write-ahead log behind: %v", err)
+		}
+		store, err = db.Open(filepath.Join(dir, "registrar.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for email, a := range people {
+			got, err := store.Application(ctx, a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if erased := email != "kept@example.org"; got.Erased() != erased || (erased && (got.GivenName != "" || got.Email == email)) {
+				t.Errorf("round %d: %s after the restore: erased %v, name %q, address %q", round, email, got.Erased(), got.GivenName, got.Email)
+			}
+		}
+		store.Close()
+	}
+}
