@@ -182,8 +182,7 @@ func sendCSV(c *fiber.Ctx, filename string, rows [][]string) error {
 	if err := w.Error(); err != nil {
 		return err
 	}
-	c.Attachment(filename)
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	fileHeaders(c, "text/csv; charset=utf-8", filename, false)
 	return c.Send(buf.Bytes())
 }
 
@@ -223,8 +222,7 @@ func sendXLSX(c *fiber.Ctx, filename string, rows [][]string) error {
 	if err := f.Write(&buf); err != nil {
 		return err
 	}
-	c.Attachment(filename)
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	fileHeaders(c, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename, false)
 	return c.Send(buf.Bytes())
 }
 

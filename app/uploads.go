@@ -17,6 +17,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"registrar/app/files"
 	"registrar/app/i18n"
 	"registrar/db"
 )
@@ -129,13 +130,28 @@ func randomHex(n int) (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
-// sendUpload serves a stored file as an attachment that the browser will not sniff.
-func (s *Server) sendUpload(c *fiber.Ctx, up db.Upload) error {
-	c.Set(fiber.HeaderContentType, up.ContentType)
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+// sendUpload serves a stored file as the type its content was checked for, never one taken
+// from its name: as an attachment, or inline (a PDF only) for a frame of the application's pages.
+func (s *Server) sendUpload(c *fiber.Ctx, up db.Upload, inline bool) error {
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Attachment(up.OriginalName)
+	fileHeaders(c, up.ContentType, up.OriginalName, inline)
 	return c.SendFile(filepath.Join(s.cfg.DataDir, "uploads", up.StoredName))
+}
+
+// fileHeaders marks a response as a file of contentType named name: never sniffed, running
+// nothing, an attachment unless it is a PDF asked inline. Fiber's c.Attachment is never used: it
+// sets the type from the name's extension, so a PDF named cv.html went out as a page.
+func fileHeaders(c *fiber.Ctx, contentType, name string, inline bool) {
+	inline = inline && contentType == files.PDF
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderContentDisposition, files.Disposition(contentType, name, inline))
+	c.Set(fiber.HeaderContentSecurityPolicy, files.Policy(inline))
+	if inline {
+		c.Set(fiber.HeaderXFrameOptions, "SAMEORIGIN")
+	} else {
+		c.Set(fiber.HeaderXFrameOptions, "DENY")
+	}
 }
 
 // writeStored writes data into dir under a random name and returns the name. The file is
