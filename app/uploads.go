@@ -1,15 +1,11 @@
 package app
 
 import (
-	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"mime/multipart"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,39 +55,36 @@ func (s *Server) receiveFile(c *fiber.Ctx, name string, L *i18n.Translator, errs
 	return receivedFile{}, false
 }
 
-// storeUpload checks a file is a PDF of at most 5 MB by its content, and writes it under a
-// random name outside the public folder. A *fiber.Error carries a message for the person.
+// storeUpload checks a file is a PDF of at most 5 MB by its content while it is copied, a piece
+// at a time, under a random name outside the public folder. A *fiber.Error carries a message for
+// the person.
 func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, L *i18n.Translator) (db.Upload, error) {
+	tooLarge := fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_file_size", "Max", "5 MB"))
 	if fh.Size > MaxUploadBytes {
-		return db.Upload{}, fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_file_size", "Max", "5 MB"))
+		return db.Upload{}, tooLarge
 	}
 	f, err := fh.Open()
 	if err != nil {
 		return db.Upload{}, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxUploadBytes+1))
-	if err != nil {
-		return db.Upload{}, err
-	}
-	if len(data) > MaxUploadBytes {
-		return db.Upload{}, fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_file_size", "Max", "5 MB"))
-	}
-	if !isPDF(data) {
+	got, err := files.Receive(s.uploadsDir(), f, MaxUploadBytes, files.PDF)
+	switch {
+	case errors.Is(err, files.ErrTooLarge):
+		return db.Upload{}, tooLarge
+	case errors.Is(err, files.ErrType):
 		return db.Upload{}, fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_pdf"))
+	case err != nil:
+		return db.Upload{}, err
 	}
 	claim, err := randomHex(24)
 	if err != nil {
 		return db.Upload{}, err
 	}
-	stored, err := writeStored(filepath.Join(s.cfg.DataDir, "uploads"), data)
-	if err != nil {
-		return db.Upload{}, err
-	}
-	sum := sha256.Sum256(data)
-	up := db.Upload{ClaimKey: claim, StoredName: stored, OriginalName: cleanFileName(fh.Filename),
-		ContentType: "application/pdf", Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}
+	up := db.Upload{ClaimKey: claim, StoredName: got.Name, OriginalName: cleanFileName(fh.Filename),
+		ContentType: got.Type, Size: got.Size, SHA256: got.SHA256}
 	if up.ID, err = s.store.CreateUpload(c.UserContext(), up); err != nil {
+		os.Remove(filepath.Join(s.uploadsDir(), got.Name))
 		return db.Upload{}, err
 	}
 	return up, nil
@@ -99,7 +92,7 @@ func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, L *i18n.Tra
 
 // isPDF checks the content, not the name or the browser's word for it.
 func isPDF(data []byte) bool {
-	return http.DetectContentType(data) == "application/pdf" && bytes.Contains(data[max(0, len(data)-2048):], []byte("%%EOF"))
+	return files.ContentType(data, files.Tail(data)) == files.PDF
 }
 
 // cleanFileName keeps only the last element of a name a browser sent, for display; files are
