@@ -17,6 +17,9 @@ const (
 	applyBodyLimit = 40 << 20
 	// documentBodyLimit is a 20 MB document with its form.
 	documentBodyLimit = 21 << 20
+	// uploadReadTime is how long a request that takes files has to send its body once its turn
+	// has come, instead of the server's 30 s read timeout: 40 MB at 350 KB/s.
+	uploadReadTime = 2 * time.Minute
 	// bodyDrain is how much of a body left unread is read and dropped, so the connection can
 	// carry the next request; past it the connection is closed instead.
 	bodyDrain = 64 << 10
@@ -39,6 +42,9 @@ func (s *Server) takeFiles(limit int) fiber.Handler {
 			return fiber.NewError(fiber.StatusServiceUnavailable, uploadsBusy)
 		}
 		defer func() { <-s.uploading }()
+		if err := c.Context().Conn().SetReadDeadline(time.Now().Add(uploadReadTime)); err != nil {
+			return err
+		}
 		return c.Next()
 	}
 }

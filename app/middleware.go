@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"errors"
 	"hash/crc32"
 	"log/slog"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/cache"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/valyala/fasthttp"
 
 	"registrar/app/i18n"
 )
@@ -135,6 +137,11 @@ func (s *Server) csrfProtection() fiber.Handler {
 		ContextKey:     "csrf",
 		Storage:        s.state,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			if _, ferr := c.MultipartForm(); ferr != nil && !errors.Is(ferr, fasthttp.ErrNoMultipartForm) {
+				// The body broke off before the token (a dropped connection, a timeout):
+				// not a page that expired.
+				return badRequest(s.i18n.Translator(langOf(c)).T("error_form_unreadable"))
+			}
 			return fiber.NewError(fiber.StatusForbidden, csrfFailed)
 		},
 	})
