@@ -77,7 +77,7 @@ func (s *Server) routes() {
 	app.Get("/status/:token/files/:id", s.downloadApplicantFile)
 	app.Get("/status/:token/documents/:id", s.downloadParticipantDocument)
 	app.Get("/status/:token/edit", forms, s.showEditForm)
-	app.Post("/status/:token/edit", forms, s.saveEdit)
+	app.Post("/status/:token/edit", s.limitForms("edit"), forms, s.saveEdit)
 	app.Get("/status/:token/withdraw", forms, s.showWithdraw)
 	app.Post("/status/:token/withdraw", forms, s.withdraw)
 	app.Get("/status/:token/data.json", s.exportData)

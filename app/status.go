@@ -180,7 +180,7 @@ func (s *Server) saveEdit(c *fiber.Ctx) error {
 	for name := range kept {
 		have[name] = true
 	}
-	files := s.collectFiles(c, e, questions, L, &errs, have)
+	files := s.collectFiles(c, e, questions, a.ID, L, &errs, have)
 	for name, rf := range kept {
 		if _, ok := files[name]; !ok {
 			files[name] = rf

@@ -2,6 +2,7 @@ package app
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,6 +23,11 @@ import (
 // MaxUploadBytes bounds an uploaded PDF.
 const MaxUploadBytes = 5 << 20
 
+// formLifetime is how long a file sent with a form that was sent back stays for that form to
+// claim: the form's CSRF token lasts 6 hours from its last use, so a day is well past any form
+// still being filled in. The daily job then removes it.
+const formLifetime = 24 * time.Hour
+
 // receivedFile is a file the form has: new in this request, or kept from an earlier try.
 type receivedFile struct {
 	Upload db.Upload
@@ -28,12 +35,13 @@ type receivedFile struct {
 }
 
 // receiveFile takes the PDF sent in field name, or the one kept from an earlier try of the same
-// form. A wrong file adds an error for the field; no file returns ok false.
-func (s *Server) receiveFile(c *fiber.Ctx, name string, L *i18n.Translator, errs *formErrors) (receivedFile, bool) {
+// form; sentFor is the application whose form it is, if any. A wrong file adds an error for the
+// field; no file returns ok false.
+func (s *Server) receiveFile(c *fiber.Ctx, name string, sentFor int64, L *i18n.Translator, errs *formErrors) (receivedFile, bool) {
 	ctx := c.UserContext()
 	fh, err := c.FormFile(name)
 	if err == nil && fh.Size > 0 {
-		up, err := s.storeUpload(c, fh, L)
+		up, err := s.storeUpload(c, fh, sentFor, L)
 		if err != nil {
 			var fe *fiber.Error
 			if errors.As(err, &fe) {
@@ -58,7 +66,7 @@ func (s *Server) receiveFile(c *fiber.Ctx, name string, L *i18n.Translator, errs
 // storeUpload checks a file is a PDF of at most 5 MB by its content while it is copied, a piece
 // at a time, under a random name outside the public folder. A *fiber.Error carries a message for
 // the person.
-func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, L *i18n.Translator) (db.Upload, error) {
+func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, sentFor int64, L *i18n.Translator) (db.Upload, error) {
 	tooLarge := fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_file_size", "Max", "5 MB"))
 	if fh.Size > MaxUploadBytes {
 		return db.Upload{}, tooLarge
@@ -82,12 +90,23 @@ func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, L *i18n.Tra
 		return db.Upload{}, err
 	}
 	up := db.Upload{ClaimKey: claim, StoredName: got.Name, OriginalName: cleanFileName(fh.Filename),
-		ContentType: got.Type, Size: got.Size, SHA256: got.SHA256}
-	if up.ID, err = s.store.CreateUpload(c.UserContext(), up); err != nil {
+		ContentType: got.Type, Size: got.Size, SHA256: got.SHA256, SentFrom: sentFrom(c), SentFor: sentFor}
+	if up.ID, err = s.store.CreateUpload(c.UserContext(), up, s.now()); err != nil {
 		os.Remove(filepath.Join(s.uploadsDir(), got.Name))
 		return db.Upload{}, err
 	}
 	return up, nil
+}
+
+// sentFrom names the browser that sent a form, for the files it sent: a hash of its CSRF token,
+// the same for every form it sends until the token expires.
+func sentFrom(c *fiber.Ctx) string {
+	token := csrfToken(c)
+	if token == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }
 
 // isPDF checks the content, not the name or the browser's word for it.
