@@ -52,21 +52,26 @@ func (s *Server) takeFiles(limit int) fiber.Handler {
 // uploadsBusy marks the 503 of takeFiles, which the error page explains.
 const uploadsBusy = "uploads busy"
 
-// limitBody refuses a body larger than the route's limit, or of unknown length (chunked: no
-// browser sends a form so), before reading it. After the handlers, what they left unread is
-// dropped, or the connection closed when that is much.
+// limitBody refuses a body larger than the route's limit, of unknown length (chunked), or
+// compressed, before reading it: no browser sends a form chunked or compressed, and a compressed
+// body could unpack to any size. After the handlers, what they left unread is dropped, or the
+// connection closed when that is much.
 func (s *Server) limitBody(c *fiber.Ctx) error {
 	limit, ok := c.Locals(localsBodyLimit).(int)
 	if !ok {
 		limit = defaultBodyLimit
 	}
-	switch n := c.Request().Header.ContentLength(); {
+	h := &c.Request().Header
+	switch n := h.ContentLength(); {
 	case n == -1:
 		c.Context().SetConnectionClose()
 		return fiber.ErrLengthRequired
 	case n > limit:
 		c.Context().SetConnectionClose()
 		return fiber.ErrRequestEntityTooLarge
+	case n > 0 && len(h.Peek(fiber.HeaderContentEncoding)) > 0:
+		c.Context().SetConnectionClose()
+		return fiber.ErrUnsupportedMediaType
 	}
 	err := c.Next()
 	if body := c.Context().RequestBodyStream(); body != nil {

@@ -69,6 +69,42 @@ func TestALargeBodyIsRefusedBeforeItIsRead(t *testing.T) {
 		wantStatus(t, resp, body, http.StatusLengthRequired)
 		wantText(t, body, "Your browser sent the form without its size")
 	})
+	t.Run("a compressed body, which could unpack to any size", func(t *testing.T) {
+		resp, body := sendHeadOnly(t, base, fmt.Sprintf("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"+
+			"Content-Type: multipart/form-data; boundary=x\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n",
+			applyPath(summerSlug), 1<<20))
+		wantStatus(t, resp, body, http.StatusUnsupportedMediaType)
+		wantText(t, body, "Your browser sent the form compressed")
+	})
+}
+
+func TestAFormThatBreaksOffSaysSo(t *testing.T) {
+	ts := newFormServer(t)
+	v := ts.visitor()
+	f := v.openForm(t, applyPath(summerSlug), applyPath(summerSlug))
+	base := ts.listen(t)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var cookies []string
+	for name, value := range v.cookies {
+		cookies = append(cookies, name+"="+value)
+	}
+	part := "--x\r\nContent-Disposition: form-data; name=\"cv\"; filename=\"cv.pdf\"\r\n\r\n%PDF-1.4\n" + strings.Repeat("0", 100<<10)
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: %s\r\nContent-Type: multipart/form-data; boundary=x\r\n"+
+		"Content-Length: %d\r\n\r\n%s", f.Action, strings.Join(cookies, "; "), 3<<20, part)
+	conn.(*net.TCPConn).CloseWrite() // the connection drops before the rest, the CSRF token included
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	var body strings.Builder
+	_, _ = bufio.NewReader(resp.Body).WriteTo(&body)
+	wantStatus(t, resp, body.String(), http.StatusBadRequest)
+	wantText(t, body.String(), "The form could not be read. Reload the page and try again.")
 }
 
 func TestAFormOfAMegabyteStillWorks(t *testing.T) {
