@@ -1,16 +1,21 @@
 package app
 
 import (
+	"errors"
 	"io"
+	"os"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"registrar/app/files"
 )
 
 // Request bodies are streamed (fiber.Config StreamRequestBody): fasthttp hands a request to the
-// handlers once its head has arrived, and the body is read only as far as a handler reads it.
-// Every request may send at most defaultBodyLimit; the routes that take files more. A request
-// that declares more than its route's limit is refused before any of its body is read.
+// handlers once its head and at most 8 KB of its body have arrived, and the rest is read only as
+// far as a handler reads it. Every request may send at most defaultBodyLimit; the routes that take
+// files more. A request that declares more than its route's limit is refused before its body is
+// read.
 const (
 	defaultBodyLimit = 1 << 20
 	// applyBodyLimit leaves room for the CV and several file answers of 5 MB each.
@@ -27,38 +32,26 @@ const (
 
 const localsBodyLimit = "bodyLimit"
 
-// takeFiles raises the body limit of a route that takes files and bounds how many such requests
-// are read at once: one over the bound waits its turn for a while, then is asked to send again.
-// It comes before limitBody, which enforces the limit.
-func (s *Server) takeFiles(limit int) fiber.Handler {
+// takeFiles marks a route that takes files, with its body limit; limitBody, which comes after
+// it, does the rest.
+func takeFiles(limit int) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		c.Locals(localsBodyLimit, limit)
-		wait := time.NewTimer(s.cfg.UploadWait)
-		defer wait.Stop()
-		select {
-		case s.uploading <- struct{}{}:
-		case <-wait.C:
-			c.Context().SetConnectionClose()
-			return fiber.NewError(fiber.StatusServiceUnavailable, uploadsBusy)
-		}
-		defer func() { <-s.uploading }()
-		if err := c.Context().Conn().SetReadDeadline(time.Now().Add(uploadReadTime)); err != nil {
-			return err
-		}
 		return c.Next()
 	}
 }
 
-// uploadsBusy marks the 503 of takeFiles, which the error page explains.
+// uploadsBusy marks the 503 of a request that waited too long for its turn to send files.
 const uploadsBusy = "uploads busy"
 
 // limitBody refuses a body larger than the route's limit, of unknown length (chunked), or
 // compressed, before reading it: no browser sends a form chunked or compressed, and a compressed
-// body could unpack to any size. After the handlers, what they left unread is dropped, or the
+// body could unpack to any size. A request with files waits for its turn, then its body goes to
+// a temporary file as it arrives. After the handlers, what they left unread is dropped, or the
 // connection closed when that is much.
 func (s *Server) limitBody(c *fiber.Ctx) error {
-	limit, ok := c.Locals(localsBodyLimit).(int)
-	if !ok {
+	limit, takesFiles := c.Locals(localsBodyLimit).(int)
+	if !takesFiles {
 		limit = defaultBodyLimit
 	}
 	h := &c.Request().Header
@@ -72,6 +65,8 @@ func (s *Server) limitBody(c *fiber.Ctx) error {
 	case n > 0 && len(h.Peek(fiber.HeaderContentEncoding)) > 0:
 		c.Context().SetConnectionClose()
 		return fiber.ErrUnsupportedMediaType
+	case n > 0 && takesFiles:
+		return s.receiveFiles(c)
 	}
 	err := c.Next()
 	if body := c.Context().RequestBodyStream(); body != nil {
@@ -80,4 +75,45 @@ func (s *Server) limitBody(c *fiber.Ctx) error {
 		}
 	}
 	return err
+}
+
+// receiveFiles waits for one of the places for requests that send files: one over the bound
+// waits its turn for a while, then is asked to send again. Its multipart body is then copied to a
+// temporary file, its fields (all but the files) held to defaultBodyLimit, and the handlers read
+// the form from that file.
+func (s *Server) receiveFiles(c *fiber.Ctx) error {
+	wait := time.NewTimer(s.cfg.UploadWait)
+	defer wait.Stop()
+	select {
+	case s.uploading <- struct{}{}:
+	case <-wait.C:
+		c.Context().SetConnectionClose()
+		return fiber.NewError(fiber.StatusServiceUnavailable, uploadsBusy)
+	}
+	defer func() { <-s.uploading }()
+	if err := c.Context().Conn().SetReadDeadline(time.Now().Add(uploadReadTime)); err != nil {
+		return err
+	}
+	boundary := string(c.Request().Header.MultipartFormBoundary())
+	if boundary == "" {
+		return c.Next() // not a form with files: the handlers find none
+	}
+	f, n, err := files.Spool(c.Context().RequestBodyStream(), boundary, defaultBodyLimit)
+	switch {
+	case errors.Is(err, files.ErrFields):
+		c.Context().SetConnectionClose()
+		return fiber.ErrRequestEntityTooLarge
+	case errors.Is(err, files.ErrUnreadable):
+		c.Context().SetConnectionClose()
+		return badRequest(s.i18n.Translator(langOf(c)).T("error_form_unreadable"))
+	case err != nil:
+		return err
+	}
+	// fasthttp neither closes nor removes a body stream it was given.
+	defer func() {
+		f.Close()
+		os.Remove(f.Name())
+	}()
+	c.Request().SetBodyStream(f, int(n))
+	return c.Next()
 }

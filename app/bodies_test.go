@@ -151,3 +151,17 @@ func TestUploadsBeyondTheBoundWaitThenGetAMessage(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	v.applyOK(t, summerSlug, summerAnswers(t, ts, "waiting@example.org"), cvFile("cv.pdf"))
 }
+
+// TestFieldsOfAFormWithFilesAreHeldToAMegabyte: the apply form takes 40 MB for its files, but its
+// other fields, which the server holds in memory to read them, no more than any form's 1 MB.
+func TestFieldsOfAFormWithFilesAreHeldToAMegabyte(t *testing.T) {
+	ts := newFormServer(t)
+	v := ts.visitor()
+	f := v.openForm(t, applyPath(summerSlug)+"?lang=cs", applyPath(summerSlug))
+	answers := summerAnswers(t, ts, "long-fields@example.org")
+	answers.Set("motivation", strings.Repeat("Chci studovat migraci. ", 50000))
+	resp, body := v.submit(t, f, answers, cvFile("cv.pdf"))
+	wantStatus(t, resp, body, http.StatusRequestEntityTooLarge)
+	wantText(t, body, "Odeslaná data jsou příliš velká")
+	noApplication(t, ts, "long-fields@example.org")
+}

@@ -43,9 +43,9 @@ func (s *Server) routes() {
 	app.Use(s.language)
 
 	// Bodies: 1 MB at most, more on the routes that take files (bodies.go).
-	app.Post("/editions/:slug/apply", s.takeFiles(applyBodyLimit))
-	app.Post("/status/:token/edit", s.takeFiles(applyBodyLimit))
-	app.Post("/admin/editions/:id/documents", s.takeFiles(documentBodyLimit))
+	app.Post("/editions/:slug/apply", takeFiles(applyBodyLimit))
+	app.Post("/status/:token/edit", takeFiles(applyBodyLimit))
+	app.Post("/admin/editions/:id/documents", takeFiles(documentBodyLimit))
 	app.Use(s.limitBody)
 
 	// Operations.
