@@ -3,7 +3,9 @@
 # then
 #   (a) 48 anonymous 30 MB POSTs at once to a page that does not exist: the server must refuse
 #       each before reading it, and its peak RSS stay at most 150 MB;
-#   (b) 150 applicants at once, each opening the summer school's form (own CSRF cookie and token,
+#   (b) 48 anonymous forms at once to the apply page, the one that takes files (40 MB), each
+#       with 36 MB of text fields instead of files: refused, peak RSS at most 150 MB;
+#   (c) 150 applicants at once, each opening the summer school's form (own CSRF cookie and token,
 #       signed opened_at) and sending it with a valid 5 MB CV: every one must be stored (303, an
 #       application and a file on disk each), and the peak RSS stay at most 200 MB.
 # Peak RSS is the kernel's high-water mark (VmHWM in /proc/PID/status), reset before each part
@@ -91,14 +93,7 @@ refused=$(grep -c 'path=/no-such-page status=413' "$log" || true)
 echo "   curl saw: ${codes:-none}in ${secs%.*} s; the server answered 413 to $refused; peak RSS $flood_peak MB (target ≤ 150)"
 [ "$flood_peak" -le 150 ] || missed=1
 
-# (b) The applicants. A valid PDF of 5 MB (5,000,000 bytes): a header, a comment for bulk, %%EOF.
-{
-	printf '%%PDF-1.4\n%% '
-	head -c $((5000000 - 18)) /dev/zero | tr '\0' 'x'
-	printf '\n%%%%EOF\n'
-} >"$tmp/cv.pdf"
-[ "$(stat -c %s "$tmp/cv.pdf")" = 5000000 ] || { echo "$me: the CV is not 5,000,000 bytes" >&2; exit 1; }
-
+# The summer school, whose form takes a CV.
 summer=""
 for s in $(curl -fs "$base/" | grep -oE 'href="/editions/summer-school-[0-9][^"/?]*"' | sed -E 's/^href="\/editions\/(.*)"$/\1/' | sort -ru); do
 	if [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/editions/$s/apply")" = 200 ]; then
@@ -108,6 +103,32 @@ for s in $(curl -fs "$base/" | grep -oE 'href="/editions/summer-school-[0-9][^"/
 done
 [ -n "$summer" ] || { echo "$me: no summer school on the home page" >&2; exit 1; }
 path="/editions/$summer/apply"
+
+# (b) Fields instead of files, where files are taken.
+head -c $((9 << 20)) /dev/zero | tr '\0' 'a' >"$tmp/field.txt"
+echo "== (b) $flood anonymous forms at once to the apply page, each with 36 MB of text fields (RSS now $(rss VmRSS) MB)"
+reset_peak
+start=$(date +%s.%N)
+for i in $(seq "$flood"); do
+	curl -s -o /dev/null -w '%{http_code}\n' -H 'Expect:' -F "motivation=<$tmp/field.txt" -F "given_name=<$tmp/field.txt" \
+		-F "family_name=<$tmp/field.txt" -F "institution=<$tmp/field.txt" \
+		"$base$path" >"$tmp/fields-$i.code" 2>/dev/null &
+done
+wait $(jobs -p | grep -v "^$pid\$") 2>/dev/null || true
+secs=$(echo "$(date +%s.%N) - $start" | bc)
+fields_peak=$(rss VmHWM)
+codes=$(cat "$tmp"/fields-*.code | sort | uniq -c | awk '{ printf "%s×%s ", $1, $2 }')
+echo "   curl saw: ${codes:-none}in ${secs%.*} s; peak RSS $fields_peak MB (target ≤ 150)"
+[ "$fields_peak" -le 150 ] || missed=1
+
+# (c) The applicants. A valid PDF of 5 MB (5,000,000 bytes): a header, a comment for bulk, %%EOF.
+{
+	printf '%%PDF-1.4\n%% '
+	head -c $((5000000 - 18)) /dev/zero | tr '\0' 'x'
+	printf '\n%%%%EOF\n'
+} >"$tmp/cv.pdf"
+[ "$(stat -c %s "$tmp/cv.pdf")" = 5000000 ] || { echo "$me: the CV is not 5,000,000 bytes" >&2; exit 1; }
+
 unescape() { sed -e 's/&#34;/"/g; s/&quot;/"/g; s/&#39;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g'; }
 
 # prepare N: one applicant in their own browser opens the form (own cookie jar, CSRF token,
@@ -147,7 +168,7 @@ send() {
 	curl -s -b "$tmp/jar-$1" -o "$tmp/answer-$1.html" -w '%{http_code} %{time_total}\n' "${args[@]}" "$base$path" >"$tmp/apply-$1.code"
 }
 
-echo "== (b) $applicants applicants open the form of $summer"
+echo "== (c) $applicants applicants open the form of $summer"
 for i in $(seq "$applicants"); do prepare "$i"; done
 echo "   and send it at once, each with a 5 MB CV (RSS now $(rss VmRSS) MB)"
 reset_peak
@@ -172,7 +193,7 @@ if [ "$stored" != "$applicants" ] || [ "$on_disk" != "$applicants" ]; then
 	fi
 fi
 [ "$apply_peak" -le 200 ] || missed=1
-leftover=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'multipart-*' -newer "$tmp/cv.pdf" 2>/dev/null | wc -l)
+leftover=$(find "${TMPDIR:-/tmp}" -maxdepth 1 \( -name 'multipart-*' -o -name 'registrar-form-*' \) -newer "$tmp/cv.pdf" 2>/dev/null | wc -l)
 echo "   temporary multipart files left behind: $leftover"
 
 if [ "$missed" = 1 ]; then
