@@ -171,6 +171,10 @@ func etag(c *fiber.Ctx) error {
 		return err
 	}
 	resp := c.Response()
+	// A file sent from disk streams; reading it here would hold it whole in memory.
+	if resp.IsBodyStream() {
+		return nil
+	}
 	body := resp.Body()
 	if resp.StatusCode() != fiber.StatusOK || len(body) == 0 || len(resp.Header.Peek(fiber.HeaderETag)) > 0 {
 		return nil

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Memory under large bodies (issue 9): start Registrar with the demo data on a fresh database,
+# Memory under large bodies and files (issue 9): start Registrar with the demo data on a fresh database,
 # then
 #   (a) 48 anonymous 30 MB POSTs at once to a page that does not exist: the server must refuse
 #       each before reading it, and its peak RSS stay at most 150 MB;
@@ -165,7 +165,7 @@ prepare() {
 send() {
 	local args=()
 	mapfile -d '' args <"$tmp/args-$1"
-	curl -s -b "$tmp/jar-$1" -o "$tmp/answer-$1.html" -w '%{http_code} %{time_total}\n' "${args[@]}" "$base$path" >"$tmp/apply-$1.code"
+	curl -s -b "$tmp/jar-$1" -o "$tmp/answer-$1.html" -w '%{http_code} %{time_total} %{redirect_url}\n' "${args[@]}" "$base$path" >"$tmp/apply-$1.code"
 }
 
 echo "== (c) $applicants applicants open the form of $summer"
@@ -193,6 +193,27 @@ if [ "$stored" != "$applicants" ] || [ "$on_disk" != "$applicants" ]; then
 	fi
 fi
 [ "$apply_peak" -le 200 ] || missed=1
+# (d) Each applicant downloads their CV from their status page, all at once.
+for i in $(seq "$applicants"); do
+	status=$(cut -d' ' -f3 "$tmp/apply-$i.code")
+	[ -n "$status" ] || continue
+	status=${status%%\?*}
+	file=$(curl -fs -b "$tmp/jar-$i" "$status" | grep -oE 'href="/status/[^"]*/files/[0-9]+"' | head -n 1 | sed -E 's/^href="(.*)"$/\1/')
+	[ -n "$file" ] && echo "$base$file" >"$tmp/download-$i.url"
+done
+echo "== (d) $(ls "$tmp"/download-*.url 2>/dev/null | wc -l) applicants download their CV at once (RSS now $(rss VmRSS) MB)"
+reset_peak
+start=$(date +%s.%N)
+for u in "$tmp"/download-*.url; do
+	curl -s -o /dev/null -w '%{http_code} %{size_download}\n' "$(cat "$u")" >"${u%.url}.code" &
+done
+wait $(jobs -p | grep -v "^$pid\$") 2>/dev/null || true
+secs=$(echo "$(date +%s.%N) - $start" | bc)
+download_peak=$(rss VmHWM)
+codes=$(cat "$tmp"/download-*.code | sort | uniq -c | awk '{ printf "%s×%s (%s bytes) ", $1, $2, $3 }')
+echo "   answers: ${codes:-none}in ${secs%.*} s; peak RSS $download_peak MB (target ≤ 200)"
+[ "$download_peak" -le 200 ] || missed=1
+
 leftover=$(find "${TMPDIR:-/tmp}" -maxdepth 1 \( -name 'multipart-*' -o -name 'registrar-form-*' \) -newer "$tmp/cv.pdf" 2>/dev/null | wc -l)
 echo "   temporary multipart files left behind: $leftover"
 
