@@ -50,11 +50,11 @@ const uploadsBusy = "uploads busy"
 // a temporary file as it arrives. After the handlers, what they left unread is dropped, or the
 // connection closed when that is much.
 func (s *Server) limitBody(c *fiber.Ctx) error {
-	limit, takesFiles := c.Locals(localsBodyLimit).(int)
-	if !takesFiles {
-		limit = defaultBodyLimit
-	}
 	h := &c.Request().Header
+	limit, takesFiles := c.Locals(localsBodyLimit).(int)
+	if !takesFiles || len(h.MultipartFormBoundary()) == 0 { // only a multipart form carries files
+		limit, takesFiles = defaultBodyLimit, false
+	}
 	switch n := h.ContentLength(); {
 	case n == -1:
 		c.Context().SetConnectionClose()
@@ -77,7 +77,7 @@ func (s *Server) limitBody(c *fiber.Ctx) error {
 	return err
 }
 
-// receiveFiles waits for one of the places for requests that send files: one over the bound
+// receiveFiles waits for one of the places for multipart requests to routes that take files: one over the bound
 // waits its turn for a while, then is asked to send again. Its multipart body is then copied to a
 // temporary file, its fields (all but the files) held to defaultBodyLimit, and the handlers read
 // the form from that file.
@@ -95,9 +95,6 @@ func (s *Server) receiveFiles(c *fiber.Ctx) error {
 		return err
 	}
 	boundary := string(c.Request().Header.MultipartFormBoundary())
-	if boundary == "" {
-		return c.Next() // not a form with files: the handlers find none
-	}
 	f, n, err := files.Spool(c.Context().RequestBodyStream(), boundary, defaultBodyLimit)
 	switch {
 	case errors.Is(err, files.ErrFields):

@@ -45,6 +45,8 @@ func TestALargeBodyIsRefusedBeforeItIsRead(t *testing.T) {
 		// A form without files takes 1 MB at most, however large the apply form's limit.
 		{"en", "/status/lost", "What you sent is too large"},
 		{"en", applyPath(summerSlug), "What you sent is too large"},
+		// Where files are taken, a form that cannot carry them (urlencoded) is held to 1 MB.
+		{"en", applyPath(summerSlug) + "?urlencoded", "What you sent is too large"},
 	} {
 		t.Run(tc.lang+tc.path, func(t *testing.T) {
 			size := 30 << 20
@@ -54,8 +56,12 @@ func TestALargeBodyIsRefusedBeforeItIsRead(t *testing.T) {
 			if tc.path == applyPath(summerSlug) {
 				size = 200 << 20
 			}
+			typ := "multipart/form-data; boundary=x"
+			if path, ok := strings.CutSuffix(tc.path, "?urlencoded"); ok {
+				tc.path, size, typ = path, 2<<20, "application/x-www-form-urlencoded"
+			}
 			resp, body := sendHeadOnly(t, base, fmt.Sprintf("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"+
-				"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: %d\r\nAccept-Language: %s\r\n\r\n", tc.path, size, tc.lang))
+				"Content-Type: %s\r\nContent-Length: %d\r\nAccept-Language: %s\r\n\r\n", tc.path, typ, size, tc.lang))
 			wantStatus(t, resp, body, http.StatusRequestEntityTooLarge)
 			wantText(t, body, tc.want)
 			if !resp.Close {
