@@ -90,7 +90,7 @@ flood_peak=$(rss VmHWM)
 codes=$(cat "$tmp"/flood-*.code | sort | uniq -c | awk '{ printf "%s×%s ", $1, $2 }')
 refused=$(grep -c 'path=/no-such-page status=413' "$log" || true)
 # 000: curl was still sending when the server closed the connection after its 413.
-echo "   curl saw: ${codes:-none}in ${secs%.*} s; the server answered 413 to $refused; peak RSS $flood_peak MB (target ≤ 150)"
+echo "   curl saw: ${codes:-none}in $(printf "%.1f" "$secs") s; the server answered 413 to $refused; peak RSS $flood_peak MB (target ≤ 150)"
 [ "$flood_peak" -le 150 ] || missed=1
 
 # The summer school, whose form takes a CV.
@@ -118,7 +118,7 @@ wait $(jobs -p | grep -v "^$pid\$") 2>/dev/null || true
 secs=$(echo "$(date +%s.%N) - $start" | bc)
 fields_peak=$(rss VmHWM)
 codes=$(cat "$tmp"/fields-*.code | sort | uniq -c | awk '{ printf "%s×%s ", $1, $2 }')
-echo "   curl saw: ${codes:-none}in ${secs%.*} s; peak RSS $fields_peak MB (target ≤ 150)"
+echo "   curl saw: ${codes:-none}in $(printf "%.1f" "$secs") s; peak RSS $fields_peak MB (target ≤ 150)"
 [ "$fields_peak" -le 150 ] || missed=1
 
 # (c) The applicants. A valid PDF of 5 MB (5,000,000 bytes): a header, a comment for bulk, %%EOF.
@@ -181,7 +181,7 @@ codes=$(cut -d' ' -f1 "$tmp"/apply-*.code | sort | uniq -c | awk '{ printf "%s×
 slowest=$(cut -d' ' -f2 "$tmp"/apply-*.code | sort -n | tail -n 1)
 stored=$(sqlite3 "file:$tmp/data/registrar.db?mode=ro" "SELECT COUNT(*) FROM applications a JOIN uploads u ON u.id = a.cv_upload_id WHERE a.email LIKE 'applicant-%@load.example' AND u.size = 5000000")
 on_disk=$(find "$tmp/data/uploads" -type f -size 5000000c | wc -l)
-echo "   answers: ${codes:-none}in ${secs%.*} s (slowest ${slowest} s); stored: $stored applications with their CV, $on_disk CVs on disk"
+echo "   answers: ${codes:-none}in $(printf "%.1f" "$secs") s (slowest ${slowest} s); stored: $stored applications with their CV, $on_disk CVs on disk"
 echo "   peak RSS $apply_peak MB (target ≤ 200)"
 if [ "$stored" != "$applicants" ] || [ "$on_disk" != "$applicants" ]; then
 	missed=1
@@ -211,7 +211,7 @@ wait $(jobs -p | grep -v "^$pid\$") 2>/dev/null || true
 secs=$(echo "$(date +%s.%N) - $start" | bc)
 download_peak=$(rss VmHWM)
 codes=$(cat "$tmp"/download-*.code | sort | uniq -c | awk '{ printf "%s×%s (%s bytes) ", $1, $2, $3 }')
-echo "   answers: ${codes:-none}in ${secs%.*} s; peak RSS $download_peak MB (target ≤ 200)"
+echo "   answers: ${codes:-none}in $(printf "%.1f" "$secs") s; peak RSS $download_peak MB (target ≤ 200)"
 [ "$download_peak" -le 200 ] || missed=1
 
 leftover=$(find "${TMPDIR:-/tmp}" -maxdepth 1 \( -name 'multipart-*' -o -name 'registrar-form-*' \) -newer "$tmp/cv.pdf" 2>/dev/null | wc -l)
