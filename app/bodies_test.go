@@ -129,6 +129,16 @@ func TestAFormOfAMegabyteStillWorks(t *testing.T) {
 	wantText(t, body, "a new link is on its way")
 }
 
+// waitForUploads waits until n requests hold a place to send files.
+func waitForUploads(t *testing.T, ts *testServer, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); len(ts.uploading) != n; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d requests send files, want %d", len(ts.uploading), n)
+		}
+	}
+}
+
 func TestUploadsBeyondTheBoundWaitThenGetAMessage(t *testing.T) {
 	ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) {
 		c.ApplyLimit = 10000
@@ -144,7 +154,7 @@ func TestUploadsBeyondTheBoundWaitThenGetAMessage(t *testing.T) {
 	defer conn.Close()
 	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: %d\r\n\r\n--x\r\n%s",
 		applyPath(summerSlug), 3<<20, strings.Repeat("x", 16<<10))
-	time.Sleep(200 * time.Millisecond)
+	waitForUploads(t, ts, 1)
 
 	v := ts.visitor()
 	f := v.openForm(t, applyPath(summerSlug)+"?lang=cs", applyPath(summerSlug))
@@ -154,7 +164,7 @@ func TestUploadsBeyondTheBoundWaitThenGetAMessage(t *testing.T) {
 	noApplication(t, ts, "waiting@example.org")
 
 	conn.Close() // the place is free again
-	time.Sleep(200 * time.Millisecond)
+	waitForUploads(t, ts, 0)
 	v.applyOK(t, summerSlug, summerAnswers(t, ts, "waiting@example.org"), cvFile("cv.pdf"))
 }
 
