@@ -44,10 +44,11 @@ lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
 	go vet $(GOFLAGS_TAGS) ./...
 
-bench: build ## Go benchmarks of the page renderers, then wrk load tests of the pages and of submissions
+bench: build ## Go benchmarks of the page renderers, then wrk load tests of the pages and of submissions, then memory under large bodies
 	go test $(GOFLAGS_TAGS) -run '^$$' -bench . -benchmem ./app/
 	./scripts/load.sh
 	./scripts/load_apply.sh
+	./scripts/load_files.sh
 
 # Fuzz targets, package:name. Their seed corpora (testdata/fuzz/<name>/) run with every go test.
 FUZZTIME ?= 30s

@@ -404,17 +404,8 @@ func (s *Server) downloadStaffFile(c *fiber.Ctx) error {
 		}
 		up.OriginalName = blindFileName(a.Reference, a.Answers[i].QuestionID)
 	}
-	if c.Query("inline") == "1" {
-		// Shown in a frame of the application page: inline, and framable by this site only.
-		c.Set(fiber.HeaderContentSecurityPolicy, "frame-ancestors 'self'")
-		c.Set(fiber.HeaderXFrameOptions, "SAMEORIGIN")
-		if err := s.sendUpload(c, up); err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderContentDisposition, "inline")
-		return nil
-	}
-	return s.sendUpload(c, up)
+	// ?inline=1 is the frame of the application page.
+	return s.sendUpload(c, up, c.Query("inline") == "1")
 }
 
 type usersPage struct {

@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 	"io"
-	"mime"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -207,20 +206,13 @@ func (s *Server) moveDocument(c *fiber.Ctx) error {
 	return c.Redirect(editorBase(e, "documents")+"?done=moved", fiber.StatusSeeOther)
 }
 
-// sendDocument serves a stored document as the type found in its bytes, never sniffed: a PDF
-// as a download, an image shown in the browser.
+// sendDocument serves a stored document as a download of the type found in its bytes.
 func (s *Server) sendDocument(c *fiber.Ctx, d school.Document, cache string) error {
 	if d.StoredName == "" {
 		return db.ErrNotFound
 	}
-	c.Set(fiber.HeaderContentType, d.ContentType)
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderCacheControl, cache)
-	disposition := "attachment"
-	if d.ContentType != "application/pdf" {
-		disposition = "inline"
-	}
-	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType(disposition, map[string]string{"filename": d.FileName}))
+	fileHeaders(c, d.ContentType, d.FileName, false)
 	return c.SendFile(s.documentPath(d.StoredName))
 }
 

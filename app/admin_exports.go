@@ -199,8 +199,7 @@ func sendCSV(c *fiber.Ctx, filename string, rows [][]string) error {
 	if err != nil {
 		return err
 	}
-	c.Attachment(filename)
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	fileHeaders(c, "text/csv; charset=utf-8", filename, false)
 	return c.Send(data)
 }
 
@@ -237,8 +236,7 @@ func sendXLSX(c *fiber.Ctx, filename string, rows [][]string) error {
 	if err != nil {
 		return err
 	}
-	c.Attachment(filename)
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	fileHeaders(c, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename, false)
 	return c.Send(data)
 }
 

@@ -110,12 +110,13 @@ func labelOf(sections []formSection, name string) string {
 	return name
 }
 
-// collectFiles receives the CV and the file answers the form asks for.
-func (s *Server) collectFiles(c *fiber.Ctx, e school.Edition, questions []school.Question,
+// collectFiles receives the CV and the file answers the form asks for; sentFor is the
+// application whose edit form it is, if any.
+func (s *Server) collectFiles(c *fiber.Ctx, e school.Edition, questions []school.Question, sentFor int64,
 	L *i18n.Translator, errs *formErrors, have map[string]bool) map[string]receivedFile {
 	files := map[string]receivedFile{}
 	if !e.ShortForm() {
-		if rf, ok := s.receiveFile(c, "cv", L, errs); ok {
+		if rf, ok := s.receiveFile(c, "cv", sentFor, L, errs); ok {
 			files["cv"] = rf
 		} else if !have["cv"] {
 			errs.add("cv", L.T("validation_cv_required"))
@@ -126,7 +127,7 @@ func (s *Server) collectFiles(c *fiber.Ctx, e school.Edition, questions []school
 			continue
 		}
 		name := questionField(q.ID)
-		if rf, ok := s.receiveFile(c, name, L, errs); ok {
+		if rf, ok := s.receiveFile(c, name, sentFor, L, errs); ok {
 			files[name] = rf
 		} else if q.Required && !have[name] {
 			errs.add(name, L.T("validation_required"))
@@ -153,7 +154,7 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	var errs formErrors
 	f := parseApplyForm(c, questions, &errs)
 	s.validateApplyForm(&f, e, questions, now, L, &errs)
-	files := s.collectFiles(c, e, questions, L, &errs, nil)
+	files := s.collectFiles(c, e, questions, 0, L, &errs, nil)
 	if !errs.empty() {
 		return s.renderApplyForm(c, fiber.StatusUnprocessableEntity, e, questions, f, errs, files, c.FormValue("opened_at"), false)
 	}
@@ -168,6 +169,11 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return err
+	}
+	// Files this browser sent with earlier tries of a form and that no form claimed are the
+	// applicant's too: their erasure takes them. Left untied, the daily job removes them anyway.
+	if err := s.store.UploadsSentFor(ctx, sentFrom(c), a.ID); err != nil {
+		s.log.Warn("unattached uploads not tied to the application", "request_id", requestID(c), "error", err)
 	}
 	s.outbox.Wake()
 	return c.Redirect("/editions/"+e.Slug+"/apply/sent", fiber.StatusSeeOther)

@@ -32,6 +32,10 @@ type Config struct {
 	// LogLevel is REGISTRAR_LOG_LEVEL: debug logs every request; info (the default) logs
 	// client errors, warnings and server errors.
 	LogLevel slog.Level
+	// Uploads is how many requests may send files at once (0: 64); one more waits up to
+	// UploadWait (0: 10 s) for its turn, then is asked to send the form again.
+	Uploads    int
+	UploadWait time.Duration
 	// Clock tells the time; tests set it, nil means time.Now.
 	Clock func() time.Time
 }

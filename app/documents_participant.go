@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"registrar/app/files"
 	"registrar/app/i18n"
 	"registrar/app/letters"
 	"registrar/app/school"
@@ -97,8 +98,7 @@ func (s *Server) sendLetter(c *fiber.Ctx, e school.Edition, a school.Application
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Attachment(strings.ToLower(a.Reference) + "-" + strings.ReplaceAll(string(d.Kind), "_", "-") + ".pdf")
-	c.Set(fiber.HeaderContentType, "application/pdf")
+	fileHeaders(c, files.PDF, strings.ToLower(a.Reference)+"-"+strings.ReplaceAll(string(d.Kind), "_", "-")+".pdf", false)
 	return c.Send(pdf)
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"errors"
 	"hash/crc32"
 	"log/slog"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/cache"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/valyala/fasthttp"
 
 	"registrar/app/i18n"
 )
@@ -148,6 +150,11 @@ func (s *Server) csrfProtection() fiber.Handler {
 		ContextKey:     "csrf",
 		Storage:        s.state,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			if _, ferr := c.MultipartForm(); ferr != nil && !errors.Is(ferr, fasthttp.ErrNoMultipartForm) {
+				// The body broke off before the token (a dropped connection, a timeout):
+				// not a page that expired.
+				return badRequest(s.i18n.Translator(langOf(c)).T("error_form_unreadable"))
+			}
 			return fiber.NewError(fiber.StatusForbidden, csrfFailed)
 		},
 	})
@@ -177,6 +184,11 @@ func etag(c *fiber.Ctx) error {
 		return err
 	}
 	resp := c.Response()
+	// A file sent from disk streams; reading a large one here would hold it whole in memory
+	// (150 CV downloads at once took 1.6 GB). Static assets, all small, keep their ETag.
+	if resp.IsBodyStream() && (resp.Header.ContentLength() < 0 || resp.Header.ContentLength() > 1<<20) {
+		return nil
+	}
 	body := resp.Body()
 	if resp.StatusCode() != fiber.StatusOK || len(body) == 0 || len(resp.Header.Peek(fiber.HeaderETag)) > 0 {
 		return nil

@@ -45,6 +45,12 @@ func (s *Server) routes() {
 	}))
 	app.Use(s.language)
 
+	// Bodies: 1 MB at most, more on the routes that take files (bodies.go).
+	app.Post("/editions/:slug/apply", takeFiles(applyBodyLimit))
+	app.Post("/status/:token/edit", takeFiles(applyBodyLimit))
+	app.Post("/admin/editions/:id/documents", takeFiles(documentBodyLimit))
+	app.Use(s.limitBody)
+
 	// Operations.
 	app.Get("/healthz", s.showHealth)
 
@@ -75,7 +81,7 @@ func (s *Server) routes() {
 	app.Get("/status/:token/files/:id", s.downloadApplicantFile)
 	app.Get("/status/:token/documents/:id", s.downloadParticipantDocument)
 	app.Get("/status/:token/edit", forms, s.showEditForm)
-	app.Post("/status/:token/edit", forms, s.saveEdit)
+	app.Post("/status/:token/edit", s.limitForms("edit"), forms, s.saveEdit)
 	app.Get("/status/:token/withdraw", forms, s.showWithdraw)
 	app.Post("/status/:token/withdraw", forms, s.withdraw)
 	app.Get("/status/:token/data.json", s.exportData)

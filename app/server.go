@@ -39,6 +39,7 @@ type Server struct {
 	secret           []byte    // signs form timestamps
 	sessions         *session.Store
 	hashing          chan struct{} // bounds concurrent argon2id checks, 64 MiB each
+	uploading        chan struct{} // bounds requests sending files at once (bodies.go)
 	forms            formEditions  // the editions of public forms, by catalogue version
 	web              *fiber.App
 	// secrets seals the keys of second factors with a key derived from secret.
@@ -52,6 +53,12 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	}
 	if cfg.ApplyLimit == 0 {
 		cfg.ApplyLimit = 10
+	}
+	if cfg.Uploads == 0 {
+		cfg.Uploads = 64
+	}
+	if cfg.UploadWait == 0 {
+		cfg.UploadWait = 10 * time.Second
 	}
 	tmpl, err := loadTemplates(cfg.Dev)
 	if err != nil {
@@ -84,7 +91,8 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, store: store, log: logger, templates: tmpl, i18n: bundle,
 		markdown: newMarkdown(), countries: newCountryLists(), validate: validate,
 		outbox:  mail.NewOutbox(store, sender, cfg.MailFrom, logger, cfg.Clock),
-		stateDB: stateDB, state: state, stateCheckpoints: stateCheckpoints, secret: secret, hashing: make(chan struct{}, 2)}
+		stateDB: stateDB, state: state, stateCheckpoints: stateCheckpoints, secret: secret, hashing: make(chan struct{}, 2),
+		uploading: make(chan struct{}, cfg.Uploads)}
 	s.outbox.SetRate(cfg.MailRate)
 	s.sessions = s.newSessions()
 	s.secrets = secrets
@@ -97,9 +105,11 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		// Well above the 5 MB a file may have, so a larger one gets a clear message, not a
-		// dropped connection.
-		BodyLimit: 40 << 20,
+		// Bodies are read as the handlers read them, never held whole, under each route's
+		// limit (bodies.go); multipart files go to temporary files as they arrive.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		BodyLimit:                    defaultBodyLimit,
 		// Room for long addresses (a 5,000-character search) instead of fasthttp's 4 KiB,
 		// which refuses them before any handler runs.
 		ReadBufferSize: 16 << 10,

@@ -131,7 +131,7 @@ func (s *Server) downloadApplicantFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.sendUpload(c, up)
+	return s.sendUpload(c, up, false)
 }
 
 func (s *Server) showEditForm(c *fiber.Ctx) error {
@@ -180,7 +180,7 @@ func (s *Server) saveEdit(c *fiber.Ctx) error {
 	for name := range kept {
 		have[name] = true
 	}
-	files := s.collectFiles(c, e, questions, L, &errs, have)
+	files := s.collectFiles(c, e, questions, a.ID, L, &errs, have)
 	for name, rf := range kept {
 		if _, ok := files[name]; !ok {
 			files[name] = rf
@@ -259,8 +259,7 @@ func (s *Server) exportData(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Attachment(strings.ToLower(a.Reference) + ".json")
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	fileHeaders(c, fiber.MIMEApplicationJSONCharsetUTF8, strings.ToLower(a.Reference)+".json", false)
 	return c.Send(body)
 }
 

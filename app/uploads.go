@@ -1,28 +1,32 @@
 package app
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"mime/multipart"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
+	"registrar/app/files"
 	"registrar/app/i18n"
 	"registrar/db"
 )
 
 // MaxUploadBytes bounds an uploaded PDF.
 const MaxUploadBytes = 5 << 20
+
+// formLifetime is how long a file sent with a form that was sent back stays for that form to
+// claim: the form's CSRF token lasts 6 hours from its last use, so a day is well past any form
+// still being filled in. The daily job then removes it.
+const formLifetime = 24 * time.Hour
 
 // receivedFile is a file the form has: new in this request, or kept from an earlier try.
 type receivedFile struct {
@@ -31,12 +35,13 @@ type receivedFile struct {
 }
 
 // receiveFile takes the PDF sent in field name, or the one kept from an earlier try of the same
-// form. A wrong file adds an error for the field; no file returns ok false.
-func (s *Server) receiveFile(c *fiber.Ctx, name string, L *i18n.Translator, errs *formErrors) (receivedFile, bool) {
+// form; sentFor is the application whose form it is, if any. A wrong file adds an error for the
+// field; no file returns ok false.
+func (s *Server) receiveFile(c *fiber.Ctx, name string, sentFor int64, L *i18n.Translator, errs *formErrors) (receivedFile, bool) {
 	ctx := c.UserContext()
 	fh, err := c.FormFile(name)
 	if err == nil && fh.Size > 0 {
-		up, err := s.storeUpload(c, fh, L)
+		up, err := s.storeUpload(c, fh, sentFor, L)
 		if err != nil {
 			var fe *fiber.Error
 			if errors.As(err, &fe) {
@@ -58,47 +63,55 @@ func (s *Server) receiveFile(c *fiber.Ctx, name string, L *i18n.Translator, errs
 	return receivedFile{}, false
 }
 
-// storeUpload checks a file is a PDF of at most 5 MB by its content, and writes it under a
-// random name outside the public folder. A *fiber.Error carries a message for the person.
-func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, L *i18n.Translator) (db.Upload, error) {
+// storeUpload checks a file is a PDF of at most 5 MB by its content while it is copied, a piece
+// at a time, under a random name outside the public folder. A *fiber.Error carries a message for
+// the person.
+func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, sentFor int64, L *i18n.Translator) (db.Upload, error) {
+	tooLarge := fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_file_size", "Max", "5 MB"))
 	if fh.Size > MaxUploadBytes {
-		return db.Upload{}, fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_file_size", "Max", "5 MB"))
+		return db.Upload{}, tooLarge
 	}
 	f, err := fh.Open()
 	if err != nil {
 		return db.Upload{}, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxUploadBytes+1))
-	if err != nil {
-		return db.Upload{}, err
-	}
-	if len(data) > MaxUploadBytes {
-		return db.Upload{}, fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_file_size", "Max", "5 MB"))
-	}
-	if !isPDF(data) {
+	got, err := files.Receive(s.uploadsDir(), f, MaxUploadBytes, files.PDF)
+	switch {
+	case errors.Is(err, files.ErrTooLarge):
+		return db.Upload{}, tooLarge
+	case errors.Is(err, files.ErrType):
 		return db.Upload{}, fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_pdf"))
+	case err != nil:
+		return db.Upload{}, err
 	}
 	claim, err := randomHex(24)
 	if err != nil {
 		return db.Upload{}, err
 	}
-	stored, err := writeStored(filepath.Join(s.cfg.DataDir, "uploads"), data)
-	if err != nil {
-		return db.Upload{}, err
-	}
-	sum := sha256.Sum256(data)
-	up := db.Upload{ClaimKey: claim, StoredName: stored, OriginalName: cleanFileName(fh.Filename),
-		ContentType: "application/pdf", Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}
-	if up.ID, err = s.store.CreateUpload(c.UserContext(), up); err != nil {
+	up := db.Upload{ClaimKey: claim, StoredName: got.Name, OriginalName: cleanFileName(fh.Filename),
+		ContentType: got.Type, Size: got.Size, SHA256: got.SHA256, SentFrom: sentFrom(c), SentFor: sentFor}
+	if up.ID, err = s.store.CreateUpload(c.UserContext(), up, s.now()); err != nil {
+		os.Remove(filepath.Join(s.uploadsDir(), got.Name))
 		return db.Upload{}, err
 	}
 	return up, nil
 }
 
+// sentFrom names the browser that sent a form, for the files it sent: a hash of its CSRF token,
+// the same for every form it sends until the token expires.
+func sentFrom(c *fiber.Ctx) string {
+	token := csrfToken(c)
+	if token == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
 // isPDF checks the content, not the name or the browser's word for it.
 func isPDF(data []byte) bool {
-	return http.DetectContentType(data) == "application/pdf" && bytes.Contains(data[max(0, len(data)-2048):], []byte("%%EOF"))
+	return files.ContentType(data, files.Tail(data)) == files.PDF
 }
 
 // cleanFileName keeps only the last element of a name a browser sent, for display; files are
@@ -129,13 +142,28 @@ func randomHex(n int) (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
-// sendUpload serves a stored file as an attachment that the browser will not sniff.
-func (s *Server) sendUpload(c *fiber.Ctx, up db.Upload) error {
-	c.Set(fiber.HeaderContentType, up.ContentType)
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+// sendUpload serves a stored file as the type its content was checked for, never one taken
+// from its name: as an attachment, or inline (a PDF only) for a frame of the application's pages.
+func (s *Server) sendUpload(c *fiber.Ctx, up db.Upload, inline bool) error {
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Attachment(up.OriginalName)
+	fileHeaders(c, up.ContentType, up.OriginalName, inline)
 	return c.SendFile(filepath.Join(s.cfg.DataDir, "uploads", up.StoredName))
+}
+
+// fileHeaders marks a response as a file of contentType named name: never sniffed, running
+// nothing, an attachment unless it is a PDF asked inline. Fiber's c.Attachment is never used: it
+// sets the type from the name's extension, so a PDF named cv.html went out as a page.
+func fileHeaders(c *fiber.Ctx, contentType, name string, inline bool) {
+	inline = inline && contentType == files.PDF
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderContentDisposition, files.Disposition(contentType, name, inline))
+	c.Set(fiber.HeaderContentSecurityPolicy, files.Policy(inline))
+	if inline {
+		c.Set(fiber.HeaderXFrameOptions, "SAMEORIGIN")
+	} else {
+		c.Set(fiber.HeaderXFrameOptions, "DENY")
+	}
 }
 
 // writeStored writes data into dir under a random name and returns the name. The file is

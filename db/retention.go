@@ -125,12 +125,13 @@ func queryIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int
 	return ids, rows.Err()
 }
 
-// applicationFiles lists the files an application holds: its CV and the files answering
-// questions.
+// applicationFiles lists the files an application holds: its CV, the files answering questions,
+// and the files its applicant sent with forms that were sent back, which no form claimed.
 func applicationFiles(ctx context.Context, tx *sql.Tx, id int64) ([]Upload, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+uploadColumns+` FROM uploads WHERE application_id = ?1
 		OR id = (SELECT cv_upload_id FROM applications WHERE id = ?1)
-		OR id IN (SELECT upload_id FROM answers WHERE application_id = ?1) ORDER BY id`, id)
+		OR id IN (SELECT upload_id FROM answers WHERE application_id = ?1)
+		OR (application_id IS NULL AND sent_for = ?1) ORDER BY id`, id)
 	if err != nil {
 		return nil, err
 	}

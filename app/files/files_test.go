@@ -1,0 +1,113 @@
+package files
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"mime/multipart"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestContentTypeIsToldFromTheBytes(t *testing.T) {
+	pdf := []byte("%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n")
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"a PDF with a page inside", pdf, PDF},
+		{"a PDF cut short", pdf[:len(pdf)-7], ""},
+		{"a page", []byte("<html><script>alert(1)</script></html>"), "text/html; charset=utf-8"},
+		{"a PNG", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "image/png"},
+	} {
+		if got := ContentType(tc.data, Tail(tc.data)); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestDispositionIsInlineOnlyForAPDF(t *testing.T) {
+	for _, tc := range []struct {
+		typ, name string
+		inline    bool
+		want      string
+	}{
+		{PDF, "cv.html", true, "inline; filename=cv.html"},
+		{PDF, "cv.pdf", false, "attachment; filename=cv.pdf"},
+		{"image/png", "map.png", true, "attachment; filename=map.png"},
+		{PDF, "Životopis.pdf", false, "attachment; filename*=utf-8''%C5%BDivotopis.pdf"},
+		{PDF, "a; b=c.pdf", false, `attachment; filename="a; b=c.pdf"`},
+	} {
+		if got := Disposition(tc.typ, tc.name, tc.inline); got != tc.want {
+			t.Errorf("%s %q inline=%v: %q, want %q", tc.typ, tc.name, tc.inline, got, tc.want)
+		}
+	}
+}
+
+func TestReceiveKeepsOnlyWhatItTakes(t *testing.T) {
+	dir := t.TempDir()
+	pdf := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("0"), 100<<10)...)
+	pdf = append(pdf, "\n%%EOF\n"...)
+	if _, err := Receive(dir, bytes.NewReader(pdf), int64(len(pdf))-1, PDF); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("a file one byte over: %v", err)
+	}
+	if _, err := Receive(dir, strings.NewReader("<svg onload=alert(1)>"), 1<<20, PDF); !errors.Is(err, ErrType) {
+		t.Errorf("an SVG as a PDF: %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("refused files left %d files behind", len(entries))
+	}
+	got, err := Receive(dir, bytes.NewReader(pdf), int64(len(pdf)), PDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored, err := os.ReadFile(dir + "/" + got.Name); err != nil || !bytes.Equal(stored, pdf) || got.Size != int64(len(pdf)) || got.Type != PDF {
+		t.Errorf("stored %d bytes as %+v (%v)", len(stored), got, err)
+	}
+}
+
+// form builds a multipart body with a field of fieldBytes and a file of fileBytes.
+func form(t *testing.T, fieldBytes, fileBytes int) ([]byte, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	if err := w.WriteField("motivation", strings.Repeat("m", fieldBytes)); err != nil {
+		t.Fatal(err)
+	}
+	part, err := w.CreateFormFile("cv", "cv.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = part.Write(bytes.Repeat([]byte("0"), fileBytes))
+	_ = w.Close()
+	return buf.Bytes(), w.Boundary()
+}
+
+func TestSpoolHoldsFieldsNotFiles(t *testing.T) {
+	body, boundary := form(t, 10<<10, 3<<20)
+	f, n, err := Spool(bytes.NewReader(body), boundary, 64<<10)
+	if err != nil {
+		t.Fatalf("a form with a 3 MB file and small fields: %v", err)
+	}
+	spooled, _ := io.ReadAll(f)
+	f.Close()
+	os.Remove(f.Name())
+	if n != int64(len(body)) || !bytes.Equal(spooled, body) {
+		t.Errorf("spooled %d bytes of %d, not the body", n, len(body))
+	}
+
+	body, boundary = form(t, 200<<10, 10)
+	if _, _, err := Spool(bytes.NewReader(body), boundary, 64<<10); !errors.Is(err, ErrFields) {
+		t.Errorf("a 200 KB field: %v", err)
+	}
+	header := "--b\r\nContent-Disposition: form-data; name=\"a\"; x=\"" + strings.Repeat("h", 1<<20) + "\"\r\n\r\nv\r\n--b--\r\n"
+	if _, _, err := Spool(strings.NewReader(header), "b", 64<<10); !errors.Is(err, ErrFields) {
+		t.Errorf("a 1 MB part header: %v", err)
+	}
+	body, boundary = form(t, 10, 100<<10)
+	if _, _, err := Spool(bytes.NewReader(body[:len(body)/2]), boundary, 64<<10); !errors.Is(err, ErrUnreadable) {
+		t.Errorf("a form that broke off: %v", err)
+	}
+}

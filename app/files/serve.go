@@ -1,0 +1,34 @@
+// Package files holds what Registrar does with the files people send and download, apart from
+// HTTP: the headers a stored or generated file is served with, and uploads streamed to disk
+// under a size limit with their content checked.
+package files
+
+import "mime"
+
+// PDF is the one type a file may be shown in the browser as.
+const PDF = "application/pdf"
+
+// Disposition is the Content-Disposition of a file named name (RFC 6266, with filename* for a
+// name outside ASCII): inline only for a PDF asked inline, an attachment otherwise.
+func Disposition(contentType, name string, inline bool) string {
+	kind := "attachment"
+	if inline && contentType == PDF {
+		kind = "inline"
+	}
+	if v := mime.FormatMediaType(kind, map[string]string{"filename": name}); v != "" {
+		return v
+	}
+	return kind
+}
+
+// Policy is the Content-Security-Policy of a file response: it loads and runs nothing, so a
+// file that a browser took for a page despite its type and nosniff would still be inert. A
+// file shown inline may be framed by the application's own pages (the CV on an application's
+// page); no other file is framed at all.
+func Policy(inline bool) string {
+	ancestors := "'none'"
+	if inline {
+		ancestors = "'self'"
+	}
+	return "default-src 'none'; frame-ancestors " + ancestors + "; form-action 'none'; base-uri 'none'"
+}
