@@ -163,17 +163,22 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	// The link to the status page goes by email only, the receipt's or that of an application
 	// made before with the address: the page answering the form is the same either way, so it
 	// tells a stranger nothing of who applied.
-	_, err = s.store.CreateApplication(ctx, e, a, "", now, s.rendererWith(e, questions, fe.emails, nil))
-	if errors.Is(err, db.ErrDuplicate) {
-		err = s.emailAlreadyApplied(ctx, e, questions, f.Email)
-	}
-	if err != nil {
+	created, err := s.store.CreateApplication(ctx, e, a, "", now, s.rendererWith(e, questions, fe.emails, nil))
+	switch {
+	case errors.Is(err, db.ErrDuplicate):
+		// The files of a form sent again stay unclaimed, and the daily job removes them: tied
+		// to the application made before, they would outlive their sender's purpose.
+		if err := s.emailAlreadyApplied(ctx, e, questions, f.Email); err != nil {
+			return err
+		}
+	case err != nil:
 		return err
-	}
-	// Files this browser sent with earlier tries of a form and that no form claimed are the
-	// applicant's too: their erasure takes them. Left untied, the daily job removes them anyway.
-	if err := s.store.UploadsSentFor(ctx, sentFrom(c), a.ID); err != nil {
-		s.log.Warn("unattached uploads not tied to the application", "request_id", requestID(c), "error", err)
+	default:
+		// Files this browser sent with earlier tries of a form and that no form claimed are the
+		// applicant's too: their erasure takes them. Left untied, the daily job removes them anyway.
+		if err := s.store.UploadsSentFor(ctx, sentFrom(c), created.ID); err != nil {
+			s.log.Warn("unattached uploads not tied to the application", "request_id", requestID(c), "error", err)
+		}
 	}
 	s.outbox.Wake()
 	return c.Redirect("/editions/"+e.Slug+"/apply/sent", fiber.StatusSeeOther)
