@@ -36,6 +36,8 @@ type Config struct {
 	// UploadWait (0: 10 s) for its turn, then is asked to send the form again.
 	Uploads    int
 	UploadWait time.Duration
+	// UploadSilence is how long an upload may send nothing before it loses its place (0: 15 s).
+	UploadSilence time.Duration
 	// Clock tells the time; tests set it, nil means time.Now.
 	Clock func() time.Time
 }

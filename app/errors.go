@@ -47,6 +47,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		e.Heading, e.Message = p.L.T("error_400_heading"), p.L.T("error_415_message")
 	case status == fiber.StatusServiceUnavailable && fe != nil && fe.Message == uploadsBusy:
 		e.Heading, e.Message = p.L.T("error_503_heading"), p.L.T("error_503_uploads")
+	case status == fiber.StatusServiceUnavailable && fe != nil && fe.Message == formsBusy:
+		e.Heading, e.Message = p.L.T("error_503_heading"), p.L.T("error_503_forms")
 	case status == fiber.StatusConflict:
 		e.Heading, e.Message = p.L.T("error_409_heading"), fe.Message
 	case status == fiber.StatusForbidden && fe != nil && fe.Message == csrfFailed:

@@ -46,9 +46,9 @@ func (s *Server) routes() {
 	app.Use(s.language)
 
 	// Bodies: 1 MB at most, more on the routes that take files (bodies.go).
-	app.Post("/editions/:slug/apply", takeFiles(applyBodyLimit))
-	app.Post("/status/:token/edit", takeFiles(applyBodyLimit))
-	app.Post("/admin/editions/:id/documents", takeFiles(documentBodyLimit))
+	app.Post("/editions/:slug/apply", takeFiles(applyBodyLimit, nil))
+	app.Post("/status/:token/edit", takeFiles(applyBodyLimit, s.withApplicationLink))
+	app.Post("/admin/editions/:id/documents", takeFiles(documentBodyLimit, s.signedInStaff))
 	app.Use(s.limitBody)
 
 	// Operations.

@@ -40,6 +40,7 @@ type Server struct {
 	sessions         *session.Store
 	hashing          chan struct{} // bounds concurrent argon2id checks, 64 MiB each
 	uploading        chan struct{} // bounds requests sending files at once (bodies.go)
+	bodies           bodyPlaces    // bounds what each address, and everyone, sends at once
 	forms            formEditions  // the editions of public forms, by catalogue version
 	web              *fiber.App
 	// secrets seals the keys of second factors with a key derived from secret.
@@ -59,6 +60,9 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	}
 	if cfg.UploadWait == 0 {
 		cfg.UploadWait = 10 * time.Second
+	}
+	if cfg.UploadSilence == 0 {
+		cfg.UploadSilence = 15 * time.Second
 	}
 	tmpl, err := loadTemplates(cfg.Dev)
 	if err != nil {
@@ -92,7 +96,7 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 		markdown: newMarkdown(), countries: newCountryLists(), validate: validate,
 		outbox:  mail.NewOutbox(store, sender, cfg.MailFrom, logger, cfg.Clock),
 		stateDB: stateDB, state: state, stateCheckpoints: stateCheckpoints, secret: secret, hashing: make(chan struct{}, 2),
-		uploading: make(chan struct{}, cfg.Uploads)}
+		uploading: make(chan struct{}, cfg.Uploads), bodies: newBodyPlaces()}
 	s.outbox.SetRate(cfg.MailRate)
 	s.sessions = s.newSessions()
 	s.secrets = secrets
