@@ -221,6 +221,10 @@ const loginWindow = 15 * time.Minute
 // an account's attempts from every address together: one stranger would then lock its owner
 // out. A login that works does not count, so an office behind one address is not locked out by
 // its own staff. step names the form: the password or the second factor.
+//
+// The second factor's codes are also limited per account over every address: whoever tries them
+// has the password already, and six digits fall to enough addresses. Its owner, who then waits
+// too, should change the password.
 func (s *Server) limitLogins(step string, account func(*fiber.Ctx) string) []fiber.Handler {
 	// The page says how long to wait: the general 429 page's "a minute" is not true here.
 	reached := func(c *fiber.Ctx) error {
@@ -228,17 +232,28 @@ func (s *Server) limitLogins(step string, account func(*fiber.Ctx) string) []fib
 		e := errorPage{Status: fiber.StatusTooManyRequests, Heading: L.T("error_429_heading"), Message: L.T("login_too_many")}
 		return s.renderStatus(c, e.Status, "errors/error", s.newPage(c, e.Heading, "", e))
 	}
-	return []fiber.Handler{
+	limits := []fiber.Handler{
 		limiter.New(limiter.Config{Max: 20, Expiration: loginWindow, Storage: s.state,
 			SkipSuccessfulRequests: true,
-			KeyGenerator:           func(c *fiber.Ctx) string { return step + "-ip:" + c.IP() },
+			KeyGenerator:           func(c *fiber.Ctx) string { return step + "-ip:" + clientAddress(c) },
 			LimitReached:           reached}),
 		limiter.New(limiter.Config{Max: 10, Expiration: loginWindow, Storage: s.state,
 			SkipSuccessfulRequests: true,
-			KeyGenerator:           func(c *fiber.Ctx) string { return step + "-account:" + c.IP() + "|" + account(c) },
+			KeyGenerator:           func(c *fiber.Ctx) string { return step + "-account:" + clientAddress(c) + "|" + account(c) },
 			LimitReached:           reached}),
 	}
+	if step == "code" {
+		limits = append(limits, limiter.New(limiter.Config{Max: codesPerAccount, Expiration: loginWindow, Storage: s.state,
+			SkipSuccessfulRequests: true,
+			KeyGenerator:           func(c *fiber.Ctx) string { return step + "-all:" + account(c) },
+			LimitReached:           reached}))
+	}
+	return limits
 }
+
+// codesPerAccount is how many wrong second-factor codes an account takes in a loginWindow from
+// every address together: three of a million codes are right at any moment.
+const codesPerAccount = 30
 
 // typedAccount is the account a login form names, however its address is written.
 func typedAccount(c *fiber.Ctx) string {

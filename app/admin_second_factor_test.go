@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
+	"fmt"
 	"html"
 	"image/png"
 	"net/http"
@@ -357,4 +358,55 @@ func rawDB(t testing.TB, ts *testServer) *sql.DB {
 	}
 	t.Cleanup(func() { conn.Close() })
 	return conn
+}
+
+// TestTheCodeStepIsLimitedPerAccountOverEveryAddress: one who has the password cannot try
+// codes from address after address: the account's codes are limited over all of them.
+func TestTheCodeStepIsLimitedPerAccountOverEveryAddress(t *testing.T) {
+	ts := newProxiedServer(t)
+	admin := createUser(t, ts, "admin@school.test", school.RoleAdmin)
+	secret := totpSecret(t, ts, admin.Email)
+	bad := wrongCode(t, secret, demoNow)
+	tries := 0
+	for a := 1; tries < codesPerAccount; a++ {
+		thief := ts.visitor()
+		thief.ip = fmt.Sprintf("2001:db8:%x::1", a) // each a /64 of its own
+		thief.passwordStep(t, admin.Email)
+		for range 5 {
+			resp, body := thief.codeStep(t, bad)
+			if resp.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("code %d: %d, want 401\n%.300s", tries+1, resp.StatusCode, mainText(t, body))
+			}
+			tries++
+		}
+	}
+	thief := ts.visitor()
+	thief.ip = "203.0.113.99"
+	thief.passwordStep(t, admin.Email)
+	resp, body := thief.codeStep(t, bad)
+	wantStatus(t, resp, body, http.StatusTooManyRequests)
+	wantText(t, body, "Too many sign-in attempts")
+}
+
+// TestAddressesOfOneIPv6NetworkCountAsOne: a phone or household is given a whole /64, so its
+// addresses share one count.
+func TestAddressesOfOneIPv6NetworkCountAsOne(t *testing.T) {
+	ts := newProxiedServer(t)
+	admin := createUser(t, ts, "admin@school.test", school.RoleAdmin)
+	secret := totpSecret(t, ts, admin.Email)
+	bad := wrongCode(t, secret, demoNow)
+	for i := range 10 {
+		thief := ts.visitor()
+		thief.ip = fmt.Sprintf("2001:db8:1:2::%x", i+1)
+		thief.passwordStep(t, admin.Email)
+		resp, body := thief.codeStep(t, bad)
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("code %d: %d, want 401\n%.300s", i+1, resp.StatusCode, mainText(t, body))
+		}
+	}
+	thief := ts.visitor()
+	thief.ip = "2001:db8:1:2::ff"
+	thief.passwordStep(t, admin.Email)
+	resp, body := thief.codeStep(t, bad)
+	wantStatus(t, resp, body, http.StatusTooManyRequests)
 }

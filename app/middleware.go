@@ -167,7 +167,7 @@ func (s *Server) limitForms(form string) fiber.Handler {
 		Expiration: time.Minute,
 		Storage:    s.state,
 		KeyGenerator: func(c *fiber.Ctx) string {
-			return form + ":" + c.IP()
+			return form + ":" + clientAddress(c)
 		},
 		LimitReached: func(c *fiber.Ctx) error {
 			return fiber.ErrTooManyRequests
