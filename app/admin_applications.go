@@ -351,7 +351,11 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 		if h.Action == "status" || h.Action == "submit" {
 			text = L.T("status_" + h.To)
 		}
-		data.History = append(data.History, historyLine{At: L.Moment(h.At), Text: text + " · " + h.Actor})
+		line := historyLine{At: L.Moment(h.At), Text: text + " · " + h.Actor}
+		if data.Blind { // when someone sent the form can tell who they are
+			line.At = L.Date(h.At)
+		}
+		data.History = append(data.History, line)
 	}
 	data.Files = staffFiles(a, questions, L)
 	data.CanDecide = u.Role != school.RoleReviewer

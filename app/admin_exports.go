@@ -102,7 +102,8 @@ var exportColumns = []exportColumn{
 	{"accessibility", health, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		return a.Accessibility
 	}},
-	{"submitted_at", plain, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	// When someone sent the form can tell who they are.
+	{"submitted_at", identity, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
 		return L.Moment(a.SubmittedAt)
 	}},
 }
