@@ -46,17 +46,18 @@ func TestCVNamedAsAPageIsServedAsAPDF(t *testing.T) {
 			token := v.applyOK(t, summerSlug, summerAnswers(t, ts, fmt.Sprintf("script%d@example.org", i)), cv)
 			a := applicationOf(t, ts, token)
 
+			// Its name keeps the ending of a PDF: saved and opened from disk, it is no page either.
 			resp, body := v.get(t, fmt.Sprintf("/status/%s/files/%d", token, a.CVUploadID))
-			wantSafeFile(t, resp, body, "attachment", name)
+			wantSafeFile(t, resp, body, "attachment", "cv.pdf")
 			if body != string(cv.Data) {
 				t.Error("the applicant got another file")
 			}
 
 			staff := "/admin/applications/" + strconv.FormatInt(a.ID, 10) + "/files/" + strconv.FormatInt(a.CVUploadID, 10)
 			resp, body = admin.get(t, staff)
-			wantSafeFile(t, resp, body, "attachment", name)
+			wantSafeFile(t, resp, body, "attachment", "cv.pdf")
 			resp, body = admin.get(t, staff+"?inline=1")
-			wantSafeFile(t, resp, body, "inline", name)
+			wantSafeFile(t, resp, body, "inline", "cv.pdf")
 			if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'self'") {
 				t.Errorf("the CV shown in the application page has policy %q", csp)
 			}

@@ -34,7 +34,13 @@ func TestDispositionIsInlineOnlyForAPDF(t *testing.T) {
 		inline    bool
 		want      string
 	}{
-		{PDF, "cv.html", true, "inline; filename=cv.html"},
+		// A file keeps the ending of the type it was checked for: saved and opened from disk, a
+		// PDF named cv.html would open as a page.
+		{PDF, "cv.html", true, "inline; filename=cv.pdf"},
+		{PDF, "<img src=x onerror=alert(9)>.html", false, `attachment; filename="<img src=x onerror=alert(9)>.pdf"`},
+		{PDF, "CV.PDF", false, "attachment; filename=CV.PDF"},
+		{PDF, "cv", false, "attachment; filename=cv.pdf"},
+		{"text/csv; charset=utf-8", "list.csv", false, "attachment; filename=list.csv"},
 		{PDF, "cv.pdf", false, "attachment; filename=cv.pdf"},
 		{"image/png", "map.png", true, "attachment; filename=map.png"},
 		{PDF, "Životopis.pdf", false, "attachment; filename*=utf-8''%C5%BDivotopis.pdf"},

@@ -3,7 +3,11 @@
 // under a size limit with their content checked.
 package files
 
-import "mime"
+import (
+	"mime"
+	"path/filepath"
+	"strings"
+)
 
 // PDF is the one type a file may be shown in the browser as.
 const PDF = "application/pdf"
@@ -15,7 +19,7 @@ func Disposition(contentType, name string, inline bool) string {
 	if inline && contentType == PDF {
 		kind = "inline"
 	}
-	if v := mime.FormatMediaType(kind, map[string]string{"filename": name}); v != "" {
+	if v := mime.FormatMediaType(kind, map[string]string{"filename": withEnding(name, contentType)}); v != "" {
 		return v
 	}
 	return kind
@@ -31,4 +35,20 @@ func Policy(inline bool) string {
 		ancestors = "'self'"
 	}
 	return "default-src 'none'; frame-ancestors " + ancestors + "; form-action 'none'; base-uri 'none'"
+}
+
+// withEnding is name with the ending of contentType, the type the file's content was checked
+// for: saved to disk, a file opens by its ending, and a PDF named cv.html would open as a page.
+func withEnding(name, contentType string) string {
+	endings, err := mime.ExtensionsByType(contentType)
+	if err != nil || len(endings) == 0 {
+		return name
+	}
+	ext := filepath.Ext(name)
+	for _, e := range endings {
+		if strings.EqualFold(ext, e) {
+			return name
+		}
+	}
+	return strings.TrimSuffix(name, ext) + endings[0]
 }
