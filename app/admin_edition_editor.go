@@ -64,15 +64,6 @@ type editionForm struct {
 // editionFormFields names each form field by its struct field, for validator's errors.
 var editionFormFields = formNames(editionForm{})
 
-func formNames(v any) map[string]string {
-	t := reflect.TypeOf(v)
-	names := map[string]string{}
-	for i := range t.NumField() {
-		names[t.Field(i).Name] = t.Field(i).Tag.Get("form")
-	}
-	return names
-}
-
 // slugPattern is what an address may look like: lower-case ASCII words joined by hyphens.
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
