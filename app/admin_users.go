@@ -9,6 +9,8 @@ import (
 	"registrar/db"
 )
 
+// The users page: staff accounts, their editions and the history of changes to them.
+
 type usersPage struct {
 	User     school.User
 	Users    []school.User

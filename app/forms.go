@@ -14,6 +14,9 @@ import (
 	"registrar/app/i18n"
 )
 
+// Forms: the errors shown beside fields, reading a typed value, validating a form struct by its
+// tags, the messages of validation errors, and the done notices shown after a change.
+
 // formErrors maps a form field name to the message shown beside it, in form order.
 type formErrors struct {
 	order []string

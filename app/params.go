@@ -10,6 +10,9 @@ import (
 	"registrar/db"
 )
 
+// Path parameters: the ids and editions an address names, each checked against what the
+// signed-in user may see; a wrong or foreign id is a page that does not exist.
+
 // allowedEditions is nil for users who may see every edition (administrators, and organisers
 // assigned to none: they run the whole school), else the ids of the editions the user is
 // assigned to.
