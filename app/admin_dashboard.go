@@ -104,11 +104,11 @@ type dashboardPage struct {
 }
 
 func (s *Server) showDashboard(c *fiber.Ctx) error {
-	allowed, err := s.allowedEditions(c)
+	scope, err := s.editionScope(c)
 	if err != nil {
 		return err
 	}
-	editions, err := s.store.EditionSummaries(c.UserContext(), allowed)
+	editions, err := s.store.EditionSummaries(c.UserContext(), scope)
 	if err != nil {
 		return err
 	}

@@ -395,16 +395,16 @@ func (s *Server) pathLecturer(c *fiber.Ctx) (school.Lecturer, error) {
 	if err != nil {
 		return school.Lecturer{}, err
 	}
-	allowed, err := s.allowedEditions(c)
+	scope, err := s.editionScope(c)
 	if err != nil {
 		return school.Lecturer{}, err
 	}
-	if allowed != nil {
+	if !scope.All {
 		teaches, err := s.store.LecturerEditions(c.UserContext(), id)
 		if err != nil {
 			return school.Lecturer{}, err
 		}
-		if !slices.ContainsFunc(teaches, func(e int64) bool { return slices.Contains(allowed, e) }) {
+		if !scope.AllowsAny(teaches) {
 			return school.Lecturer{}, db.ErrNotFound
 		}
 	}

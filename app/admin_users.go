@@ -32,7 +32,7 @@ func (s *Server) listUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	editions, err := s.store.EditionSummaries(ctx, nil)
+	editions, err := s.store.EditionSummaries(ctx, school.AllEditions())
 	if err != nil {
 		return err
 	}

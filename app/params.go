@@ -1,7 +1,6 @@
 package app
 
 import (
-	"slices"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,35 +12,27 @@ import (
 // Path parameters: the ids and editions an address names, each checked against what the
 // signed-in user may see; a wrong or foreign id is a page that does not exist.
 
-// allowedEditions is nil for users who may see every edition (administrators, and organisers
-// assigned to none: they run the whole school), else the ids of the editions the user is
-// assigned to.
-func (s *Server) allowedEditions(c *fiber.Ctx) ([]int64, error) {
+// editionScope is the editions the signed-in user may see (see school.StaffScope).
+func (s *Server) editionScope(c *fiber.Ctx) (school.Scope, error) {
 	u := currentUser(c)
 	if u.Role == school.RoleAdmin {
-		return nil, nil
+		return school.AllEditions(), nil
 	}
 	ids, err := s.store.StaffEditions(c.UserContext(), u.ID)
 	if err != nil {
-		return nil, err
+		return school.Scope{}, err
 	}
-	if len(ids) == 0 {
-		if u.Role == school.RoleOrganiser {
-			return nil, nil
-		}
-		ids = []int64{}
-	}
-	return ids, nil
+	return school.StaffScope(u, ids), nil
 }
 
 // staffEdition is the edition in the path, when the user may see it; otherwise 404, so a
 // reviewer learns nothing of editions that are not theirs.
 func (s *Server) staffEdition(c *fiber.Ctx, id int64) (school.Edition, error) {
-	allowed, err := s.allowedEditions(c)
+	scope, err := s.editionScope(c)
 	if err != nil {
 		return school.Edition{}, err
 	}
-	if allowed != nil && !slices.Contains(allowed, id) {
+	if !scope.Allows(id) {
 		return school.Edition{}, db.ErrNotFound
 	}
 	return s.store.EditionByID(c.UserContext(), id)
