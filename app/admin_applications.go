@@ -17,58 +17,6 @@ import (
 	"registrar/db"
 )
 
-// allowedEditions is nil for users who may see every edition (administrators, and organisers
-// assigned to none: they run the whole school), else the ids of the editions the user is
-// assigned to.
-func (s *Server) allowedEditions(c *fiber.Ctx) ([]int64, error) {
-	u := currentUser(c)
-	if u.Role == school.RoleAdmin {
-		return nil, nil
-	}
-	ids, err := s.store.StaffEditions(c.UserContext(), u.ID)
-	if err != nil {
-		return nil, err
-	}
-	if len(ids) == 0 {
-		if u.Role == school.RoleOrganiser {
-			return nil, nil
-		}
-		ids = []int64{}
-	}
-	return ids, nil
-}
-
-// staffEdition is the edition in the path, when the user may see it; otherwise 404, so a
-// reviewer learns nothing of editions that are not theirs.
-func (s *Server) staffEdition(c *fiber.Ctx, id int64) (school.Edition, error) {
-	allowed, err := s.allowedEditions(c)
-	if err != nil {
-		return school.Edition{}, err
-	}
-	if allowed != nil && !slices.Contains(allowed, id) {
-		return school.Edition{}, db.ErrNotFound
-	}
-	return s.store.EditionByID(c.UserContext(), id)
-}
-
-// pathEdition is the edition whose id is in the path, when the user may see it.
-func (s *Server) pathEdition(c *fiber.Ctx) (school.Edition, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return school.Edition{}, err
-	}
-	return s.staffEdition(c, id)
-}
-
-// pathID is the number in the path parameter name; anything else is a page that does not exist.
-func pathID(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil {
-		return 0, db.ErrNotFound
-	}
-	return id, nil
-}
-
 // blind reports whether the user must not see who the applicant is.
 func blind(u school.User, e school.Edition) bool {
 	return u.Role == school.RoleReviewer && e.BlindReview
@@ -141,25 +89,6 @@ func staffFiles(a school.Application, questions []school.Question, L *i18n.Trans
 		}
 	}
 	return files
-}
-
-type dashboardPage struct {
-	User     school.User
-	Editions []db.EditionSummary
-}
-
-func (s *Server) showDashboard(c *fiber.Ctx) error {
-	allowed, err := s.allowedEditions(c)
-	if err != nil {
-		return err
-	}
-	editions, err := s.store.EditionSummaries(c.UserContext(), allowed)
-	if err != nil {
-		return err
-	}
-	L := s.i18n.Translator(langOf(c))
-	return s.renderPage(c, "admin/dashboard", s.newPage(c, L.T("admin_title"), "admin",
-		dashboardPage{User: currentUser(c), Editions: editions}))
 }
 
 type applicationsPage struct {
@@ -304,20 +233,6 @@ type applicationPage struct {
 	Documents   []fileLink // visa letter, certificate
 }
 
-// staffApplication is the application in the path, when the user may see its edition.
-func (s *Server) staffApplication(c *fiber.Ctx) (school.Application, school.Edition, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return school.Application{}, school.Edition{}, db.ErrNotFound
-	}
-	a, err := s.store.Application(c.UserContext(), id)
-	if err != nil {
-		return a, school.Edition{}, err
-	}
-	e, err := s.staffEdition(c, a.EditionID)
-	return a, e, err
-}
-
 func (s *Server) showApplication(c *fiber.Ctx) error {
 	a, e, err := s.staffApplication(c)
 	if err != nil {
@@ -410,75 +325,6 @@ func (s *Server) downloadStaffFile(c *fiber.Ctx) error {
 	}
 	// ?inline=1 is the frame of the application page.
 	return s.sendUpload(c, up, c.Query("inline") == "1")
-}
-
-type usersPage struct {
-	User     school.User
-	Users    []school.User
-	Editions []db.EditionSummary
-	Done     bool
-	// SecondFactorForAll asks a second factor of every staff user, not only of admins.
-	SecondFactorForAll bool
-	Saved              bool
-	Reset              string        // whose second factor was just reset
-	History            []historyLine // changes to staff accounts, newest first
-}
-
-// staffHistoryShown is how many changes to staff accounts the users page lists.
-const staffHistoryShown = 20
-
-func (s *Server) listUsers(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	users, err := s.store.Users(ctx)
-	if err != nil {
-		return err
-	}
-	editions, err := s.store.EditionSummaries(ctx, nil)
-	if err != nil {
-		return err
-	}
-	forAll, err := s.store.SecondFactorForAll(ctx)
-	if err != nil {
-		return err
-	}
-	entries, err := s.store.StaffHistory(ctx, staffHistoryShown)
-	if err != nil {
-		return err
-	}
-	L := s.i18n.Translator(langOf(c))
-	p := usersPage{User: currentUser(c), Users: users, Editions: editions, Done: c.Query("done") == "1",
-		SecondFactorForAll: forAll, Saved: c.Query("saved") == "1"}
-	for _, u := range users {
-		if strconv.FormatInt(u.ID, 10) == c.Query("reset") {
-			p.Reset = u.Email
-		}
-	}
-	for _, h := range entries {
-		p.History = append(p.History, historyLine{At: L.Moment(h.At),
-			Text: L.T("history_"+h.Action, "Email", h.Detail) + " · " + h.Actor})
-	}
-	return s.renderPage(c, "admin/users", s.newPage(c, L.T("admin_users_title"), "admin", p))
-}
-
-// assignStaff gives a reviewer or an organiser an edition.
-func (s *Server) assignStaff(c *fiber.Ctx) error {
-	L := s.i18n.Translator(langOf(c))
-	userID, err1 := strconv.ParseInt(c.FormValue("user"), 10, 64)
-	editionID, err2 := strconv.ParseInt(c.FormValue("edition"), 10, 64)
-	if err1 != nil || err2 != nil {
-		return badRequest(L.T("validation_choice"))
-	}
-	ctx := c.UserContext()
-	if _, err := s.store.User(ctx, userID); err != nil {
-		return err
-	}
-	if _, err := s.store.EditionByID(ctx, editionID); err != nil {
-		return err
-	}
-	if err := s.store.AssignStaff(ctx, userID, editionID); err != nil {
-		return err
-	}
-	return c.Redirect("/admin/users?done=1", fiber.StatusSeeOther)
 }
 
 // addNote stores an organiser's internal note on an application.

@@ -97,3 +97,22 @@ func (s *Server) showEditionDashboard(c *fiber.Ctx) error {
 	}, 0)
 	return s.renderPage(c, "admin/edition", s.newPage(c, e.Title(L.Lang), "admin", data))
 }
+
+type dashboardPage struct {
+	User     school.User
+	Editions []db.EditionSummary
+}
+
+func (s *Server) showDashboard(c *fiber.Ctx) error {
+	scope, err := s.editionScope(c)
+	if err != nil {
+		return err
+	}
+	editions, err := s.store.EditionSummaries(c.UserContext(), scope)
+	if err != nil {
+		return err
+	}
+	L := s.i18n.Translator(langOf(c))
+	return s.renderPage(c, "admin/dashboard", s.newPage(c, L.T("admin_title"), "admin",
+		dashboardPage{User: currentUser(c), Editions: editions}))
+}

@@ -50,8 +50,8 @@ func (s *Server) emailScope(c *fiber.Ctx) (db.EmailScope, error) {
 	if currentUser(c).Role == school.RoleAdmin {
 		return db.EmailScope{All: true}, nil
 	}
-	allowed, err := s.allowedEditions(c)
-	return db.EmailScope{Editions: allowed}, err
+	scope, err := s.editionScope(c)
+	return db.EmailScope{Editions: scope}, err
 }
 
 // retryEmail sends a failed email again.

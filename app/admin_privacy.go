@@ -110,11 +110,11 @@ type erasurePage struct {
 
 // showErasureQueue lists the applicants' erasure requests the user may carry out, oldest first.
 func (s *Server) showErasureQueue(c *fiber.Ctx) error {
-	allowed, err := s.allowedEditions(c)
+	scope, err := s.editionScope(c)
 	if err != nil {
 		return err
 	}
-	reqs, err := s.store.ErasureRequests(c.UserContext(), allowed)
+	reqs, err := s.store.ErasureRequests(c.UserContext(), scope)
 	if err != nil {
 		return err
 	}

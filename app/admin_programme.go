@@ -1,15 +1,10 @@
 package app
 
 import (
-	"errors"
-	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
 
 	"registrar/app/i18n"
@@ -48,34 +43,6 @@ type lecturerForm struct {
 	Affiliation string `form:"affiliation" validate:"singleline,max=200"`
 	BioEN       string `form:"bio_en" validate:"max=2000"`
 	BioCS       string `form:"bio_cs" validate:"max=2000"`
-}
-
-// formValue reads a text field: trimmed, without NUL, and with unreadable bytes noted as an
-// error rather than stored.
-func formValue(c *fiber.Ctx, name string, L *i18n.Translator, errs *formErrors) string {
-	v := strings.ReplaceAll(c.FormValue(name), "\x00", "")
-	if !utf8.ValidString(v) {
-		errs.add(name, L.T("validation_utf8"))
-		v = strings.ToValidUTF8(v, "\uFFFD")
-	}
-	return strings.TrimSpace(strings.ReplaceAll(v, "\r\n", "\n"))
-}
-
-// checkStruct validates f with its tags and adds an error under each wrong field's form name.
-func (s *Server) checkStruct(f any, L *i18n.Translator, errs *formErrors) {
-	var verrs validator.ValidationErrors
-	if !errors.As(s.validate.Struct(f), &verrs) {
-		return
-	}
-	t := reflect.TypeOf(f)
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	for _, fe := range verrs {
-		if sf, ok := t.FieldByName(fe.StructField()); ok {
-			errs.add(sf.Tag.Get("form"), validationMessage(L, fe))
-		}
-	}
 }
 
 func parseSessionForm(c *fiber.Ctx, L *i18n.Translator, errs *formErrors) sessionForm {
@@ -428,16 +395,16 @@ func (s *Server) pathLecturer(c *fiber.Ctx) (school.Lecturer, error) {
 	if err != nil {
 		return school.Lecturer{}, err
 	}
-	allowed, err := s.allowedEditions(c)
+	scope, err := s.editionScope(c)
 	if err != nil {
 		return school.Lecturer{}, err
 	}
-	if allowed != nil {
+	if !scope.All {
 		teaches, err := s.store.LecturerEditions(c.UserContext(), id)
 		if err != nil {
 			return school.Lecturer{}, err
 		}
-		if !slices.ContainsFunc(teaches, func(e int64) bool { return slices.Contains(allowed, e) }) {
+		if !scope.AllowsAny(teaches) {
 			return school.Lecturer{}, db.ErrNotFound
 		}
 	}

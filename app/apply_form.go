@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -72,25 +71,6 @@ var optionalStructFields = map[school.OptionalField][]string{
 	school.FieldAccessibility: {"Accessibility"},
 	school.FieldHeardFrom:     {"HeardFrom"},
 }
-
-// formErrors maps a form field name to the message shown beside it, in form order.
-type formErrors struct {
-	order []string
-	msg   map[string]string
-}
-
-func (e *formErrors) add(field, message string) {
-	if e.msg == nil {
-		e.msg = map[string]string{}
-	}
-	if _, ok := e.msg[field]; ok {
-		return
-	}
-	e.order = append(e.order, field)
-	e.msg[field] = message
-}
-
-func (e *formErrors) empty() bool { return len(e.order) == 0 }
 
 // parseApplyForm copies the form's values out of the request and rejects text that is not UTF-8.
 func parseApplyForm(c *fiber.Ctx, questions []school.Question, errs *formErrors) applyForm {
@@ -214,42 +194,6 @@ func (s *Server) validateApplyForm(f *applyForm, e school.Edition, questions []s
 	}
 	if !f.Consents[school.ConsentProcessing] {
 		errs.add("consent_processing", L.T("validation_consent"))
-	}
-}
-
-// lineBreaks are the characters that end a line. A single-line field that held one would carry a
-// second line into an email's header, a letter or an export.
-const lineBreaks = "\r\n\v\f\u0085\u2028\u2029"
-
-// singleLine reports whether s has no line break.
-func singleLine(s string) bool { return !strings.ContainsAny(s, lineBreaks) }
-
-// newValidator is the validator of every form, with the tag singleline for fields that take one
-// line of text.
-func newValidator() (*validator.Validate, error) {
-	v := validator.New()
-	if err := v.RegisterValidation("singleline", func(fl validator.FieldLevel) bool {
-		return singleLine(fl.Field().String())
-	}); err != nil {
-		return nil, fmt.Errorf("app: validator: %w", err)
-	}
-	return v, nil
-}
-
-func validationMessage(L *i18n.Translator, fe validator.FieldError) string {
-	switch fe.Tag() {
-	case "singleline":
-		return L.T("validation_single_line")
-	case "required", "required_if":
-		return L.T("validation_required")
-	case "email":
-		return L.T("validation_email")
-	case "max":
-		return L.T("validation_max", "Max", fe.Param())
-	case "datetime":
-		return L.T("validation_date")
-	default:
-		return L.T("validation_choice")
 	}
 }
 

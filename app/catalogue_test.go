@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"registrar/app/school"
+	"registrar/db"
 )
 
 // The demo placed relative to demoNow (27 November 2026): the Summer School 2027 takes
@@ -790,4 +791,39 @@ func TestSecurityAndCacheHeaders(t *testing.T) {
 		resp, _ := ts.get(t, "/static/css/nope.css")
 		catStatus(t, resp, http.StatusNotFound)
 	})
+}
+
+// The store returns a hit's text as typed and where it matched; the page escapes the text and
+// marks the matches, so markup in a biography shows as text.
+func TestASearchSnippetWithMarkupComesOutEscapedWithTheMatchMarked(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	ls, err := ts.store.Lecturers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		if strings.Contains(l.Name, "Drbohlav") {
+			l.BioEN = `Writes <script>alert("x")</script> & studies quokkas.`
+			if err := ts.store.UpdateLecturer(ctx, l); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	resp, body := ts.get(t, "/search?q=quokka")
+	wantStatus(t, resp, body, http.StatusOK)
+	catHas(t, body, `Writes &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; studies <mark>quokkas</mark>.`,
+		`<a href="/lecturers/dusan-drbohlav">Prof. Dušan Drbohlav</a>`)
+	if strings.Contains(body, `<script>alert`) {
+		t.Error("the biography's script came out as markup")
+	}
+
+	// Ranges out of order or beyond the text are left unmarked, never cut into the text.
+	for _, m := range []db.MatchedText{
+		{Text: "<b>x</b>", Matches: []db.Match{{Start: 3, End: 4}, {Start: 1, End: 2}, {Start: 5, End: 99}}},
+	} {
+		if got := markMatches(m); got != `&lt;b&gt;<mark>x</mark>&lt;/b&gt;` {
+			t.Errorf("markMatches(%+v) = %s", m, got)
+		}
+	}
 }

@@ -561,7 +561,7 @@ func TestTwoHundredAcceptsForTheLastSeatGiveItToExactlyOne(t *testing.T) {
 // seatsTakenOf counts an edition's accepted and confirmed applications.
 func seatsTakenOf(t testing.TB, ts *testServer, editionID int64) int {
 	t.Helper()
-	sums, err := ts.store.EditionSummaries(context.Background(), []int64{editionID})
+	sums, err := ts.store.EditionSummaries(context.Background(), school.OnlyEditions(editionID))
 	if err != nil || len(sums) != 1 {
 		t.Fatalf("edition summary: %v", err)
 	}

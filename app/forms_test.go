@@ -519,7 +519,7 @@ func (ts *testServer) submitted(t testing.TB, resp *http.Response, body, address
 // linkEmailedTo is the secret of the status link in the newest email queued to address.
 func (ts *testServer) linkEmailedTo(t testing.TB, address string) string {
 	t.Helper()
-	msgs, err := ts.store.OutboxMessages(context.Background(), db.OutboxFilter{Limit: 1 << 30})
+	msgs, err := ts.store.OutboxMessages(context.Background(), db.OutboxFilter{Scope: db.EmailScope{Editions: school.AllEditions()}, Limit: 1 << 30})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,6 +59,8 @@ func loadTemplates(dev bool) (*templates, error) {
 		"scoreRange": func() []int { return []int{1, 2, 3, 4, 5} },
 		// last reports whether index i is the last of n items, for a list's move-down buttons.
 		"last": func(i, n int) bool { return i == n-1 },
+		// marked shows a search hit's text with the parts that matched in <mark>.
+		"marked": markMatches,
 		// fieldOf hands the form_field partial the field and the translator together.
 		"fieldOf": func(l *i18n.Translator, f formField) fieldData { return fieldData{L: l, F: f} },
 		// questionOf and criterionOf hand the form builder's partials a row and the translator.

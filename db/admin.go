@@ -21,10 +21,9 @@ func (e EditionSummary) SeatsTaken() int {
 	return e.Counts[school.StatusAccepted] + e.Counts[school.StatusConfirmed]
 }
 
-// EditionSummaries lists editions newest first with their application counts; a non-nil only
-// limits the list to those ids (a reviewer's editions).
-func (s *Store) EditionSummaries(ctx context.Context, only []int64) ([]EditionSummary, error) {
-	if only != nil && len(only) == 0 {
+// EditionSummaries lists the editions of the scope newest first with their application counts.
+func (s *Store) EditionSummaries(ctx context.Context, scope school.Scope) ([]EditionSummary, error) {
+	if scope.Empty() {
 		return nil, nil
 	}
 	editions, err := s.queryEditions(ctx, `SELECT `+editionColumns+editionFrom+`
@@ -36,9 +35,9 @@ func (s *Store) EditionSummaries(ctx context.Context, only []int64) ([]EditionSu
 	// every edition's applications would read them all.
 	countQuery, countArgs := `SELECT edition_id, status, COUNT(*) FROM applications
 		GROUP BY edition_id, status`, []any(nil)
-	if only != nil {
+	if !scope.All {
 		var marks string
-		marks, countArgs = inList(only)
+		marks, countArgs = inList(scope.IDs)
 		countQuery = `SELECT edition_id, status, COUNT(*) FROM applications
 			WHERE edition_id IN (` + marks + `) GROUP BY edition_id, status`
 	}
@@ -63,13 +62,9 @@ func (s *Store) EditionSummaries(ctx context.Context, only []int64) ([]EditionSu
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	allowed := map[int64]bool{}
-	for _, id := range only {
-		allowed[id] = true
-	}
 	var out []EditionSummary
 	for _, e := range editions {
-		if only != nil && !allowed[e.ID] {
+		if !scope.Allows(e.ID) {
 			continue
 		}
 		sum := EditionSummary{Edition: e, Counts: counts[e.ID]}
@@ -86,7 +81,7 @@ func (s *Store) EditionSummaries(ctx context.Context, only []int64) ([]EditionSu
 
 // EditionSummary is one edition with its application counts.
 func (s *Store) EditionSummary(ctx context.Context, editionID int64) (EditionSummary, error) {
-	list, err := s.EditionSummaries(ctx, []int64{editionID})
+	list, err := s.EditionSummaries(ctx, school.OnlyEditions(editionID))
 	if err != nil {
 		return EditionSummary{}, err
 	}

@@ -1,6 +1,7 @@
 // Package db is Registrar's store: every SQL statement lives here, in plain statements beside the
 // code that scans their rows. It imports no HTTP package. One writer connection serialises writes
-// (SQLite allows one writer at a time); a pool of read-only connections serves pages.
+// (SQLite allows one writer at a time); a pool of read-only connections serves pages. It renders
+// nothing: search, for one, returns plain text and the ranges that matched, and the page marks them.
 package db
 
 import (

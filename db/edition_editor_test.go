@@ -15,7 +15,7 @@ import (
 func TestEveryEditorWriteChangesTheCatalogueVersion(t *testing.T) {
 	s := openDemoStore(t, time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
 	ctx := context.Background()
-	editions, err := s.EditionSummaries(ctx, nil)
+	editions, err := s.EditionSummaries(ctx, school.AllEditions())
 	if err != nil || len(editions) == 0 {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestEveryEditorWriteChangesTheCatalogueVersion(t *testing.T) {
 func TestAQuestionMovesAmongTheQuestionsStillAsked(t *testing.T) {
 	s := openDemoStore(t, time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
 	ctx := context.Background()
-	editions, err := s.EditionSummaries(ctx, nil)
+	editions, err := s.EditionSummaries(ctx, school.AllEditions())
 	if err != nil || len(editions) == 0 {
 		t.Fatal(err)
 	}

@@ -146,12 +146,12 @@ type OutboxFilter struct {
 	Limit  int
 }
 
-// EmailScope is the part of the outbox a user may see: every email for administrators;
-// otherwise the emails about applications of Editions, of every edition when Editions is nil.
-// An email about no application (or about one deleted since) is administrators' only.
+// EmailScope is the part of the outbox a user may see: every email for administrators (All);
+// otherwise the emails about applications of the editions in Editions. An email about no
+// application (or about one deleted since) is administrators' only.
 type EmailScope struct {
 	All      bool
-	Editions []int64
+	Editions school.Scope
 }
 
 // condition is the scope as an SQL condition on the outbox, with its arguments.
@@ -159,10 +159,10 @@ func (sc EmailScope) condition() (string, []any) {
 	switch {
 	case sc.All:
 		return "1", nil
-	case sc.Editions == nil:
+	case sc.Editions.All:
 		return "application_id IS NOT NULL", nil
 	}
-	marks, args := inList(sc.Editions)
+	marks, args := inList(sc.Editions.IDs)
 	return "application_id IN (SELECT id FROM applications WHERE edition_id IN (" + marks + "))", args
 }
 

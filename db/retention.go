@@ -250,19 +250,19 @@ type ErasureRequest struct {
 	AskedAt       time.Time
 }
 
-// ErasureRequests lists the requests not yet carried out, oldest first, in the editions only
-// lists (nil: every edition).
-func (s *Store) ErasureRequests(ctx context.Context, only []int64) ([]ErasureRequest, error) {
+// ErasureRequests lists the requests not yet carried out in the editions of the scope, oldest
+// first.
+func (s *Store) ErasureRequests(ctx context.Context, scope school.Scope) ([]ErasureRequest, error) {
 	query := `SELECT a.id, a.reference, a.given_name || ' ' || a.family_name, a.status,
 		a.erasure_asked_at, ` + editionColumns + editionFrom + ` JOIN applications a ON a.edition_id = e.id
 		WHERE a.erasure_asked_at IS NOT NULL AND a.erased_at IS NULL`
 	var args []any
-	if only != nil {
-		if len(only) == 0 {
+	if !scope.All {
+		if scope.Empty() {
 			return nil, nil
 		}
 		var marks string
-		marks, args = inList(only)
+		marks, args = inList(scope.IDs)
 		query += ` AND e.id IN (` + marks + `)`
 	}
 	rows, err := s.reader.QueryContext(ctx, query+` ORDER BY a.erasure_asked_at, a.id`, args...)

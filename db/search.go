@@ -4,25 +4,37 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"html/template"
 	"strings"
 	"unicode"
 )
 
-// Highlight markers: control characters that never occur in catalogue text, so the snippet can be
-// HTML-escaped first and the markers turned into <mark> after.
+// Highlight markers: control characters that never occur in catalogue text, which FTS5 puts around
+// each match and matchedText takes out again as byte ranges.
 const (
 	markOpen  = "\x02"
 	markClose = "\x03"
 )
 
-// SearchHit is one search result: a page of the catalogue with the matching text highlighted.
+// SearchHit is one search result: a page of the catalogue, its title and a snippet of its text,
+// each with the parts that matched the query.
 type SearchHit struct {
 	Kind    string // edition, session, lecturer
 	Path    string // where the hit links to
 	Lang    string // the language of the matching text
-	Title   template.HTML
-	Snippet template.HTML
+	Title   MatchedText
+	Snippet MatchedText
+}
+
+// MatchedText is plain text and the parts of it that matched a search, in order and not
+// overlapping. Showing the matches (escaping the text, marking the parts) is the page's business.
+type MatchedText struct {
+	Text    string
+	Matches []Match
+}
+
+// Match is the part Text[Start:End] of a MatchedText, in bytes.
+type Match struct {
+	Start, End int
 }
 
 // maxSearchTerms bounds the work one query can ask for.
@@ -75,7 +87,7 @@ func (s *Store) Search(ctx context.Context, q, lang string, limit int) ([]Search
 		if err := rows.Scan(&h.Kind, &h.Path, &h.Lang, &title, &snippet); err != nil {
 			return nil, fmt.Errorf("db: search: %w", err)
 		}
-		h.Title, h.Snippet = marked(title), marked(snippet)
+		h.Title, h.Snippet = matchedText(title), matchedText(snippet)
 		if i, ok := at[h.Path]; ok {
 			if hits[i].Lang != lang && h.Lang == lang {
 				hits[i] = h // same rank, the reader's language
@@ -93,12 +105,40 @@ func (s *Store) Search(ctx context.Context, q, lang string, limit int) ([]Search
 	return hits, nil
 }
 
-// marked escapes text for HTML and turns the highlight markers into <mark> elements.
-func marked(s string) template.HTML {
-	s = template.HTMLEscapeString(s)
-	s = strings.ReplaceAll(s, markOpen, "<mark>")
-	s = strings.ReplaceAll(s, markClose, "</mark>")
-	return template.HTML(s) // #nosec G203 -- escaped above; only our own markers become tags
+// matchedText takes the highlight markers out of s and keeps where they were as matches. A marker
+// left open runs to the end of the text; a close marker without an open one is dropped.
+func matchedText(s string) MatchedText {
+	var m MatchedText
+	var text strings.Builder
+	text.Grow(len(s))
+	start := -1
+	for {
+		i := strings.IndexAny(s, markOpen+markClose)
+		if i < 0 {
+			text.WriteString(s)
+			break
+		}
+		text.WriteString(s[:i])
+		switch s[i : i+1] {
+		case markOpen:
+			if start < 0 {
+				start = text.Len()
+			}
+		case markClose:
+			if start >= 0 {
+				if start < text.Len() {
+					m.Matches = append(m.Matches, Match{Start: start, End: text.Len()})
+				}
+				start = -1
+			}
+		}
+		s = s[i+1:]
+	}
+	m.Text = text.String()
+	if start >= 0 && start < len(m.Text) {
+		m.Matches = append(m.Matches, Match{Start: start, End: len(m.Text)})
+	}
+	return m
 }
 
 // rebuildSearch re-indexes the public catalogue. The catalogue is small (hundreds of rows) and

@@ -255,7 +255,7 @@ func addUser(ctx context.Context, store *db.Store, args []string, stdin io.Reade
 		return err
 	}
 	if *editions != "" {
-		all, err := store.EditionSummaries(ctx, nil)
+		all, err := store.EditionSummaries(ctx, school.AllEditions())
 		if err != nil {
 			return err
 		}

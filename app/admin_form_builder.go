@@ -21,14 +21,6 @@ import (
 var builderNotices = []string{"fields", "question_added", "question_saved", "question_moved", "question_deleted",
 	"question_retired", "criterion_added", "criterion_saved", "criterion_moved", "criterion_deleted"}
 
-// doneNotice is the done parameter of the address, when it names one of the notices.
-func doneNotice(c *fiber.Ctx, notices []string) string {
-	if done := c.Query("done"); slices.Contains(notices, done) {
-		return done
-	}
-	return ""
-}
-
 // questionData is what the question_fields template receives: a question's fields, with ids
 // made unique on the page by the prefix.
 type questionData struct {

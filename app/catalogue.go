@@ -220,3 +220,22 @@ func (s *Server) searchCatalogue(c *fiber.Ctx) error {
 	p.Title = p.L.T("search_title")
 	return s.renderPage(c, "catalogue/search", p)
 }
+
+// markMatches is the text for HTML, each part that matched the search in a <mark> element. The
+// store returns plain text and byte ranges; out-of-order or out-of-range ones are left unmarked.
+func markMatches(m db.MatchedText) template.HTML {
+	var b strings.Builder
+	at := 0
+	for _, r := range m.Matches {
+		if r.Start < at || r.End <= r.Start || r.End > len(m.Text) {
+			continue
+		}
+		b.WriteString(template.HTMLEscapeString(m.Text[at:r.Start]))
+		b.WriteString("<mark>")
+		b.WriteString(template.HTMLEscapeString(m.Text[r.Start:r.End]))
+		b.WriteString("</mark>")
+		at = r.End
+	}
+	b.WriteString(template.HTMLEscapeString(m.Text[at:]))
+	return template.HTML(b.String()) // #nosec G203 -- every piece of text is escaped; only <mark> is ours
+}

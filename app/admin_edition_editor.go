@@ -64,15 +64,6 @@ type editionForm struct {
 // editionFormFields names each form field by its struct field, for validator's errors.
 var editionFormFields = formNames(editionForm{})
 
-func formNames(v any) map[string]string {
-	t := reflect.TypeOf(v)
-	names := map[string]string{}
-	for i := range t.NumField() {
-		names[t.Field(i).Name] = t.Field(i).Tag.Get("form")
-	}
-	return names
-}
-
 // slugPattern is what an address may look like: lower-case ASCII words joined by hyphens.
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
@@ -451,11 +442,11 @@ func (s *Server) saveEditionForm(c *fiber.Ctx, stored school.Edition) error {
 	}
 	draft := db.EditionDraft{Edition: e, NewSeries: newSeries, Actor: userActor(currentUser(c))}
 	if stored.ID == 0 {
-		allowed, err := s.allowedEditions(c)
+		scope, err := s.editionScope(c)
 		if err != nil {
 			return err
 		}
-		if allowed != nil {
+		if !scope.All {
 			draft.AssignTo = currentUser(c).ID
 		}
 	}
@@ -507,12 +498,12 @@ func (s *Server) cloneEdition(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	allowed, err := s.allowedEditions(c)
+	scope, err := s.editionScope(c)
 	if err != nil {
 		return err
 	}
 	var assign int64
-	if allowed != nil {
+	if !scope.All {
 		assign = currentUser(c).ID
 	}
 	id, err := s.store.CloneEdition(c.UserContext(), e.ID, assign, userActor(currentUser(c)))
