@@ -289,7 +289,7 @@ type applicationPage struct {
 	Edition     school.Edition
 	Application school.Application
 	Blind       bool
-	Summary     []summaryLine
+	Summary     []SummaryLine
 	History     []historyLine
 	Files       []fileLink
 	Staged      db.StagedDecision
@@ -337,7 +337,7 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 	data := applicationPage{User: u, Edition: e, Blind: blind(u, e)}
 	hideFromStaff(&a, u, e)
 	data.Application = a
-	data.Summary = s.applicationSummary(a, e, questions, L)
+	data.Summary = s.emails.Summary(a, e, questions, L)
 	if data.Reviews, data.Reviewed, data.Conflict, err = s.visibleReviews(c, a, e); err != nil {
 		return err
 	}

@@ -100,7 +100,10 @@ func (s *Server) showDecisions(c *fiber.Ctx) error {
 			example[d.Decision] = d
 		}
 	}
-	render := s.renderer(e, questions)
+	render, err := s.emails.Renderer(c.UserContext(), e, WithQuestions(questions))
+	if err != nil {
+		return err
+	}
 	for _, kind := range decisionKinds {
 		d, ok := example[kind]
 		if !ok {
@@ -130,7 +133,7 @@ func (s *Server) releaseDecisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	render, err := s.editionRenderer(c.UserContext(), e)
+	render, err := s.emails.Renderer(c.UserContext(), e)
 	if err != nil {
 		return err
 	}

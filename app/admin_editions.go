@@ -139,7 +139,7 @@ func parseEditionForm(c *fiber.Ctx) (editionForm, error) {
 			fv.SetString(strings.TrimSpace(strings.ToValidUTF8(fv.String(), "\uFFFD")))
 		}
 	}
-	f.DescriptionEN, f.DescriptionCS = normaliseText(f.DescriptionEN), normaliseText(f.DescriptionCS)
+	f.DescriptionEN, f.DescriptionCS = NormaliseText(f.DescriptionEN), NormaliseText(f.DescriptionCS)
 	f.Currency = strings.ToUpper(f.Currency)
 	f.Fee = strings.ReplaceAll(f.Fee, ",", ".")
 	return f, nil

@@ -2,10 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"time"
 
@@ -163,7 +159,11 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	// The link to the status page goes by email only, the receipt's or that of an application
 	// made before with the address: the page answering the form is the same either way, so it
 	// tells a stranger nothing of who applied.
-	_, err = s.store.CreateApplication(ctx, e, a, "", now, s.rendererWith(e, questions, fe.emails, nil))
+	render, err := s.emails.Renderer(ctx, e, WithQuestions(questions), WithWordings(fe.emails))
+	if err != nil {
+		return err
+	}
+	_, err = s.store.CreateApplication(ctx, e, a, "", now, render)
 	if errors.Is(err, db.ErrDuplicate) {
 		err = s.emailAlreadyApplied(ctx, e, questions, f.Email)
 	}
@@ -186,7 +186,11 @@ func (s *Server) emailAlreadyApplied(ctx context.Context, e school.Edition, ques
 	if err != nil {
 		return err
 	}
-	return s.store.SendStatusLink(ctx, a.ID, s.now(), alreadyAppliedTemplate, s.rendererIn(ctx, e, questions))
+	render, err := s.emails.Renderer(ctx, e, WithQuestions(questions))
+	if err != nil {
+		return err
+	}
+	return s.store.SendStatusLink(ctx, a.ID, s.now(), alreadyAppliedTemplate, render)
 }
 
 // The emails with a new status link: asked for on the lost-link page, and sent when the form
@@ -208,7 +212,11 @@ func (s *Server) showApplicationSent(c *fiber.Ctx) error {
 
 // resendStatusLink emails a new link to an application's status page.
 func (s *Server) resendStatusLink(c *fiber.Ctx, e school.Edition, questions []school.Question, a school.Application) error {
-	if err := s.store.SendStatusLink(c.UserContext(), a.ID, s.now(), statusLinkTemplate, s.renderer(e, questions)); err != nil {
+	render, err := s.emails.Renderer(c.UserContext(), e, WithQuestions(questions))
+	if err != nil {
+		return err
+	}
+	if err := s.store.SendStatusLink(c.UserContext(), a.ID, s.now(), statusLinkTemplate, render); err != nil {
 		return err
 	}
 	s.outbox.Wake()
@@ -225,21 +233,6 @@ func attachFiles(a *school.Application, questions []school.Question, files map[s
 				Value: rf.Upload.OriginalName})
 		}
 	}
-}
-
-// newStatusToken makes the secret of a status link and the hash that is stored in its place.
-func newStatusToken() (token, hash string, err error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", "", err
-	}
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, hashToken(token), nil
-}
-
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
 }
 
 // applyDeadlinePassed is for edits: the applicant may change what they sent until the deadline.

@@ -48,7 +48,7 @@ func createApplicant(t testing.TB, ts *testServer, e school.Edition, given, lang
 	a, err := ts.store.CreateApplication(context.Background(), e, school.Application{Lang: lang,
 		Email: strings.ToLower(given) + "@example.org", GivenName: given, FamilyName: "Tester",
 		Nationality: "CZ", Residence: "CZ", Sector: "student", Institution: "Charles University",
-		Motivation: "Comparative research."}, "", ts.now(), ts.renderer(e, nil))
+		Motivation: "Comparative research."}, "", ts.now(), ts.renderer(t, e))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func createApplicant(t testing.TB, ts *testServer, e school.Edition, given, lang
 // setStatus moves an application through the one transition, as the system.
 func setStatus(t testing.TB, ts *testServer, e school.Edition, id int64, to school.Status) school.Application {
 	t.Helper()
-	a, err := ts.store.TransitionApplication(context.Background(), id, to, db.ActorSystem, ts.now(), ts.renderer(e, nil))
+	a, err := ts.store.TransitionApplication(context.Background(), id, to, db.ActorSystem, ts.now(), ts.renderer(t, e))
 	if err != nil {
 		t.Fatalf("application %d to %s: %v", id, to, err)
 	}
@@ -515,7 +515,7 @@ func TestTwoHundredAcceptsForTheLastSeatGiveItToExactlyOne(t *testing.T) {
 	for i := range n {
 		ids[i] = createApplicant(t, ts, e, fmt.Sprintf("Crowd%03d", i), "en").ID
 	}
-	render := ts.renderer(e, nil)
+	render := ts.renderer(t, e)
 	var won atomic.Int64
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -585,7 +585,7 @@ func TestDeclineAndPromotionRacingWithAManualAcceptNeverOverbook(t *testing.T) {
 		waiting := createApplicant(t, ts, e, "Waiting", "en")
 		setStatus(t, ts, e, waiting.ID, school.StatusWaitlisted)
 		manual := createApplicant(t, ts, e, "Manual", "en")
-		render := ts.renderer(e, nil)
+		render := ts.renderer(t, e)
 
 		var wg sync.WaitGroup
 		var declineErr, acceptErr error

@@ -3,6 +3,10 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	htmltemplate "html/template"
 	"io/fs"
@@ -24,9 +28,9 @@ type emailTemplates struct {
 	custom *htmltemplate.Template
 }
 
-func loadEmailTemplates(fsys fs.FS, funcs map[string]any) (*emailTemplates, error) {
+func loadEmailTemplates(fsys fs.FS) (*emailTemplates, error) {
 	et := &emailTemplates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
-	layout, err := htmltemplate.New("").Funcs(funcs).ParseFS(fsys, "email/layout.html")
+	layout, err := htmltemplate.New("").ParseFS(fsys, "email/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("render: email layout: %w", err)
 	}
@@ -40,7 +44,7 @@ func loadEmailTemplates(fsys fs.FS, funcs map[string]any) (*emailTemplates, erro
 		}
 		for _, file := range files {
 			name := lang + "/" + strings.TrimSuffix(path.Base(file), ".txt")
-			t, err := texttemplate.New("").Funcs(funcs).ParseFS(fsys, file)
+			t, err := texttemplate.New("").ParseFS(fsys, file)
 			if err != nil {
 				return nil, fmt.Errorf("render: %s: %w", file, err)
 			}
@@ -64,7 +68,7 @@ type emailData struct {
 	Edition     school.Edition
 	Application school.Application
 	StatusURL   string
-	Summary     []summaryLine
+	Summary     []SummaryLine
 	School      string
 }
 
@@ -88,64 +92,112 @@ func (et *emailTemplates) render(name string, data emailData) (db.Email, error) 
 		Text: strings.TrimSpace(body.String()) + "\n", HTML: html.String(), Template: name}, nil
 }
 
-// renderer renders the emails about applications to an edition, in each applicant's language,
-// when the store asks for one inside a change's transaction. Every email carries a fresh status
-// link; the store keeps its hash. The edition's own wording of an email, where organisers wrote
-// one, is loaded once here and replaces the default (email_templates.go).
-func (s *Server) renderer(e school.Edition, questions []school.Question) db.Renderer {
-	return s.rendererIn(context.Background(), e, questions)
+// Emails renders every email Registrar sends, from the templates in views/email or from an
+// edition's own wording of one (wordings.go), in the applicant's language.
+type Emails struct {
+	templates   *emailTemplates
+	store       *db.Store
+	i18n        *i18n.Bundle
+	baseURL     string
+	countryName func(lang, code string) string
 }
 
-// rendererIn is renderer loading the edition's own wordings within ctx.
-func (s *Server) rendererIn(ctx context.Context, e school.Edition, questions []school.Question) db.Renderer {
-	custom, err := s.customEmails(ctx, e.ID)
-	return s.rendererWith(e, questions, custom, err)
-}
-
-// editionRenderer is renderer for an edition whose questions are not loaded yet.
-func (s *Server) editionRenderer(ctx context.Context, e school.Edition) (db.Renderer, error) {
-	questions, err := s.store.Questions(ctx, e.ID)
+// NewEmails parses the emails of fsys once: email/layout.html around email/LANG/NAME.html, and
+// the subject and text body of email/LANG/NAME.txt. Status links start with baseURL;
+// countryName names a country code in a language, for the application's summary.
+func NewEmails(fsys fs.FS, store *db.Store, bundle *i18n.Bundle, baseURL string,
+	countryName func(lang, code string) string) (*Emails, error) {
+	et, err := loadEmailTemplates(fsys)
 	if err != nil {
 		return nil, err
 	}
-	return s.rendererIn(ctx, e, questions), nil
+	return &Emails{templates: et, store: store, i18n: bundle, baseURL: baseURL, countryName: countryName}, nil
 }
 
-// rendererWith is renderer with the edition's customised emails given, by "lang/name"; loadErr
-// fails every email.
-func (s *Server) rendererWith(e school.Edition, questions []school.Question, custom map[string]db.EmailTemplate,
-	loadErr error) db.Renderer {
-	return func(name string, a school.Application) (db.Email, error) {
-		if loadErr != nil {
-			return db.Email{}, loadErr
+// An Option hands Renderer what the caller has already loaded, so it is not read again.
+type Option func(*renderPlan)
+
+type renderPlan struct {
+	questions, wordings bool // given, not to be loaded
+	q                   []school.Question
+	w                   map[string]db.EmailTemplate
+}
+
+// WithQuestions gives the edition's questions, whose answers the summary lists.
+func WithQuestions(questions []school.Question) Option {
+	return func(p *renderPlan) { p.questions, p.q = true, questions }
+}
+
+// WithWordings gives the edition's own wordings of its emails, by "lang/name"; an empty map
+// renders the defaults only (the editor's preview of them).
+func WithWordings(wordings map[string]db.EmailTemplate) Option {
+	return func(p *renderPlan) { p.wordings, p.w = true, wordings }
+}
+
+// Renderer returns what renders the emails about applications to edition e when the store asks
+// for one, inside a change's transaction: so what it needs is loaded here, before, unless given
+// (WithQuestions, WithWordings). Every email carries a fresh status link; the store keeps its
+// hash.
+func (m *Emails) Renderer(ctx context.Context, e school.Edition, opts ...Option) (db.Renderer, error) {
+	var p renderPlan
+	for _, o := range opts {
+		o(&p)
+	}
+	var err error
+	if !p.questions {
+		if p.q, err = m.store.Questions(ctx, e.ID); err != nil {
+			return nil, err
 		}
-		token, hash, err := newStatusToken()
+	}
+	if !p.wordings {
+		if p.w, err = m.Wordings(ctx, e.ID); err != nil {
+			return nil, err
+		}
+	}
+	return func(name string, a school.Application) (db.Email, error) {
+		token, hash, err := NewStatusToken()
 		if err != nil {
 			return db.Email{}, err
 		}
-		L := s.i18n.Translator(a.Lang)
-		data := emailData{L: L, Edition: e, Application: a, Summary: s.applicationSummary(a, e, questions, L),
-			School: L.T("site_name"), StatusURL: s.cfg.BaseURL + "/status/" + token}
-		m, err := s.templates.emails.renderWith(custom, name, data)
-		m.LinkHash = hash
-		return m, err
-	}
+		L := m.i18n.Translator(a.Lang)
+		data := emailData{L: L, Edition: e, Application: a, Summary: m.Summary(a, e, p.q, L),
+			School: L.T("site_name"), StatusURL: m.baseURL + "/status/" + token}
+		msg, err := m.templates.renderWith(p.w, name, data)
+		msg.LinkHash = hash
+		return msg, err
+	}, nil
 }
 
-// summaryLine is one answer of an application as the applicant and organisers read it.
-type summaryLine struct {
+// NewStatusToken makes the secret of a status link and the hash that is stored in its place.
+func NewStatusToken() (token, hash string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", err
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, HashToken(token), nil
+}
+
+// HashToken is the hash of a status link's secret, as the store keeps it.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// SummaryLine is one answer of an application as the applicant and organisers read it.
+type SummaryLine struct {
 	Label string
 	Value string
 }
 
-// applicationSummary lists what an application says, in the reader's language, leaving out
-// what was not asked or left empty.
-func (s *Server) applicationSummary(a school.Application, e school.Edition, questions []school.Question,
-	L *i18n.Translator) []summaryLine {
-	var lines []summaryLine
+// Summary lists what an application says, in the reader's language, leaving out what was not
+// asked or left empty: in the receipt, on the status page and to organisers.
+func (m *Emails) Summary(a school.Application, e school.Edition, questions []school.Question,
+	L *i18n.Translator) []SummaryLine {
+	var lines []SummaryLine
 	add := func(key, value string) {
 		if value != "" {
-			lines = append(lines, summaryLine{Label: L.T("field_" + key), Value: value})
+			lines = append(lines, SummaryLine{Label: L.T("field_" + key), Value: value})
 		}
 	}
 	choice := func(prefix, v string) string {
@@ -168,8 +220,8 @@ func (s *Server) applicationSummary(a school.Application, e school.Edition, ques
 	if !a.DateOfBirth.IsZero() {
 		add("date_of_birth", L.Date(a.DateOfBirth))
 	}
-	add("nationality", s.countries.name(L.Lang, a.Nationality))
-	add("residence", s.countries.name(L.Lang, a.Residence))
+	add("nationality", m.countryName(L.Lang, a.Nationality))
+	add("residence", m.countryName(L.Lang, a.Residence))
 	add("gender", choice("gender_", a.Gender))
 	add("sector", choice("sector_", string(a.Sector)))
 	add("institution", a.Institution)
@@ -202,7 +254,7 @@ func (s *Server) applicationSummary(a school.Application, e school.Edition, ques
 			case school.QuestionFile:
 				value = L.T("answer_file", "Name", ans.FileName)
 			}
-			lines = append(lines, summaryLine{Label: q.Label(L.Lang), Value: value})
+			lines = append(lines, SummaryLine{Label: q.Label(L.Lang), Value: value})
 		}
 	}
 	return lines

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"registrar/app/school"
 	"registrar/db"
 )
 
@@ -30,6 +31,16 @@ func newTestServer(t testing.TB) *testServer {
 func newTestServerAt(t testing.TB, clock func() time.Time) *testServer {
 	t.Helper()
 	return newTestServerWith(t, clock, nil)
+}
+
+// renderer renders e's emails as the handlers do, with no questions' answers in the summary.
+func (ts *testServer) renderer(t testing.TB, e school.Edition) db.Renderer {
+	t.Helper()
+	render, err := ts.emails.Renderer(t.Context(), e, WithQuestions(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return render
 }
 
 // get sends a GET through the real Fiber app and returns the response with its body read.

@@ -107,5 +107,5 @@ func (s *Server) rendererFor(ctx context.Context, applicationID int64) (db.Rende
 	if err != nil {
 		return nil, err
 	}
-	return s.editionRenderer(ctx, e)
+	return s.emails.Renderer(ctx, e)
 }

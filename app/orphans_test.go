@@ -116,7 +116,7 @@ func TestErasureTakesTheApplicantsUnattachedUploads(t *testing.T) {
 	if err := ts.store.RequestErasure(ctx, a.ID, demoNow); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.store.CarryOutErasure(ctx, a.ID, db.ActorSystem, ts.uploadsDir(), demoNow, ts.renderer(summer, nil)); err != nil {
+	if _, err := ts.store.CarryOutErasure(ctx, a.ID, db.ActorSystem, ts.uploadsDir(), demoNow, ts.renderer(t, summer)); err != nil {
 		t.Fatal(err)
 	}
 	for i, up := range left {

@@ -382,7 +382,7 @@ func TestAnErasedApplicationNeverChangesStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = ts.store.TransitionApplication(context.Background(), waiting.app.ID, school.StatusAccepted, db.ActorSystem,
-		clock.now(), ts.renderer(summer, nil))
+		clock.now(), ts.renderer(t, summer))
 	if !errors.Is(err, school.ErrTransition) {
 		t.Errorf("an erased application was offered a seat: %v", err)
 	}
@@ -396,7 +396,7 @@ func TestErasureLeavesNoLetterCertificateOrAddressBehind(t *testing.T) {
 	ts := newTestServerWith(t, clock.now, func(c *Config) { c.ApplyLimit = 10000 })
 	ctx := context.Background()
 	e := documentEdition(t, ts, "erasure-letters")
-	render := ts.renderer(e, nil)
+	render := ts.renderer(t, e)
 
 	attended := createParticipant(t, ts, e, "Žaneta", "Dvořáková", "cs", "CZ", false, "")
 	for _, st := range []school.Status{school.StatusAccepted, school.StatusConfirmed, school.StatusAttended} {
