@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"registrar/app/i18n"
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -289,7 +290,7 @@ type applicationPage struct {
 	Edition     school.Edition
 	Application school.Application
 	Blind       bool
-	Summary     []SummaryLine
+	Summary     []mail.SummaryLine
 	History     []historyLine
 	Files       []fileLink
 	Staged      db.StagedDecision

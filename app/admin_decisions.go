@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -100,7 +101,7 @@ func (s *Server) showDecisions(c *fiber.Ctx) error {
 			example[d.Decision] = d
 		}
 	}
-	render, err := s.emails.Renderer(c.UserContext(), e, WithQuestions(questions))
+	render, err := s.emails.Renderer(c.UserContext(), e, mail.WithQuestions(questions))
 	if err != nil {
 		return err
 	}

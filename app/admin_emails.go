@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"registrar/app/i18n"
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -45,7 +46,7 @@ func (s *Server) showEmails(c *fiber.Ctx) error {
 	}
 	L := s.i18n.Translator(langOf(c))
 	data := emailsPage{User: currentUser(c), Edition: e}
-	for _, name := range Kinds {
+	for _, name := range mail.Kinds {
 		row := emailRow{Name: name}
 		for _, lang := range i18n.Languages {
 			cell := emailCell{Lang: lang}
@@ -94,7 +95,7 @@ type emailEditorPage struct {
 // pathEmail is the email kind and language in the path.
 func pathEmail(c *fiber.Ctx) (name, lang string, err error) {
 	name, lang = c.Params("name"), c.Params("lang")
-	if !slices.Contains(Kinds, name) || !i18n.Supported(lang) {
+	if !slices.Contains(mail.Kinds, name) || !i18n.Supported(lang) {
 		return "", "", db.ErrNotFound
 	}
 	return name, lang, nil
@@ -159,7 +160,7 @@ func (s *Server) emailEditor(c *fiber.Ctx, e school.Edition, name, lang string, 
 		return emailEditorPage{}, err
 	}
 	data := emailEditorPage{User: currentUser(c), Edition: e, Name: name, Lang: lang, Done: c.Query("done")}
-	for _, p := range Placeholders {
+	for _, p := range mail.Placeholders {
 		data.Placeholders = append(data.Placeholders, placeholderHelp{Token: "{" + p + "}", Meaning: L.T("placeholder_" + p)})
 	}
 	if t, ok := custom[lang+"/"+name]; ok {
@@ -175,7 +176,7 @@ func (s *Server) emailEditor(c *fiber.Ctx, e school.Edition, name, lang string, 
 		return data, err
 	}
 	data.PreviewOn = previewNote(L, a, sample)
-	render, err := s.emails.Renderer(ctx, e, WithQuestions(questions), WithWordings(nil))
+	render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions), mail.WithWordings(nil))
 	if err != nil {
 		return data, err
 	}
@@ -186,7 +187,7 @@ func (s *Server) emailEditor(c *fiber.Ctx, e school.Edition, name, lang string, 
 	data.Default = renderedEmail{Subject: def.Subject, Text: def.Text}
 	if data.Custom != nil || data.Previewing {
 		own := map[string]db.EmailTemplate{lang + "/" + name: {Subject: data.Subject, Body: data.Body}}
-		render, err := s.emails.Renderer(ctx, e, WithQuestions(questions), WithWordings(own))
+		render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions), mail.WithWordings(own))
 		if err != nil {
 			return data, err
 		}
@@ -241,19 +242,19 @@ func (s *Server) saveEmailTemplate(c *fiber.Ctx) error {
 	}
 	L := s.i18n.Translator(langOf(c))
 	subject := strings.Join(strings.Fields(c.FormValue("subject")), " ")
-	body := NormaliseText(c.FormValue("body"))
+	body := mail.NormaliseText(c.FormValue("body"))
 	var subjectErr, bodyErr string
 	switch {
-	case subject == "" || utf8.RuneCountInString(subject) > SubjectMax:
-		subjectErr = L.T("email_subject_required", "Max", SubjectMax)
+	case subject == "" || utf8.RuneCountInString(subject) > mail.SubjectMax:
+		subjectErr = L.T("email_subject_required", "Max", mail.SubjectMax)
 	default:
-		subjectErr = CheckPlaceholders(L, subject)
+		subjectErr = mail.CheckPlaceholders(L, subject)
 	}
 	switch {
-	case body == "" || utf8.RuneCountInString(body) > BodyMax:
-		bodyErr = L.T("email_body_required", "Max", BodyMax)
+	case body == "" || utf8.RuneCountInString(body) > mail.BodyMax:
+		bodyErr = L.T("email_body_required", "Max", mail.BodyMax)
 	default:
-		bodyErr = CheckPlaceholders(L, body)
+		bodyErr = mail.CheckPlaceholders(L, body)
 	}
 	valid := subjectErr == "" && bodyErr == ""
 	if valid && c.FormValue("action") == "save" {
@@ -328,7 +329,7 @@ func (s *Server) showPracticalInformation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	render, err := s.emails.Renderer(ctx, e, WithQuestions(questions), WithWordings(custom))
+	render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions), mail.WithWordings(custom))
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"registrar/app/i18n"
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -159,7 +160,7 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	// The link to the status page goes by email only, the receipt's or that of an application
 	// made before with the address: the page answering the form is the same either way, so it
 	// tells a stranger nothing of who applied.
-	render, err := s.emails.Renderer(ctx, e, WithQuestions(questions), WithWordings(fe.emails))
+	render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions), mail.WithWordings(fe.emails))
 	if err != nil {
 		return err
 	}
@@ -186,7 +187,7 @@ func (s *Server) emailAlreadyApplied(ctx context.Context, e school.Edition, ques
 	if err != nil {
 		return err
 	}
-	render, err := s.emails.Renderer(ctx, e, WithQuestions(questions))
+	render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions))
 	if err != nil {
 		return err
 	}
@@ -212,7 +213,7 @@ func (s *Server) showApplicationSent(c *fiber.Ctx) error {
 
 // resendStatusLink emails a new link to an application's status page.
 func (s *Server) resendStatusLink(c *fiber.Ctx, e school.Edition, questions []school.Question, a school.Application) error {
-	render, err := s.emails.Renderer(c.UserContext(), e, WithQuestions(questions))
+	render, err := s.emails.Renderer(c.UserContext(), e, mail.WithQuestions(questions))
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -28,7 +29,7 @@ func (p issuedHolder) status() string { return "/status/" + p.token }
 func createParticipant(t testing.TB, ts *testServer, e school.Edition, given, family, lang, nationality string,
 	visa bool, passport string) issuedHolder {
 	t.Helper()
-	token, hash, err := NewStatusToken()
+	token, hash, err := mail.NewStatusToken()
 	if err != nil {
 		t.Fatal(err)
 	}

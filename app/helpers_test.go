@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -36,7 +37,7 @@ func newTestServerAt(t testing.TB, clock func() time.Time) *testServer {
 // renderer renders e's emails as the handlers do, with no questions' answers in the summary.
 func (ts *testServer) renderer(t testing.TB, e school.Edition) db.Renderer {
 	t.Helper()
-	render, err := ts.emails.Renderer(t.Context(), e, WithQuestions(nil))
+	render, err := ts.emails.Renderer(t.Context(), e, mail.WithQuestions(nil))
 	if err != nil {
 		t.Fatal(err)
 	}

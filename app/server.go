@@ -32,7 +32,7 @@ type Server struct {
 	countries countryLists
 	validate  *validator.Validate
 	outbox    *mail.Outbox
-	emails    *Emails // renders every email
+	emails    *mail.Emails // renders every email
 	stateDB   *sql.DB
 	// stateCheckpoints checkpoint stateDB in the background (state.go).
 	stateCheckpoints *db.Checkpoints
@@ -90,7 +90,7 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	countries := newCountryLists()
-	emails, err := NewEmails(views.FS, store, bundle, cfg.BaseURL, countries.name)
+	emails, err := mail.NewEmails(views.FS, store, bundle, cfg.BaseURL, countries.name)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +146,7 @@ func (s *Server) Listen(addr string) error {
 func (s *Server) Outbox() *mail.Outbox { return s.outbox }
 
 // Emails renders the emails, for the jobs the caller runs.
-func (s *Server) Emails() *Emails { return s.emails }
+func (s *Server) Emails() *mail.Emails { return s.emails }
 
 // Shutdown stops accepting requests, waits up to timeout for those in flight, and closes the
 // web state store.

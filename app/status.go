@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -18,7 +19,7 @@ import (
 type statusPage struct {
 	Edition     school.Edition
 	Application school.Application
-	Summary     []SummaryLine
+	Summary     []mail.SummaryLine
 	History     []historyLine
 	Base        string // /status/<token>
 	CanEdit     bool
@@ -49,7 +50,7 @@ func (s *Server) applicantApplication(c *fiber.Ctx) (school.Application, school.
 	if len(token) < 40 || len(token) > 64 {
 		return school.Application{}, school.Edition{}, nil, db.ErrNotFound
 	}
-	a, err := s.store.ApplicationByToken(ctx, HashToken(token))
+	a, err := s.store.ApplicationByToken(ctx, mail.HashToken(token))
 	if err != nil {
 		return a, school.Edition{}, nil, err
 	}
@@ -213,7 +214,7 @@ func (s *Server) withdraw(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	render, err := s.emails.Renderer(c.UserContext(), e, WithQuestions(questions))
+	render, err := s.emails.Renderer(c.UserContext(), e, mail.WithQuestions(questions))
 	if err != nil {
 		return err
 	}
@@ -330,7 +331,7 @@ func (s *Server) answerOffer(to school.Status) fiber.Handler {
 		if a.Status != school.StatusAccepted || school.OfferLapsed(a.OfferExpiresAt, s.now()) {
 			return badRequest(L.T("offer_not_open"))
 		}
-		render, err := s.emails.Renderer(c.UserContext(), e, WithQuestions(questions))
+		render, err := s.emails.Renderer(c.UserContext(), e, mail.WithQuestions(questions))
 		if err != nil {
 			return err
 		}
