@@ -285,7 +285,7 @@ func (s *Server) saveEmailTemplate(c *fiber.Ctx) error {
 }
 
 // practicalInformation is the email sent in bulk to confirmed participants before the school.
-const practicalInformation = "practical_information"
+const practicalInformation = mail.PracticalInformation
 
 type practicalPage struct {
 	User      school.User

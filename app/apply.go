@@ -197,8 +197,8 @@ func (s *Server) emailAlreadyApplied(ctx context.Context, e school.Edition, ques
 // The emails with a new status link: asked for on the lost-link page, and sent when the form
 // comes again with an address that applied.
 const (
-	statusLinkTemplate     = "status_link"
-	alreadyAppliedTemplate = "already_applied"
+	statusLinkTemplate     = mail.StatusLink
+	alreadyAppliedTemplate = mail.AlreadyApplied
 )
 
 // showApplicationSent is the page after the form was sent: the link is in the email.

@@ -24,7 +24,7 @@ import (
 type emailTemplates struct {
 	text map[string]*texttemplate.Template
 	html map[string]*htmltemplate.Template
-	// custom is the layout around an organiser's own text (email_templates.go).
+	// custom is the layout around an organiser's own text (wordings.go).
 	custom *htmltemplate.Template
 }
 
@@ -128,8 +128,8 @@ func WithQuestions(questions []school.Question) Option {
 	return func(p *renderPlan) { p.questions, p.q = true, questions }
 }
 
-// WithWordings gives the edition's own wordings of its emails, by "lang/name"; an empty map
-// renders the defaults only (the editor's preview of them).
+// WithWordings gives the edition's own wordings of its emails, by "lang/name"; nil renders the
+// defaults only (the editor's preview of them).
 func WithWordings(wordings map[string]db.EmailTemplate) Option {
 	return func(p *renderPlan) { p.wordings, p.w = true, wordings }
 }

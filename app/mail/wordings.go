@@ -15,12 +15,6 @@ import (
 	"registrar/db"
 )
 
-// Kinds are the emails Registrar sends about applications, each with a default in Czech
-// and English (views/email) that organisers may reword per edition.
-var Kinds = []string{"application_received", "status_link", "already_applied", "decision_accepted", "decision_waitlisted",
-	"decision_rejected", "offer_reminder", "offer_expired", "place_confirmed", "place_declined", "withdrawn",
-	"practical_information", "certificate_ready"}
-
 // Placeholders are what an organiser's text may contain, in single braces: {given_name}.
 // The text is plain text; it is never run as a template.
 var Placeholders = []string{"given_name", "family_name", "reference", "edition", "dates", "city",
