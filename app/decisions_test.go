@@ -449,7 +449,7 @@ func TestUnansweredOfferExpiresAndTheNextIsOffered(t *testing.T) {
 	// Up to the end of the deadline's minute nothing happens.
 	for _, at := range []time.Time{demoNow.Add(time.Hour), expires.Add(-24 * time.Hour), expires, expires.Add(59 * time.Second)} {
 		clock.set(at)
-		if err := ts.ExpireOffers(ctx); err != nil {
+		if err := ts.jobs().ExpireOffers(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if st := statusOf(t, ts, a.ID).Status; st != school.StatusAccepted {
@@ -475,7 +475,7 @@ func TestUnansweredOfferExpiresAndTheNextIsOffered(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusBadRequest)
 	wantText(t, body, "There is no open offer to answer")
 
-	if err := ts.ExpireOffers(ctx); err != nil {
+	if err := ts.jobs().ExpireOffers(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if st := statusOf(t, ts, a.ID).Status; st != school.StatusExpired {
@@ -496,7 +496,7 @@ func TestUnansweredOfferExpiresAndTheNextIsOffered(t *testing.T) {
 	}
 	// Running the job again finds nothing more.
 	n := queuedCount(t, ts)
-	if err := ts.ExpireOffers(ctx); err != nil {
+	if err := ts.jobs().ExpireOffers(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if q := queuedCount(t, ts); q != n {

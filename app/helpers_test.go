@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -42,6 +43,14 @@ func (ts *testServer) renderer(t testing.TB, e school.Edition) db.Renderer {
 		t.Fatal(err)
 	}
 	return render
+}
+
+// jobs runs the clock's jobs on the server's store, clock, outbox and data folder, as the
+// command that serves does.
+func (ts *testServer) jobs() *Runner {
+	return &Runner{Store: ts.store, Emails: ts.emails, Outbox: ts.outbox, Log: ts.log, Clock: ts.cfg.Clock,
+		BackupsDir: filepath.Join(ts.cfg.DataDir, "backups"), UploadsDir: ts.uploadsDir(), MailDir: ts.cfg.MailDir(),
+		FormLifetime: FormLifetime}
 }
 
 // get sends a GET through the real Fiber app and returns the response with its body read.
