@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"registrar/app/jobs"
 	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
@@ -47,8 +48,8 @@ func (ts *testServer) renderer(t testing.TB, e school.Edition) db.Renderer {
 
 // jobs runs the clock's jobs on the server's store, clock, outbox and data folder, as the
 // command that serves does.
-func (ts *testServer) jobs() *Runner {
-	return &Runner{Store: ts.store, Emails: ts.emails, Outbox: ts.outbox, Log: ts.log, Clock: ts.cfg.Clock,
+func (ts *testServer) jobs() *jobs.Runner {
+	return &jobs.Runner{Store: ts.store, Emails: ts.emails, Outbox: ts.outbox, Log: ts.log, Clock: ts.cfg.Clock,
 		BackupsDir: filepath.Join(ts.cfg.DataDir, "backups"), UploadsDir: ts.uploadsDir(), MailDir: ts.cfg.MailDir(),
 		FormLifetime: FormLifetime}
 }

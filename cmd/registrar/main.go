@@ -31,6 +31,7 @@ import (
 
 	"registrar/app"
 	"registrar/app/auth"
+	"registrar/app/jobs"
 	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
@@ -141,12 +142,12 @@ func purge(ctx context.Context, cfg app.Config, store *db.Store, args []string, 
 
 // newJobs is what the clock does, on the store and the data folder; serving, it also renders
 // and queues emails through the web server's outbox.
-func newJobs(cfg app.Config, store *db.Store, logger *slog.Logger, emails *mail.Emails, outbox *mail.Outbox) *app.Runner {
+func newJobs(cfg app.Config, store *db.Store, logger *slog.Logger, emails *mail.Emails, outbox *mail.Outbox) *jobs.Runner {
 	clock := cfg.Clock
 	if clock == nil {
 		clock = time.Now
 	}
-	return &app.Runner{Store: store, Emails: emails, Outbox: outbox, Log: logger, Clock: clock,
+	return &jobs.Runner{Store: store, Emails: emails, Outbox: outbox, Log: logger, Clock: clock,
 		BackupsDir: filepath.Join(cfg.DataDir, "backups"), UploadsDir: filepath.Join(cfg.DataDir, "uploads"),
 		MailDir: cfg.MailDir(), FormLifetime: app.FormLifetime}
 }
