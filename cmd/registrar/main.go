@@ -1,6 +1,6 @@
 // Command registrar runs the School of Migration Studies' registration platform.
 //
-//	registrar [serve]                          start the web server (the default)
+//	registrar [serve]                          start the web server, the outbox and the clock's jobs (the default)
 //	registrar migrate                          apply pending database migrations
 //	registrar demo                             load the demo data into an empty database
 //	registrar user add --email E --role R [--editions a,b]  add a back-office user; password on stdin
