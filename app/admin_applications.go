@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"registrar/app/i18n"
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -218,7 +219,7 @@ type applicationPage struct {
 	Edition     school.Edition
 	Application school.Application
 	Blind       bool
-	Summary     []summaryLine
+	Summary     []mail.SummaryLine
 	History     []historyLine
 	Files       []fileLink
 	Staged      db.StagedDecision
@@ -252,7 +253,7 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 	data := applicationPage{User: u, Edition: e, Blind: blind(u, e)}
 	hideFromStaff(&a, u, e)
 	data.Application = a
-	data.Summary = s.applicationSummary(a, e, questions, L)
+	data.Summary = s.emails.Summary(a, e, questions, L)
 	if data.Reviews, data.Reviewed, data.Conflict, err = s.visibleReviews(c, a, e); err != nil {
 		return err
 	}

@@ -72,7 +72,7 @@ func (s *Server) bulkAction(c *fiber.Ctx) error {
 			done++
 		}
 	case school.StatusAttended, school.StatusNoShow:
-		render, err := s.editionRenderer(ctx, e)
+		render, err := s.emails.Renderer(ctx, e)
 		if err != nil {
 			return err
 		}

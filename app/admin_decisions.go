@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -100,7 +101,10 @@ func (s *Server) showDecisions(c *fiber.Ctx) error {
 			example[d.Decision] = d
 		}
 	}
-	render := s.renderer(e, questions)
+	render, err := s.emails.Renderer(c.UserContext(), e, mail.WithQuestions(questions))
+	if err != nil {
+		return err
+	}
 	for _, kind := range decisionKinds {
 		d, ok := example[kind]
 		if !ok {
@@ -130,7 +134,7 @@ func (s *Server) releaseDecisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	render, err := s.editionRenderer(c.UserContext(), e)
+	render, err := s.emails.Renderer(c.UserContext(), e)
 	if err != nil {
 		return err
 	}

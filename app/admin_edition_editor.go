@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"registrar/app/i18n"
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -130,7 +131,7 @@ func parseEditionForm(c *fiber.Ctx) (editionForm, error) {
 			fv.SetString(strings.TrimSpace(strings.ToValidUTF8(fv.String(), "\uFFFD")))
 		}
 	}
-	f.DescriptionEN, f.DescriptionCS = normaliseText(f.DescriptionEN), normaliseText(f.DescriptionCS)
+	f.DescriptionEN, f.DescriptionCS = mail.NormaliseText(f.DescriptionEN), mail.NormaliseText(f.DescriptionCS)
 	f.Currency = strings.ToUpper(f.Currency)
 	f.Fee = strings.ReplaceAll(f.Fee, ",", ".")
 	return f, nil

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"registrar/app/i18n"
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -39,13 +40,13 @@ func (s *Server) showEmails(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	custom, err := s.customEmails(c.UserContext(), e.ID)
+	custom, err := s.emails.Wordings(c.UserContext(), e.ID)
 	if err != nil {
 		return err
 	}
 	L := s.i18n.Translator(langOf(c))
 	data := emailsPage{User: currentUser(c), Edition: e}
-	for _, name := range emailKinds {
+	for _, name := range mail.Kinds {
 		row := emailRow{Name: name}
 		for _, lang := range i18n.Languages {
 			cell := emailCell{Lang: lang}
@@ -94,7 +95,7 @@ type emailEditorPage struct {
 // pathEmail is the email kind and language in the path.
 func pathEmail(c *fiber.Ctx) (name, lang string, err error) {
 	name, lang = c.Params("name"), c.Params("lang")
-	if !slices.Contains(emailKinds, name) || !i18n.Supported(lang) {
+	if !slices.Contains(mail.Kinds, name) || !i18n.Supported(lang) {
 		return "", "", db.ErrNotFound
 	}
 	return name, lang, nil
@@ -150,7 +151,7 @@ func previewNote(L *i18n.Translator, a school.Application, sample bool) string {
 func (s *Server) emailEditor(c *fiber.Ctx, e school.Edition, name, lang string, text *[2]string) (emailEditorPage, error) {
 	ctx := c.UserContext()
 	L := s.i18n.Translator(langOf(c))
-	custom, err := s.customEmails(c.UserContext(), e.ID)
+	custom, err := s.emails.Wordings(c.UserContext(), e.ID)
 	if err != nil {
 		return emailEditorPage{}, err
 	}
@@ -159,7 +160,7 @@ func (s *Server) emailEditor(c *fiber.Ctx, e school.Edition, name, lang string, 
 		return emailEditorPage{}, err
 	}
 	data := emailEditorPage{User: currentUser(c), Edition: e, Name: name, Lang: lang, Done: c.Query("done")}
-	for _, p := range emailPlaceholders {
+	for _, p := range mail.Placeholders {
 		data.Placeholders = append(data.Placeholders, placeholderHelp{Token: "{" + p + "}", Meaning: L.T("placeholder_" + p)})
 	}
 	if t, ok := custom[lang+"/"+name]; ok {
@@ -175,14 +176,22 @@ func (s *Server) emailEditor(c *fiber.Ctx, e school.Edition, name, lang string, 
 		return data, err
 	}
 	data.PreviewOn = previewNote(L, a, sample)
-	def, err := s.rendererWith(e, questions, nil, nil)(name, a)
+	render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions), mail.WithWordings(nil))
+	if err != nil {
+		return data, err
+	}
+	def, err := render(name, a)
 	if err != nil {
 		return data, err
 	}
 	data.Default = renderedEmail{Subject: def.Subject, Text: def.Text}
 	if data.Custom != nil || data.Previewing {
 		own := map[string]db.EmailTemplate{lang + "/" + name: {Subject: data.Subject, Body: data.Body}}
-		m, err := s.rendererWith(e, questions, own, nil)(name, a)
+		render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions), mail.WithWordings(own))
+		if err != nil {
+			return data, err
+		}
+		m, err := render(name, a)
 		if err != nil {
 			return data, err
 		}
@@ -233,19 +242,19 @@ func (s *Server) saveEmailTemplate(c *fiber.Ctx) error {
 	}
 	L := s.i18n.Translator(langOf(c))
 	subject := strings.Join(strings.Fields(c.FormValue("subject")), " ")
-	body := normaliseText(c.FormValue("body"))
+	body := mail.NormaliseText(c.FormValue("body"))
 	var subjectErr, bodyErr string
 	switch {
-	case subject == "" || utf8.RuneCountInString(subject) > emailSubjectMax:
-		subjectErr = L.T("email_subject_required", "Max", emailSubjectMax)
+	case subject == "" || utf8.RuneCountInString(subject) > mail.SubjectMax:
+		subjectErr = L.T("email_subject_required", "Max", mail.SubjectMax)
 	default:
-		subjectErr = checkPlaceholders(L, subject)
+		subjectErr = mail.CheckPlaceholders(L, subject)
 	}
 	switch {
-	case body == "" || utf8.RuneCountInString(body) > emailBodyMax:
-		bodyErr = L.T("email_body_required", "Max", emailBodyMax)
+	case body == "" || utf8.RuneCountInString(body) > mail.BodyMax:
+		bodyErr = L.T("email_body_required", "Max", mail.BodyMax)
 	default:
-		bodyErr = checkPlaceholders(L, body)
+		bodyErr = mail.CheckPlaceholders(L, body)
 	}
 	valid := subjectErr == "" && bodyErr == ""
 	if valid && c.FormValue("action") == "save" {
@@ -276,7 +285,7 @@ func (s *Server) saveEmailTemplate(c *fiber.Ctx) error {
 }
 
 // practicalInformation is the email sent in bulk to confirmed participants before the school.
-const practicalInformation = "practical_information"
+const practicalInformation = mail.PracticalInformation
 
 type practicalPage struct {
 	User      school.User
@@ -301,7 +310,7 @@ func (s *Server) showPracticalInformation(c *fiber.Ctx) error {
 	if data.Count, err = s.store.CountWithStatus(ctx, e.ID, school.StatusConfirmed); err != nil {
 		return err
 	}
-	custom, err := s.customEmails(c.UserContext(), e.ID)
+	custom, err := s.emails.Wordings(c.UserContext(), e.ID)
 	if err != nil {
 		return err
 	}
@@ -320,7 +329,11 @@ func (s *Server) showPracticalInformation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.rendererWith(e, questions, custom, nil)(practicalInformation, a)
+	render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions), mail.WithWordings(custom))
+	if err != nil {
+		return err
+	}
+	m, err := render(practicalInformation, a)
 	if err != nil {
 		return err
 	}
@@ -342,7 +355,7 @@ func (s *Server) sendPracticalInformation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	render, err := s.editionRenderer(c.UserContext(), e)
+	render, err := s.emails.Renderer(c.UserContext(), e)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -55,8 +56,8 @@ func TestCustomisedEmailReplacesTheDefaultInItsLanguageOnly(t *testing.T) {
 	resp, body := v.get(t, "/admin/editions/"+strconv.FormatInt(e.ID, 10)+"/emails")
 	wantStatus(t, resp, body, http.StatusOK)
 	wantText(t, body, "Decision: offered a place", "Practical information", "Application withdrawn")
-	if n := strings.Count(mainText(t, body), "Default"); n != 2*len(emailKinds) {
-		t.Errorf("%d emails say Default, want %d", n, 2*len(emailKinds))
+	if n := strings.Count(mainText(t, body), "Default"); n != 2*len(mail.Kinds) {
+		t.Errorf("%d emails say Default, want %d", n, 2*len(mail.Kinds))
 	}
 
 	// The editor lists the placeholders and shows the default, rendered on the newest application.

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"registrar/app/i18n"
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -150,7 +151,7 @@ func (s *Server) saveOptionalFields(c *fiber.Ctx) error {
 
 // questionFromForm reads a question form; the message says what is wrong, "" when nothing is.
 func questionFromForm(c *fiber.Ctx, L *i18n.Translator) (questionRow, school.Question, string) {
-	text := func(name string) string { return normaliseText(strings.ToValidUTF8(c.FormValue(name), "\uFFFD")) }
+	text := func(name string) string { return mail.NormaliseText(strings.ToValidUTF8(c.FormValue(name), "\uFFFD")) }
 	row := questionRow{Kind: c.FormValue("kind"), LabelEN: text("label_en"), LabelCS: text("label_cs"),
 		OptionsEN: text("options_en"), OptionsCS: text("options_cs"), Required: c.FormValue("required") == "yes"}
 	q := school.Question{Kind: school.QuestionKind(row.Kind), LabelEN: row.LabelEN, LabelCS: row.LabelCS,

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -17,22 +16,6 @@ import (
 
 // uploadsDir is where applicants' files are kept.
 func (s *Server) uploadsDir() string { return filepath.Join(s.cfg.DataDir, "uploads") }
-
-// PurgeRetention erases the personal data of applicants who were not selected, in every edition
-// whose retention period is over, and logs what it erased. Files sent with forms that were sent
-// back and that no form claimed go too, once their form has expired.
-func (s *Server) PurgeRetention(ctx context.Context) error {
-	purges, err := s.store.PurgeRetention(ctx, s.uploadsDir(), s.now(), false)
-	for _, p := range purges {
-		s.log.Info("jobs: personal data erased", "edition", p.Edition.Slug,
-			"applications", p.Applications, "files", p.Files)
-	}
-	n, uerr := s.store.RemoveUnattachedUploads(ctx, s.uploadsDir(), s.now().Add(-formLifetime))
-	if n > 0 {
-		s.log.Info("jobs: unattached files removed", "files", n)
-	}
-	return errors.Join(err, uerr, mail.ForgetErased(ctx, s.store, s.cfg.MailDir()))
-}
 
 type privacyPage struct {
 	User     school.User
@@ -133,7 +116,7 @@ func (s *Server) carryOutErasure(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	render, err := s.editionRenderer(c.UserContext(), e)
+	render, err := s.emails.Renderer(c.UserContext(), e)
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func (s *Server) renderReviewForm(c *fiber.Ctx, status int, scores map[int64]int
 	data.User, data.Edition, data.Blind = u, e, blind(u, e)
 	hideFromStaff(&a, u, e)
 	data.Application = a
-	data.Summary = s.applicationSummary(a, e, questions, L)
+	data.Summary = s.emails.Summary(a, e, questions, L)
 	data.Files = staffFiles(a, questions, L)
 	return s.renderStatus(c, status, "admin/review", s.newPage(c, L.T("review_title", "Reference", a.Reference), "admin", data))
 }

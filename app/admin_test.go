@@ -226,7 +226,7 @@ func newAdminFixture(t testing.TB) adminFixture {
 	}
 	f.otherApp, err = ts.store.CreateApplication(ctx, winter, school.Application{Lang: "en",
 		Email: "wendel@example.org", GivenName: "Wendel", FamilyName: "Winterbottom", Nationality: "AT",
-		Residence: "AT", Sector: "government"}, "", demoNow, ts.renderer(winter, nil))
+		Residence: "AT", Sector: "government"}, "", demoNow, ts.renderer(t, winter))
 	if err != nil {
 		t.Fatal(err)
 	}

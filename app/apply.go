@@ -2,16 +2,13 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"registrar/app/i18n"
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -163,7 +160,11 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	// The link to the status page goes by email only, the receipt's or that of an application
 	// made before with the address: the page answering the form is the same either way, so it
 	// tells a stranger nothing of who applied.
-	created, err := s.store.CreateApplication(ctx, e, a, "", now, s.rendererWith(e, questions, fe.emails, nil))
+	render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions), mail.WithWordings(fe.emails))
+	if err != nil {
+		return err
+	}
+	created, err := s.store.CreateApplication(ctx, e, a, "", now, render)
 	switch {
 	case errors.Is(err, db.ErrDuplicate):
 		// The files of a form sent again stay unclaimed, and the daily job removes them: tied
@@ -191,14 +192,18 @@ func (s *Server) emailAlreadyApplied(ctx context.Context, e school.Edition, ques
 	if err != nil {
 		return err
 	}
-	return s.store.SendStatusLink(ctx, a.ID, s.now(), alreadyAppliedTemplate, s.rendererIn(ctx, e, questions))
+	render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions))
+	if err != nil {
+		return err
+	}
+	return s.store.SendStatusLink(ctx, a.ID, s.now(), alreadyAppliedTemplate, render)
 }
 
 // The emails with a new status link: asked for on the lost-link page, and sent when the form
 // comes again with an address that applied.
 const (
-	statusLinkTemplate     = "status_link"
-	alreadyAppliedTemplate = "already_applied"
+	statusLinkTemplate     = mail.StatusLink
+	alreadyAppliedTemplate = mail.AlreadyApplied
 )
 
 // showApplicationSent is the page after the form was sent: the link is in the email.
@@ -213,7 +218,11 @@ func (s *Server) showApplicationSent(c *fiber.Ctx) error {
 
 // resendStatusLink emails a new link to an application's status page.
 func (s *Server) resendStatusLink(c *fiber.Ctx, e school.Edition, questions []school.Question, a school.Application) error {
-	if err := s.store.SendStatusLink(c.UserContext(), a.ID, s.now(), statusLinkTemplate, s.renderer(e, questions)); err != nil {
+	render, err := s.emails.Renderer(c.UserContext(), e, mail.WithQuestions(questions))
+	if err != nil {
+		return err
+	}
+	if err := s.store.SendStatusLink(c.UserContext(), a.ID, s.now(), statusLinkTemplate, render); err != nil {
 		return err
 	}
 	s.outbox.Wake()
@@ -230,21 +239,6 @@ func attachFiles(a *school.Application, questions []school.Question, files map[s
 				Value: rf.Upload.OriginalName})
 		}
 	}
-}
-
-// newStatusToken makes the secret of a status link and the hash that is stored in its place.
-func newStatusToken() (token, hash string, err error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", "", err
-	}
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, hashToken(token), nil
-}
-
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
 }
 
 // applyDeadlinePassed is for edits: the applicant may change what they sent until the deadline.

@@ -46,7 +46,7 @@ func (s *Server) formEdition(ctx context.Context, slug string) (formEdition, err
 	if err != nil {
 		return fe, err
 	}
-	emails, err := s.customEmails(ctx, e.ID)
+	emails, err := s.emails.Wordings(ctx, e.ID)
 	if err != nil {
 		return fe, err
 	}

@@ -48,7 +48,7 @@ func createApplicant(t testing.TB, ts *testServer, e school.Edition, given, lang
 	a, err := ts.store.CreateApplication(context.Background(), e, school.Application{Lang: lang,
 		Email: strings.ToLower(given) + "@example.org", GivenName: given, FamilyName: "Tester",
 		Nationality: "CZ", Residence: "CZ", Sector: "student", Institution: "Charles University",
-		Motivation: "Comparative research."}, "", ts.now(), ts.renderer(e, nil))
+		Motivation: "Comparative research."}, "", ts.now(), ts.renderer(t, e))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func createApplicant(t testing.TB, ts *testServer, e school.Edition, given, lang
 // setStatus moves an application through the one transition, as the system.
 func setStatus(t testing.TB, ts *testServer, e school.Edition, id int64, to school.Status) school.Application {
 	t.Helper()
-	a, err := ts.store.TransitionApplication(context.Background(), id, to, db.ActorSystem, ts.now(), ts.renderer(e, nil))
+	a, err := ts.store.TransitionApplication(context.Background(), id, to, db.ActorSystem, ts.now(), ts.renderer(t, e))
 	if err != nil {
 		t.Fatalf("application %d to %s: %v", id, to, err)
 	}
@@ -449,7 +449,7 @@ func TestUnansweredOfferExpiresAndTheNextIsOffered(t *testing.T) {
 	// Up to the end of the deadline's minute nothing happens.
 	for _, at := range []time.Time{demoNow.Add(time.Hour), expires.Add(-24 * time.Hour), expires, expires.Add(59 * time.Second)} {
 		clock.set(at)
-		if err := ts.ExpireOffers(ctx); err != nil {
+		if err := ts.jobs().ExpireOffers(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if st := statusOf(t, ts, a.ID).Status; st != school.StatusAccepted {
@@ -475,7 +475,7 @@ func TestUnansweredOfferExpiresAndTheNextIsOffered(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusBadRequest)
 	wantText(t, body, "There is no open offer to answer")
 
-	if err := ts.ExpireOffers(ctx); err != nil {
+	if err := ts.jobs().ExpireOffers(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if st := statusOf(t, ts, a.ID).Status; st != school.StatusExpired {
@@ -496,7 +496,7 @@ func TestUnansweredOfferExpiresAndTheNextIsOffered(t *testing.T) {
 	}
 	// Running the job again finds nothing more.
 	n := queuedCount(t, ts)
-	if err := ts.ExpireOffers(ctx); err != nil {
+	if err := ts.jobs().ExpireOffers(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if q := queuedCount(t, ts); q != n {
@@ -515,7 +515,7 @@ func TestTwoHundredAcceptsForTheLastSeatGiveItToExactlyOne(t *testing.T) {
 	for i := range n {
 		ids[i] = createApplicant(t, ts, e, fmt.Sprintf("Crowd%03d", i), "en").ID
 	}
-	render := ts.renderer(e, nil)
+	render := ts.renderer(t, e)
 	var won atomic.Int64
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -585,7 +585,7 @@ func TestDeclineAndPromotionRacingWithAManualAcceptNeverOverbook(t *testing.T) {
 		waiting := createApplicant(t, ts, e, "Waiting", "en")
 		setStatus(t, ts, e, waiting.ID, school.StatusWaitlisted)
 		manual := createApplicant(t, ts, e, "Manual", "en")
-		render := ts.renderer(e, nil)
+		render := ts.renderer(t, e)
 
 		var wg sync.WaitGroup
 		var declineErr, acceptErr error

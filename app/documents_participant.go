@@ -218,7 +218,7 @@ func (s *Server) issueCertificates(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	render, err := s.editionRenderer(c.UserContext(), e)
+	render, err := s.emails.Renderer(c.UserContext(), e)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -28,7 +29,7 @@ func (p issuedHolder) status() string { return "/status/" + p.token }
 func createParticipant(t testing.TB, ts *testServer, e school.Edition, given, family, lang, nationality string,
 	visa bool, passport string) issuedHolder {
 	t.Helper()
-	token, hash, err := newStatusToken()
+	token, hash, err := mail.NewStatusToken()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func createParticipant(t testing.TB, ts *testServer, e school.Edition, given, fa
 		Email:     "participant-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "@example.org",
 		GivenName: given, FamilyName: family, Nationality: nationality, Residence: nationality, Sector: "student",
 		Institution: "Charles University", Motivation: "Comparative research.", VisaLetter: visa, PassportName: passport,
-		DateOfBirth: time.Date(1998, 3, 14, 0, 0, 0, 0, time.UTC)}, hash, ts.now(), ts.renderer(e, nil))
+		DateOfBirth: time.Date(1998, 3, 14, 0, 0, 0, 0, time.UTC)}, hash, ts.now(), ts.renderer(t, e))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -396,7 +397,7 @@ func TestCertificateEmailArrivesOverSMTPInTheParticipantsLanguage(t *testing.T) 
 	for _, to := range []school.Status{school.StatusAccepted, school.StatusConfirmed, school.StatusAttended} {
 		setStatus(t, ts, e, zaneta.app.ID, to)
 	}
-	render, err := ts.editionRenderer(context.Background(), e)
+	render, err := ts.emails.Renderer(context.Background(), e)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -540,7 +541,7 @@ func (ts *testServer) linkEmailedTo(t testing.TB, address string) string {
 // applicationOf is the stored application behind a status link.
 func applicationOf(t testing.TB, ts *testServer, token string) school.Application {
 	t.Helper()
-	a, err := ts.store.ApplicationByToken(context.Background(), hashToken(token))
+	a, err := ts.store.ApplicationByToken(context.Background(), mail.HashToken(token))
 	if err != nil {
 		t.Fatalf("no application for the status link: %v", err)
 	}

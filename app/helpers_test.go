@@ -5,9 +5,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"registrar/app/jobs"
+	"registrar/app/mail"
+	"registrar/app/school"
 	"registrar/db"
 )
 
@@ -30,6 +34,24 @@ func newTestServer(t testing.TB) *testServer {
 func newTestServerAt(t testing.TB, clock func() time.Time) *testServer {
 	t.Helper()
 	return newTestServerWith(t, clock, nil)
+}
+
+// renderer renders e's emails as the handlers do, with no questions' answers in the summary.
+func (ts *testServer) renderer(t testing.TB, e school.Edition) db.Renderer {
+	t.Helper()
+	render, err := ts.emails.Renderer(t.Context(), e, mail.WithQuestions(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return render
+}
+
+// jobs runs the clock's jobs on the server's store, clock, outbox and data folder, as the
+// command that serves does.
+func (ts *testServer) jobs() *jobs.Runner {
+	return &jobs.Runner{Store: ts.store, Emails: ts.emails, Outbox: ts.outbox, Log: ts.log, Clock: ts.cfg.Clock,
+		BackupsDir: filepath.Join(ts.cfg.DataDir, "backups"), UploadsDir: ts.uploadsDir(), MailDir: ts.cfg.MailDir(),
+		FormLifetime: FormLifetime}
 }
 
 // get sends a GET through the real Fiber app and returns the response with its body read.

@@ -27,7 +27,7 @@ func TestAnOfferAboutToLapseIsRemindedOnce(t *testing.T) {
 
 	// Three days before the offer lapses: too early.
 	clock.set(a.OfferExpiresAt.Add(-72 * time.Hour))
-	if err := ts.RemindOffers(ctx); err != nil {
+	if err := ts.jobs().RemindOffers(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n := reminders(); n != 0 {
@@ -37,7 +37,7 @@ func TestAnOfferAboutToLapseIsRemindedOnce(t *testing.T) {
 	// A day before: one reminder, in Czech, with the deadline; a second run sends no more.
 	clock.set(a.OfferExpiresAt.Add(-24 * time.Hour))
 	for range 2 {
-		if err := ts.RemindOffers(ctx); err != nil {
+		if err := ts.jobs().RemindOffers(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -53,7 +53,7 @@ func TestAnOfferAboutToLapseIsRemindedOnce(t *testing.T) {
 	b = setStatus(t, ts, e, b.ID, school.StatusAccepted)
 	setStatus(t, ts, e, b.ID, school.StatusConfirmed)
 	clock.set(b.OfferExpiresAt.Add(-time.Hour))
-	if err := ts.RemindOffers(ctx); err != nil {
+	if err := ts.jobs().RemindOffers(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range emailsOf(t, ts, b.ID) {

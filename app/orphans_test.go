@@ -62,12 +62,12 @@ func TestUnattachedUploadsGoOnceTheirFormHasExpired(t *testing.T) {
 	kept := privacyApplicant(t, ts, "Attached", "CZ", false)
 	keptCV := uploadOnDisk(t, ts, kept.app)
 
-	clock.set(demoNow.Add(formLifetime + time.Minute))
+	clock.set(demoNow.Add(FormLifetime + time.Minute))
 	w := ts.visitor()
 	g := w.openForm(t, applyPath(summerSlug), applyPath(summerSlug))
 	back, fresh := refusedWithFile(t, w, g, summerAnswers(t, ts, "still-typing@example.org"), "fresh.pdf")
 
-	if err := ts.PurgeRetention(ctx); err != nil {
+	if err := ts.jobs().PurgeRetention(ctx); err != nil {
 		t.Fatal(err)
 	}
 	wantUploadGone(t, ts, old, "the CV of a form that expired")
@@ -116,7 +116,7 @@ func TestErasureTakesTheApplicantsUnattachedUploads(t *testing.T) {
 	if err := ts.store.RequestErasure(ctx, a.ID, demoNow); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.store.CarryOutErasure(ctx, a.ID, db.ActorSystem, ts.uploadsDir(), demoNow, ts.renderer(summer, nil)); err != nil {
+	if _, err := ts.store.CarryOutErasure(ctx, a.ID, db.ActorSystem, ts.uploadsDir(), demoNow, ts.renderer(t, summer)); err != nil {
 		t.Fatal(err)
 	}
 	for i, up := range left {

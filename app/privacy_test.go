@@ -109,7 +109,7 @@ func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t
 		t.Fatal("the dry run removed a file")
 	}
 
-	if err := ts.PurgeRetention(ctx); err != nil {
+	if err := ts.jobs().PurgeRetention(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for _, ap := range []applied{rejected, waitlisted, pending} {
@@ -358,7 +358,7 @@ func TestTheDailyJobsEraseApplicantsNotSelected(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { ts.RunJobs(ctx); close(done) }()
+	go func() { ts.jobs().Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
 	for deadline := time.Now().Add(10 * time.Second); !statusOf(t, ts, rejected.app.ID).Erased(); {
 		if time.Now().After(deadline) {
@@ -378,11 +378,11 @@ func TestAnErasedApplicationNeverChangesStatus(t *testing.T) {
 	waiting := privacyApplicant(t, ts, "Kamila", "TJ", false)
 	setStatus(t, ts, summer, waiting.app.ID, school.StatusWaitlisted)
 	clock.set(summer.PurgeAt())
-	if err := ts.PurgeRetention(context.Background()); err != nil {
+	if err := ts.jobs().PurgeRetention(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	_, err = ts.store.TransitionApplication(context.Background(), waiting.app.ID, school.StatusAccepted, db.ActorSystem,
-		clock.now(), ts.renderer(summer, nil))
+		clock.now(), ts.renderer(t, summer))
 	if !errors.Is(err, school.ErrTransition) {
 		t.Errorf("an erased application was offered a seat: %v", err)
 	}
@@ -396,7 +396,7 @@ func TestErasureLeavesNoLetterCertificateOrAddressBehind(t *testing.T) {
 	ts := newTestServerWith(t, clock.now, func(c *Config) { c.ApplyLimit = 10000 })
 	ctx := context.Background()
 	e := documentEdition(t, ts, "erasure-letters")
-	render := ts.renderer(e, nil)
+	render := ts.renderer(t, e)
 
 	attended := createParticipant(t, ts, e, "Žaneta", "Dvořáková", "cs", "CZ", false, "")
 	for _, st := range []school.Status{school.StatusAccepted, school.StatusConfirmed, school.StatusAttended} {
@@ -430,7 +430,7 @@ func TestErasureLeavesNoLetterCertificateOrAddressBehind(t *testing.T) {
 	resp, body := ts.get(t, "/verify/"+letter.Code)
 	wantStatus(t, resp, body, http.StatusOK)
 	clock.set(e.PurgeAt())
-	if err := ts.PurgeRetention(ctx); err != nil {
+	if err := ts.jobs().PurgeRetention(ctx); err != nil {
 		t.Fatal(err)
 	}
 	resp, body = ts.get(t, "/verify/"+letter.Code)

@@ -28,7 +28,6 @@ type templates struct {
 	funcs  template.FuncMap
 	mu     sync.Mutex // guards pages in dev mode only
 	pages  map[string]*template.Template
-	emails *emailTemplates
 	assets map[string]string // static file → URL with a content hash
 }
 
@@ -72,9 +71,6 @@ func loadTemplates(dev bool) (*templates, error) {
 		},
 	}
 	if t.pages, err = t.parse(views.FS); err != nil {
-		return nil, err
-	}
-	if t.emails, err = loadEmailTemplates(views.FS, t.funcs); err != nil {
 		return nil, err
 	}
 	return t, nil

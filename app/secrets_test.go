@@ -133,7 +133,7 @@ func TestSentEmailsKeepNoBodyAndErasureRemovesTheirFiles(t *testing.T) {
 	}
 	// The confirmation of the erasure is written after it; the daily jobs remove it.
 	sendOutbox(t, ts)
-	if err := ts.PurgeRetention(context.Background()); err != nil {
+	if err := ts.jobs().PurgeRetention(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if files := emlFiles(t, ts, "zarina@example.org"); len(files) > 0 {
@@ -155,7 +155,7 @@ func TestRetentionRemovesTheEmailFilesOfThoseItErases(t *testing.T) {
 		t.Fatal("the file sender wrote no .eml files")
 	}
 	clock.set(summer.PurgeAt().Add(time.Minute))
-	if err := ts.PurgeRetention(context.Background()); err != nil {
+	if err := ts.jobs().PurgeRetention(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if !statusOf(t, ts, rejected.app.ID).Erased() {

@@ -32,6 +32,7 @@ type Server struct {
 	countries countryLists
 	validate  *validator.Validate
 	outbox    *mail.Outbox
+	emails    *mail.Emails // renders every email
 	stateDB   *sql.DB
 	// stateCheckpoints checkpoint stateDB in the background (state.go).
 	stateCheckpoints *db.Checkpoints
@@ -92,8 +93,13 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	countries := newCountryLists()
+	emails, err := mail.NewEmails(views.FS, store, bundle, cfg.BaseURL, countries.name)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{cfg: cfg, store: store, log: logger, templates: tmpl, i18n: bundle,
-		markdown: newMarkdown(), countries: newCountryLists(), validate: validate,
+		markdown: newMarkdown(), countries: countries, validate: validate, emails: emails,
 		outbox:  mail.NewOutbox(store, sender, cfg.MailFrom, logger, cfg.Clock),
 		stateDB: stateDB, state: state, stateCheckpoints: stateCheckpoints, secret: secret, hashing: make(chan struct{}, 2),
 		uploading: make(chan struct{}, cfg.Uploads), bodies: newBodyPlaces()}
@@ -142,6 +148,9 @@ func (s *Server) Listen(addr string) error {
 
 // Outbox is the email sender, for the caller to run.
 func (s *Server) Outbox() *mail.Outbox { return s.outbox }
+
+// Emails renders the emails, for the jobs the caller runs.
+func (s *Server) Emails() *mail.Emails { return s.emails }
 
 // Shutdown stops accepting requests, waits up to timeout for those in flight, and closes the
 // web state store.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -18,7 +19,7 @@ import (
 type statusPage struct {
 	Edition     school.Edition
 	Application school.Application
-	Summary     []summaryLine
+	Summary     []mail.SummaryLine
 	History     []historyLine
 	Base        string // /status/<token>
 	CanEdit     bool
@@ -49,7 +50,7 @@ func (s *Server) applicantApplication(c *fiber.Ctx) (school.Application, school.
 	if len(token) < 40 || len(token) > 64 {
 		return school.Application{}, school.Edition{}, nil, db.ErrNotFound
 	}
-	a, err := s.store.ApplicationByToken(ctx, hashToken(token))
+	a, err := s.store.ApplicationByToken(ctx, mail.HashToken(token))
 	if err != nil {
 		return a, school.Edition{}, nil, err
 	}
@@ -72,7 +73,7 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 		return err
 	}
 	base := "/status/" + c.Params("token")
-	data := statusPage{Edition: e, Application: a, Summary: s.applicationSummary(a, e, questions, L),
+	data := statusPage{Edition: e, Application: a, Summary: s.emails.Summary(a, e, questions, L),
 		Base: base, CSRF: csrfToken(c),
 		CanEdit: !applyDeadlinePassed(e, s.now()) && a.Status == school.StatusSubmitted}
 	switch c.Query("done") {
@@ -213,8 +214,12 @@ func (s *Server) withdraw(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	render, err := s.emails.Renderer(c.UserContext(), e, mail.WithQuestions(questions))
+	if err != nil {
+		return err
+	}
 	_, err = s.store.TransitionApplication(c.UserContext(), a.ID, school.StatusWithdrawn, db.ActorApplicant,
-		s.now(), s.renderer(e, questions))
+		s.now(), render)
 	if errors.Is(err, school.ErrTransition) {
 		return badRequest(s.i18n.Translator(langOf(c)).T("withdraw_not_possible"))
 	}
@@ -326,7 +331,11 @@ func (s *Server) answerOffer(to school.Status) fiber.Handler {
 		if a.Status != school.StatusAccepted || school.OfferLapsed(a.OfferExpiresAt, s.now()) {
 			return badRequest(L.T("offer_not_open"))
 		}
-		_, err = s.store.TransitionApplication(c.UserContext(), a.ID, to, db.ActorApplicant, s.now(), s.renderer(e, questions))
+		render, err := s.emails.Renderer(c.UserContext(), e, mail.WithQuestions(questions))
+		if err != nil {
+			return err
+		}
+		_, err = s.store.TransitionApplication(c.UserContext(), a.ID, to, db.ActorApplicant, s.now(), render)
 		if errors.Is(err, school.ErrTransition) {
 			return badRequest(L.T("offer_not_open"))
 		}

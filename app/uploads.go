@@ -23,10 +23,10 @@ import (
 // MaxUploadBytes bounds an uploaded PDF.
 const MaxUploadBytes = 5 << 20
 
-// formLifetime is how long a file sent with a form that was sent back stays for that form to
+// FormLifetime is how long a file sent with a form that was sent back stays for that form to
 // claim: the form's CSRF token lasts 6 hours from its last use, so a day is well past any form
 // still being filled in. The daily job then removes it.
-const formLifetime = 24 * time.Hour
+const FormLifetime = 24 * time.Hour
 
 // receivedFile is a file the form has: new in this request, or kept from an earlier try.
 type receivedFile struct {

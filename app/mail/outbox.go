@@ -1,7 +1,3 @@
-// Package mail sends the outbox: every email is a row in the database first, and a worker sends
-// due rows over SMTP (or writes them as .eml files when no SMTP server is configured), retrying
-// with exponential backoff. A row is marked sent right after the server accepts it, so a message
-// is sent once in normal operation and never lost to a crash.
 package mail
 
 import (

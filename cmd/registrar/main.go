@@ -1,6 +1,6 @@
 // Command registrar runs the School of Migration Studies' registration platform.
 //
-//	registrar [serve]                          start the web server (the default)
+//	registrar [serve]                          start the web server, the outbox and the clock's jobs (the default)
 //	registrar migrate                          apply pending database migrations
 //	registrar demo                             load the demo data into an empty database
 //	registrar user add --email E --role R [--editions a,b]  add a back-office user; password on stdin
@@ -31,6 +31,7 @@ import (
 
 	"registrar/app"
 	"registrar/app/auth"
+	"registrar/app/jobs"
 	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
@@ -124,11 +125,7 @@ func purge(ctx context.Context, cfg app.Config, store *db.Store, args []string, 
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
-	now := cfg.Clock
-	if now == nil {
-		now = time.Now
-	}
-	purges, err := store.PurgeRetention(ctx, filepath.Join(cfg.DataDir, "uploads"), now(), *dryRun)
+	purges, err := newJobs(cfg, store, nil, nil, nil).Retention(ctx, *dryRun)
 	verb := "erased"
 	if *dryRun {
 		verb = "would erase"
@@ -140,10 +137,19 @@ func purge(ctx context.Context, cfg app.Config, store *db.Store, args []string, 
 	if len(purges) == 0 && err == nil {
 		fmt.Fprintln(stdout, "nothing to erase")
 	}
-	if *dryRun {
-		return err
+	return err
+}
+
+// newJobs is what the clock does, on the store and the data folder; serving, it also renders
+// and queues emails through the web server's outbox.
+func newJobs(cfg app.Config, store *db.Store, logger *slog.Logger, emails *mail.Emails, outbox *mail.Outbox) *jobs.Runner {
+	clock := cfg.Clock
+	if clock == nil {
+		clock = time.Now
 	}
-	return errors.Join(err, mail.ForgetErased(ctx, store, cfg.MailDir()))
+	return &jobs.Runner{Store: store, Emails: emails, Outbox: outbox, Log: logger, Clock: clock,
+		BackupsDir: filepath.Join(cfg.DataDir, "backups"), UploadsDir: filepath.Join(cfg.DataDir, "uploads"),
+		MailDir: cfg.MailDir(), FormLifetime: app.FormLifetime}
 }
 
 func openStore(ctx context.Context, cfg app.Config) (*db.Store, error) {
@@ -183,7 +189,7 @@ func serve(ctx context.Context, cfg app.Config, store *db.Store, stdout io.Write
 	mailCtx, stopMail := context.WithCancel(context.Background())
 	defer stopMail()
 	go server.Outbox().Run(mailCtx)
-	go server.RunJobs(mailCtx)
+	go newJobs(cfg, store, logger, server.Emails(), server.Outbox()).Run(mailCtx)
 	errc := make(chan error, 1)
 	go func() { errc <- server.Listen(cfg.Addr) }()
 	fmt.Fprintf(stdout, "Registrar is running at %s (database %s)\n", cfg.BaseURL, cfg.DatabasePath())

@@ -1,4 +1,4 @@
-package app
+package mail
 
 import (
 	"bytes"
@@ -15,21 +15,15 @@ import (
 	"registrar/db"
 )
 
-// emailKinds are the emails Registrar sends about applications, each with a default in Czech
-// and English (views/email) that organisers may reword per edition.
-var emailKinds = []string{"application_received", "status_link", "already_applied", "decision_accepted", "decision_waitlisted",
-	"decision_rejected", "offer_reminder", "offer_expired", "place_confirmed", "place_declined", "withdrawn",
-	"practical_information", "certificate_ready"}
-
-// emailPlaceholders are what an organiser's text may contain, in single braces: {given_name}.
+// Placeholders are what an organiser's text may contain, in single braces: {given_name}.
 // The text is plain text; it is never run as a template.
-var emailPlaceholders = []string{"given_name", "family_name", "reference", "edition", "dates", "city",
+var Placeholders = []string{"given_name", "family_name", "reference", "edition", "dates", "city",
 	"deadline", "offer_deadline", "waitlist_rank", "status_link"}
 
 // Limits of an organiser's text.
 const (
-	emailSubjectMax = 200
-	emailBodyMax    = 20000
+	SubjectMax = 200
+	BodyMax    = 20000
 )
 
 // customEmailLayout is the email layout around a body already turned into HTML.
@@ -44,17 +38,17 @@ func customEmailLayout(layout *htmltemplate.Template) (*htmltemplate.Template, e
 	return t, nil
 }
 
-// customEmails loads an edition's customised emails by "lang/name".
-func (s *Server) customEmails(ctx context.Context, editionID int64) (map[string]db.EmailTemplate, error) {
-	list, err := s.store.EmailTemplates(ctx, editionID)
+// Wordings loads an edition's own wordings of its emails, by "lang/name".
+func (m *Emails) Wordings(ctx context.Context, editionID int64) (map[string]db.EmailTemplate, error) {
+	list, err := m.store.EmailTemplates(ctx, editionID)
 	if err != nil || len(list) == 0 {
 		return nil, err
 	}
-	m := make(map[string]db.EmailTemplate, len(list))
+	byKey := make(map[string]db.EmailTemplate, len(list))
 	for _, t := range list {
-		m[t.Lang+"/"+t.Name] = t
+		byKey[t.Lang+"/"+t.Name] = t
 	}
-	return m, nil
+	return byKey, nil
 }
 
 // renderWith renders the edition's own wording of the email when it has one, the default
@@ -85,8 +79,8 @@ func placeholderValues(d emailData) []string {
 		"waitlist_rank":  rank,
 		"status_link":    d.StatusURL,
 	}
-	pairs := make([]string, 0, 2*len(emailPlaceholders))
-	for _, p := range emailPlaceholders {
+	pairs := make([]string, 0, 2*len(Placeholders))
+	for _, p := range Placeholders {
 		pairs = append(pairs, "{"+p+"}", values[p])
 	}
 	return pairs
@@ -98,8 +92,8 @@ var (
 	placeholderUse = regexp.MustCompile(`\{[^{}\n]*\}`)
 )
 
-// normaliseText gives an organiser's text Unix line ends and no surrounding blank space.
-func normaliseText(s string) string {
+// NormaliseText gives an organiser's text Unix line ends and no surrounding blank space.
+func NormaliseText(s string) string {
 	return strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"))
 }
 
@@ -108,7 +102,7 @@ func normaliseText(s string) string {
 // status link a link, inside the email layout.
 func (et *emailTemplates) renderCustom(name, subject, body string, data emailData) (db.Email, error) {
 	r := strings.NewReplacer(placeholderValues(data)...)
-	body = normaliseText(body)
+	body = NormaliseText(body)
 	var b strings.Builder
 	for _, para := range blankLines.Split(body, -1) {
 		b.WriteString("<p>")
@@ -134,12 +128,12 @@ func (et *emailTemplates) renderCustom(name, subject, body string, data emailDat
 		Text:    strings.TrimSpace(r.Replace(body)) + "\n", HTML: out.String(), Template: name}, nil
 }
 
-// checkPlaceholders says what is wrong with the placeholders of an organiser's text, in L's
+// CheckPlaceholders says what is wrong with the placeholders of an organiser's text, in L's
 // language, or "" when every one is known.
-func checkPlaceholders(L *i18n.Translator, text string) string {
+func CheckPlaceholders(L *i18n.Translator, text string) string {
 	var unknown []string
 	for _, p := range placeholderUse.FindAllString(text, -1) {
-		if !slices.Contains(emailPlaceholders, p[1:len(p)-1]) && !slices.Contains(unknown, p) {
+		if !slices.Contains(Placeholders, p[1:len(p)-1]) && !slices.Contains(unknown, p) {
 			unknown = append(unknown, p)
 		}
 	}

@@ -1,0 +1,261 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	"path"
+	"strings"
+	texttemplate "text/template"
+
+	"registrar/app/i18n"
+	"registrar/app/school"
+	"registrar/db"
+)
+
+// emailTemplates holds, per "lang/name", the text template (subject and text body) and the HTML
+// body inside the email layout. Each email exists in Czech and English.
+type emailTemplates struct {
+	text map[string]*texttemplate.Template
+	html map[string]*htmltemplate.Template
+	// custom is the layout around an organiser's own text (wordings.go).
+	custom *htmltemplate.Template
+}
+
+func loadEmailTemplates(fsys fs.FS) (*emailTemplates, error) {
+	et := &emailTemplates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
+	layout, err := htmltemplate.New("").ParseFS(fsys, "email/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("render: email layout: %w", err)
+	}
+	if et.custom, err = customEmailLayout(layout); err != nil {
+		return nil, err
+	}
+	for _, lang := range i18n.Languages {
+		files, err := fs.Glob(fsys, "email/"+lang+"/*.txt")
+		if err != nil {
+			return nil, err
+		}
+		for _, file := range files {
+			name := lang + "/" + strings.TrimSuffix(path.Base(file), ".txt")
+			t, err := texttemplate.New("").ParseFS(fsys, file)
+			if err != nil {
+				return nil, fmt.Errorf("render: %s: %w", file, err)
+			}
+			et.text[name] = t
+			h, err := layout.Clone()
+			if err != nil {
+				return nil, err
+			}
+			if _, err := h.ParseFS(fsys, strings.TrimSuffix(file, ".txt")+".html"); err != nil {
+				return nil, fmt.Errorf("render: %s: %w", file, err)
+			}
+			et.html[name] = h
+		}
+	}
+	return et, nil
+}
+
+// emailData is what every email template receives.
+type emailData struct {
+	L           *i18n.Translator
+	Edition     school.Edition
+	Application school.Application
+	StatusURL   string
+	Summary     []SummaryLine
+	School      string
+}
+
+func (et *emailTemplates) render(name string, data emailData) (db.Email, error) {
+	key := data.L.Lang + "/" + name
+	text, ok := et.text[key]
+	if !ok {
+		return db.Email{}, fmt.Errorf("render: no email %q", key)
+	}
+	var subject, body, html bytes.Buffer
+	if err := text.ExecuteTemplate(&subject, "subject", data); err != nil {
+		return db.Email{}, fmt.Errorf("render email %s: %w", key, err)
+	}
+	if err := text.ExecuteTemplate(&body, "text", data); err != nil {
+		return db.Email{}, fmt.Errorf("render email %s: %w", key, err)
+	}
+	if err := et.html[key].ExecuteTemplate(&html, "layout", data); err != nil {
+		return db.Email{}, fmt.Errorf("render email %s: %w", key, err)
+	}
+	return db.Email{To: data.Application.Email, Lang: data.L.Lang, Subject: strings.TrimSpace(subject.String()),
+		Text: strings.TrimSpace(body.String()) + "\n", HTML: html.String(), Template: name}, nil
+}
+
+// Emails renders every email Registrar sends, from the templates in views/email or from an
+// edition's own wording of one (wordings.go), in the applicant's language.
+type Emails struct {
+	templates   *emailTemplates
+	store       *db.Store
+	i18n        *i18n.Bundle
+	baseURL     string
+	countryName func(lang, code string) string
+}
+
+// NewEmails parses the emails of fsys once: email/layout.html around email/LANG/NAME.html, and
+// the subject and text body of email/LANG/NAME.txt. Status links start with baseURL;
+// countryName names a country code in a language, for the application's summary.
+func NewEmails(fsys fs.FS, store *db.Store, bundle *i18n.Bundle, baseURL string,
+	countryName func(lang, code string) string) (*Emails, error) {
+	et, err := loadEmailTemplates(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return &Emails{templates: et, store: store, i18n: bundle, baseURL: baseURL, countryName: countryName}, nil
+}
+
+// An Option hands Renderer what the caller has already loaded, so it is not read again.
+type Option func(*renderPlan)
+
+type renderPlan struct {
+	questions, wordings bool // given, not to be loaded
+	q                   []school.Question
+	w                   map[string]db.EmailTemplate
+}
+
+// WithQuestions gives the edition's questions, whose answers the summary lists.
+func WithQuestions(questions []school.Question) Option {
+	return func(p *renderPlan) { p.questions, p.q = true, questions }
+}
+
+// WithWordings gives the edition's own wordings of its emails, by "lang/name"; nil renders the
+// defaults only (the editor's preview of them).
+func WithWordings(wordings map[string]db.EmailTemplate) Option {
+	return func(p *renderPlan) { p.wordings, p.w = true, wordings }
+}
+
+// Renderer returns what renders the emails about applications to edition e when the store asks
+// for one, inside a change's transaction: so what it needs is loaded here, before, unless given
+// (WithQuestions, WithWordings). Every email carries a fresh status link; the store keeps its
+// hash.
+func (m *Emails) Renderer(ctx context.Context, e school.Edition, opts ...Option) (db.Renderer, error) {
+	var p renderPlan
+	for _, o := range opts {
+		o(&p)
+	}
+	var err error
+	if !p.questions {
+		if p.q, err = m.store.Questions(ctx, e.ID); err != nil {
+			return nil, err
+		}
+	}
+	if !p.wordings {
+		if p.w, err = m.Wordings(ctx, e.ID); err != nil {
+			return nil, err
+		}
+	}
+	return func(name string, a school.Application) (db.Email, error) {
+		token, hash, err := NewStatusToken()
+		if err != nil {
+			return db.Email{}, err
+		}
+		L := m.i18n.Translator(a.Lang)
+		data := emailData{L: L, Edition: e, Application: a, Summary: m.Summary(a, e, p.q, L),
+			School: L.T("site_name"), StatusURL: m.baseURL + "/status/" + token}
+		msg, err := m.templates.renderWith(p.w, name, data)
+		msg.LinkHash = hash
+		return msg, err
+	}, nil
+}
+
+// NewStatusToken makes the secret of a status link and the hash that is stored in its place.
+func NewStatusToken() (token, hash string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", err
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, HashToken(token), nil
+}
+
+// HashToken is the hash of a status link's secret, as the store keeps it.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// SummaryLine is one answer of an application as the applicant and organisers read it.
+type SummaryLine struct {
+	Label string
+	Value string
+}
+
+// Summary lists what an application says, in the reader's language, leaving out what was not
+// asked or left empty: in the receipt, on the status page and to organisers.
+func (m *Emails) Summary(a school.Application, e school.Edition, questions []school.Question,
+	L *i18n.Translator) []SummaryLine {
+	var lines []SummaryLine
+	add := func(key, value string) {
+		if value != "" {
+			lines = append(lines, SummaryLine{Label: L.T("field_" + key), Value: value})
+		}
+	}
+	choice := func(prefix, v string) string {
+		if v == "" {
+			return ""
+		}
+		return L.T(prefix + v)
+	}
+	yes := func(b bool) string {
+		if b {
+			return L.T("yes")
+		}
+		return ""
+	}
+	add("given_name", a.GivenName)
+	add("family_name", a.FamilyName)
+	if !a.Erased() { // the placeholder address is nobody's
+		add("email", a.Email)
+	}
+	if !a.DateOfBirth.IsZero() {
+		add("date_of_birth", L.Date(a.DateOfBirth))
+	}
+	add("nationality", m.countryName(L.Lang, a.Nationality))
+	add("residence", m.countryName(L.Lang, a.Residence))
+	add("gender", choice("gender_", a.Gender))
+	add("sector", choice("sector_", string(a.Sector)))
+	add("institution", a.Institution)
+	add("field_of_study", a.FieldOfStudy)
+	add("highest_degree", choice("degree_", a.HighestDegree))
+	add("english_level", choice("english_", a.EnglishLevel))
+	add("cv", a.CVFileName)
+	add("motivation", a.Motivation)
+	add("referee_name", a.RefereeName)
+	add("referee_email", a.RefereeEmail)
+	if e.Mode == school.ModeHybrid {
+		add("attendance_mode", choice("mode_", string(a.AttendanceMode)))
+	}
+	add("fee_waiver", yes(a.FeeWaiver))
+	add("fee_waiver_reason", a.FeeWaiverReason)
+	add("visa_letter", yes(a.VisaLetter))
+	add("passport_name", a.PassportName)
+	add("dietary", a.Dietary)
+	add("accessibility", a.Accessibility)
+	add("heard_from", choice("heard_", a.HeardFrom))
+	for _, q := range questions {
+		for _, ans := range a.Answers {
+			if ans.QuestionID != q.ID || ans.Value == "" {
+				continue
+			}
+			value := ans.Value
+			switch q.Kind {
+			case school.QuestionYesNo:
+				value = L.T(ans.Value)
+			case school.QuestionFile:
+				value = L.T("answer_file", "Name", ans.FileName)
+			}
+			lines = append(lines, SummaryLine{Label: q.Label(L.Lang), Value: value})
+		}
+	}
+	return lines
+}
