@@ -282,14 +282,6 @@ func insertAnswers(ctx context.Context, tx *sql.Tx, applicationID int64, answers
 	return nil
 }
 
-func audit(ctx context.Context, tx *sql.Tx, now time.Time, actor, action string, applicationID int64,
-	from, to, detail string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, entity, entity_id,
-		from_state, to_state, detail) VALUES (?, ?, ?, 'application', ?, ?, ?, ?)`,
-		formatInstant(now), actor, action, applicationID, from, to, detail)
-	return err
-}
-
 // queueFor renders and queues an email about an application, with the status link it carries;
 // no template or no renderer queues nothing.
 func queueFor(ctx context.Context, tx *sql.Tx, now time.Time, a school.Application, template string, render Renderer) error {
@@ -605,16 +597,6 @@ func (s *Store) RequestErasure(ctx context.Context, id int64, now time.Time) err
 	return nil
 }
 
-// AuditEntry is one line of a record's history.
-type AuditEntry struct {
-	At     time.Time
-	Actor  string
-	Action string
-	From   string
-	To     string
-	Detail string
-}
-
 // ApplicationHistory lists an application's audit entries, oldest first.
 func (s *Store) ApplicationHistory(ctx context.Context, id int64) ([]AuditEntry, error) {
 	entries, err := s.auditEntries(ctx, `SELECT at, actor, action, from_state, to_state, detail
@@ -623,28 +605,6 @@ func (s *Store) ApplicationHistory(ctx context.Context, id int64) ([]AuditEntry,
 		return nil, fmt.Errorf("db: application history: %w", err)
 	}
 	return entries, nil
-}
-
-// auditEntries runs a query of audit_log's at, actor, action, from_state, to_state and detail.
-func (s *Store) auditEntries(ctx context.Context, query string, args ...any) ([]AuditEntry, error) {
-	rows, err := s.reader.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var entries []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var at string
-		if err := rows.Scan(&at, &e.Actor, &e.Action, &e.From, &e.To, &e.Detail); err != nil {
-			return nil, err
-		}
-		if e.At, err = parseInstant(sql.NullString{String: at, Valid: true}); err != nil {
-			return nil, err
-		}
-		entries = append(entries, e)
-	}
-	return entries, rows.Err()
 }
 
 // txApplications reads applications inside a transaction, all of them, so that the caller's

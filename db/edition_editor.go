@@ -68,14 +68,6 @@ type EditionDraft struct {
 	Actor string
 }
 
-// auditEdition writes an audit entry about an edition itself, stamped like its updated_at.
-func auditEdition(ctx context.Context, tx *sql.Tx, actor, action string, editionID int64, from, to, detail string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, entity, entity_id,
-		from_state, to_state, detail) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?, ?, 'edition', ?, ?, ?, ?)`,
-		actor, action, editionID, from, to, detail)
-	return err
-}
-
 // SaveEdition creates the edition (ID 0) or updates it, with its new series if any, and
 // returns its id. The status is not changed here: SetEditionStatus does that.
 func (s *Store) SaveEdition(ctx context.Context, d EditionDraft) (int64, error) {

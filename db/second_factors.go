@@ -159,14 +159,6 @@ func (s *Store) SetSecondFactorForAll(ctx context.Context, on bool, admin school
 	})
 }
 
-// auditUser writes an audit entry about a staff account; the detail keeps its address, so the
-// entry still says whose it was if the account is removed.
-func auditUser(ctx context.Context, tx *sql.Tx, now time.Time, actor, action string, u school.User) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, entity, entity_id, detail)
-		VALUES (?, ?, ?, 'user', ?, ?)`, formatInstant(now), actor, action, u.ID, u.Email)
-	return err
-}
-
 // StaffHistory lists the audit entries about staff accounts, newest first.
 func (s *Store) StaffHistory(ctx context.Context, limit int) ([]AuditEntry, error) {
 	entries, err := s.auditEntries(ctx, `SELECT at, actor, action, from_state, to_state, detail
