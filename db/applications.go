@@ -185,7 +185,8 @@ func insertApplicationRows(ctx context.Context, tx *sql.Tx, e school.Edition, a 
 	if err := insertConsents(ctx, tx, a.ID, a.Consents); err != nil {
 		return a, err
 	}
-	if err := audit(ctx, tx, now, ActorApplicant, "submit", a.ID, "", string(a.Status), ""); err != nil {
+	if err := writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorApplicant, Action: "submit",
+		Entity: "application", EntityID: a.ID, To: string(a.Status)}); err != nil {
 		return a, err
 	}
 	return a, addStatusLink(ctx, tx, landingHash, a.ID, now)
@@ -445,7 +446,8 @@ func (s *Store) UpdateApplication(ctx context.Context, a school.Application, now
 		if err := insertAnswers(ctx, tx, a.ID, a.Answers); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, ActorApplicant, "edit", a.ID, "", "", "")
+		return writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorApplicant, Action: "edit",
+			Entity: "application", EntityID: a.ID})
 	})
 	if err != nil {
 		return fmt.Errorf("db: update application: %w", err)
@@ -521,7 +523,8 @@ func transition(ctx context.Context, tx *sql.Tx, id int64, to school.Status, act
 		return a, err
 	}
 	a.Status, a.UpdatedAt, a.WaitlistRank = to, now, rank
-	if err := audit(ctx, tx, now, actor, "status", id, string(from), string(to), ""); err != nil {
+	if err := writeAudit(ctx, tx, AuditEntry{At: now, Actor: actor, Action: "status",
+		Entity: "application", EntityID: id, From: string(from), To: string(to)}); err != nil {
 		return a, err
 	}
 	if err := queueFor(ctx, tx, now, a, school.EmailOnEntering(to), render); err != nil {
@@ -571,7 +574,8 @@ func (s *Store) SendStatusLink(ctx context.Context, id int64, now time.Time, tem
 		if err != nil {
 			return err
 		}
-		if err := audit(ctx, tx, now, ActorApplicant, "status_link_sent", id, "", "", ""); err != nil {
+		if err := writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorApplicant, Action: "status_link_sent",
+			Entity: "application", EntityID: id}); err != nil {
 			return err
 		}
 		return queueFor(ctx, tx, now, a, template, render)
@@ -589,7 +593,8 @@ func (s *Store) RequestErasure(ctx context.Context, id int64, now time.Time) err
 			WHERE id = ? AND erasure_asked_at IS NULL`, formatInstant(now), id); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, ActorApplicant, "erasure_requested", id, "", "", "")
+		return writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorApplicant, Action: "erasure_requested",
+			Entity: "application", EntityID: id})
 	})
 	if err != nil {
 		return fmt.Errorf("db: request erasure: %w", err)

@@ -3,42 +3,35 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
-
-	"registrar/app/school"
 )
 
-// AuditEntry is one line of a record's history.
+// AuditEntry is one line of a record's history: who did what to which record, when.
 type AuditEntry struct {
-	At     time.Time
-	Actor  string
-	Action string
-	From   string
-	To     string
-	Detail string
+	At       time.Time
+	Actor    string
+	Action   string
+	Entity   string // "application", "edition" or "user"; empty on entries read back
+	EntityID int64
+	From     string
+	To       string
+	Detail   string
 }
 
-func audit(ctx context.Context, tx *sql.Tx, now time.Time, actor, action string, applicationID int64,
-	from, to, detail string) error {
+// errAuditWithoutTime refuses an entry whose caller forgot the clock: every entry carries the
+// time the caller was given (the injected clock), never SQLite's own, so that tests and
+// replays see the times they set.
+var errAuditWithoutTime = errors.New("db: audit entry without a time")
+
+// writeAudit is the one writer of the audit log, inside the caller's transaction.
+func writeAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
+	if e.At.IsZero() {
+		return errAuditWithoutTime
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, entity, entity_id,
-		from_state, to_state, detail) VALUES (?, ?, ?, 'application', ?, ?, ?, ?)`,
-		formatInstant(now), actor, action, applicationID, from, to, detail)
-	return err
-}
-
-// auditEdition writes an audit entry about an edition itself, stamped like its updated_at.
-func auditEdition(ctx context.Context, tx *sql.Tx, actor, action string, editionID int64, from, to, detail string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, entity, entity_id,
-		from_state, to_state, detail) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?, ?, 'edition', ?, ?, ?, ?)`,
-		actor, action, editionID, from, to, detail)
-	return err
-}
-
-// auditUser writes an audit entry about a staff account; the detail keeps its address, so the
-// entry still says whose it was if the account is removed.
-func auditUser(ctx context.Context, tx *sql.Tx, now time.Time, actor, action string, u school.User) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, entity, entity_id, detail)
-		VALUES (?, ?, ?, 'user', ?, ?)`, formatInstant(now), actor, action, u.ID, u.Email)
+		from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		formatInstant(e.At), e.Actor, e.Action, e.Entity, e.EntityID, e.From, e.To, e.Detail)
 	return err
 }
 

@@ -69,8 +69,9 @@ type EditionDraft struct {
 }
 
 // SaveEdition creates the edition (ID 0) or updates it, with its new series if any, and
-// returns its id. The status is not changed here: SetEditionStatus does that.
-func (s *Store) SaveEdition(ctx context.Context, d EditionDraft) (int64, error) {
+// returns its id; now stamps its audit entry. The status is not changed here: SetEditionStatus
+// does that.
+func (s *Store) SaveEdition(ctx context.Context, d EditionDraft, now time.Time) (int64, error) {
 	e := d.Edition
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if d.NewSeries != nil {
@@ -107,7 +108,8 @@ func (s *Store) SaveEdition(ctx context.Context, d EditionDraft) (int64, error) 
 		} else if err := updateEdition(ctx, tx, e); err != nil {
 			return err
 		}
-		if err := auditEdition(ctx, tx, d.Actor, action, e.ID, "", "", ""); err != nil {
+		if err := writeAudit(ctx, tx, AuditEntry{At: now, Actor: d.Actor, Action: action,
+			Entity: "edition", EntityID: e.ID}); err != nil {
 			return err
 		}
 		return rebuildSearch(ctx, tx)
@@ -146,8 +148,9 @@ func updateEdition(ctx context.Context, tx *sql.Tx, e school.Edition) error {
 }
 
 // SetEditionStatus publishes, unpublishes (back to draft) or archives an edition; the public
-// pages show it, or stop showing it, at once.
-func (s *Store) SetEditionStatus(ctx context.Context, editionID int64, status school.EditionStatus, actor string) error {
+// pages show it, or stop showing it, at once. actor and now are who changes it and when, for
+// the audit log.
+func (s *Store) SetEditionStatus(ctx context.Context, editionID int64, status school.EditionStatus, actor string, now time.Time) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var from string
 		err := tx.QueryRowContext(ctx, `SELECT status FROM editions WHERE id = ?`, editionID).Scan(&from)
@@ -161,7 +164,8 @@ func (s *Store) SetEditionStatus(ctx context.Context, editionID int64, status sc
 			updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?`, status, editionID); err != nil {
 			return err
 		}
-		if err := auditEdition(ctx, tx, actor, "edition_status", editionID, from, string(status), ""); err != nil {
+		if err := writeAudit(ctx, tx, AuditEntry{At: now, Actor: actor, Action: "edition_status",
+			Entity: "edition", EntityID: editionID, From: from, To: string(status)}); err != nil {
 			return err
 		}
 		return rebuildSearch(ctx, tx)
@@ -338,9 +342,9 @@ func (s *Store) RestoreQuestion(ctx context.Context, editionID, id int64) error 
 // CloneEdition copies an edition a year on as a draft (school.Edition.NextYear): its settings,
 // programme (sessions with their lecturers), questions still asked, rubric, email wordings and
 // staff. Documents and applications stay behind. A taken slug gets a number added. assignTo is
-// a user to assign to the copy too, 0 for none; actor is who copies, for the audit log. It
-// returns the new edition's id.
-func (s *Store) CloneEdition(ctx context.Context, sourceID, assignTo int64, actor string) (int64, error) {
+// a user to assign to the copy too, 0 for none; actor and now are who copies and when, for the
+// audit log. It returns the new edition's id.
+func (s *Store) CloneEdition(ctx context.Context, sourceID, assignTo int64, actor string, now time.Time) (int64, error) {
 	var id int64
 	err := s.write(ctx, "clone edition", func(tx *sql.Tx) error {
 		src, err := scanEdition(tx.QueryRowContext(ctx, `SELECT `+editionColumns+editionFrom+` WHERE e.id = ?`, sourceID))
@@ -389,7 +393,8 @@ func (s *Store) CloneEdition(ctx context.Context, sourceID, assignTo int64, acto
 				return err
 			}
 		}
-		if err := auditEdition(ctx, tx, actor, "edition_copied", id, "", "", src.Slug); err != nil {
+		if err := writeAudit(ctx, tx, AuditEntry{At: now, Actor: actor, Action: "edition_copied",
+			Entity: "edition", EntityID: id, Detail: src.Slug}); err != nil {
 			return err
 		}
 		return rebuildSearch(ctx, tx)

@@ -78,7 +78,8 @@ func (s *Store) SubmitReview(ctx context.Context, r school.Review, actor string,
 		if r.Conflict {
 			action = "conflict_declared"
 		}
-		return audit(ctx, tx, now, actor, action, r.ApplicationID, "", "", "")
+		return writeAudit(ctx, tx, AuditEntry{At: now, Actor: actor, Action: action,
+			Entity: "application", EntityID: r.ApplicationID})
 	})
 	if errors.Is(err, ErrReviewed) {
 		return err
