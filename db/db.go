@@ -1,6 +1,3 @@
-// Package db is Registrar's store: every SQL statement lives here, in plain statements beside the
-// code that scans their rows. It imports no HTTP package. One writer connection serialises writes
-// (SQLite allows one writer at a time); a pool of read-only connections serves pages.
 package db
 
 import (
