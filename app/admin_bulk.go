@@ -11,7 +11,8 @@ import (
 )
 
 // bulkAction applies one action to the applications selected on the list: stage a decision
-// (waiting-list ranks follow the order of selection), or mark attendance after the edition.
+// (all of them or none; waiting-list ranks follow the order of selection), or mark attendance
+// after the edition.
 func (s *Server) bulkAction(c *fiber.Ctx) error {
 	e, err := s.pathEdition(c)
 	if err != nil {
@@ -55,21 +56,21 @@ func (s *Server) bulkAction(c *fiber.Ctx) error {
 		if err != nil || rank < 1 {
 			return badRequest(L.T("decision_bad_rank"))
 		}
+		batch := make([]db.DecisionToStage, 0, len(ids))
 		for _, appID := range ids {
 			r := 0
 			if action == school.StatusWaitlisted {
 				r, rank = rank, rank+1
 			}
-			err := s.store.StageDecision(ctx, appID, action, r, u.ID, now)
-			switch {
-			case errors.Is(err, db.ErrNoSeat):
-				return fiber.NewError(fiber.StatusConflict, L.T("bulk_stopped_no_seat", "Done", done, "Seats", e.Seats()))
-			case errors.Is(err, school.ErrTransition):
-				continue // not possible from this one's status: leave it
-			case err != nil:
-				return err
-			}
-			done++
+			batch = append(batch, db.DecisionToStage{ApplicationID: appID, Decision: action, Rank: r})
+		}
+		// All or none; those whose status cannot take the decision are left out.
+		done, err = s.store.StageDecisions(ctx, e.ID, batch, u.ID, now)
+		if errors.Is(err, db.ErrNoSeat) {
+			return fiber.NewError(fiber.StatusConflict, L.T("bulk_stopped_no_seat", "Seats", e.Seats()))
+		}
+		if err != nil {
+			return err
 		}
 	case school.StatusAttended, school.StatusNoShow:
 		render, err := s.emails.Renderer(ctx, e)

@@ -451,7 +451,7 @@ func (s *Server) saveEditionForm(c *fiber.Ctx, stored school.Edition) error {
 			draft.AssignTo = currentUser(c).ID
 		}
 	}
-	id, err := s.store.SaveEdition(c.UserContext(), draft)
+	id, err := s.store.SaveEdition(c.UserContext(), draft, s.now())
 	if errors.Is(err, db.ErrSlugTaken) {
 		if newSeries != nil && slices.ContainsFunc(series, func(sr school.Series) bool { return sr.Slug == newSeries.Slug }) {
 			errs.add("series_name_en", L.T("editor_error_series_taken"))
@@ -487,7 +487,7 @@ func (s *Server) setEditionStatus(c *fiber.Ctx) error {
 			return s.editorPage(c, fiber.StatusUnprocessableEntity, e, formFromEdition(e), errs, false)
 		}
 	}
-	if err := s.store.SetEditionStatus(c.UserContext(), e.ID, status, userActor(currentUser(c))); err != nil {
+	if err := s.store.SetEditionStatus(c.UserContext(), e.ID, status, userActor(currentUser(c)), s.now()); err != nil {
 		return err
 	}
 	return c.Redirect("/admin/editions/"+strconv.FormatInt(e.ID, 10)+"/edit?done="+string(status), fiber.StatusSeeOther)
@@ -507,7 +507,7 @@ func (s *Server) cloneEdition(c *fiber.Ctx) error {
 	if !scope.All {
 		assign = currentUser(c).ID
 	}
-	id, err := s.store.CloneEdition(c.UserContext(), e.ID, assign, userActor(currentUser(c)))
+	id, err := s.store.CloneEdition(c.UserContext(), e.ID, assign, userActor(currentUser(c)), s.now())
 	if err != nil {
 		return err
 	}

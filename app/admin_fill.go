@@ -90,8 +90,8 @@ func (s *Server) showFillSeats(c *fiber.Ctx) error {
 	return s.renderPage(c, "admin/fill", s.newPage(c, L.T("fill_title"), "admin", data))
 }
 
-// stageFillSeats stages the edited proposal: the ticked ones accepted, the others onto the
-// waiting list in the order shown.
+// stageFillSeats stages the edited proposal, all of it or none: the ticked ones accepted, the
+// others onto the waiting list in the order shown.
 func (s *Server) stageFillSeats(c *fiber.Ctx) error {
 	e, err := s.pathEdition(c)
 	if err != nil {
@@ -105,19 +105,12 @@ func (s *Server) stageFillSeats(c *fiber.Ctx) error {
 			accept[n] = true
 		}
 	}
-	ctx, now, u := c.UserContext(), s.now(), currentUser(c)
 	rank := 1
+	var batch []db.DecisionToStage
 	for _, v := range args.PeekMulti("order") {
 		appID, err := strconv.ParseInt(string(v), 10, 64)
 		if err != nil {
 			continue
-		}
-		a, err := s.store.Application(ctx, appID)
-		if err != nil {
-			return err
-		}
-		if a.EditionID != e.ID {
-			return db.ErrNotFound
 		}
 		decision, r := school.StatusWaitlisted, rank
 		if accept[appID] {
@@ -125,13 +118,15 @@ func (s *Server) stageFillSeats(c *fiber.Ctx) error {
 		} else {
 			rank++
 		}
-		err = s.store.StageDecision(ctx, appID, decision, r, u.ID, now)
-		if errors.Is(err, db.ErrNoSeat) {
-			return fiber.NewError(fiber.StatusConflict, L.T("decision_no_seat", "Seats", e.Seats()))
-		}
-		if err != nil && !errors.Is(err, school.ErrTransition) {
-			return err
-		}
+		batch = append(batch, db.DecisionToStage{ApplicationID: appID, Decision: decision, Rank: r})
+	}
+	// All or none: an application of another edition or too few seats stages nothing.
+	_, err = s.store.StageDecisions(c.UserContext(), e.ID, batch, currentUser(c).ID, s.now())
+	if errors.Is(err, db.ErrNoSeat) {
+		return fiber.NewError(fiber.StatusConflict, L.T("decision_no_seat", "Seats", e.Seats()))
+	}
+	if err != nil {
+		return err
 	}
 	return c.Redirect("/admin/editions/"+strconv.FormatInt(e.ID, 10)+"/decisions", fiber.StatusSeeOther)
 }

@@ -185,7 +185,8 @@ func insertApplicationRows(ctx context.Context, tx *sql.Tx, e school.Edition, a 
 	if err := insertConsents(ctx, tx, a.ID, a.Consents); err != nil {
 		return a, err
 	}
-	if err := audit(ctx, tx, now, ActorApplicant, "submit", a.ID, "", string(a.Status), ""); err != nil {
+	if err := writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorApplicant, Action: "submit",
+		Entity: "application", EntityID: a.ID, To: string(a.Status)}); err != nil {
 		return a, err
 	}
 	return a, addStatusLink(ctx, tx, landingHash, a.ID, now)
@@ -280,14 +281,6 @@ func insertAnswers(ctx context.Context, tx *sql.Tx, applicationID int64, answers
 		}
 	}
 	return nil
-}
-
-func audit(ctx context.Context, tx *sql.Tx, now time.Time, actor, action string, applicationID int64,
-	from, to, detail string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, entity, entity_id,
-		from_state, to_state, detail) VALUES (?, ?, ?, 'application', ?, ?, ?, ?)`,
-		formatInstant(now), actor, action, applicationID, from, to, detail)
-	return err
 }
 
 // queueFor renders and queues an email about an application, with the status link it carries;
@@ -453,7 +446,8 @@ func (s *Store) UpdateApplication(ctx context.Context, a school.Application, now
 		if err := insertAnswers(ctx, tx, a.ID, a.Answers); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, ActorApplicant, "edit", a.ID, "", "", "")
+		return writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorApplicant, Action: "edit",
+			Entity: "application", EntityID: a.ID})
 	})
 	if err != nil {
 		return fmt.Errorf("db: update application: %w", err)
@@ -529,7 +523,8 @@ func transition(ctx context.Context, tx *sql.Tx, id int64, to school.Status, act
 		return a, err
 	}
 	a.Status, a.UpdatedAt, a.WaitlistRank = to, now, rank
-	if err := audit(ctx, tx, now, actor, "status", id, string(from), string(to), ""); err != nil {
+	if err := writeAudit(ctx, tx, AuditEntry{At: now, Actor: actor, Action: "status",
+		Entity: "application", EntityID: id, From: string(from), To: string(to)}); err != nil {
 		return a, err
 	}
 	if err := queueFor(ctx, tx, now, a, school.EmailOnEntering(to), render); err != nil {
@@ -579,7 +574,8 @@ func (s *Store) SendStatusLink(ctx context.Context, id int64, now time.Time, tem
 		if err != nil {
 			return err
 		}
-		if err := audit(ctx, tx, now, ActorApplicant, "status_link_sent", id, "", "", ""); err != nil {
+		if err := writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorApplicant, Action: "status_link_sent",
+			Entity: "application", EntityID: id}); err != nil {
 			return err
 		}
 		return queueFor(ctx, tx, now, a, template, render)
@@ -597,22 +593,13 @@ func (s *Store) RequestErasure(ctx context.Context, id int64, now time.Time) err
 			WHERE id = ? AND erasure_asked_at IS NULL`, formatInstant(now), id); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, ActorApplicant, "erasure_requested", id, "", "", "")
+		return writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorApplicant, Action: "erasure_requested",
+			Entity: "application", EntityID: id})
 	})
 	if err != nil {
 		return fmt.Errorf("db: request erasure: %w", err)
 	}
 	return nil
-}
-
-// AuditEntry is one line of a record's history.
-type AuditEntry struct {
-	At     time.Time
-	Actor  string
-	Action string
-	From   string
-	To     string
-	Detail string
 }
 
 // ApplicationHistory lists an application's audit entries, oldest first.
@@ -623,28 +610,6 @@ func (s *Store) ApplicationHistory(ctx context.Context, id int64) ([]AuditEntry,
 		return nil, fmt.Errorf("db: application history: %w", err)
 	}
 	return entries, nil
-}
-
-// auditEntries runs a query of audit_log's at, actor, action, from_state, to_state and detail.
-func (s *Store) auditEntries(ctx context.Context, query string, args ...any) ([]AuditEntry, error) {
-	rows, err := s.reader.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var entries []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var at string
-		if err := rows.Scan(&at, &e.Actor, &e.Action, &e.From, &e.To, &e.Detail); err != nil {
-			return nil, err
-		}
-		if e.At, err = parseInstant(sql.NullString{String: at, Valid: true}); err != nil {
-			return nil, err
-		}
-		entries = append(entries, e)
-	}
-	return entries, rows.Err()
 }
 
 // txApplications reads applications inside a transaction, all of them, so that the caller's

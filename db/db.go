@@ -1,7 +1,3 @@
-// Package db is Registrar's store: every SQL statement lives here, in plain statements beside the
-// code that scans their rows. It imports no HTTP package. One writer connection serialises writes
-// (SQLite allows one writer at a time); a pool of read-only connections serves pages. It renders
-// nothing: search, for one, returns plain text and the ranges that matched, and the page marks them.
 package db
 
 import (
@@ -14,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -166,4 +163,84 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// ErrSlugTaken is returned when another edition or series already has the address asked for.
+var ErrSlugTaken = errors.New("db: slug taken")
+
+// ErrInUse is returned when a criterion or a question cannot change because reviews or
+// answers refer to it.
+var ErrInUse = errors.New("db: in use")
+
+// write runs fn in a write transaction and bumps the catalogue version once it is committed.
+func (s *Store) write(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
+	if err := s.inTx(ctx, fn); err != nil {
+		return fmt.Errorf("db: %s: %w", what, err)
+	}
+	s.catalogueVersion.Add(1)
+	return nil
+}
+
+// affectedOne turns an update that touched no row into ErrNotFound.
+func affectedOne(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+func exists(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, error) {
+	var one int
+	err := tx.QueryRowContext(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// orderedTables are the tables whose rows the editor moves up and down, by position.
+var orderedTables = map[string]bool{"criteria": true, "questions": true}
+
+// move swaps a row of table with its neighbour above (up) or below within the edition,
+// renumbering the rows first so that positions are distinct. A question moves among the
+// questions still asked, or among the retired ones, as the form builder lists them apart.
+func (s *Store) move(ctx context.Context, table string, editionID, id int64, up bool) error {
+	if !orderedTables[table] {
+		return fmt.Errorf("db: move: no ordered table %q", table)
+	}
+	peers, args := ``, []any{editionID}
+	if table == "questions" {
+		peers, args = ` AND retired = (SELECT retired FROM questions WHERE id = ?)`, append(args, id)
+	}
+	return s.write(ctx, "move in "+table, func(tx *sql.Tx) error {
+		order, err := queryIDs(ctx, tx, `SELECT id FROM `+table+` WHERE edition_id = ?`+peers+` ORDER BY position, id`, args...)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(order, id) {
+			return ErrNotFound
+		}
+		return writeOrder(ctx, tx, `UPDATE `+table+` SET position = ? WHERE id = ?`, swapped(order, id, up))
+	})
+}
+
+// catalogueWrite runs fn in a write transaction that also rebuilds the search index, then tells
+// cached public pages that the catalogue changed.
+func (s *Store) catalogueWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return rebuildSearch(ctx, tx)
+	})
+	if err != nil {
+		return err
+	}
+	s.catalogueVersion.Add(1)
+	return nil
 }

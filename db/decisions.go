@@ -26,41 +26,7 @@ type StagedDecision struct {
 func (s *Store) StageDecision(ctx context.Context, applicationID int64, decision school.Status, rank int,
 	userID int64, now time.Time) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		a, err := scanApplication(tx.QueryRowContext(ctx,
-			`SELECT `+applicationColumns+applicationFrom+` WHERE a.id = ?`, applicationID))
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		if err := school.CheckTransition(a.Status, decision); err != nil {
-			return err
-		}
-		if decision == school.StatusAccepted {
-			e, err := scanEdition(tx.QueryRowContext(ctx, `SELECT `+editionColumns+editionFrom+` WHERE e.id = ?`, a.EditionID))
-			if err != nil {
-				return err
-			}
-			taken, _, err := seatsTaken(ctx, tx, e.ID)
-			if err != nil {
-				return err
-			}
-			var staged int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM staged_decisions
-				WHERE edition_id = ? AND decision = 'accepted' AND application_id <> ?`, e.ID, applicationID).Scan(&staged); err != nil {
-				return err
-			}
-			if taken+staged >= e.Seats() {
-				return ErrNoSeat
-			}
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO staged_decisions (application_id, edition_id, decision,
-			waitlist_rank, staged_by, staged_at) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (application_id) DO UPDATE SET decision = excluded.decision,
-			waitlist_rank = excluded.waitlist_rank, staged_by = excluded.staged_by, staged_at = excluded.staged_at`,
-			applicationID, a.EditionID, decision, rank, userID, formatInstant(now))
-		return err
+		return stageDecision(ctx, tx, 0, DecisionToStage{applicationID, decision, rank}, userID, now)
 	})
 	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrNoSeat) || errors.Is(err, school.ErrTransition) {
 		return err
@@ -69,6 +35,85 @@ func (s *Store) StageDecision(ctx context.Context, applicationID int64, decision
 		return fmt.Errorf("db: stage decision: %w", err)
 	}
 	return nil
+}
+
+// DecisionToStage is one decision of a batch.
+type DecisionToStage struct {
+	ApplicationID int64
+	Decision      school.Status
+	Rank          int // the waiting-list rank of a waitlisted decision, else 0
+}
+
+// StageDecisions prepares a batch of decisions on an edition's applications in one transaction,
+// so that a batch is staged whole or not at all: an application of another edition
+// (ErrNotFound) or an accept beyond the seats (ErrNoSeat, counting the batch's own accepts)
+// stages nothing. An application whose status cannot take its decision is left out, as the
+// lists offer mixed selections; the count says how many were staged.
+func (s *Store) StageDecisions(ctx context.Context, editionID int64, batch []DecisionToStage, userID int64,
+	now time.Time) (int, error) {
+	staged := 0
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		staged = 0
+		for _, d := range batch {
+			err := stageDecision(ctx, tx, editionID, d, userID, now)
+			if errors.Is(err, school.ErrTransition) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			staged++
+		}
+		return nil
+	})
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrNoSeat) {
+		return 0, err
+	}
+	if err != nil {
+		return 0, fmt.Errorf("db: stage decisions: %w", err)
+	}
+	return staged, nil
+}
+
+// stageDecision stages one decision inside tx; editionID, unless 0, is the edition the
+// application must belong to.
+func stageDecision(ctx context.Context, tx *sql.Tx, editionID int64, d DecisionToStage, userID int64, now time.Time) error {
+	applicationID, decision, rank := d.ApplicationID, d.Decision, d.Rank
+	a, err := scanApplication(tx.QueryRowContext(ctx,
+		`SELECT `+applicationColumns+applicationFrom+` WHERE a.id = ?`, applicationID))
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && editionID != 0 && a.EditionID != editionID) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if err := school.CheckTransition(a.Status, decision); err != nil {
+		return err
+	}
+	if decision == school.StatusAccepted {
+		e, err := scanEdition(tx.QueryRowContext(ctx, `SELECT `+editionColumns+editionFrom+` WHERE e.id = ?`, a.EditionID))
+		if err != nil {
+			return err
+		}
+		taken, _, err := seatsTaken(ctx, tx, e.ID)
+		if err != nil {
+			return err
+		}
+		var staged int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM staged_decisions
+			WHERE edition_id = ? AND decision = 'accepted' AND application_id <> ?`, e.ID, applicationID).Scan(&staged); err != nil {
+			return err
+		}
+		if taken+staged >= e.Seats() {
+			return ErrNoSeat
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO staged_decisions (application_id, edition_id, decision,
+		waitlist_rank, staged_by, staged_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (application_id) DO UPDATE SET decision = excluded.decision,
+		waitlist_rank = excluded.waitlist_rank, staged_by = excluded.staged_by, staged_at = excluded.staged_at`,
+		applicationID, a.EditionID, decision, rank, userID, formatInstant(now))
+	return err
 }
 
 // UnstageDecision drops a prepared decision.

@@ -149,3 +149,34 @@ func (s *Store) MoveDocument(ctx context.Context, editionID, id int64, up bool) 
 	}
 	return nil
 }
+
+// PublicDocuments lists an edition's public documents in their order.
+func (s *Store) PublicDocuments(ctx context.Context, editionID int64) ([]school.Document, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT id, edition_id, title_en, title_cs, kind, url,
+		file_name, public FROM documents WHERE edition_id = ? AND public = 1
+		ORDER BY position, id`, editionID)
+	if err != nil {
+		return nil, fmt.Errorf("db: documents: %w", err)
+	}
+	defer rows.Close()
+	var docs []school.Document
+	for rows.Next() {
+		var d school.Document
+		if err := rows.Scan(&d.ID, &d.EditionID, &d.TitleEN, &d.TitleCS, &d.Kind, &d.URL,
+			&d.FileName, &d.Public); err != nil {
+			return nil, fmt.Errorf("db: documents: %w", err)
+		}
+		docs = append(docs, d)
+	}
+	return docs, rows.Err()
+}
+
+func insertDocument(ctx context.Context, tx *sql.Tx, d school.Document) (int64, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO documents (edition_id, title_en, title_cs, kind,
+		url, file_name, public) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		d.EditionID, d.TitleEN, d.TitleCS, d.Kind, d.URL, d.FileName, d.Public)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}

@@ -160,7 +160,8 @@ func (s *Store) QueueBulkEmail(ctx context.Context, editionID int64, status scho
 			if err := queueFor(ctx, tx, now, a, template, render); err != nil {
 				return err
 			}
-			if err := audit(ctx, tx, now, actor, "email_"+template, a.ID, "", "", ""); err != nil {
+			if err := writeAudit(ctx, tx, AuditEntry{At: now, Actor: actor, Action: "email_" + template,
+				Entity: "application", EntityID: a.ID}); err != nil {
 				return err
 			}
 		}

@@ -110,7 +110,8 @@ func issueDocument(ctx context.Context, tx *sql.Tx, a school.Application, kind s
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return false, err
 	}
-	return true, audit(ctx, tx, now, actor, string(kind)+"_issued", a.ID, "", "", "")
+	return true, writeAudit(ctx, tx, AuditEntry{At: now, Actor: actor, Action: string(kind) + "_issued",
+		Entity: "application", EntityID: a.ID})
 }
 
 // CertificatesToIssue counts the edition's participants who attended and have no certificate yet.

@@ -77,93 +77,220 @@ func insertSession(ctx context.Context, tx *sql.Tx, ps school.Session, lecturerI
 	return id, nil
 }
 
-// publicLecturer is the condition for lecturers the public may see: those who teach in a
-// published or archived edition. One added to a draft's programme stays unknown until then.
-const publicLecturer = ` EXISTS (SELECT 1 FROM session_lecturers sl
-	JOIN programme_sessions ps ON ps.id = sl.session_id JOIN editions e ON e.id = ps.edition_id
-	WHERE sl.lecturer_id = lecturers.id AND e.status IN ('published', 'archived'))`
-
-// Lecturer is the lecturer with the given slug, when the public may see them.
-func (s *Store) Lecturer(ctx context.Context, slug string) (school.Lecturer, error) {
-	var l school.Lecturer
-	err := s.reader.QueryRowContext(ctx, `SELECT id, slug, name, affiliation, bio_en, bio_cs
-		FROM lecturers WHERE slug = ? AND`+publicLecturer, slug).
-		Scan(&l.ID, &l.Slug, &l.Name, &l.Affiliation, &l.BioEN, &l.BioCS)
-	if errors.Is(err, sql.ErrNoRows) {
-		return l, ErrNotFound
-	}
+// Session is one session of an edition's programme, with its lecturers in their order.
+func (s *Store) Session(ctx context.Context, editionID, id int64) (school.Session, error) {
+	sessions, err := s.Programme(ctx, editionID)
 	if err != nil {
-		return l, fmt.Errorf("db: lecturer %q: %w", slug, err)
+		return school.Session{}, err
 	}
-	return l, nil
+	for _, ps := range sessions {
+		if ps.ID == id {
+			return ps, nil
+		}
+	}
+	return school.Session{}, ErrNotFound
 }
 
-func insertLecturer(ctx context.Context, tx *sql.Tx, l school.Lecturer) (int64, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO lecturers (slug, name, affiliation, bio_en, bio_cs)
-		VALUES (?, ?, ?, ?, ?)`, l.Slug, l.Name, l.Affiliation, l.BioEN, l.BioCS)
-	if err != nil {
-		return 0, err
-	}
-	return res.LastInsertId()
+// SessionLecturers says who teaches a session: lecturers from the shared list, in order, and
+// new ones to add to the list and append.
+type SessionLecturers struct {
+	IDs []int64
+	New []school.Lecturer
 }
 
-// SessionsByLecturer lists what a lecturer taught in public editions, the most recent first.
-func (s *Store) SessionsByLecturer(ctx context.Context, lecturerID int64) ([]school.TaughtSession, error) {
-	rows, err := s.reader.QueryContext(ctx, `
-		SELECT ps.id, ps.day, ps.starts_at, ps.ends_at, ps.kind, ps.title_en, ps.title_cs,
-		       e.slug, e.title_en, e.title_cs, e.year
-		FROM session_lecturers sl
-		JOIN programme_sessions ps ON ps.id = sl.session_id
-		JOIN editions e ON e.id = ps.edition_id
-		WHERE sl.lecturer_id = ? AND`+publicEditions+`
-		ORDER BY ps.day DESC, ps.starts_at`, lecturerID)
+// CreateSession adds a session to an edition's programme, in time order within its day, and
+// returns its id.
+func (s *Store) CreateSession(ctx context.Context, ps school.Session, who SessionLecturers) (int64, error) {
+	var id int64
+	err := s.catalogueWrite(ctx, func(tx *sql.Tx) error {
+		ids, err := sessionLecturerIDs(ctx, tx, who)
+		if err != nil {
+			return err
+		}
+		if id, err = insertSession(ctx, tx, ps, ids); err != nil {
+			return err
+		}
+		return placeSession(ctx, tx, ps.EditionID, id)
+	})
 	if err != nil {
-		return nil, fmt.Errorf("db: sessions by lecturer: %w", err)
+		return 0, fmt.Errorf("db: create session: %w", err)
+	}
+	return id, nil
+}
+
+// UpdateSession changes a session and its lecturers; a session moved to another day or time
+// takes its place in time order there.
+func (s *Store) UpdateSession(ctx context.Context, ps school.Session, who SessionLecturers) error {
+	err := s.catalogueWrite(ctx, func(tx *sql.Tx) error {
+		var day, starts string
+		err := tx.QueryRowContext(ctx, `SELECT day, starts_at FROM programme_sessions
+			WHERE id = ? AND edition_id = ?`, ps.ID, ps.EditionID).Scan(&day, &starts)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		ids, err := sessionLecturerIDs(ctx, tx, who)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE programme_sessions SET day = ?, starts_at = ?,
+			ends_at = ?, kind = ?, title_en = ?, title_cs = ?, room = ?, description_en = ?,
+			description_cs = ? WHERE id = ?`,
+			formatDate(ps.Day), ps.StartsAt, ps.EndsAt, ps.Kind, ps.TitleEN, ps.TitleCS, ps.Room,
+			ps.DescriptionEN, ps.DescriptionCS, ps.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM session_lecturers WHERE session_id = ?`, ps.ID); err != nil {
+			return err
+		}
+		for i, lid := range ids {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO session_lecturers (session_id, lecturer_id,
+				position) VALUES (?, ?, ?)`, ps.ID, lid, i); err != nil {
+				return err
+			}
+		}
+		if day == formatDate(ps.Day) && starts == ps.StartsAt {
+			return nil
+		}
+		return placeSession(ctx, tx, ps.EditionID, ps.ID)
+	})
+	if err != nil {
+		return fmt.Errorf("db: update session %d: %w", ps.ID, err)
+	}
+	return nil
+}
+
+// DeleteSession removes a session from an edition's programme.
+func (s *Store) DeleteSession(ctx context.Context, editionID, id int64) error {
+	err := s.catalogueWrite(ctx, func(tx *sql.Tx) error {
+		return affectedOne(tx.ExecContext(ctx, `DELETE FROM programme_sessions WHERE id = ? AND edition_id = ?`, id, editionID))
+	})
+	if err != nil {
+		return fmt.Errorf("db: delete session %d: %w", id, err)
+	}
+	return nil
+}
+
+// MoveSession swaps a session with the one before it in its day (up) or after it; at either
+// end it stays.
+func (s *Store) MoveSession(ctx context.Context, editionID, id int64, up bool) error {
+	err := s.catalogueWrite(ctx, func(tx *sql.Tx) error {
+		var day string
+		err := tx.QueryRowContext(ctx, `SELECT day FROM programme_sessions WHERE id = ? AND edition_id = ?`,
+			id, editionID).Scan(&day)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		order, err := dayOrder(ctx, tx, editionID, day)
+		if err != nil {
+			return err
+		}
+		return writeOrder(ctx, tx, `UPDATE programme_sessions SET position = ? WHERE id = ?`, swapped(order, id, up))
+	})
+	if err != nil {
+		return fmt.Errorf("db: move session %d: %w", id, err)
+	}
+	return nil
+}
+
+// placeSession puts a session after the last one of its day that starts no later, numbering the
+// day's sessions afresh; the order of the others is kept.
+func placeSession(ctx context.Context, tx *sql.Tx, editionID, id int64) error {
+	var day, starts string
+	if err := tx.QueryRowContext(ctx, `SELECT day, starts_at FROM programme_sessions WHERE id = ?`, id).
+		Scan(&day, &starts); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, starts_at FROM programme_sessions
+		WHERE edition_id = ? AND day = ? AND id <> ? ORDER BY position, starts_at, id`, editionID, day, id)
+	if err != nil {
+		return err
 	}
 	defer rows.Close()
-	var taught []school.TaughtSession
+	var order []int64
+	at := 0
 	for rows.Next() {
-		var t school.TaughtSession
-		var day string
-		if err := rows.Scan(&t.ID, &day, &t.StartsAt, &t.EndsAt, &t.Kind, &t.TitleEN, &t.TitleCS,
-			&t.EditionSlug, &t.EditionTitleEN, &t.EditionTitleCS, &t.EditionYear); err != nil {
-			return nil, fmt.Errorf("db: sessions by lecturer: %w", err)
+		var other int64
+		var otherStarts string
+		if err := rows.Scan(&other, &otherStarts); err != nil {
+			return err
 		}
-		if t.Day, err = parseDate(day); err != nil {
+		order = append(order, other)
+		if otherStarts <= starts {
+			at = len(order)
+		}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	order = append(order[:at], append([]int64{id}, order[at:]...)...)
+	return writeOrder(ctx, tx, `UPDATE programme_sessions SET position = ? WHERE id = ?`, order)
+}
+
+// dayOrder lists the ids of a day's sessions in programme order.
+func dayOrder(ctx context.Context, tx *sql.Tx, editionID int64, day string) ([]int64, error) {
+	return queryIDs(ctx, tx, `SELECT id FROM programme_sessions WHERE edition_id = ? AND day = ?
+		ORDER BY position, starts_at, id`, editionID, day)
+}
+
+// swapped is order with id moved one place up or down.
+func swapped(order []int64, id int64, up bool) []int64 {
+	for i, v := range order {
+		if v != id {
+			continue
+		}
+		j := i + 1
+		if up {
+			j = i - 1
+		}
+		if j >= 0 && j < len(order) {
+			order[i], order[j] = order[j], order[i]
+		}
+		break
+	}
+	return order
+}
+
+// writeOrder numbers the rows in order with update, which takes the position and the id.
+func writeOrder(ctx context.Context, tx *sql.Tx, update string, order []int64) error {
+	for i, id := range order {
+		if _, err := tx.ExecContext(ctx, update, i, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sessionLecturerIDs checks the chosen lecturers exist and adds the new ones to the list.
+func sessionLecturerIDs(ctx context.Context, tx *sql.Tx, who SessionLecturers) ([]int64, error) {
+	var ids []int64
+	for _, id := range who.IDs {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM lecturers WHERE id = ?`, id).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		if err != nil {
 			return nil, err
 		}
-		taught = append(taught, t)
+		ids = append(ids, id)
 	}
-	return taught, rows.Err()
-}
-
-// PublicDocuments lists an edition's public documents in their order.
-func (s *Store) PublicDocuments(ctx context.Context, editionID int64) ([]school.Document, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT id, edition_id, title_en, title_cs, kind, url,
-		file_name, public FROM documents WHERE edition_id = ? AND public = 1
-		ORDER BY position, id`, editionID)
-	if err != nil {
-		return nil, fmt.Errorf("db: documents: %w", err)
-	}
-	defer rows.Close()
-	var docs []school.Document
-	for rows.Next() {
-		var d school.Document
-		if err := rows.Scan(&d.ID, &d.EditionID, &d.TitleEN, &d.TitleCS, &d.Kind, &d.URL,
-			&d.FileName, &d.Public); err != nil {
-			return nil, fmt.Errorf("db: documents: %w", err)
+	for _, l := range who.New {
+		slug, err := freeLecturerSlug(ctx, tx, l.Name)
+		if err != nil {
+			return nil, err
 		}
-		docs = append(docs, d)
+		l.Slug = slug
+		id, err := insertLecturer(ctx, tx, l)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
 	}
-	return docs, rows.Err()
-}
-
-func insertDocument(ctx context.Context, tx *sql.Tx, d school.Document) (int64, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO documents (edition_id, title_en, title_cs, kind,
-		url, file_name, public) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		d.EditionID, d.TitleEN, d.TitleCS, d.Kind, d.URL, d.FileName, d.Public)
-	if err != nil {
-		return 0, err
-	}
-	return res.LastInsertId()
+	return ids, nil
 }

@@ -87,10 +87,9 @@ func (s *Store) purgeEdition(ctx context.Context, e school.Edition, uploadsDir s
 		if dryRun {
 			return errDryRun
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, entity, entity_id,
-			detail) VALUES (?, ?, 'retention_purge', 'edition', ?, ?)`, formatInstant(now), ActorSystem,
-			e.ID, fmt.Sprintf(PurgeDetail, p.Applications, p.Files, p.Bytes, e.RetentionMonths))
-		return err
+		return writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorSystem, Action: "retention_purge",
+			Entity: "edition", EntityID: e.ID,
+			Detail: fmt.Sprintf(PurgeDetail, p.Applications, p.Files, p.Bytes, e.RetentionMonths)})
 	})
 	if errors.Is(err, errDryRun) {
 		return p, nil
@@ -193,7 +192,8 @@ func eraseApplication(ctx context.Context, tx *sql.Tx, id int64, actor, reason s
 	if err := journalErasure(ctx, tx, id, now); err != nil {
 		return err
 	}
-	return audit(ctx, tx, now, actor, "erased", id, "", "", reason)
+	return writeAudit(ctx, tx, AuditEntry{At: now, Actor: actor, Action: "erased",
+		Entity: "application", EntityID: id, Detail: reason})
 }
 
 // removeFiles deletes erased files from disk; one already gone is no error.

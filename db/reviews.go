@@ -10,32 +10,6 @@ import (
 	"registrar/app/school"
 )
 
-// Rubric lists an edition's criteria in order.
-func (s *Store) Rubric(ctx context.Context, editionID int64) ([]school.Criterion, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT id, edition_id, label_en, label_cs, weight
-		FROM criteria WHERE edition_id = ? ORDER BY position, id`, editionID)
-	if err != nil {
-		return nil, fmt.Errorf("db: rubric: %w", err)
-	}
-	defer rows.Close()
-	var rubric []school.Criterion
-	for rows.Next() {
-		var c school.Criterion
-		if err := rows.Scan(&c.ID, &c.EditionID, &c.LabelEN, &c.LabelCS, &c.Weight); err != nil {
-			return nil, fmt.Errorf("db: rubric: %w", err)
-		}
-		rubric = append(rubric, c)
-	}
-	return rubric, rows.Err()
-}
-
-func insertCriterion(ctx context.Context, tx *sql.Tx, c school.Criterion) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO criteria (edition_id, position, label_en, label_cs, weight)
-		VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM criteria WHERE edition_id = ?), ?, ?, ?)`,
-		c.EditionID, c.EditionID, c.LabelEN, c.LabelCS, c.Weight)
-	return err
-}
-
 // ErrReviewed is returned when a reviewer reviews the same application twice.
 var ErrReviewed = errors.New("db: already reviewed")
 
@@ -78,7 +52,8 @@ func (s *Store) SubmitReview(ctx context.Context, r school.Review, actor string,
 		if r.Conflict {
 			action = "conflict_declared"
 		}
-		return audit(ctx, tx, now, actor, action, r.ApplicationID, "", "", "")
+		return writeAudit(ctx, tx, AuditEntry{At: now, Actor: actor, Action: action,
+			Entity: "application", EntityID: r.ApplicationID})
 	})
 	if errors.Is(err, ErrReviewed) {
 		return err

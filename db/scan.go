@@ -41,3 +41,19 @@ func formatInstant(t time.Time) sql.NullString {
 	}
 	return sql.NullString{String: t.UTC().Format(time.RFC3339), Valid: true}
 }
+
+// parseOptionalDate reads an edition's date, which a draft may leave empty.
+func parseOptionalDate(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return parseDate(s)
+}
+
+// formatOptionalDate stores an edition's date, "" for none.
+func formatOptionalDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return formatDate(t)
+}

@@ -123,7 +123,7 @@ func (s *Store) ResetSecondFactor(ctx context.Context, u school.User, actor stri
 		if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = ?`, u.ID); err != nil {
 			return fmt.Errorf("db: reset second factor of %d: %w", u.ID, err)
 		}
-		return auditUser(ctx, tx, now, actor, "second_factor_reset", u)
+		return writeAudit(ctx, tx, userAudit(now, actor, "second_factor_reset", u))
 	})
 }
 
@@ -155,16 +155,8 @@ func (s *Store) SetSecondFactorForAll(ctx context.Context, on bool, admin school
 			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, secondFactorForAll, v); err != nil {
 			return fmt.Errorf("db: setting %s: %w", secondFactorForAll, err)
 		}
-		return auditUser(ctx, tx, now, actor, action, admin)
+		return writeAudit(ctx, tx, userAudit(now, actor, action, admin))
 	})
-}
-
-// auditUser writes an audit entry about a staff account; the detail keeps its address, so the
-// entry still says whose it was if the account is removed.
-func auditUser(ctx context.Context, tx *sql.Tx, now time.Time, actor, action string, u school.User) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, entity, entity_id, detail)
-		VALUES (?, ?, ?, 'user', ?, ?)`, formatInstant(now), actor, action, u.ID, u.Email)
-	return err
 }
 
 // StaffHistory lists the audit entries about staff accounts, newest first.
@@ -175,4 +167,10 @@ func (s *Store) StaffHistory(ctx context.Context, limit int) ([]AuditEntry, erro
 		return nil, fmt.Errorf("db: staff history: %w", err)
 	}
 	return entries, nil
+}
+
+// userAudit is an audit entry about a staff account; the detail keeps its address, so the
+// entry still says whose it was if the account is removed.
+func userAudit(at time.Time, actor, action string, u school.User) AuditEntry {
+	return AuditEntry{At: at, Actor: actor, Action: action, Entity: "user", EntityID: u.ID, Detail: u.Email}
 }

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"registrar/app/school"
 )
 
 // Upload is a stored file's record; the bytes live on disk under the stored name.
@@ -116,42 +114,6 @@ func (s *Store) UploadByClaim(ctx context.Context, claim string) (Upload, error)
 func (s *Store) ApplicationUpload(ctx context.Context, applicationID, uploadID int64) (Upload, error) {
 	return scanUpload(s.reader.QueryRowContext(ctx, `SELECT `+uploadColumns+` FROM uploads
 		WHERE id = ? AND application_id = ?`, uploadID, applicationID))
-}
-
-// Questions lists the extra questions an edition asks now, in order.
-func (s *Store) Questions(ctx context.Context, editionID int64) ([]school.Question, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT id, edition_id, kind, label_en, label_cs,
-		options_en, options_cs, required FROM questions
-		WHERE edition_id = ? AND retired = 0 ORDER BY position, id`, editionID)
-	if err != nil {
-		return nil, fmt.Errorf("db: questions: %w", err)
-	}
-	defer rows.Close()
-	var qs []school.Question
-	for rows.Next() {
-		var q school.Question
-		var optEN, optCS string
-		if err := rows.Scan(&q.ID, &q.EditionID, &q.Kind, &q.LabelEN, &q.LabelCS, &optEN, &optCS,
-			&q.Required); err != nil {
-			return nil, fmt.Errorf("db: questions: %w", err)
-		}
-		q.OptionsEN, q.OptionsCS = splitLines(optEN), splitLines(optCS)
-		qs = append(qs, q)
-	}
-	return qs, rows.Err()
-}
-
-func insertQuestion(ctx context.Context, tx *sql.Tx, q school.Question) (int64, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO questions (edition_id, position, kind, label_en,
-		label_cs, options_en, options_cs, required)
-		VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM questions WHERE edition_id = ?),
-		        ?, ?, ?, ?, ?, ?)`,
-		q.EditionID, q.EditionID, q.Kind, q.LabelEN, q.LabelCS, strings.Join(q.OptionsEN, "\n"),
-		strings.Join(q.OptionsCS, "\n"), q.Required)
-	if err != nil {
-		return 0, err
-	}
-	return res.LastInsertId()
 }
 
 func splitLines(s string) []string {

@@ -1,67 +1,11 @@
 package school
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 	"unicode"
 )
-
-// Status is where an application stands.
-type Status string
-
-const (
-	StatusSubmitted  Status = "submitted"
-	StatusAccepted   Status = "accepted" // offered a seat, not yet confirmed
-	StatusConfirmed  Status = "confirmed"
-	StatusWaitlisted Status = "waitlisted"
-	StatusRejected   Status = "rejected"
-	StatusDeclined   Status = "declined"
-	StatusExpired    Status = "expired" // the offer was not confirmed in time
-	StatusWithdrawn  Status = "withdrawn"
-	StatusAttended   Status = "attended"
-	StatusNoShow     Status = "no_show"
-)
-
-// Statuses lists every status in the order of an application's life.
-var Statuses = []Status{StatusSubmitted, StatusAccepted, StatusConfirmed, StatusWaitlisted,
-	StatusRejected, StatusDeclined, StatusExpired, StatusWithdrawn, StatusAttended, StatusNoShow}
-
-// transitions lists, for each status, the statuses it may move to. Everything else is refused.
-var transitions = map[Status][]Status{
-	StatusSubmitted:  {StatusAccepted, StatusWaitlisted, StatusRejected, StatusWithdrawn, StatusConfirmed},
-	StatusWaitlisted: {StatusAccepted, StatusRejected, StatusWithdrawn, StatusConfirmed},
-	StatusAccepted:   {StatusConfirmed, StatusDeclined, StatusExpired, StatusWithdrawn},
-	StatusConfirmed:  {StatusAttended, StatusNoShow, StatusWithdrawn},
-}
-
-// ErrTransition is returned for a status change the application's life does not allow.
-var ErrTransition = errors.New("school: status change not allowed")
-
-// CheckTransition says whether an application may move from one status to another.
-// (submitted → confirmed and waitlisted → confirmed are the open-admission paths: a
-// registration confirmed at once while seats last.)
-func CheckTransition(from, to Status) error {
-	for _, allowed := range transitions[from] {
-		if allowed == to {
-			return nil
-		}
-	}
-	return fmt.Errorf("%w: %s → %s", ErrTransition, from, to)
-}
-
-// TakesSeat reports whether an application in this status holds one of the edition's seats.
-func (s Status) TakesSeat() bool { return s == StatusAccepted || s == StatusConfirmed }
-
-// FreesSeat reports whether moving from one status to another gives a seat back to the edition:
-// a declined, expired or withdrawn place does; marking attendance after the event does not.
-func FreesSeat(from, to Status) bool {
-	return from.TakesSeat() && !to.TakesSeat() && to != StatusAttended && to != StatusNoShow
-}
-
-// Withdrawable reports whether the applicant may still withdraw.
-func (s Status) Withdrawable() bool { return CheckTransition(s, StatusWithdrawn) == nil }
 
 // Sector is the applicant's current occupation, as the school groups its participants.
 type Sector string
@@ -141,76 +85,6 @@ func (a Application) Erased() bool { return !a.ErasedAt.IsZero() }
 // Name is the applicant's full name.
 func (a Application) Name() string { return strings.TrimSpace(a.GivenName + " " + a.FamilyName) }
 
-// Answer is the reply to one of an edition's extra questions.
-type Answer struct {
-	QuestionID int64
-	Value      string // text, or the chosen options one per line, or "yes"/"no"
-	UploadID   int64  // for file questions
-	FileName   string
-}
-
-// ConsentKind names what an applicant agreed to.
-type ConsentKind string
-
-const (
-	ConsentProcessing ConsentKind = "processing" // required to apply
-	ConsentAlumni     ConsentKind = "alumni_directory"
-	ConsentPhotos     ConsentKind = "photos"
-	ConsentMailings   ConsentKind = "mailings"
-)
-
-// ConsentKinds lists the consents in the order the form asks them.
-var ConsentKinds = []ConsentKind{ConsentProcessing, ConsentAlumni, ConsentPhotos, ConsentMailings}
-
-// ConsentWordingVersion identifies the wording the applicant saw; bump it when the text changes.
-const ConsentWordingVersion = "2026-11"
-
-// Consent records one consent as given or refused, when, and under which wording.
-type Consent struct {
-	Kind    ConsentKind
-	Granted bool
-	Version string
-	At      time.Time
-}
-
-// QuestionKind is the kind of answer an extra question takes.
-type QuestionKind string
-
-const (
-	QuestionText     QuestionKind = "text"
-	QuestionLongText QuestionKind = "long_text"
-	QuestionSingle   QuestionKind = "single"
-	QuestionMultiple QuestionKind = "multiple"
-	QuestionYesNo    QuestionKind = "yes_no"
-	QuestionFile     QuestionKind = "file"
-)
-
-// Question is one of an edition's extra questions.
-type Question struct {
-	ID        int64
-	EditionID int64
-	Kind      QuestionKind
-	LabelEN   string
-	LabelCS   string
-	OptionsEN []string
-	OptionsCS []string
-	Required  bool
-	// Retired questions are no longer asked; the answers already given stay readable.
-	Retired bool
-}
-
-// Label is the question in lang, falling back to the other language.
-func (q Question) Label(lang string) string { return pick(lang, q.LabelEN, q.LabelCS) }
-
-// Options are the choices in lang; the stored answer is always the English option, so answers
-// stay comparable whatever language the applicant used.
-func (q Question) Options(lang string) []string {
-	if lang == "cs" && len(q.OptionsCS) == len(q.OptionsEN) {
-		return q.OptionsCS
-	}
-	return q.OptionsEN
-}
-
 // OptionalField is a field of the form that an edition may or may not ask for.
 type OptionalField string
 
@@ -248,46 +122,4 @@ func (e Edition) AcceptsSubmission(openedAt, now time.Time) bool {
 		return !openedAt.IsZero() && openedAt.Before(e.Deadline()) && now.Before(e.Deadline().Add(EditGrace))
 	}
 	return false
-}
-
-// AdmitOpen decides a registration to an open-admission edition: confirmed while seats last,
-// else waitlisted after the last one waiting.
-func AdmitOpen(seats, taken, lastRank int) (Status, int) {
-	if taken < seats {
-		return StatusConfirmed, 0
-	}
-	return StatusWaitlisted, lastRank + 1
-}
-
-// OfferExpiry is the last minute to confirm an offer made at now: 23:59 Prague time offerDays
-// later, inclusive like every deadline.
-func OfferExpiry(now time.Time, offerDays int) time.Time {
-	if offerDays <= 0 {
-		offerDays = 7
-	}
-	y, m, d := now.In(Prague).AddDate(0, 0, offerDays).Date()
-	return time.Date(y, m, d, 23, 59, 0, 0, Prague).UTC()
-}
-
-// OfferLapsed reports whether an offer expiring at expires can no longer be confirmed at now.
-func OfferLapsed(expires, now time.Time) bool {
-	return !expires.IsZero() && !now.Before(expires.Add(time.Minute))
-}
-
-// EmailOnEntering names the email an applicant gets when their application enters a status;
-// "" sends none.
-func EmailOnEntering(to Status) string {
-	switch to {
-	case StatusAccepted, StatusWaitlisted, StatusRejected:
-		return "decision_" + string(to)
-	case StatusConfirmed:
-		return "place_confirmed"
-	case StatusDeclined:
-		return "place_declined"
-	case StatusExpired:
-		return "offer_expired"
-	case StatusWithdrawn:
-		return "withdrawn"
-	}
-	return ""
 }

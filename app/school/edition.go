@@ -1,5 +1,3 @@
-// Package school is the domain of the School of Migration Studies: series, editions, programmes,
-// applications and the rules that govern them. It knows nothing of SQL or HTTP.
 package school
 
 import (

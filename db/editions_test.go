@@ -13,7 +13,8 @@ import (
 // Caches of public pages and of the application form are keyed by the catalogue version: every
 // write of the editor must change it.
 func TestEveryEditorWriteChangesTheCatalogueVersion(t *testing.T) {
-	s := openDemoStore(t, time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	s := openDemoStore(t, now)
 	ctx := context.Background()
 	editions, err := s.EditionSummaries(ctx, school.AllEditions())
 	if err != nil || len(editions) == 0 {
@@ -25,15 +26,15 @@ func TestEveryEditorWriteChangesTheCatalogueVersion(t *testing.T) {
 		name  string
 		write func() error
 	}{
-		{"save edition", func() error { _, err := s.SaveEdition(ctx, EditionDraft{Edition: e}); return err }},
+		{"save edition", func() error { _, err := s.SaveEdition(ctx, EditionDraft{Edition: e}, now); return err }},
 		{"create edition", func() error {
 			d := e
 			d.ID, d.Slug = 0, "copy-by-hand"
 			var err error
-			newID, err = s.SaveEdition(ctx, EditionDraft{Edition: d})
+			newID, err = s.SaveEdition(ctx, EditionDraft{Edition: d}, now)
 			return err
 		}},
-		{"status", func() error { return s.SetEditionStatus(ctx, newID, school.EditionPublished, ActorSystem) }},
+		{"status", func() error { return s.SetEditionStatus(ctx, newID, school.EditionPublished, ActorSystem, now) }},
 		{"optional fields", func() error { return s.SetOptionalFields(ctx, newID, []school.OptionalField{school.FieldDietary}) }},
 		{"add question", func() error {
 			return s.AddQuestion(ctx, school.Question{EditionID: newID, Kind: school.QuestionText, LabelEN: "Why?"})
@@ -58,7 +59,7 @@ func TestEveryEditorWriteChangesTheCatalogueVersion(t *testing.T) {
 				Subject: "S", Body: "B", UpdatedAt: time.Now()})
 		}},
 		{"default email", func() error { return s.DeleteEmailTemplate(ctx, newID, "application_received", "en") }},
-		{"clone", func() error { _, err := s.CloneEdition(ctx, newID, 0, ActorSystem); return err }},
+		{"clone", func() error { _, err := s.CloneEdition(ctx, newID, 0, ActorSystem, now); return err }},
 	}
 	for _, st := range steps {
 		before := s.CatalogueVersion()
@@ -72,18 +73,19 @@ func TestEveryEditorWriteChangesTheCatalogueVersion(t *testing.T) {
 	// A taken address is refused, and so is a new series whose address exists.
 	d := e
 	d.ID = 0
-	if _, err := s.SaveEdition(ctx, EditionDraft{Edition: d}); !errors.Is(err, ErrSlugTaken) {
+	if _, err := s.SaveEdition(ctx, EditionDraft{Edition: d}, now); !errors.Is(err, ErrSlugTaken) {
 		t.Errorf("a second edition at %s: %v", e.Slug, err)
 	}
 	d.Slug = "another-one"
-	if _, err := s.SaveEdition(ctx, EditionDraft{Edition: d, NewSeries: &school.Series{Slug: e.SeriesSlug, NameEN: "Again"}}); !errors.Is(err, ErrSlugTaken) {
+	if _, err := s.SaveEdition(ctx, EditionDraft{Edition: d, NewSeries: &school.Series{Slug: e.SeriesSlug, NameEN: "Again"}}, now); !errors.Is(err, ErrSlugTaken) {
 		t.Errorf("a second series at %s: %v", e.SeriesSlug, err)
 	}
 }
 
 // The form builder lists retired questions apart: moving a question skips them.
 func TestAQuestionMovesAmongTheQuestionsStillAsked(t *testing.T) {
-	s := openDemoStore(t, time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	s := openDemoStore(t, now)
 	ctx := context.Background()
 	editions, err := s.EditionSummaries(ctx, school.AllEditions())
 	if err != nil || len(editions) == 0 {
@@ -91,7 +93,7 @@ func TestAQuestionMovesAmongTheQuestionsStillAsked(t *testing.T) {
 	}
 	d := editions[0].Edition
 	d.ID, d.Slug = 0, "questions-in-order"
-	id, err := s.SaveEdition(ctx, EditionDraft{Edition: d})
+	id, err := s.SaveEdition(ctx, EditionDraft{Edition: d}, now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,13 +9,6 @@ import (
 	"registrar/app/school"
 )
 
-// EditionSummary is an edition with its applications counted by status, for the back office.
-type EditionSummary struct {
-	school.Edition
-	Counts map[school.Status]int
-	Total  int
-}
-
 // SeatsTaken counts the applications that hold a seat.
 func (e EditionSummary) SeatsTaken() int {
 	return e.Counts[school.StatusAccepted] + e.Counts[school.StatusConfirmed]
@@ -77,18 +70,6 @@ func (s *Store) EditionSummaries(ctx context.Context, scope school.Scope) ([]Edi
 		out = append(out, sum)
 	}
 	return out, nil
-}
-
-// EditionSummary is one edition with its application counts.
-func (s *Store) EditionSummary(ctx context.Context, editionID int64) (EditionSummary, error) {
-	list, err := s.EditionSummaries(ctx, school.OnlyEditions(editionID))
-	if err != nil {
-		return EditionSummary{}, err
-	}
-	if len(list) == 0 {
-		return EditionSummary{}, ErrNotFound
-	}
-	return list[0], nil
 }
 
 // ApplicationFilter narrows and orders an edition's application list.

@@ -1,0 +1,20 @@
+// Package school is the domain of the School of Migration Studies: series, editions, programmes,
+// applications and the rules that govern them. It knows nothing of SQL or HTTP, reads no clock
+// (callers pass now) and is table-tested.
+//
+//	status.go       an application's statuses, the one state machine (CheckTransition), seats
+//	                (TakesSeat, FreesSeat, AdmitOpen) and the email sent on entering a status
+//	offer.go        when an offer expires (23:59 Prague time) and when it has lapsed
+//	fill_seats.go   fill seats: who is proposed a seat and who waits, within balance targets
+//	review.go       the rubric's weighted score and reviewers' normalisation
+//	retention.go    which applications the retention period erases, and when
+//	application.go  the Application, the form's choices, references, the submission grace
+//	questions.go    an edition's extra questions and the answers to them
+//	consents.go     the consents asked, and the wording's version
+//	edition.go      series, editions, the application window
+//	editor.go       an edition's problems before saving or publishing, slugs, the next year's copy
+//	programme.go    sessions, lecturers and documents of an edition
+//	documents.go    visa letters and certificates: who may have one, verification codes
+//	user.go         staff roles
+//	access.go       which editions a staff member may see: an explicit Scope (all, or these ids)
+package school

@@ -1,0 +1,88 @@
+package school
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Status is where an application stands.
+type Status string
+
+const (
+	StatusSubmitted  Status = "submitted"
+	StatusAccepted   Status = "accepted" // offered a seat, not yet confirmed
+	StatusConfirmed  Status = "confirmed"
+	StatusWaitlisted Status = "waitlisted"
+	StatusRejected   Status = "rejected"
+	StatusDeclined   Status = "declined"
+	StatusExpired    Status = "expired" // the offer was not confirmed in time
+	StatusWithdrawn  Status = "withdrawn"
+	StatusAttended   Status = "attended"
+	StatusNoShow     Status = "no_show"
+)
+
+// Statuses lists every status in the order of an application's life.
+var Statuses = []Status{StatusSubmitted, StatusAccepted, StatusConfirmed, StatusWaitlisted,
+	StatusRejected, StatusDeclined, StatusExpired, StatusWithdrawn, StatusAttended, StatusNoShow}
+
+// transitions lists, for each status, the statuses it may move to. Everything else is refused.
+var transitions = map[Status][]Status{
+	StatusSubmitted:  {StatusAccepted, StatusWaitlisted, StatusRejected, StatusWithdrawn, StatusConfirmed},
+	StatusWaitlisted: {StatusAccepted, StatusRejected, StatusWithdrawn, StatusConfirmed},
+	StatusAccepted:   {StatusConfirmed, StatusDeclined, StatusExpired, StatusWithdrawn},
+	StatusConfirmed:  {StatusAttended, StatusNoShow, StatusWithdrawn},
+}
+
+// ErrTransition is returned for a status change the application's life does not allow.
+var ErrTransition = errors.New("school: status change not allowed")
+
+// CheckTransition says whether an application may move from one status to another.
+// (submitted → confirmed and waitlisted → confirmed are the open-admission paths: a
+// registration confirmed at once while seats last.)
+func CheckTransition(from, to Status) error {
+	for _, allowed := range transitions[from] {
+		if allowed == to {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %s → %s", ErrTransition, from, to)
+}
+
+// TakesSeat reports whether an application in this status holds one of the edition's seats.
+func (s Status) TakesSeat() bool { return s == StatusAccepted || s == StatusConfirmed }
+
+// FreesSeat reports whether moving from one status to another gives a seat back to the edition:
+// a declined, expired or withdrawn place does; marking attendance after the event does not.
+func FreesSeat(from, to Status) bool {
+	return from.TakesSeat() && !to.TakesSeat() && to != StatusAttended && to != StatusNoShow
+}
+
+// Withdrawable reports whether the applicant may still withdraw.
+func (s Status) Withdrawable() bool { return CheckTransition(s, StatusWithdrawn) == nil }
+
+// AdmitOpen decides a registration to an open-admission edition: confirmed while seats last,
+// else waitlisted after the last one waiting.
+func AdmitOpen(seats, taken, lastRank int) (Status, int) {
+	if taken < seats {
+		return StatusConfirmed, 0
+	}
+	return StatusWaitlisted, lastRank + 1
+}
+
+// EmailOnEntering names the email an applicant gets when their application enters a status;
+// "" sends none.
+func EmailOnEntering(to Status) string {
+	switch to {
+	case StatusAccepted, StatusWaitlisted, StatusRejected:
+		return "decision_" + string(to)
+	case StatusConfirmed:
+		return "place_confirmed"
+	case StatusDeclined:
+		return "place_declined"
+	case StatusExpired:
+		return "offer_expired"
+	case StatusWithdrawn:
+		return "withdrawn"
+	}
+	return ""
+}

@@ -1,0 +1,73 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"testing"
+	"time"
+
+	"registrar/app/school"
+)
+
+// An edition's audit entries carry the time the caller was given (the injected clock), not
+// SQLite's clock: a clock set years away from the machine's shows in every entry.
+func TestAnEditionsAuditEntriesCarryTheInjectedClocksTime(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	s := openDemoStore(t, now)
+	ctx := context.Background()
+	editions, err := s.EditionSummaries(ctx, school.AllEditions())
+	if err != nil || len(editions) == 0 {
+		t.Fatal(err)
+	}
+	at := time.Date(2031, 2, 3, 4, 5, 0, 0, time.UTC)
+	d := editions[0].Edition
+	d.ID, d.Slug = 0, "audited-by-the-clock"
+	id, err := s.SaveEdition(ctx, EditionDraft{Edition: d, Actor: ActorSystem}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetEditionStatus(ctx, id, school.EditionPublished, ActorSystem, at.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	copyID, err := s.CloneEdition(ctx, id, 0, ActorSystem, at.Add(2*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		edition int64
+		action  string
+		want    time.Time
+	}{
+		{id, "edition_created", at},
+		{id, "edition_status", at.Add(time.Minute)},
+		{copyID, "edition_copied", at.Add(2 * time.Minute)},
+	} {
+		entries, err := s.EditionHistory(ctx, tc.edition)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, e := range entries {
+			if e.Action == tc.action {
+				found = true
+				if !e.At.Equal(tc.want) {
+					t.Errorf("%s stamped %s, want the injected %s", tc.action, e.At, tc.want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no %s entry in %+v", tc.action, entries)
+		}
+	}
+}
+
+func TestAnAuditEntryWithoutATimeIsRefused(t *testing.T) {
+	s := openDemoStore(t, time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
+	err := s.inTx(context.Background(), func(tx *sql.Tx) error {
+		return writeAudit(context.Background(), tx, AuditEntry{Actor: ActorSystem, Action: "x", Entity: "edition", EntityID: 1})
+	})
+	if !errors.Is(err, errAuditWithoutTime) {
+		t.Errorf("got %v, want errAuditWithoutTime", err)
+	}
+}

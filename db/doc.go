@@ -1,0 +1,32 @@
+// Package db is Registrar's store: every SQL statement lives here, in plain statements beside the
+// code that scans their rows. It imports no HTTP package. One writer connection serialises writes
+// (SQLite allows one writer at a time); a pool of read-only connections serves pages.
+//
+// One file per entity, named by the entity, not by the screen that uses it:
+//
+//	db.go                           Open, Migrate, the Store, transactions and the shared write helpers
+//	editions.go                     editions and series: read, save, publish, copy a year on, settings
+//	edition_summaries.go            editions with their applications counted, for the back office
+//	criteria.go, questions.go       an edition's review rubric; its extra questions
+//	programme.go, lecturers.go      the programme's sessions; the lecturers
+//	documents.go                    an edition's documents, public and for participants
+//	applications.go                 applications and the one status transition (TransitionApplication)
+//	submissions.go                  submissions written in groups (group commit) with their receipts
+//	application_list.go             the back office's filtered, sorted application list
+//	decisions.go                    staged decisions (one, or a batch in one transaction), release, offers
+//	reviews.go, notes.go            reviews and scores; staff notes
+//	audit.go                        the audit log: one writer, writeAudit, stamped with the caller's time
+//	outbox.go                       queued emails and their delivery state
+//	email_templates.go              edited email wordings, bulk emails
+//	issued_documents.go             certificates and visa letters issued, with their verification codes
+//	retention.go, erasures.go       purges after the retention period, erasures and their journal
+//	uploads.go                      uploaded files' records
+//	users.go, second_factors.go     staff accounts; their second factors
+//	alumni.go, stats.go, search.go  the alumni directory; statistics; the catalogue search
+//	backup.go, checkpoint.go        online backups and restore; WAL checkpoints
+//	demo*.go                        the demo catalogue, its alumni, made-up applications for benches
+//
+// Every write to the catalogue or the application form bumps the catalogue version, since the
+// public pages and the form are cached by it. Audit entries carry the caller's time (the
+// injected clock), so that tests and replays see the times they set.
+package db
