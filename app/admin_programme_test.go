@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
@@ -311,7 +312,7 @@ func TestBrowserProgrammeEditorIsAccessible(t *testing.T) {
 	}
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	base := ts.listen(t)
-	office := newBrowser(t)
+	office := testkit.NewTab(t)
 	editor := "/admin/editions/" + strconv.FormatInt(summer.ID, 10) + "/programme"
 
 	browse(t, office, "open the editor", chromedp.Navigate(base+editor), chromedp.WaitVisible(chromedp.CSS(`#password`)))
@@ -320,11 +321,11 @@ func TestBrowserProgrammeEditorIsAccessible(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),
 		chromedp.Click(chromedp.CSS(`#main form[action="/admin/login"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#main .programme-day`)))
-	checkAccessibility(t, office, "programme editor")
+	testkit.CheckAccessibility(t, office, "programme editor")
 
 	day := summer.StartsOn.Format(time.DateOnly)
 	follow(t, office, chromedp.CSS(`#main a[href="`+editor+`/new?day=`+day+`"]`))
-	checkAccessibility(t, office, "new session form")
+	testkit.CheckAccessibility(t, office, "new session form")
 	browse(t, office, "fill the session",
 		chromedp.SetValue(chromedp.CSS(`#starts_at`), "16:00"),
 		chromedp.SetValue(chromedp.CSS(`#ends_at`), "17:30"),
@@ -333,11 +334,11 @@ func TestBrowserProgrammeEditorIsAccessible(t *testing.T) {
 	click(t, office, "save the session", chromedp.CSS(`#main form[action="`+editor+`/new"] button[type=submit]`),
 		chromedp.CSS(`#main p.notice[role=status]`))
 	wantPageText(t, office, "the programme after adding", "The session is added", "Closing Round Table", "Zdeňka Přibylová")
-	checkAccessibility(t, office, "programme editor with a notice")
+	testkit.CheckAccessibility(t, office, "programme editor with a notice")
 
 	browse(t, office, "open the documents", chromedp.Navigate(base+"/admin/editions/"+strconv.FormatInt(summer.ID, 10)+"/documents"),
 		chromedp.WaitVisible(chromedp.CSS(`#file`)))
-	checkAccessibility(t, office, "documents editor")
+	testkit.CheckAccessibility(t, office, "documents editor")
 }
 
 func TestSessionWithManyLecturersKeepsThemAllWhenSavedAgain(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 // applyInEnglish sends an edition's long form in English as a person with the given name and
@@ -118,7 +119,7 @@ func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
 	inbox.wait(t, 3) // the receipts
 
 	base := ts.listen(t)
-	office := newBrowser(t)
+	office := testkit.NewTab(t)
 
 	// The organiser signs in: the back office sends them to the login page and back.
 	apps := "/admin/editions/" + strconv.FormatInt(e.ID, 10) + "/applications"
@@ -126,7 +127,7 @@ func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
 	if loc := evaluate[string](t, office, `location.pathname + location.search`); loc != "/admin/login?next="+url.QueryEscape(apps) {
 		t.Errorf("the back office sent a stranger to %s", loc)
 	}
-	checkAccessibility(t, office, "login")
+	testkit.CheckAccessibility(t, office, "login")
 	browse(t, office, "sign in",
 		chromedp.SendKeys(chromedp.CSS(`#email`), organiser.Email),
 		chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),
@@ -135,15 +136,15 @@ func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
 	if loc := evaluate[string](t, office, `location.pathname`); loc != apps {
 		t.Fatalf("after login the organiser is at %s, want %s", loc, apps)
 	}
-	checkAccessibility(t, office, "applications list")
+	testkit.CheckAccessibility(t, office, "applications list")
 	wantPageText(t, office, "the applications list", "3 applications", alice.Reference, "Arnold, Alice", "Berger, Bruno")
 
 	browse(t, office, "open the dashboard", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`#main table`)))
-	checkAccessibility(t, office, "dashboard")
+	testkit.CheckAccessibility(t, office, "dashboard")
 	wantPageText(t, office, "the dashboard", e.TitleEN, "0 / 2")
 	edition := "/admin/editions/" + strconv.FormatInt(e.ID, 10)
 	follow(t, office, chromedp.CSS(`#main a[href="`+edition+`"]`))
-	checkAccessibility(t, office, "edition dashboard")
+	testkit.CheckAccessibility(t, office, "edition dashboard")
 	follow(t, office, chromedp.CSS(`#main a[href="`+apps+`"]`))
 
 	// Stage: Alice and Carla accepted, Bruno first on the waiting list.
@@ -166,7 +167,7 @@ func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
 	stageIn(alice, school.StatusAccepted, 0)
 	page := "/admin/applications/" + strconv.FormatInt(alice.ID, 10)
 	browse(t, office, "open Alice's application", chromedp.Navigate(base+page), chromedp.WaitVisible(chromedp.CSS(`#decision`)))
-	checkAccessibility(t, office, "application page")
+	testkit.CheckAccessibility(t, office, "application page")
 	browse(t, office, "back to the list", chromedp.Navigate(base+apps), chromedp.WaitVisible(chromedp.CSS(`#main table`)))
 	stageIn(carla, school.StatusAccepted, 0)
 	stageIn(bruno, school.StatusWaitlisted, 1)
@@ -174,7 +175,7 @@ func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
 	// The preview, then the release.
 	decisions := "/admin/editions/" + strconv.FormatInt(e.ID, 10) + "/decisions"
 	browse(t, office, "open the decisions", chromedp.Navigate(base+decisions), chromedp.WaitVisible(chromedp.CSS(`#main form[action="`+decisions+`"]`)))
-	checkAccessibility(t, office, "decisions page")
+	testkit.CheckAccessibility(t, office, "decisions page")
 	wantPageText(t, office, "the decisions preview", "Offered a place: 2 emails", "On the waiting list: 1 email")
 	click(t, office, "release", chromedp.CSS(`#main form[action="`+decisions+`"] button[type=submit]`), chromedp.CSS(`#main p.notice[role=status]`))
 	wantPageText(t, office, "the decisions page after the release", "3 decisions released", "Seats taken: 2 / 2")
@@ -189,7 +190,7 @@ func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
 	}
 
 	// Alice, in her own browser, confirms from the link in her email.
-	applicant := newBrowser(t)
+	applicant := testkit.NewTab(t)
 	browse(t, applicant, "Alice opens her offer", chromedp.Navigate(openFromEmail(t, base, aliceOffer)), chromedp.WaitVisible(chromedp.CSS(`#offer`)))
 	wantPageText(t, applicant, "Alice's status page", "Your place is waiting for your answer", "Please confirm or decline by")
 	click(t, applicant, "Alice confirms", chromedp.CSS(`form[action$="/confirm"] button`), chromedp.CSS(`#main p.notice[role=status]`))

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 // TestBrowserApplicantJourney walks as an applicant: home → the open summer school → its form,
@@ -30,7 +31,7 @@ func TestBrowserApplicantJourney(t *testing.T) {
 	go func() { ts.Outbox().Run(runCtx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 	base := ts.listen(t)
-	ctx := newBrowser(t)
+	ctx := testkit.NewTab(t)
 
 	// The CV the applicant chooses from their disk.
 	cvPath := filepath.Join(t.TempDir(), "cv.pdf")
@@ -256,7 +257,7 @@ func checkSchemes(t testing.TB, ctx context.Context, name string) {
 	t.Helper()
 	for _, scheme := range []string{"light", "dark"} {
 		colourScheme(t, ctx, scheme)
-		checkAccessibility(t, ctx, name+" ("+scheme+")")
+		testkit.CheckAccessibility(t, ctx, name+" ("+scheme+")")
 	}
 	colourScheme(t, ctx, "light")
 }
