@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
@@ -112,7 +113,7 @@ func TestOrganiserCreatesAnEditionPublishesAndUnpublishesIt(t *testing.T) {
 	}
 	// The editor tells who created, published and unpublished it, newest first.
 	_, body = v.get(t, editionPath(id, "/edit"))
-	history := mainText(t, body)
+	history := testkit.MainText(t, body)
 	history = history[strings.Index(history, "History"):]
 	wantText(t, history, "Published → Draft", "Draft → Published", "Created", o.Email)
 	if strings.Index(history, "Published → Draft") > strings.Index(history, "Created") {
@@ -149,7 +150,7 @@ func TestEditionEditorShowsProblemsInEnglishAndCzechAndKeepsWhatWasTyped(t *test
 			resp, body := v.submit(t, form, bad)
 			wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 			wantText(t, body, tt.wants...)
-			again := formOn(t, "/admin/editions/new", body, "/admin/editions/new")
+			again := testkit.FormOn(t, "/admin/editions/new", body, "/admin/editions/new")
 			for _, name := range []string{"title_cs", "description_en", "slug", "offer_days", "series_name_cs"} {
 				if again.Values.Get(name) != bad.Get(name) {
 					t.Errorf("%s came back as %q, typed %q", name, again.Values.Get(name), bad.Get(name))
@@ -174,7 +175,7 @@ func TestEditionEditorShowsProblemsInEnglishAndCzechAndKeepsWhatWasTyped(t *test
 	resp, body = v.submit(t, form, preview)
 	wantStatus(t, resp, body, http.StatusOK)
 	if !strings.Contains(body, "<strong>labour</strong>") || !strings.Contains(body, "<em>pracovní</em>") || strings.Contains(body, "<script>alert") {
-		t.Errorf("the preview is not the sanitised Markdown:\n%s", mainText(t, body))
+		t.Errorf("the preview is not the sanitised Markdown:\n%s", testkit.MainText(t, body))
 	}
 	if sr, _ := f.ts.store.Series(context.Background()); len(sr) != 4 {
 		t.Errorf("%d series after a preview and refused forms", len(sr))

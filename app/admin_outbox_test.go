@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
@@ -60,7 +61,7 @@ func TestAnOrganiserSeesAndRetriesOnlyTheEmailsOfTheirEditions(t *testing.T) {
 		t.Helper()
 		resp, body := v.get(t, "/admin/outbox"+query)
 		wantStatus(t, resp, body, http.StatusOK)
-		return mainText(t, body)
+		return testkit.MainText(t, body)
 	}
 
 	for _, c := range []struct {

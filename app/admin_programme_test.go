@@ -276,7 +276,7 @@ func TestReviewersCannotReachTheProgrammeOrDocumentEditors(t *testing.T) {
 		v := signIn(t, f.ts, c.who)
 		for _, path := range []string{summer + "/programme", summer + "/programme/new", summer + "/documents", lecturer} {
 			if resp, body := v.get(t, path); resp.StatusCode != c.want {
-				t.Errorf("GET %s as %s: %d, want %d\n%.200s", path, c.who, resp.StatusCode, c.want, mainText(t, body))
+				t.Errorf("GET %s as %s: %d, want %d\n%.200s", path, c.who, resp.StatusCode, c.want, testkit.MainText(t, body))
 			}
 		}
 		for _, path := range []string{summer + "/programme/new", summer + "/documents", lecturer} {
@@ -294,7 +294,7 @@ func TestReviewersCannotReachTheProgrammeOrDocumentEditors(t *testing.T) {
 	}
 	for _, path := range []string{winter + "/programme", winter + "/documents"} {
 		if resp, body := v.get(t, path); resp.StatusCode != http.StatusOK {
-			t.Errorf("GET %s as the winter organiser: %d\n%.200s", path, resp.StatusCode, mainText(t, body))
+			t.Errorf("GET %s as the winter organiser: %d\n%.200s", path, resp.StatusCode, testkit.MainText(t, body))
 		}
 	}
 	// The edition's dashboard links to both editors.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 // sendReview sends the review form of a as v: every criterion scored score, or a conflict of
@@ -96,7 +97,7 @@ func TestReviewersSeeScoresOnlyOfWhatTheyHaveReviewed(t *testing.T) {
 		// The list shows no score of the application the reviewer has not reviewed.
 		resp, body := reviewer.get(t, list)
 		wantStatus(t, resp, body, http.StatusOK)
-		if text := mainText(t, body); strings.Contains(text, "5.00") {
+		if text := testkit.MainText(t, body); strings.Contains(text, "5.00") {
 			t.Errorf("the list shows the score 5.00 of an application the reviewer has not reviewed\n%s", text)
 		}
 		wantText(t, body, "2.50") // the mean of the one they reviewed

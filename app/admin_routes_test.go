@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
@@ -318,7 +319,7 @@ func TestEveryAdminRouteChecksTheSessionAndTheRole(t *testing.T) {
 				path, resp, body := send(v, key, r)
 				if resp.StatusCode != r.want[role] {
 					t.Errorf("%s (%s) as %s: %d, want %d\n%.300s", key, path, roleNames[role], resp.StatusCode,
-						r.want[role], mainText(t, body))
+						r.want[role], testkit.MainText(t, body))
 				}
 				if resp.StatusCode == ok && !r.public && strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") &&
 					!strings.Contains(resp.Header.Get("Cache-Control"), "no-store") {

@@ -19,6 +19,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 var (
@@ -207,7 +208,7 @@ func TestTheCodeStepIsRateLimitedLikeThePassword(t *testing.T) {
 	for i := range 10 {
 		resp, body := thief.codeStep(t, bad)
 		if resp.StatusCode != http.StatusUnauthorized {
-			t.Fatalf("code %d: %d, want 401\n%.300s", i+1, resp.StatusCode, mainText(t, body))
+			t.Fatalf("code %d: %d, want 401\n%.300s", i+1, resp.StatusCode, testkit.MainText(t, body))
 		}
 	}
 	right, err := totp.GenerateCode(secret, demoNow)
@@ -244,7 +245,7 @@ func TestAnAdminResetsASecondFactorAndTheAuditLogSaysWho(t *testing.T) {
 	admin := signIn(t, ts, f.staff.admin.Email)
 	resp, body := admin.get(t, "/admin/users")
 	wantStatus(t, resp, body, http.StatusOK)
-	form := formOn(t, "/admin/users", body, "/admin/users/"+id+"/second-factor/reset")
+	form := testkit.FormOn(t, "/admin/users", body, "/admin/users/"+id+"/second-factor/reset")
 	resp, body = admin.submit(t, form, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = admin.get(t, resp.Header.Get("Location"))
@@ -284,18 +285,18 @@ func TestAnAdminResetsASecondFactorAndTheAuditLogSaysWho(t *testing.T) {
 }
 
 func TestASessionEndsTwelveHoursAfterSignIn(t *testing.T) {
-	clock := newMovableClock(demoNow)
-	ts := newTestServerAt(t, clock.now)
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerAt(t, clock.Now)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	v := signIn(t, ts, u.Email)
 	// Busy all day: a request every hour keeps the session from going idle.
 	for h := 1; h <= 11; h++ {
-		clock.set(demoNow.Add(time.Duration(h) * time.Hour))
+		clock.Set(demoNow.Add(time.Duration(h) * time.Hour))
 		if resp, _ := v.get(t, "/admin"); resp.StatusCode != http.StatusOK {
 			t.Fatalf("%d hours after sign-in /admin answers %d", h, resp.StatusCode)
 		}
 	}
-	clock.set(demoNow.Add(12*time.Hour + time.Minute))
+	clock.Set(demoNow.Add(12*time.Hour + time.Minute))
 	resp, _ := v.get(t, "/admin")
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/admin/login") {
 		t.Errorf("12 hours after sign-in /admin answers %d to %q", resp.StatusCode, resp.Header.Get("Location"))

@@ -117,7 +117,7 @@ func TestAFormOfAMegabyteStillWorks(t *testing.T) {
 	ts := newFormServer(t)
 	v := ts.visitor()
 	f := v.openForm(t, "/status/lost", "/status/lost")
-	values := f.with(url.Values{"email": {"nobody@example.org"}, "pad": {strings.Repeat("x", 900<<10)}})
+	values := f.With(url.Values{"email": {"nobody@example.org"}, "pad": {strings.Repeat("x", 900<<10)}})
 	req := httptest.NewRequest(http.MethodPost, "/status/lost", strings.NewReader(values.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Referer", "http://example.com/status/lost")

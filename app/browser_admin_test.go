@@ -34,9 +34,9 @@ func applyInEnglish(t testing.TB, ts *testServer, slug, given, family, email str
 }
 
 // inboxEmail is the first message to addr whose subject starts with prefix.
-func inboxEmail(t testing.TB, inbox *smtpInbox, addr, prefix string) (readEmail, bool) {
+func inboxEmail(t testing.TB, inbox *testkit.Inbox, addr, prefix string) (readEmail, bool) {
 	t.Helper()
-	for _, m := range inbox.received() {
+	for _, m := range inbox.Received() {
 		if len(m.To) != 1 || m.To[0] != addr {
 			continue
 		}
@@ -49,7 +49,7 @@ func inboxEmail(t testing.TB, inbox *smtpInbox, addr, prefix string) (readEmail,
 }
 
 // waitForEmail waits until a message to addr whose subject starts with prefix arrives.
-func waitForEmail(t testing.TB, inbox *smtpInbox, addr, prefix string) readEmail {
+func waitForEmail(t testing.TB, inbox *testkit.Inbox, addr, prefix string) readEmail {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -58,13 +58,13 @@ func waitForEmail(t testing.TB, inbox *smtpInbox, addr, prefix string) readEmail
 		}
 		if time.Now().After(deadline) {
 			var got []string
-			for _, m := range inbox.received() {
+			for _, m := range inbox.Received() {
 				got = append(got, strings.Join(m.To, ",")+": "+parseEmail(t, m.Data).subject(t))
 			}
 			t.Fatalf("no email %q… to %s arrived; the inbox has:\n%s", prefix, addr, strings.Join(got, "\n"))
 		}
 		select {
-		case <-inbox.arrived:
+		case <-inbox.Arrived():
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
@@ -86,37 +86,18 @@ func click(t testing.TB, ctx context.Context, what string, sel chromedp.CSS, wan
 	browse(t, ctx, what, chromedp.Click(sel, chromedp.NodeVisible), chromedp.WaitVisible(want))
 }
 
-func wantPageText(t testing.TB, ctx context.Context, where string, wants ...string) {
-	t.Helper()
-	text := pageText(t, ctx)
-	for _, w := range wants {
-		if !strings.Contains(text, w) {
-			t.Errorf("%s does not say %q:\n%s", where, w, text)
-		}
-	}
-}
-
 // TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers: an organiser signs in, stages and
 // releases decisions; the emails arrive over SMTP; one accepted applicant confirms from the
 // link, the other declines, and the first on the waiting list receives the freed seat's offer.
 func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
-	inbox := startSMTP(t)
-	ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) {
-		c.ApplyLimit = 10000
-		c.SMTPURL = "smtp://" + inbox.addr
-		c.MailFrom = "School of Migration Studies <school@registrar.test>"
-	})
-	runCtx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { ts.Outbox().Run(runCtx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	ts, inbox := newMailingServer(t, "School of Migration Studies <school@registrar.test>", func(c *Config) { c.ApplyLimit = 10000 })
 
 	e := createSelectionEdition(t, ts, "summer-school-2027-small", 2)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	alice := applyInEnglish(t, ts, e.Slug, "Alice", "Arnold", "alice@example.org")
 	carla := applyInEnglish(t, ts, e.Slug, "Carla", "Conti", "carla@example.org")
 	bruno := applyInEnglish(t, ts, e.Slug, "Bruno", "Berger", "bruno@example.org")
-	inbox.wait(t, 3) // the receipts
+	inbox.Wait(t, 3) // the receipts
 
 	base := ts.listen(t)
 	office := testkit.NewTab(t)

@@ -17,16 +17,7 @@ import (
 // the edition's dashboard; the Czech "certificate ready" email arrives over SMTP; its link opens
 // the status page with the certificate; a stranger types the printed code into /verify.
 func TestBrowserCertificateIsIssuedEmailedAndVerified(t *testing.T) {
-	inbox := startSMTP(t)
-	ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) {
-		c.ApplyLimit = 10000
-		c.SMTPURL = "smtp://" + inbox.addr
-		c.MailFrom = "School of Migration Studies <school@registrar.test>"
-	})
-	runCtx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { ts.Outbox().Run(runCtx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	ts, inbox := newMailingServer(t, "School of Migration Studies <school@registrar.test>", func(c *Config) { c.ApplyLimit = 10000 })
 
 	e := documentEdition(t, ts, "browser-certificates-2027")
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)

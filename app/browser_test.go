@@ -47,6 +47,12 @@ func pageText(t testing.TB, ctx context.Context) string {
 	return evaluate[string](t, ctx, `document.body.innerText`)
 }
 
+// wantPageText fails the test for every wanted text the page open in the tab does not show.
+func wantPageText(t testing.TB, ctx context.Context, where string, wants ...string) {
+	t.Helper()
+	testkit.WantText(t, where, pageText(t, ctx), wants...)
+}
+
 // TestBrowserArchiveJourney walks as a person: home → archive → the 2016 summer school → its
 // programme → the Czech interface.
 func TestBrowserArchiveJourney(t *testing.T) {

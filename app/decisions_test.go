@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
@@ -246,8 +247,8 @@ func TestAcceptingBeyondTheSeatsIsRefused(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusConflict)
 	wantText(t, body, "not possible from the application's current status")
 	_, body = v.get(t, "/admin")
-	if !strings.Contains(mainText(t, body), "1 / 1") {
-		t.Errorf("the dashboard does not count 1 / 1 seats:\n%s", mainText(t, body))
+	if !strings.Contains(testkit.MainText(t, body), "1 / 1") {
+		t.Errorf("the dashboard does not count 1 / 1 seats:\n%s", testkit.MainText(t, body))
 	}
 }
 
@@ -361,9 +362,9 @@ func TestAcceptedApplicantConfirmsTheirPlace(t *testing.T) {
 	if want := school.OfferExpiry(demoNow, 7); !a.OfferExpiresAt.Equal(want) {
 		t.Errorf("the offer expires at %s, want %s", a.OfferExpiresAt, want)
 	}
-	formOn(t, page, body, page+"/decline") // both buttons are forms
+	testkit.FormOn(t, page, body, page+"/decline") // both buttons are forms
 
-	f := formOn(t, page, body, page+"/confirm")
+	f := testkit.FormOn(t, page, body, page+"/confirm")
 	resp, body = v.submit(t, f, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	resp, body = v.get(t, resp.Header.Get("Location"))
@@ -435,8 +436,8 @@ func TestDeclineOffersTheSeatToTheFirstOnTheWaitingList(t *testing.T) {
 }
 
 func TestUnansweredOfferExpiresAndTheNextIsOffered(t *testing.T) {
-	clock := newMovableClock(demoNow)
-	ts := newTestServerAt(t, clock.now)
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerAt(t, clock.Now)
 	r := releaseOffers(t, ts, "expiry-2027", 1, 1)
 	a, next := r.accepted[0], r.waiting[0]
 	expires := a.OfferExpiresAt
@@ -448,7 +449,7 @@ func TestUnansweredOfferExpiresAndTheNextIsOffered(t *testing.T) {
 
 	// Up to the end of the deadline's minute nothing happens.
 	for _, at := range []time.Time{demoNow.Add(time.Hour), expires.Add(-24 * time.Hour), expires, expires.Add(59 * time.Second)} {
-		clock.set(at)
+		clock.Set(at)
 		if err := ts.ExpireOffers(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -464,7 +465,7 @@ func TestUnansweredOfferExpiresAndTheNextIsOffered(t *testing.T) {
 	_, body := ts.visitor().get(t, page)
 	wantText(t, body, "Confirm my place")
 
-	clock.set(expires.Add(time.Minute))
+	clock.Set(expires.Add(time.Minute))
 	// The applicant is too late even before the job has run.
 	v := ts.visitor()
 	f := v.openForm(t, page, page)

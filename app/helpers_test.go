@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
@@ -67,4 +69,23 @@ func (ts *testServer) listen(t testing.TB) string {
 	go func() { _ = ts.Handler().Listener(ln) }()
 	t.Cleanup(func() { _ = ts.Shutdown(5 * time.Second) })
 	return "http://" + ln.Addr().String()
+}
+
+// newMailingServer is a demo server whose outbox sends, from mailFrom, to an SMTP inbox on
+// loopback, and runs until the test ends; configure may change the configuration further.
+func newMailingServer(t testing.TB, mailFrom string, configure func(*Config)) (*testServer, *testkit.Inbox) {
+	t.Helper()
+	inbox := testkit.StartInbox(t)
+	ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) {
+		c.SMTPURL = inbox.URL()
+		c.MailFrom = mailFrom
+		if configure != nil {
+			configure(c)
+		}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { ts.Outbox().Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return ts, inbox
 }

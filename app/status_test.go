@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 // applied is an application made through the form, with the browser that made it.
@@ -59,8 +60,8 @@ func TestStatusLinksThatDoNotExistAreNotFound(t *testing.T) {
 }
 
 func TestApplicantEditsUntilTheDeadline(t *testing.T) {
-	clock := newMovableClock(demoNow)
-	ts := newTestServerWith(t, clock.now, func(c *Config) { c.ApplyLimit = 1000 })
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 1000 })
 	mine := applyFor(t, ts, "editor@example.org")
 
 	t.Run("a change before the deadline is saved", func(t *testing.T) {
@@ -113,10 +114,10 @@ func TestApplicantEditsUntilTheDeadline(t *testing.T) {
 	})
 
 	t.Run("after the deadline the application can no longer be changed", func(t *testing.T) {
-		clock.set(summerDeadline.Add(-5 * time.Minute))
+		clock.Set(summerDeadline.Add(-5 * time.Minute))
 		f := mine.v.openForm(t, mine.status()+"/edit", mine.status()+"/edit")
-		clock.set(summerDeadline.Add(11 * time.Minute))
-		defer clock.set(demoNow)
+		clock.Set(summerDeadline.Add(11 * time.Minute))
+		defer clock.Set(demoNow)
 
 		resp, body := mine.v.get(t, mine.status()+"/edit")
 		wantStatus(t, resp, body, http.StatusSeeOther)
@@ -143,7 +144,7 @@ func TestApplicantWithdrawsAfterConfirming(t *testing.T) {
 	if a := applicationOf(t, ts, mine.token); a.Status != school.StatusSubmitted {
 		t.Fatalf("opening the confirmation changed the status to %s", a.Status)
 	}
-	f := formOn(t, mine.status()+"/withdraw", body, mine.status()+"/withdraw")
+	f := testkit.FormOn(t, mine.status()+"/withdraw", body, mine.status()+"/withdraw")
 
 	resp, body = mine.v.submit(t, f, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
@@ -203,7 +204,7 @@ func TestErasureRequestIsAcknowledgedAndRemembered(t *testing.T) {
 	ts := newFormServer(t)
 	mine := applyFor(t, ts, "erase@example.org")
 	_, page := mine.v.get(t, mine.status())
-	f := formOn(t, mine.status(), page, mine.status()+"/erasure")
+	f := testkit.FormOn(t, mine.status(), page, mine.status()+"/erasure")
 	resp, body := mine.v.submit(t, f, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	resp, body = mine.v.get(t, resp.Header.Get("Location"))
@@ -237,7 +238,7 @@ func TestLostLinkTellsAStrangerNothing(t *testing.T) {
 		f := v.openForm(t, "/status/lost", "/status/lost")
 		resp, body := v.submit(t, f, url.Values{"email": {email}})
 		wantStatus(t, resp, body, http.StatusOK)
-		return strings.ReplaceAll(mainText(t, body), email, "EMAIL")
+		return strings.ReplaceAll(testkit.MainText(t, body), email, "EMAIL")
 	}
 	before := queuedCount(t, ts)
 	stranger := ask(t, "nobody@example.org")

@@ -87,6 +87,13 @@ func (in *Inbox) To(addr string) []Message {
 	return out
 }
 
+// Arrived is closed when the next message arrives.
+func (in *Inbox) Arrived() <-chan struct{} {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.arrived
+}
+
 // Wait waits up to ten seconds until n messages have arrived, and lists them.
 func (in *Inbox) Wait(t testing.TB, n int) []Message {
 	t.Helper()
