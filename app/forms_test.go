@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -31,18 +30,11 @@ import (
 func newTestServerWith(t testing.TB, clock func() time.Time, configure func(*Config)) *testServer {
 	t.Helper()
 	dir := t.TempDir()
-	store, err := db.Open(filepath.Join(dir, "registrar.db"))
+	store, err := db.Open(copyDemoDatabase(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	ctx := context.Background()
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.LoadDemo(ctx, demoNow); err != nil {
-		t.Fatal(err)
-	}
 	cfg := Config{DataDir: dir, BaseURL: "http://127.0.0.1", Clock: clock}
 	if configure != nil {
 		configure(&cfg)

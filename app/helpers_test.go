@@ -6,6 +6,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -88,4 +91,69 @@ func newMailingServer(t testing.TB, mailFrom string, configure func(*Config)) (*
 	go func() { ts.Outbox().Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 	return ts, inbox
+}
+
+// demoTemplate is a database with every migration applied and the demo loaded, made once per
+// run of the package's tests: each test server starts from a copy of the file, which costs far
+// less than migrating and loading the demo again.
+var demoTemplate struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+// copyDemoDatabase copies the demo database into dir and returns the copy's path.
+func copyDemoDatabase(t testing.TB, dir string) string {
+	t.Helper()
+	demoTemplate.once.Do(func() {
+		demoTemplate.dir, demoTemplate.err = os.MkdirTemp("", "registrar-demo-")
+		if demoTemplate.err != nil {
+			return
+		}
+		demoTemplate.path = filepath.Join(demoTemplate.dir, "demo.db")
+		demoTemplate.err = buildDemoDatabase(demoTemplate.path)
+	})
+	if demoTemplate.err != nil {
+		t.Fatalf("the demo database: %v", demoTemplate.err)
+	}
+	data, err := os.ReadFile(demoTemplate.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "registrar.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// buildDemoDatabase writes to path a migrated database with the demo loaded, as a single file.
+func buildDemoDatabase(path string) error {
+	dir, err := os.MkdirTemp(filepath.Dir(path), "build-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	store, err := db.Open(filepath.Join(dir, "registrar.db"))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ctx := context.Background()
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	if err := store.LoadDemo(ctx, demoNow); err != nil {
+		return err
+	}
+	return store.Backup(ctx, path) // VACUUM INTO: one consistent file, no WAL beside it
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demoTemplate.dir != "" {
+		os.RemoveAll(demoTemplate.dir)
+	}
+	os.Exit(code)
 }
