@@ -80,6 +80,7 @@ func backOfficeLinks(t testing.TB, body string) []string {
 }
 
 func TestABlindReviewerFindsNoTraceOfWhoApplied(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ctx := context.Background()

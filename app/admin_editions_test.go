@@ -52,6 +52,7 @@ func newEditionValues() url.Values {
 }
 
 func TestOrganiserCreatesAnEditionPublishesAndUnpublishesIt(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ctx := context.Background()
@@ -127,6 +128,7 @@ func TestOrganiserCreatesAnEditionPublishesAndUnpublishesIt(t *testing.T) {
 }
 
 func TestEditionEditorShowsProblemsInEnglishAndCzechAndKeepsWhatWasTyped(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	v := signIn(t, f.ts, f.staff.organiser.Email)
 	bad := newEditionValues()
@@ -183,6 +185,7 @@ func TestEditionEditorShowsProblemsInEnglishAndCzechAndKeepsWhatWasTyped(t *test
 }
 
 func TestPublishingNeedsDatesAndATitle(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	v := signIn(t, f.ts, f.staff.admin.Email)
 	// No address: it is made from the series and the year.
@@ -213,6 +216,7 @@ func TestPublishingNeedsDatesAndATitle(t *testing.T) {
 }
 
 func TestCloneCopiesTheEditionAYearOnAsADraft(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ctx := context.Background()
@@ -276,6 +280,7 @@ func TestCloneCopiesTheEditionAYearOnAsADraft(t *testing.T) {
 }
 
 func TestRetiredQuestionKeepsItsAnswerOnTheApplicationPage(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ctx := context.Background()
@@ -334,6 +339,7 @@ func TestRetiredQuestionKeepsItsAnswerOnTheApplicationPage(t *testing.T) {
 }
 
 func TestRubricCriterionWithScoresIsKept(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ctx := context.Background()
@@ -372,6 +378,7 @@ func TestRubricCriterionWithScoresIsKept(t *testing.T) {
 }
 
 func TestEditorsAreForOrganisersOnly(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	v := signIn(t, f.ts, f.staff.reviewer.Email)
 	for _, r := range []struct{ method, path string }{

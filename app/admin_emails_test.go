@@ -45,6 +45,7 @@ func storedEmails(t testing.TB, ts *testServer, e school.Edition) []db.EmailTemp
 }
 
 func TestCustomisedEmailReplacesTheDefaultInItsLanguageOnly(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	e := createSelectionEdition(t, ts, "custom-2027", 2)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -110,6 +111,7 @@ func TestCustomisedEmailReplacesTheDefaultInItsLanguageOnly(t *testing.T) {
 }
 
 func TestEmailTextIsCheckedAndNeverRunAsHTML(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	e := createSelectionEdition(t, ts, "checked-2027", 2)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -222,6 +224,7 @@ func TestEmailTextIsCheckedAndNeverRunAsHTML(t *testing.T) {
 }
 
 func TestOnlyOrganisersEditAndSendEmails(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	id := strconv.FormatInt(f.summer.ID, 10)
 	page := emailPage(f.summer, "withdrawn", "en")
@@ -268,6 +271,7 @@ func TestOnlyOrganisersEditAndSendEmails(t *testing.T) {
 }
 
 func TestPracticalInformationGoesOnceToEachConfirmedParticipant(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	e := createSelectionEdition(t, ts, "practical-2027", 5)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -345,6 +349,7 @@ func TestPracticalInformationGoesOnceToEachConfirmedParticipant(t *testing.T) {
 }
 
 func TestPracticalInformationWithNobodyConfirmedOffersNoButton(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	e := createSelectionEdition(t, ts, "nobody-2027", 5)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)

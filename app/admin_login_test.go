@@ -20,6 +20,7 @@ func newProxiedServer(t testing.TB) *testServer {
 }
 
 func TestAStrangerCannotLockAnOrganiserOut(t *testing.T) {
+	t.Parallel()
 	ts := newProxiedServer(t)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	stranger := ts.visitor()
@@ -52,6 +53,7 @@ func TestAStrangerCannotLockAnOrganiserOut(t *testing.T) {
 }
 
 func TestOneAddressCannotSprayPasswordsOverManyAccounts(t *testing.T) {
+	t.Parallel()
 	ts := newProxiedServer(t)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	sprayer := ts.visitor()

@@ -30,6 +30,7 @@ func failFirstEmail(t testing.TB, ts *testServer, a school.Application) int64 {
 }
 
 func TestAnOrganiserSeesAndRetriesOnlyTheEmailsOfTheirEditions(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ctx := context.Background()

@@ -87,6 +87,7 @@ func wantMarkup(t testing.TB, body string, wants ...string) {
 }
 
 func TestOrganiserEditsTheProgrammeAndThePublicPageShowsItAtOnce(t *testing.T) {
+	t.Parallel()
 	p := newProgrammeEditor(t)
 	lecturers, err := p.ts.store.Lecturers(context.Background())
 	if err != nil || len(lecturers) == 0 {
@@ -212,6 +213,7 @@ func (p programmeEditor) lecturerID(t testing.TB, slug string) int64 {
 }
 
 func TestSessionFormErrorsAreShownInEnglishAndCzechWithEverythingKept(t *testing.T) {
+	t.Parallel()
 	p := newProgrammeEditor(t)
 	bad := url.Values{"day": {"2001-01-01"}, "starts_at": {"10:00"}, "ends_at": {"09:15"}, "kind": {"lecture"},
 		"room": {"Aula <b>Magna</b>"}, "description_cs": {"Popis, který zůstane."}, "new_affiliation": {"Nowhere Institute"},
@@ -249,6 +251,7 @@ func TestSessionFormErrorsAreShownInEnglishAndCzechWithEverythingKept(t *testing
 }
 
 func TestReviewersCannotReachTheProgrammeOrDocumentEditors(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	summer := "/admin/editions/" + id(f.summer.ID)
@@ -305,6 +308,7 @@ func TestReviewersCannotReachTheProgrammeOrDocumentEditors(t *testing.T) {
 // TestBrowserProgrammeEditorIsAccessible: an organiser adds a session in a real browser, without
 // any script of ours, and axe-core finds nothing serious on the editor's pages.
 func TestBrowserProgrammeEditorIsAccessible(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
 	if err != nil {
@@ -342,6 +346,7 @@ func TestBrowserProgrammeEditorIsAccessible(t *testing.T) {
 }
 
 func TestSessionWithManyLecturersKeepsThemAllWhenSavedAgain(t *testing.T) {
+	t.Parallel()
 	p := newProgrammeEditor(t)
 	lecturers, err := p.ts.store.Lecturers(context.Background())
 	if err != nil || len(lecturers) < lecturerSlots+2 {
@@ -372,6 +377,7 @@ func TestSessionWithManyLecturersKeepsThemAllWhenSavedAgain(t *testing.T) {
 }
 
 func TestAnOrganiserOfSomeEditionsEditsOnlyTheirLecturers(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ctx := context.Background()
 	limited := createUser(t, f.ts, "winter-organiser@school.test", school.RoleOrganiser)

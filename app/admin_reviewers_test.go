@@ -57,6 +57,7 @@ func csvRows(t testing.TB, body string) [][]string {
 }
 
 func TestReviewersSeeScoresOnlyOfWhatTheyHaveReviewed(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	second := createUser(t, ts, "second@school.test", school.RoleReviewer)
@@ -159,6 +160,7 @@ func TestReviewersSeeScoresOnlyOfWhatTheyHaveReviewed(t *testing.T) {
 }
 
 func TestReviewersNeverSeeHealthAnswers(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	a := applyToSummerWith(t, ts, url.Values{"email": {"pat.health@example.org"},

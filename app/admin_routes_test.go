@@ -248,6 +248,7 @@ func adminRoutes(ts *testServer) []string {
 }
 
 func TestEveryAdminRouteChecksTheSessionAndTheRole(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ctx := context.Background()
@@ -345,6 +346,7 @@ func TestEveryAdminRouteChecksTheSessionAndTheRole(t *testing.T) {
 }
 
 func TestEveryRoleSeesTheEditionsItMay(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	summerTitle, winterTitle := f.summer.Title("en"), f.winter.Title("en")
 	for _, c := range []struct {

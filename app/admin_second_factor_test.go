@@ -64,6 +64,7 @@ func (v *visitor) passwordStep(t testing.TB, email string) {
 }
 
 func TestAnAdminSetsUpTwoFactorAuthenticationBeforeAnythingElse(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ctx := context.Background()
 	u := school.User{Email: "new-admin@school.test", Name: "New Admin", Role: school.RoleAdmin}
@@ -198,6 +199,7 @@ func TestAnAdminSetsUpTwoFactorAuthenticationBeforeAnythingElse(t *testing.T) {
 }
 
 func TestTheCodeStepIsRateLimitedLikeThePassword(t *testing.T) {
+	t.Parallel()
 	ts := newProxiedServer(t)
 	admin := createUser(t, ts, "admin@school.test", school.RoleAdmin)
 	secret := totpSecret(t, ts, admin.Email)
@@ -227,6 +229,7 @@ func TestTheCodeStepIsRateLimitedLikeThePassword(t *testing.T) {
 }
 
 func TestAnAdminResetsASecondFactorAndTheAuditLogSaysWho(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	organiser := f.staff.organiser
@@ -285,6 +288,7 @@ func TestAnAdminResetsASecondFactorAndTheAuditLogSaysWho(t *testing.T) {
 }
 
 func TestASessionEndsTwelveHoursAfterSignIn(t *testing.T) {
+	t.Parallel()
 	clock := testkit.NewClock(demoNow)
 	ts := newTestServerAt(t, clock.Now)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -306,6 +310,7 @@ func TestASessionEndsTwelveHoursAfterSignIn(t *testing.T) {
 }
 
 func TestOverHTTPSCookiesAreHostOnlyAndHSTSIsSent(t *testing.T) {
+	t.Parallel()
 	for _, base := range []string{"https://registrar.school.test", "http://127.0.0.1"} {
 		t.Run(base, func(t *testing.T) {
 			ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) { c.BaseURL = base })

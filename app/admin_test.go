@@ -235,6 +235,7 @@ func newAdminFixture(t testing.TB) adminFixture {
 }
 
 func TestAdminRoutesWithBadIDsAreNotFound(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	v := signIn(t, f.ts, f.staff.admin.Email)
 	for _, path := range []string{"/admin/editions/abc/applications", "/admin/editions/999999/applications",
@@ -249,6 +250,7 @@ func TestAdminRoutesWithBadIDsAreNotFound(t *testing.T) {
 }
 
 func TestWrongPasswordIsRefusedWithAMessage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	for _, email := range []string{u.Email, "nobody@school.test"} {
@@ -271,6 +273,7 @@ func TestWrongPasswordIsRefusedWithAMessage(t *testing.T) {
 }
 
 func TestLoginWithARealPasswordHash(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	hash, err := auth.HashPassword(staffPassword)
 	if err != nil {
@@ -288,6 +291,7 @@ func TestLoginWithARealPasswordHash(t *testing.T) {
 }
 
 func TestLoginRenewsTheSessionID(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	v := ts.visitor()
@@ -317,6 +321,7 @@ func TestLoginRenewsTheSessionID(t *testing.T) {
 }
 
 func TestLogoutEndsTheSessionForEveryCopyOfTheCookie(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	v := signIn(t, ts, u.Email)
@@ -336,6 +341,7 @@ func TestLogoutEndsTheSessionForEveryCopyOfTheCookie(t *testing.T) {
 }
 
 func TestLoginGoesBackOnlyToBackOfficePages(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	tests := []struct{ next, want string }{
@@ -370,6 +376,7 @@ func TestLoginGoesBackOnlyToBackOfficePages(t *testing.T) {
 }
 
 func TestLoginAttemptsAreLimitedPerAccount(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	other := createUser(t, ts, "reviewer@school.test", school.RoleReviewer)
@@ -402,6 +409,7 @@ func TestLoginAttemptsAreLimitedPerAccount(t *testing.T) {
 }
 
 func TestBlindReviewHidesWhoTheApplicantIs(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ctx := context.Background()
@@ -463,6 +471,7 @@ func TestBlindReviewHidesWhoTheApplicantIs(t *testing.T) {
 }
 
 func TestPeopleSigningInAtOnceGetTheirOwnSessions(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	const n = 6
 	emails := make([]string, n)

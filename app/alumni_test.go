@@ -14,6 +14,7 @@ import (
 )
 
 func TestAlumniPagesShowOnlyAttendedParticipantsWhoOptedIn(t *testing.T) {
+	t.Parallel()
 	clock := testkit.NewClock(demoNow)
 	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
 	ctx := context.Background()

@@ -30,6 +30,7 @@ import (
 )
 
 func TestValidApplicationIsStoredWithItsReceipt(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	v := ts.visitor()
 	resp, body := v.apply(t, summerSlug, summerAnswers(t, ts, "amina@example.org"), cvFile("cv.pdf"))
@@ -85,6 +86,7 @@ func TestValidApplicationIsStoredWithItsReceipt(t *testing.T) {
 }
 
 func TestApplicationFormAsksWhatTheEditionAsks(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	f := ts.visitor().openForm(t, applyPath(summerSlug), applyPath(summerSlug))
 	for _, name := range []string{"_csrf", "opened_at", "website", "given_name", "date_of_birth",
@@ -109,6 +111,7 @@ type badCase struct {
 }
 
 func TestBadApplicationsAreSentBackWithEverythingKept(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	q := questionFields(t, ts, summerSlug)
 	const required = "Please fill this in."
@@ -260,6 +263,7 @@ func checkNoMarkup(t testing.TB, where, body string) {
 }
 
 func TestMarkupTypedIntoTheFormIsShownAsText(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	q := questionFields(t, ts, summerSlug)
 	answers := summerAnswers(t, ts, "markup@example.org")
@@ -317,6 +321,7 @@ func TestMarkupTypedIntoTheFormIsShownAsText(t *testing.T) {
 }
 
 func TestSQLMetacharactersAreStoredVerbatim(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	const sql = `'; DROP TABLE applications; --`
 	answers := summerAnswers(t, ts, "o'brien+test@example.org")
@@ -343,6 +348,7 @@ func TestSQLMetacharactersAreStoredVerbatim(t *testing.T) {
 }
 
 func TestFormsWithoutTheRightTokenAreForbidden(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	cases := []struct {
 		name   string
@@ -374,6 +380,7 @@ func TestFormsWithoutTheRightTokenAreForbidden(t *testing.T) {
 }
 
 func TestFilledHoneypotIsRefused(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	answers := summerAnswers(t, ts, "robot@example.org")
 	answers["website"] = []string{"http://spam.example"}
@@ -386,6 +393,7 @@ func TestFilledHoneypotIsRefused(t *testing.T) {
 }
 
 func TestApplyingOutsideTheWindowIsRefusedPolitely(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	v := ts.visitor()
 	open := v.openForm(t, applyPath(summerSlug), applyPath(summerSlug))
@@ -417,6 +425,7 @@ func TestApplyingOutsideTheWindowIsRefusedPolitely(t *testing.T) {
 }
 
 func TestDeadlineGrace(t *testing.T) {
+	t.Parallel()
 	clock := testkit.NewClock(demoNow)
 	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 1000 })
 	cases := []struct {
@@ -456,6 +465,7 @@ func TestDeadlineGrace(t *testing.T) {
 }
 
 func TestApplyingAgainLooksLikeAFirstApplicationAndEmailsTheLink(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	first := ts.visitor().applyOK(t, summerSlug, summerAnswers(t, ts, "twice@example.org"), cvFile("cv.pdf"))
 	a := applicationOf(t, ts, first)
@@ -511,6 +521,7 @@ func TestApplyingAgainLooksLikeAFirstApplicationAndEmailsTheLink(t *testing.T) {
 }
 
 func TestEmailToOneWhoAppliedAgainIsInTheirLanguage(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	v := ts.visitor()
 	f := v.openForm(t, applyPath(summerSlug)+"?lang=cs", applyPath(summerSlug))
@@ -525,6 +536,7 @@ func TestEmailToOneWhoAppliedAgainIsInTheirLanguage(t *testing.T) {
 }
 
 func TestCVIsKeptAcrossAFormSentBack(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	v := ts.visitor()
 	answers := summerAnswers(t, ts, "kept@example.org")
@@ -626,6 +638,7 @@ func checkUploadsFolder(t testing.TB, ts *testServer, atLeast int) {
 }
 
 func TestUploadedFileNamesCannotChooseWhereFilesGo(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	cases := []struct{ sent, shown string }{
 		{"../../etc/passwd.pdf", "passwd.pdf"},
@@ -658,6 +671,7 @@ func TestUploadedFileNamesCannotChooseWhereFilesGo(t *testing.T) {
 }
 
 func TestPDFOverTheLimitGetsAMessageOverARealConnection(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	v := ts.visitor()
 	f := v.openForm(t, applyPath(summerSlug), applyPath(summerSlug))
@@ -701,6 +715,7 @@ func TestPDFOverTheLimitGetsAMessageOverARealConnection(t *testing.T) {
 }
 
 func TestTooManySubmissionsFromOneAddressAreSlowedDown(t *testing.T) {
+	t.Parallel()
 	ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) { c.ApplyLimit = 3 })
 	v := ts.visitor()
 	f := v.openForm(t, applyPath(summerSlug), applyPath(summerSlug))
@@ -744,6 +759,7 @@ func createConference(t testing.TB, ts *testServer, slug string, seats int) scho
 }
 
 func TestOpenAdmissionConfirmsWhileSeatsLastThenWaitlists(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	createConference(t, ts, "conference-2027-labour", 2)
 	path := applyPath("conference-2027-labour")
@@ -792,6 +808,7 @@ func TestOpenAdmissionConfirmsWhileSeatsLastThenWaitlists(t *testing.T) {
 }
 
 func TestConcurrentApplicationsGetDistinctSequentialReferences(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	base := summerAnswers(t, ts, "")
 	const n = 50
@@ -927,6 +944,7 @@ func parseEmail(t testing.TB, data []byte) readEmail {
 var statusLinkInEmail = regexp.MustCompile(`http://127\.0\.0\.1/status/([A-Za-z0-9_-]{43})`)
 
 func TestCzechReceiptArrivesOnceOverSMTPWithAWorkingLink(t *testing.T) {
+	t.Parallel()
 	ts, inbox := newMailingServer(t, "Škola migračních studií <school@registrar.test>", nil)
 
 	v := ts.visitor()
@@ -987,6 +1005,7 @@ func TestCzechReceiptArrivesOnceOverSMTPWithAWorkingLink(t *testing.T) {
 }
 
 func TestRateLimitsCountTheClientBehindATrustedProxy(t *testing.T) {
+	t.Parallel()
 	// app.Test requests come from 0.0.0.0, which plays the reverse proxy here.
 	for _, tc := range []struct {
 		name    string

@@ -17,6 +17,7 @@ import (
 // Chromium's PDF viewer under the files' strict policy, and a CV that is also a page runs no
 // script there.
 func TestBrowserCVShowsInTheApplicationPage(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	v := ts.visitor()

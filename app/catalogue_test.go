@@ -111,6 +111,7 @@ func catAddEdition(t testing.TB, ts *testServer, e school.Edition) {
 }
 
 func TestEveryPublicPageAnswers(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	archiveYears := []string{}
 	for y := 2009; y <= 2021; y++ {
@@ -187,6 +188,7 @@ func TestEveryPublicPageAnswers(t *testing.T) {
 }
 
 func TestHealthAnswersOKAsJSON(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.get(t, "/healthz")
 	catStatus(t, resp, http.StatusOK)
@@ -200,6 +202,7 @@ func TestHealthAnswersOKAsJSON(t *testing.T) {
 }
 
 func TestHealthReportsADatabaseThatIsGone(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.store.Close()
 	resp, body := ts.get(t, "/healthz")
@@ -208,6 +211,7 @@ func TestHealthReportsADatabaseThatIsGone(t *testing.T) {
 }
 
 func TestServerErrorShowsAPageWithTheRequestID(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.store.Close()
 	resp, body := ts.get(t, "/editions")
@@ -221,6 +225,7 @@ func TestServerErrorShowsAPageWithTheRequestID(t *testing.T) {
 }
 
 func TestHomeShowsOpenCallsThenUpcomingThenRecent(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.get(t, "/")
 	catStatus(t, resp, http.StatusOK)
@@ -250,6 +255,7 @@ func TestHomeShowsOpenCallsThenUpcomingThenRecent(t *testing.T) {
 }
 
 func TestApplyButtonFollowsTheApplicationWindow(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	tests := []struct {
 		name    string
@@ -283,6 +289,7 @@ func TestApplyButtonFollowsTheApplicationWindow(t *testing.T) {
 }
 
 func TestApplyButtonAtTheClosingMinute(t *testing.T) {
+	t.Parallel()
 	applyLink := `href="/editions/summer-school-2027/apply"`
 	tests := []struct {
 		name   string
@@ -317,6 +324,7 @@ func TestApplyButtonAtTheClosingMinute(t *testing.T) {
 }
 
 func TestUnknownAddressesAreNotFound(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	catAddEdition(t, ts, school.Edition{Slug: "draft-2028", TitleEN: "A draft nobody may see",
 		Status: school.EditionDraft})
@@ -345,6 +353,7 @@ func TestUnknownAddressesAreNotFound(t *testing.T) {
 }
 
 func TestMalformedFiltersAreABadRequestWithAMessage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	year := "The year must be a number such as 2016."
 	kind := "Unknown kind of edition. Choose one from the list."
@@ -377,6 +386,7 @@ func TestMalformedFiltersAreABadRequestWithAMessage(t *testing.T) {
 }
 
 func TestOddSearchesAndPagesNeverFail(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	tests := []struct {
 		name, url string
@@ -437,6 +447,7 @@ func TestOddSearchesAndPagesNeverFail(t *testing.T) {
 func catValidUTF8(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
 
 func TestLanguageSwitchingAndFallback(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 
 	t.Run("?lang=cs shows Czech and remembers it in a cookie", func(t *testing.T) {
@@ -502,6 +513,7 @@ func TestLanguageSwitchingAndFallback(t *testing.T) {
 }
 
 func TestTitlesFallBackToTheOtherLanguage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	catAddEdition(t, ts, school.Edition{Slug: "english-only-2028", TitleEN: "Only In English Seminar",
 		DescriptionEN: "An English **description**."})
@@ -531,6 +543,7 @@ func TestTitlesFallBackToTheOtherLanguage(t *testing.T) {
 }
 
 func TestSearchMatchesPrefixesAndIgnoresAccents(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	tests := []struct {
 		name string
@@ -580,6 +593,7 @@ func catHits(t testing.TB, ts *testServer, q string) []string {
 }
 
 func TestSearchRanksTitleMatchesFirst(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	tests := []struct {
 		name  string
@@ -612,6 +626,7 @@ func TestSearchRanksTitleMatchesFirst(t *testing.T) {
 }
 
 func TestSearchEscapesWhatWasTyped(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	for _, q := range []string{`<script>alert(1)</script>`, `"><script>alert(1)</script>`,
 		`<mark>migration</mark>`, `migration <img src=x onerror=alert(1)>`} {
@@ -629,6 +644,7 @@ func TestSearchEscapesWhatWasTyped(t *testing.T) {
 }
 
 func TestMarkdownCannotInjectScript(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	catAddEdition(t, ts, school.Edition{Slug: "markdown-2028", TitleEN: "Markdown test",
 		DescriptionEN: "Some **bold** text.\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))\n\n" +
@@ -642,6 +658,7 @@ func TestMarkdownCannotInjectScript(t *testing.T) {
 }
 
 func TestCalendarFiles(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 
 	t.Run("one edition", func(t *testing.T) {
@@ -708,6 +725,7 @@ func catICS(t testing.TB, body string) {
 }
 
 func TestNewEditionsAppearAtOnce(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	pages := []struct{ url, want string }{
 		{"/editions", catLink("brandnew-2028")},
@@ -738,6 +756,7 @@ func TestNewEditionsAppearAtOnce(t *testing.T) {
 }
 
 func TestSecurityAndCacheHeaders(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.get(t, "/")
 	catStatus(t, resp, http.StatusOK)

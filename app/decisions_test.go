@@ -125,6 +125,7 @@ func statusLinkOf(t testing.TB, m db.OutboxMessage) string {
 }
 
 func TestReleasedDecisionsSendOneEmailEachInTheApplicantsLanguage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	e := createSelectionEdition(t, ts, "small-2027", 2)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -216,6 +217,7 @@ func TestReleasedDecisionsSendOneEmailEachInTheApplicantsLanguage(t *testing.T) 
 }
 
 func TestAcceptingBeyondTheSeatsIsRefused(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	e := createSelectionEdition(t, ts, "one-seat-2027", 1)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -253,6 +255,7 @@ func TestAcceptingBeyondTheSeatsIsRefused(t *testing.T) {
 }
 
 func TestReleaseIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	e := createSelectionEdition(t, ts, "all-or-nothing-2027", 1)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -348,6 +351,7 @@ func answerOfferFromEmail(t testing.TB, ts *testServer, a school.Application, bu
 }
 
 func TestAcceptedApplicantConfirmsTheirPlace(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	r := releaseOffers(t, ts, "confirm-2027", 1)
 	a := r.accepted[0]
@@ -389,6 +393,7 @@ func TestAcceptedApplicantConfirmsTheirPlace(t *testing.T) {
 }
 
 func TestDeclineOffersTheSeatToTheFirstOnTheWaitingList(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	// Waiting: rank 2 first, rank 1 second, so the order of the list is the rank, not the date.
 	r := releaseOffers(t, ts, "decline-2027", 1, 2, 1)
@@ -436,6 +441,7 @@ func TestDeclineOffersTheSeatToTheFirstOnTheWaitingList(t *testing.T) {
 }
 
 func TestUnansweredOfferExpiresAndTheNextIsOffered(t *testing.T) {
+	t.Parallel()
 	clock := testkit.NewClock(demoNow)
 	ts := newTestServerAt(t, clock.Now)
 	r := releaseOffers(t, ts, "expiry-2027", 1, 1)
@@ -508,6 +514,7 @@ func TestUnansweredOfferExpiresAndTheNextIsOffered(t *testing.T) {
 }
 
 func TestTwoHundredAcceptsForTheLastSeatGiveItToExactlyOne(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	e := createSelectionEdition(t, ts, "last-seat-2027", 2)
 	setStatus(t, ts, e, createApplicant(t, ts, e, "Holder", "en").ID, school.StatusAccepted)
@@ -570,6 +577,7 @@ func seatsTakenOf(t testing.TB, ts *testServer, editionID int64) int {
 }
 
 func TestDeclineAndPromotionRacingWithAManualAcceptNeverOverbook(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	const rounds = 25
 	outcomes := map[string]int{}

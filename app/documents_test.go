@@ -112,6 +112,7 @@ func verificationCode(t testing.TB, text string) string {
 }
 
 func TestVisaLetterOnlyForConfirmedApplicantsWhoAskedAndItVerifies(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	e := documentEdition(t, ts, "visa-2027")
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -237,6 +238,7 @@ func TestVisaLetterOnlyForConfirmedApplicantsWhoAskedAndItVerifies(t *testing.T)
 }
 
 func TestCertificatesAreIssuedOnceEmailedAndVerify(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	e := documentEdition(t, ts, "certificates-2027")
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -354,6 +356,7 @@ func TestCertificatesAreIssuedOnceEmailedAndVerify(t *testing.T) {
 }
 
 func TestVerificationIsRateLimited(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	v := ts.visitor()
 	limited := false
@@ -373,6 +376,7 @@ func TestVerificationIsRateLimited(t *testing.T) {
 }
 
 func TestCertificateEmailArrivesOverSMTPInTheParticipantsLanguage(t *testing.T) {
+	t.Parallel()
 	ts, inbox := newMailingServer(t, "Škola migračních studií <school@registrar.test>", nil)
 
 	e := documentEdition(t, ts, "smtp-certificates-2027")
@@ -414,6 +418,7 @@ func TestCertificateEmailArrivesOverSMTPInTheParticipantsLanguage(t *testing.T) 
 // A consulate that checks a visa letter learns when its holder gave up the place it invites
 // them to.
 func TestAVisaLetterIsNoLongerValidOnceThePlaceIsGivenUp(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ctx := context.Background()
 	e := documentEdition(t, ts, "revoked-letters")

@@ -10,6 +10,7 @@ import (
 )
 
 func TestAnOfferAboutToLapseIsRemindedOnce(t *testing.T) {
+	t.Parallel()
 	clock := testkit.NewClock(demoNow)
 	ts := newTestServerWith(t, clock.Now, nil)
 	e := createSelectionEdition(t, ts, "reminded-2027", 2)

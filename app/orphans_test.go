@@ -53,6 +53,7 @@ func wantUploadKept(t testing.TB, ts *testServer, up db.Upload, what string) {
 }
 
 func TestUnattachedUploadsGoOnceTheirFormHasExpired(t *testing.T) {
+	t.Parallel()
 	clock := testkit.NewClock(demoNow)
 	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
 	ctx := context.Background()
@@ -85,6 +86,7 @@ func TestUnattachedUploadsGoOnceTheirFormHasExpired(t *testing.T) {
 }
 
 func TestErasureTakesTheApplicantsUnattachedUploads(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	ctx := context.Background()
 	summer, err := ts.store.PublicEdition(ctx, summerSlug)
@@ -130,6 +132,7 @@ func TestErasureTakesTheApplicantsUnattachedUploads(t *testing.T) {
 }
 
 func TestEditsAreLimitedLikeSubmissions(t *testing.T) {
+	t.Parallel()
 	ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) { c.ApplyLimit = 3 })
 	v := ts.visitor()
 	token := v.applyOK(t, summerSlug, summerAnswers(t, ts, "editor@example.org"), cvFile("cv.pdf"))

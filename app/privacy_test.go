@@ -47,6 +47,7 @@ func uploadOnDisk(t testing.TB, ts *testServer, a school.Application) string {
 }
 
 func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t *testing.T) {
+	t.Parallel()
 	clock := testkit.NewClock(demoNow)
 	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
 	ctx := context.Background()
@@ -225,6 +226,7 @@ func askErasure(t testing.TB, ap applied) {
 }
 
 func TestErasureQueueCarriesOutARequestAndConfirmsByEmail(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts, ctx := f.ts, context.Background()
 	participant := privacyApplicant(t, ts, "Dilnoza", "UZ", true)
@@ -308,6 +310,7 @@ func TestErasureQueueCarriesOutARequestAndConfirmsByEmail(t *testing.T) {
 }
 
 func TestPrivacyPageShowsWhatAnEditionHolds(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t) // one application to the summer school, with a CV
 	ts := f.ts
 	rejected := privacyApplicant(t, ts, "Timur", "TJ", false)
@@ -347,6 +350,7 @@ func TestPrivacyPageShowsWhatAnEditionHolds(t *testing.T) {
 }
 
 func TestTheDailyJobsEraseApplicantsNotSelected(t *testing.T) {
+	t.Parallel()
 	clock := testkit.NewClock(demoNow)
 	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
 	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
@@ -370,6 +374,7 @@ func TestTheDailyJobsEraseApplicantsNotSelected(t *testing.T) {
 }
 
 func TestAnErasedApplicationNeverChangesStatus(t *testing.T) {
+	t.Parallel()
 	clock := testkit.NewClock(demoNow)
 	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
 	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
@@ -393,6 +398,7 @@ func TestAnErasedApplicationNeverChangesStatus(t *testing.T) {
 // erasure gets no certificate afterwards, a withdrawn applicant's visa letter stops verifying once
 // the retention period erases them, and the erasure's confirmation keeps nothing once sent.
 func TestErasureLeavesNoLetterCertificateOrAddressBehind(t *testing.T) {
+	t.Parallel()
 	clock := testkit.NewClock(demoNow)
 	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
 	ctx := context.Background()

@@ -37,6 +37,7 @@ func (b *lockedBuffer) String() string {
 }
 
 func TestStatusLinksAreMaskedInTheLog(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	ap := applyFor(t, ts, "logged@example.org")
 	var log lockedBuffer
@@ -93,6 +94,7 @@ func sendOutbox(t testing.TB, ts *testServer) {
 }
 
 func TestSentEmailsKeepNoBodyAndErasureRemovesTheirFiles(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ap := privacyApplicant(t, ts, "Zarina", "TJ", false)
@@ -143,6 +145,7 @@ func TestSentEmailsKeepNoBodyAndErasureRemovesTheirFiles(t *testing.T) {
 }
 
 func TestRetentionRemovesTheEmailFilesOfThoseItErases(t *testing.T) {
+	t.Parallel()
 	clock := testkit.NewClock(demoNow)
 	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
 	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
@@ -177,6 +180,7 @@ func issueLetter(t testing.TB, v *visitor, page, action string) string {
 }
 
 func TestAVisaLetterIsMadeByAFormNeverByALink(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	e := documentEdition(t, ts, "post-letters-2027")
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)

@@ -30,6 +30,7 @@ func applyFor(t testing.TB, ts *testServer, email string) applied {
 func (a applied) status() string { return "/status/" + a.token }
 
 func TestStatusLinksThatDoNotExistAreNotFound(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	mine := applyFor(t, ts, "mine@example.org")
 	almost := mine.token[:42] + "B"
@@ -60,6 +61,7 @@ func TestStatusLinksThatDoNotExistAreNotFound(t *testing.T) {
 }
 
 func TestApplicantEditsUntilTheDeadline(t *testing.T) {
+	t.Parallel()
 	clock := testkit.NewClock(demoNow)
 	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 1000 })
 	mine := applyFor(t, ts, "editor@example.org")
@@ -135,6 +137,7 @@ func TestApplicantEditsUntilTheDeadline(t *testing.T) {
 }
 
 func TestApplicantWithdrawsAfterConfirming(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	mine := applyFor(t, ts, "withdraw@example.org")
 
@@ -170,6 +173,7 @@ func TestApplicantWithdrawsAfterConfirming(t *testing.T) {
 }
 
 func TestApplicantDownloadsTheirData(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	mine := applyFor(t, ts, "data@example.org")
 	resp, body := mine.v.get(t, mine.status()+"/data.json")
@@ -201,6 +205,7 @@ func TestApplicantDownloadsTheirData(t *testing.T) {
 }
 
 func TestErasureRequestIsAcknowledgedAndRemembered(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	mine := applyFor(t, ts, "erase@example.org")
 	_, page := mine.v.get(t, mine.status())
@@ -223,6 +228,7 @@ func TestErasureRequestIsAcknowledgedAndRemembered(t *testing.T) {
 }
 
 func TestLostLinkTellsAStrangerNothing(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	mine := applyFor(t, ts, "lost@example.org")
 	// Earlier links keep working when a new one is sent: anyone can ask for a link, and that
@@ -291,6 +297,7 @@ func TestLostLinkTellsAStrangerNothing(t *testing.T) {
 }
 
 func TestStatusPageIsInTheVisitorsLanguage(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	mine := applyFor(t, ts, "jazyk@example.org")
 	resp, body := mine.v.get(t, mine.status()+"?lang=cs")
