@@ -76,7 +76,8 @@ func (p programmeEditor) postOK(t testing.TB, action string, values url.Values) 
 	}
 }
 
-// wantMarkup fails the test for each piece of HTML the page lacks.
+// wantMarkup fails the test for each piece of HTML the page lacks; unlike wantText it reads
+// the markup, not the text a reader sees.
 func wantMarkup(t testing.TB, body string, wants ...string) {
 	t.Helper()
 	for _, w := range wants {

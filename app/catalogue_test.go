@@ -24,17 +24,7 @@ const (
 
 var summerClosesAt = time.Date(2027, 1, 11, 22, 59, 0, 0, time.UTC)
 
-// bodyHas fails the test for every wanted text the body lacks.
-func catHas(t testing.TB, body string, wants ...string) {
-	t.Helper()
-	for _, w := range wants {
-		if !strings.Contains(body, w) {
-			t.Errorf("the page does not contain %q", w)
-		}
-	}
-}
-
-// bodyLacks fails the test for every unwanted text the body contains.
+// catLacks fails the test for every unwanted piece of HTML the page contains.
 func catLacks(t testing.TB, body string, unwanted ...string) {
 	t.Helper()
 	for _, u := range unwanted {
@@ -44,6 +34,7 @@ func catLacks(t testing.TB, body string, unwanted ...string) {
 	}
 }
 
+// catStatus fails the test unless the answer has the wanted status.
 func catStatus(t testing.TB, resp *http.Response, want int) {
 	t.Helper()
 	if resp.StatusCode != want {
@@ -51,10 +42,10 @@ func catStatus(t testing.TB, resp *http.Response, want int) {
 	}
 }
 
-// editionLink is how lists link to an edition.
+// catLink is how lists link to an edition.
 func catLink(slug string) string { return `href="/editions/` + slug + `"` }
 
-// between is the part of body after the first from and before the first to that follows it.
+// catPart is the part of body after the first from and before the first to that follows it.
 func catPart(t testing.TB, body, from, to string) string {
 	t.Helper()
 	i := strings.Index(body, from)
@@ -69,7 +60,7 @@ func catPart(t testing.TB, body, from, to string) string {
 	return rest[:j]
 }
 
-// createEdition stores a published edition in the demo's summer school series, as an organiser
+// catAddEdition stores a published edition in the demo's summer school series, as an organiser
 // would, filling in what e leaves empty.
 func catAddEdition(t testing.TB, ts *testServer, e school.Edition) {
 	t.Helper()
@@ -180,8 +171,8 @@ func TestEveryPublicPageAnswers(t *testing.T) {
 			if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
 				t.Errorf("Content-Type %q", ct)
 			}
-			catHas(t, body, `<html lang="en">`, "<main")
-			catHas(t, body, tt.want...)
+			wantMarkup(t, body, `<html lang="en">`, "<main")
+			wantMarkup(t, body, tt.want...)
 			catLacks(t, body, tt.notWant...)
 		})
 	}
@@ -207,7 +198,7 @@ func TestHealthReportsADatabaseThatIsGone(t *testing.T) {
 	ts.store.Close()
 	resp, body := ts.get(t, "/healthz")
 	catStatus(t, resp, http.StatusServiceUnavailable)
-	catHas(t, body, `"unavailable"`)
+	wantMarkup(t, body, `"unavailable"`)
 }
 
 func TestServerErrorShowsAPageWithTheRequestID(t *testing.T) {
@@ -220,7 +211,7 @@ func TestServerErrorShowsAPageWithTheRequestID(t *testing.T) {
 	if id == "" {
 		t.Fatal("no X-Request-Id header")
 	}
-	catHas(t, body, `<html lang="en">`, "Something went wrong on our side", "<code>"+id+"</code>")
+	wantMarkup(t, body, `<html lang="en">`, "Something went wrong on our side", "<code>"+id+"</code>")
 	catLacks(t, body, "sql:", "database is closed")
 }
 
@@ -234,19 +225,19 @@ func TestHomeShowsOpenCallsThenUpcomingThenRecent(t *testing.T) {
 	recent := catPart(t, body, `id="recent"`, "</main>")
 
 	t.Run("open calls list the summer school with its deadline and days left", func(t *testing.T) {
-		catHas(t, open, catLink(openSummer), "Summer School on Migration Studies 2027",
+		wantMarkup(t, open, catLink(openSummer), "Summer School on Migration Studies 2027",
 			"Applications open", "Deadline:", "11 January 2027, 23:59 (Prague time, CET)", "46 days left")
 		catLacks(t, open, catLink(futureWinter))
 	})
 	t.Run("upcoming lists the winter school and when its call opens", func(t *testing.T) {
-		catHas(t, upcoming, catLink(futureWinter), "Winter School on Migration Studies 2027",
+		wantMarkup(t, upcoming, catLink(futureWinter), "Winter School on Migration Studies 2027",
 			"17–19 February 2027", "Applications open on 17 December 2026, 00:00 (Prague time, CET).")
 	})
 	t.Run("an open call is not repeated under upcoming", func(t *testing.T) {
 		catLacks(t, upcoming, catLink(openSummer))
 	})
 	t.Run("recent lists past editions, newest first", func(t *testing.T) {
-		catHas(t, recent, catLink("winter-school-2023"), catLink("summer-school-2021"), `href="/archive"`)
+		wantMarkup(t, recent, catLink("winter-school-2023"), catLink("summer-school-2021"), `href="/archive"`)
 		catLacks(t, recent, catLink(openSummer), catLink(futureWinter), catLink("summer-school-2009"))
 		if strings.Index(recent, catLink("winter-school-2023")) > strings.Index(recent, catLink("summer-school-2021")) {
 			t.Error("2021 is listed before 2023")
@@ -282,7 +273,7 @@ func TestApplyButtonFollowsTheApplicationWindow(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := ts.get(t, "/editions/"+tt.slug)
 			catStatus(t, resp, http.StatusOK)
-			catHas(t, body, tt.want...)
+			wantMarkup(t, body, tt.want...)
 			catLacks(t, body, tt.notWant...)
 		})
 	}
@@ -311,10 +302,10 @@ func TestApplyButtonAtTheClosingMinute(t *testing.T) {
 			_, page := ts.get(t, "/editions/"+openSummer)
 			_, home := ts.get(t, "/")
 			openCalls := catPart(t, home, `id="open-calls"`, `id="upcoming"`)
-			catHas(t, page, tt.notice)
+			wantMarkup(t, page, tt.notice)
 			if tt.open {
-				catHas(t, page, applyLink)
-				catHas(t, openCalls, catLink(openSummer))
+				wantMarkup(t, page, applyLink)
+				wantMarkup(t, openCalls, catLink(openSummer))
 			} else {
 				catLacks(t, page, applyLink)
 				catLacks(t, openCalls, catLink(openSummer))
@@ -346,7 +337,7 @@ func TestUnknownAddressesAreNotFound(t *testing.T) {
 			if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
 				t.Errorf("Content-Type %q", ct)
 			}
-			catHas(t, body, `<html lang="`+tt.lang+`">`, "<h1>"+tt.heading+"</h1>", `<a href="/">`)
+			wantMarkup(t, body, `<html lang="`+tt.lang+`">`, "<h1>"+tt.heading+"</h1>", `<a href="/">`)
 			catLacks(t, body, "A draft nobody may see")
 		})
 	}
@@ -373,14 +364,14 @@ func TestMalformedFiltersAreABadRequestWithAMessage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := ts.get(t, "/editions?"+tt.query)
 			catStatus(t, resp, http.StatusBadRequest)
-			catHas(t, body, `<html lang="en">`, "That request could not be understood", tt.message)
+			wantMarkup(t, body, `<html lang="en">`, "That request could not be understood", tt.message)
 			catLacks(t, body, "<script>alert")
 		})
 	}
 	t.Run("the message is translated", func(t *testing.T) {
 		resp, body := ts.get(t, "/editions?year=abc&lang=cs")
 		catStatus(t, resp, http.StatusBadRequest)
-		catHas(t, body, `<html lang="cs">`)
+		wantMarkup(t, body, `<html lang="cs">`)
 		catLacks(t, body, year)
 	})
 }
@@ -419,7 +410,7 @@ func TestOddSearchesAndPagesNeverFail(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := ts.get(t, tt.url)
 			catStatus(t, resp, http.StatusOK)
-			catHas(t, body, "</html>")
+			wantMarkup(t, body, "</html>")
 		})
 	}
 	t.Run("the catalogue survives a query that looks like SQL", func(t *testing.T) {
@@ -453,7 +444,7 @@ func TestLanguageSwitchingAndFallback(t *testing.T) {
 	t.Run("?lang=cs shows Czech and remembers it in a cookie", func(t *testing.T) {
 		resp, body := ts.get(t, "/?lang=cs")
 		catStatus(t, resp, http.StatusOK)
-		catHas(t, body, `<html lang="cs">`, "Otevřené výzvy", "Zbývá 46 dní",
+		wantMarkup(t, body, `<html lang="cs">`, "Otevřené výzvy", "Zbývá 46 dní",
 			"11. ledna 2027, 23:59 (pražského času, CET)", `hreflang="en"`)
 		if cl := resp.Header.Get("Content-Language"); cl != "cs" {
 			t.Errorf("Content-Language %q", cl)
@@ -474,7 +465,7 @@ func TestLanguageSwitchingAndFallback(t *testing.T) {
 	t.Run("a cached page still sets the cookie", func(t *testing.T) {
 		ts.get(t, "/archive?lang=cs")
 		resp, body := ts.get(t, "/archive?lang=cs")
-		catHas(t, body, `<html lang="cs">`)
+		wantMarkup(t, body, `<html lang="cs">`)
 		if !strings.Contains(resp.Header.Get("Set-Cookie"), "lang=cs") {
 			t.Errorf("Set-Cookie %q on the second visit", resp.Header.Get("Set-Cookie"))
 		}
@@ -502,13 +493,13 @@ func TestLanguageSwitchingAndFallback(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := ts.get(t, tt.url, tt.headers...)
 			catStatus(t, resp, http.StatusOK)
-			catHas(t, body, `<html lang="`+tt.lang+`">`, tt.want)
+			wantMarkup(t, body, `<html lang="`+tt.lang+`">`, tt.want)
 		})
 	}
 
 	t.Run("the language switch keeps the address", func(t *testing.T) {
 		_, body := ts.get(t, "/editions?kind=conference&year=2017")
-		catHas(t, body, `href="/editions?kind=conference&amp;year=2017&amp;lang=cs"`)
+		wantMarkup(t, body, `href="/editions?kind=conference&amp;year=2017&amp;lang=cs"`)
 	})
 }
 
@@ -537,7 +528,7 @@ func TestTitlesFallBackToTheOtherLanguage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := ts.get(t, tt.url)
 			catStatus(t, resp, http.StatusOK)
-			catHas(t, body, tt.want...)
+			wantMarkup(t, body, tt.want...)
 		})
 	}
 }
@@ -567,13 +558,13 @@ func TestSearchMatchesPrefixesAndIgnoresAccents(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := ts.get(t, "/search?q="+url.QueryEscape(tt.q))
 			catStatus(t, resp, http.StatusOK)
-			catHas(t, body, tt.want...)
+			wantMarkup(t, body, tt.want...)
 			catLacks(t, body, "Nothing found")
 		})
 	}
 	t.Run("nothing found says so", func(t *testing.T) {
 		_, body := ts.get(t, "/search?q=zzzyyyxxx")
-		catHas(t, body, "0 results", "Nothing found")
+		wantMarkup(t, body, "0 results", "Nothing found")
 	})
 }
 
@@ -634,12 +625,12 @@ func TestSearchEscapesWhatWasTyped(t *testing.T) {
 			resp, body := ts.get(t, "/search?q="+url.QueryEscape(q))
 			catStatus(t, resp, http.StatusOK)
 			catLacks(t, body, "<script>alert", "<img src=x", `value=""><script>`)
-			catHas(t, body, `id="q" name="q" value="`)
+			wantMarkup(t, body, `id="q" name="q" value="`)
 		})
 	}
 	t.Run("the query is shown back escaped", func(t *testing.T) {
 		_, body := ts.get(t, "/search?q="+url.QueryEscape(`<b>"x"</b>`))
-		catHas(t, body, `value="&lt;b&gt;&#34;x&#34;&lt;/b&gt;"`)
+		wantMarkup(t, body, `value="&lt;b&gt;&#34;x&#34;&lt;/b&gt;"`)
 	})
 }
 
@@ -653,7 +644,7 @@ func TestMarkdownCannotInjectScript(t *testing.T) {
 	resp, body := ts.get(t, "/editions/markdown-2028")
 	catStatus(t, resp, http.StatusOK)
 	about := catPart(t, body, `<h2 id="about">`, "</section>")
-	catHas(t, about, "<strong>bold</strong>", `href="https://example.org/"`)
+	wantMarkup(t, about, "<strong>bold</strong>", `href="https://example.org/"`)
 	catLacks(t, body, "<script>alert", "javascript:", "onerror", "<iframe")
 }
 
@@ -671,7 +662,7 @@ func TestCalendarFiles(t *testing.T) {
 			t.Errorf("Content-Disposition %q", cd)
 		}
 		catICS(t, body)
-		catHas(t, body, "BEGIN:VEVENT\r\n", "END:VEVENT\r\n",
+		wantMarkup(t, body, "BEGIN:VEVENT\r\n", "END:VEVENT\r\n",
 			"DTSTART;VALUE=DATE:20160904\r\n", "DTEND;VALUE=DATE:20160911\r\n",
 			"SUMMARY:Summer School on Migration Studies 2016\r\n",
 			"UID:summer-school-2016@", "URL:http://127.0.0.1/editions/summer-school-2016")
@@ -682,7 +673,7 @@ func TestCalendarFiles(t *testing.T) {
 	t.Run("one edition in Czech", func(t *testing.T) {
 		_, body := ts.get(t, "/editions/summer-school-2016/calendar.ics?lang=cs")
 		catICS(t, body)
-		catHas(t, body, "SUMMARY:Letní škola migračních studií 2016\r\n")
+		wantMarkup(t, body, "SUMMARY:Letní škola migračních studií 2016\r\n")
 	})
 	t.Run("the feed of upcoming editions", func(t *testing.T) {
 		resp, body := ts.get(t, "/calendar.ics")
@@ -691,7 +682,7 @@ func TestCalendarFiles(t *testing.T) {
 			t.Errorf("Content-Type %q", ct)
 		}
 		catICS(t, body)
-		catHas(t, body, "SUMMARY:Summer School on Migration Studies 2027\r\n",
+		wantMarkup(t, body, "SUMMARY:Summer School on Migration Studies 2027\r\n",
 			"SUMMARY:Winter School on Migration Studies 2027\r\n",
 			"SUMMARY:Cities of Welcome: Local Integration in Practice\r\n",
 			"DTSTART;VALUE=DATE:20270823\r\n", "DTEND;VALUE=DATE:20270828\r\n")
@@ -702,7 +693,7 @@ func TestCalendarFiles(t *testing.T) {
 	})
 }
 
-// wantICS checks the iCalendar framing: begins and ends right, every line ends in CRLF and is
+// catICS checks the iCalendar framing: begins and ends right, every line ends in CRLF and is
 // at most 75 octets.
 func catICS(t testing.TB, body string) {
 	t.Helper()
@@ -721,7 +712,7 @@ func catICS(t testing.TB, body string) {
 			t.Errorf("line %d is %d octets, more than 75: %q", i+1, len(line), line)
 		}
 	}
-	catHas(t, body, "VERSION:2.0\r\n", "PRODID:")
+	wantMarkup(t, body, "VERSION:2.0\r\n", "PRODID:")
 }
 
 func TestNewEditionsAppearAtOnce(t *testing.T) {
@@ -745,13 +736,13 @@ func TestNewEditionsAppearAtOnce(t *testing.T) {
 		t.Run(p.url, func(t *testing.T) {
 			resp, body := ts.get(t, p.url)
 			catStatus(t, resp, http.StatusOK)
-			catHas(t, body, p.want)
+			wantMarkup(t, body, p.want)
 		})
 	}
 	t.Run("the edition page", func(t *testing.T) {
 		resp, body := ts.get(t, "/editions/brandnew-2028")
 		catStatus(t, resp, http.StatusOK)
-		catHas(t, body, "<h1>Brandnew Seminar 2028</h1>")
+		wantMarkup(t, body, "<h1>Brandnew Seminar 2028</h1>")
 	})
 }
 

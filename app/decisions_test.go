@@ -337,7 +337,7 @@ func releaseOffers(t testing.TB, ts *testServer, slug string, seats int, ranks .
 	return r
 }
 
-// answerOffer opens the status page from the offer email and presses confirm or decline.
+// answerOfferFromEmail opens the status page from the offer email and presses confirm or decline.
 func answerOfferFromEmail(t testing.TB, ts *testServer, a school.Application, button string) (*http.Response, string) {
 	t.Helper()
 	m := lastEmail(t, ts, a.ID)
