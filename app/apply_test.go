@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"net/mail"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -884,63 +882,6 @@ func TestConcurrentApplicationsGetDistinctSequentialReferences(t *testing.T) {
 	}
 }
 
-// readEmail is a received message as its reader sees it: decoded headers and bodies.
-type readEmail struct {
-	Header mail.Header
-	Text   string
-	HTML   string
-}
-
-func (r readEmail) subject(t testing.TB) string {
-	t.Helper()
-	s, err := new(mime.WordDecoder).DecodeHeader(r.Header.Get("Subject"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-func parseEmail(t testing.TB, data []byte) readEmail {
-	t.Helper()
-	m, err := mail.ReadMessage(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("not an email: %v", err)
-	}
-	r := readEmail{Header: m.Header}
-	var walkPart func(contentType string, body io.Reader)
-	walkPart = func(contentType string, body io.Reader) {
-		mediaType, params, err := mime.ParseMediaType(contentType)
-		if err != nil {
-			t.Fatalf("content type %q: %v", contentType, err)
-		}
-		if strings.HasPrefix(mediaType, "multipart/") {
-			mr := multipart.NewReader(body, params["boundary"])
-			for {
-				p, err := mr.NextPart() // decodes quoted-printable parts
-				if err == io.EOF {
-					return
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				walkPart(p.Header.Get("Content-Type"), p)
-			}
-		}
-		b, err := io.ReadAll(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch mediaType {
-		case "text/plain":
-			r.Text += string(b)
-		case "text/html":
-			r.HTML += string(b)
-		}
-	}
-	walkPart(m.Header.Get("Content-Type"), m.Body)
-	return r
-}
-
 var statusLinkInEmail = regexp.MustCompile(`http://127\.0\.0\.1/status/([A-Za-z0-9_-]{43})`)
 
 func TestCzechReceiptArrivesOnceOverSMTPWithAWorkingLink(t *testing.T) {
@@ -968,8 +909,8 @@ func TestCzechReceiptArrivesOnceOverSMTPWithAWorkingLink(t *testing.T) {
 	if len(m.To) != 1 || m.To[0] != "jana@example.cz" || m.From != "school@registrar.test" {
 		t.Errorf("envelope from %q to %v", m.From, m.To)
 	}
-	e := parseEmail(t, m.Data)
-	if s := e.subject(t); !strings.HasPrefix(s, "Přihláška přijata: SMS-2027-0001") {
+	e := testkit.ReadEmail(t, m.Data)
+	if s := e.Subject(t); !strings.HasPrefix(s, "Přihláška přijata: SMS-2027-0001") {
 		t.Errorf("subject %q", s)
 	}
 	if e.Header.Get("Content-Language") != "cs" {

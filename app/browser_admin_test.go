@@ -34,22 +34,22 @@ func applyInEnglish(t testing.TB, ts *testServer, slug, given, family, email str
 }
 
 // inboxEmail is the first message to addr whose subject starts with prefix.
-func inboxEmail(t testing.TB, inbox *testkit.Inbox, addr, prefix string) (readEmail, bool) {
+func inboxEmail(t testing.TB, inbox *testkit.Inbox, addr, prefix string) (testkit.Email, bool) {
 	t.Helper()
 	for _, m := range inbox.Received() {
 		if len(m.To) != 1 || m.To[0] != addr {
 			continue
 		}
-		e := parseEmail(t, m.Data)
-		if strings.HasPrefix(e.subject(t), prefix) {
+		e := testkit.ReadEmail(t, m.Data)
+		if strings.HasPrefix(e.Subject(t), prefix) {
 			return e, true
 		}
 	}
-	return readEmail{}, false
+	return testkit.Email{}, false
 }
 
 // waitForEmail waits until a message to addr whose subject starts with prefix arrives.
-func waitForEmail(t testing.TB, inbox *testkit.Inbox, addr, prefix string) readEmail {
+func waitForEmail(t testing.TB, inbox *testkit.Inbox, addr, prefix string) testkit.Email {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -59,7 +59,7 @@ func waitForEmail(t testing.TB, inbox *testkit.Inbox, addr, prefix string) readE
 		if time.Now().After(deadline) {
 			var got []string
 			for _, m := range inbox.Received() {
-				got = append(got, strings.Join(m.To, ",")+": "+parseEmail(t, m.Data).subject(t))
+				got = append(got, strings.Join(m.To, ",")+": "+testkit.ReadEmail(t, m.Data).Subject(t))
 			}
 			t.Fatalf("no email %q… to %s arrived; the inbox has:\n%s", prefix, addr, strings.Join(got, "\n"))
 		}
@@ -71,7 +71,7 @@ func waitForEmail(t testing.TB, inbox *testkit.Inbox, addr, prefix string) readE
 }
 
 // openFromEmail is the address, on the test listener, of the status link in an email.
-func openFromEmail(t testing.TB, base string, e readEmail) string {
+func openFromEmail(t testing.TB, base string, e testkit.Email) string {
 	t.Helper()
 	link := statusLinkInEmail.FindStringSubmatch(e.Text)
 	if link == nil {
@@ -165,7 +165,7 @@ func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
 	aliceOffer := waitForEmail(t, inbox, alice.Email, "You are offered a place: "+e.TitleEN)
 	carlaOffer := waitForEmail(t, inbox, carla.Email, "You are offered a place: "+e.TitleEN)
 	waitForEmail(t, inbox, bruno.Email, "Waiting list: "+e.TitleEN)
-	for _, m := range []readEmail{aliceOffer, carlaOffer} {
+	for _, m := range []testkit.Email{aliceOffer, carlaOffer} {
 		if m.Header.Get("Content-Language") != "en" || !strings.Contains(m.Text, "Please confirm or decline your place by") {
 			t.Errorf("the offer is not the English offer with its deadline:\n%s", m.Text)
 		}

@@ -170,8 +170,8 @@ func TestBrowserApplicantJourney(t *testing.T) {
 		}
 		t.Fatalf("the SMTP server received %d messages, to %v; want one to %s", len(msgs), to, email)
 	}
-	receipt := parseEmail(t, msgs[0].Data) // multipart parts come out of quoted-printable
-	if s := receipt.subject(t); !strings.Contains(s, a.Reference) {
+	receipt := testkit.ReadEmail(t, msgs[0].Data) // multipart parts come out of quoted-printable
+	if s := receipt.Subject(t); !strings.Contains(s, a.Reference) {
 		t.Errorf("the receipt's subject %q lacks the reference %s", s, a.Reference)
 	}
 	link := statusLinkInEmail.FindStringSubmatch(receipt.Text)

@@ -406,7 +406,7 @@ func TestCertificateEmailArrivesOverSMTPInTheParticipantsLanguage(t *testing.T) 
 	time.Sleep(100 * time.Millisecond)
 	n := 0
 	for _, got := range inbox.Received() {
-		if strings.HasPrefix(parseEmail(t, got.Data).subject(t), "Vaše osvědčení") {
+		if strings.HasPrefix(testkit.ReadEmail(t, got.Data).Subject(t), "Vaše osvědčení") {
 			n++
 		}
 	}
