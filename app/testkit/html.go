@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -40,15 +41,28 @@ func (f Form) With(change url.Values) url.Values {
 // the HTML of the page at page, and fails the test when there is none.
 func FormOn(t testing.TB, page, body, actionPrefix string) Form {
 	t.Helper()
-	f, ok := FindForm(ParseHTML(t, body), actionPrefix)
+	f, err := ReadForm(page, body, actionPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// ReadForm is FormOn returning an error, for a goroutine, which must not fail the test itself.
+func ReadForm(page, body, actionPrefix string) (Form, error) {
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		return Form{}, fmt.Errorf("%s is not HTML: %w", page, err)
+	}
+	f, ok := FindForm(doc, actionPrefix)
 	if !ok {
-		t.Fatalf("%s has no form posting to %q", page, actionPrefix)
+		return Form{}, fmt.Errorf("%s has no form posting to %q", page, actionPrefix)
 	}
 	f.Page = strings.SplitN(page, "?", 2)[0]
 	if f.Action == "" {
 		f.Action = f.Page
 	}
-	return f
+	return f, nil
 }
 
 // ParseHTML parses a page, failing the test when it cannot.

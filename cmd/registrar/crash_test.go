@@ -227,7 +227,6 @@ var (
 	referencePattern = regexp.MustCompile(`SMS-\d{4}-\d{4,}`)
 	emailStatusLink  = regexp.MustCompile(`/status/([A-Za-z0-9_-]{20,})`)
 	sentLocation     = regexp.MustCompile(`^(?:https?://[^/]+)?/editions/[a-z0-9-]+/apply/sent$`)
-	hiddenField      = regexp.MustCompile(`<input type="hidden" name="(_csrf|opened_at)" value="([^"]*)"`)
 	choiceField      = regexp.MustCompile(`<input type="(?:radio|checkbox)" name="(q_\d+)" value="([^"]*)"`)
 	textField        = regexp.MustCompile(`<(?:textarea|input type="text")[^>]* name="(q_\d+)"`)
 )
@@ -391,15 +390,16 @@ func get(ctx context.Context, client *http.Client, u string) (string, int, error
 // applicationBody fills the form as a person would: every required field, the first option of
 // each extra choice question, a small PDF as the CV.
 func applicationBody(form, email string) ([]byte, string, error) {
-	hidden := map[string]string{}
-	for _, m := range hiddenField.FindAllStringSubmatch(form, -1) {
-		hidden[m[1]] = html.UnescapeString(m[2])
+	f, err := testkit.ReadForm("the application form", form, "")
+	if err != nil {
+		return nil, "", err
 	}
-	if hidden["_csrf"] == "" || hidden["opened_at"] == "" {
+	csrf, openedAt := f.Values.Get("_csrf"), f.Values.Get("opened_at")
+	if csrf == "" || openedAt == "" {
 		return nil, "", fmt.Errorf("the form has no _csrf or opened_at: %.300s", form)
 	}
 	fields := [][2]string{
-		{"_csrf", hidden["_csrf"]}, {"opened_at", hidden["opened_at"]},
+		{"_csrf", csrf}, {"opened_at", openedAt},
 		{"given_name", "Crash"}, {"family_name", "Tester"}, {"email", email},
 		{"date_of_birth", "1996-05-17"}, {"nationality", "CZ"}, {"residence", "CZ"},
 		{"sector", "student"}, {"institution", "Charles University"},
