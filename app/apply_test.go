@@ -887,6 +887,7 @@ var statusLinkInEmail = regexp.MustCompile(`http://127\.0\.0\.1/status/([A-Za-z0
 func TestCzechReceiptArrivesOnceOverSMTPWithAWorkingLink(t *testing.T) {
 	t.Parallel()
 	ts, inbox := newMailingServer(t, "Škola migračních studií <school@registrar.test>", nil)
+	ts.runOutbox(t)
 
 	v := ts.visitor()
 	f := v.openForm(t, applyPath(summerSlug)+"?lang=cs", applyPath(summerSlug))

@@ -98,6 +98,7 @@ func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
 	alice := applyInEnglish(t, ts, e.Slug, "Alice", "Arnold", "alice@example.org")
 	carla := applyInEnglish(t, ts, e.Slug, "Carla", "Conti", "carla@example.org")
 	bruno := applyInEnglish(t, ts, e.Slug, "Bruno", "Berger", "bruno@example.org")
+	ts.runOutbox(t)  // after the applications: a sent receipt keeps no link to read
 	inbox.Wait(t, 3) // the receipts
 
 	base := ts.listen(t)

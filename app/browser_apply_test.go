@@ -23,6 +23,7 @@ import (
 func TestBrowserApplicantJourney(t *testing.T) {
 	t.Parallel()
 	ts, inbox := newMailingServer(t, "School of Migration Studies <school@registrar.test>", nil)
+	ts.runOutbox(t)
 	base := ts.listen(t)
 	ctx := testkit.NewTab(t)
 

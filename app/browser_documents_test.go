@@ -19,6 +19,7 @@ import (
 func TestBrowserCertificateIsIssuedEmailedAndVerified(t *testing.T) {
 	t.Parallel()
 	ts, inbox := newMailingServer(t, "School of Migration Studies <school@registrar.test>", func(c *Config) { c.ApplyLimit = 10000 })
+	ts.runOutbox(t)
 
 	e := documentEdition(t, ts, "browser-certificates-2027")
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)

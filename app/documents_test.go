@@ -378,6 +378,7 @@ func TestVerificationIsRateLimited(t *testing.T) {
 func TestCertificateEmailArrivesOverSMTPInTheParticipantsLanguage(t *testing.T) {
 	t.Parallel()
 	ts, inbox := newMailingServer(t, "Škola migračních studií <school@registrar.test>", nil)
+	ts.runOutbox(t)
 
 	e := documentEdition(t, ts, "smtp-certificates-2027")
 	zaneta := createParticipant(t, ts, e, "Žaneta", "Dvořáková", "cs", "CZ", false, "")

@@ -75,7 +75,8 @@ func (ts *testServer) listen(t testing.TB) string {
 }
 
 // newMailingServer is a demo server whose outbox sends, from mailFrom, to an SMTP inbox on
-// loopback, and runs until the test ends; configure may change the configuration further.
+// loopback; configure may change the configuration further. Its outbox runs once the test
+// calls runOutbox.
 func newMailingServer(t testing.TB, mailFrom string, configure func(*Config)) (*testServer, *testkit.Inbox) {
 	t.Helper()
 	inbox := testkit.StartInbox(t)
@@ -86,11 +87,16 @@ func newMailingServer(t testing.TB, mailFrom string, configure func(*Config)) (*
 			configure(c)
 		}
 	})
+	return ts, inbox
+}
+
+// runOutbox runs the server's outbox until the test ends. A sent email keeps no text, so a test
+// that reads a stored email's link (submitted, linkEmailedTo) does so before.
+func (ts *testServer) runOutbox(t testing.TB) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { ts.Outbox().Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return ts, inbox
 }
 
 // demoTemplate is a database with every migration applied and the demo loaded, made once per
