@@ -309,7 +309,6 @@ func TestReviewersCannotReachTheProgrammeOrDocumentEditors(t *testing.T) {
 // TestBrowserProgrammeEditorIsAccessible: an organiser adds a session in a real browser, without
 // any script of ours, and axe-core finds nothing serious on the editor's pages.
 func TestBrowserProgrammeEditorIsAccessible(t *testing.T) {
-	t.Parallel()
 	ts := newTestServer(t)
 	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
 	if err != nil {

@@ -90,7 +90,6 @@ func click(t testing.TB, ctx context.Context, what string, sel chromedp.CSS, wan
 // releases decisions; the emails arrive over SMTP; one accepted applicant confirms from the
 // link, the other declines, and the first on the waiting list receives the freed seat's offer.
 func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
-	t.Parallel()
 	ts, inbox := newMailingServer(t, "School of Migration Studies <school@registrar.test>", func(c *Config) { c.ApplyLimit = 10000 })
 
 	e := createSelectionEdition(t, ts, "summer-school-2027-small", 2)

@@ -21,7 +21,6 @@ import (
 // link → withdraw. axe-core checks the empty form, the form with its errors, the status page and
 // the withdrawal confirmation, in the light and the dark colour scheme.
 func TestBrowserApplicantJourney(t *testing.T) {
-	t.Parallel()
 	ts, inbox := newMailingServer(t, "School of Migration Studies <school@registrar.test>", nil)
 	ts.runOutbox(t)
 	base := ts.listen(t)

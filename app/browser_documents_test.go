@@ -17,7 +17,6 @@ import (
 // the edition's dashboard; the Czech "certificate ready" email arrives over SMTP; its link opens
 // the status page with the certificate; a stranger types the printed code into /verify.
 func TestBrowserCertificateIsIssuedEmailedAndVerified(t *testing.T) {
-	t.Parallel()
 	ts, inbox := newMailingServer(t, "School of Migration Studies <school@registrar.test>", func(c *Config) { c.ApplyLimit = 10000 })
 	ts.runOutbox(t)
 

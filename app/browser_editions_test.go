@@ -15,7 +15,6 @@ import (
 // summer school for next year, renames the copy, adds a session to its programme, publishes it,
 // and the public sees it at once.
 func TestBrowserOrganiserClonesEditsAndPublishesAnEdition(t *testing.T) {
-	t.Parallel()
 	ts := newTestServer(t)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)

@@ -17,7 +17,6 @@ import (
 // Chromium's PDF viewer under the files' strict policy, and a CV that is also a page runs no
 // script there.
 func TestBrowserCVShowsInTheApplicationPage(t *testing.T) {
-	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	v := ts.visitor()

@@ -15,7 +15,6 @@ import (
 // TestBrowserOrganiserCarriesOutAnErasureRequest walks the privacy pages as an organiser, with
 // axe-core on each: what an edition holds, the erasure queue, and a request carried out.
 func TestBrowserOrganiserCarriesOutAnErasureRequest(t *testing.T) {
-	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	asking := privacyApplicant(t, ts, "Nodira", "UZ", false)
@@ -58,7 +57,6 @@ func TestBrowserOrganiserCarriesOutAnErasureRequest(t *testing.T) {
 // TestBrowserAlumniPagesAreAccessible runs axe-core on the alumni pages in both languages and
 // both colour schemes.
 func TestBrowserAlumniPagesAreAccessible(t *testing.T) {
-	t.Parallel()
 	ts := newTestServer(t)
 	base := ts.listen(t)
 	ctx := testkit.NewTab(t)

@@ -17,7 +17,6 @@ import (
 // Content-Security-Policy allows), turns it on with a code from the key, keeps the recovery
 // codes, and signs in again with password and code; axe-core finds nothing serious on each page.
 func TestBrowserAdminSetsUpTwoFactorAuthentication(t *testing.T) {
-	t.Parallel()
 	ts := newTestServer(t)
 	u := school.User{Email: "new-admin@school.test", Name: "New Admin", Role: school.RoleAdmin}
 	var err error

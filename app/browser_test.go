@@ -56,7 +56,6 @@ func wantPageText(t testing.TB, ctx context.Context, where string, wants ...stri
 // TestBrowserArchiveJourney walks as a person: home → archive → the 2016 summer school → its
 // programme → the Czech interface.
 func TestBrowserArchiveJourney(t *testing.T) {
-	t.Parallel()
 	ts := newTestServer(t)
 	base := ts.listen(t)
 	ctx := testkit.NewTab(t)
@@ -117,7 +116,6 @@ func TestBrowserArchiveJourney(t *testing.T) {
 // TestBrowserAccessibility runs axe-core on the public pages in both languages and fails on
 // serious or critical violations.
 func TestBrowserAccessibility(t *testing.T) {
-	t.Parallel()
 	ts := newTestServer(t)
 	base := ts.listen(t)
 	ctx := testkit.NewTab(t)

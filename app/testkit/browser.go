@@ -17,7 +17,8 @@ import (
 // chromedp.CSS, actions that return their value through chromedp.Run). Outside CI they are
 // skipped when chromium is not installed; in CI (CI set) a missing browser fails them.
 
-// BrowserTimeout bounds one browser test, start of Chromium included.
+// BrowserTimeout bounds one browser test, start of Chromium included. Browser tests do not run
+// in parallel: two Chromiums on a loaded two-core machine overran it.
 const BrowserTimeout = 60 * time.Second
 
 // axeSource is axe-core, vendored from the npm registry (`npm pack axe-core@4.14.1`,
