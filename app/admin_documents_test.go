@@ -43,6 +43,7 @@ func documentByTitle(t testing.TB, ts *testServer, editionID int64, title string
 }
 
 func TestOrganiserUploadsDocumentsThatReachTheRightPeople(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	ctx := context.Background()
 	summer, err := ts.store.PublicEdition(ctx, summerSlug)

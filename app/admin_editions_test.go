@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
@@ -51,6 +52,7 @@ func newEditionValues() url.Values {
 }
 
 func TestOrganiserCreatesAnEditionPublishesAndUnpublishesIt(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ctx := context.Background()
@@ -112,7 +114,7 @@ func TestOrganiserCreatesAnEditionPublishesAndUnpublishesIt(t *testing.T) {
 	}
 	// The editor tells who created, published and unpublished it, newest first.
 	_, body = v.get(t, editionPath(id, "/edit"))
-	history := mainText(t, body)
+	history := testkit.MainText(t, body)
 	history = history[strings.Index(history, "History"):]
 	wantText(t, history, "Published → Draft", "Draft → Published", "Created", o.Email)
 	if strings.Index(history, "Published → Draft") > strings.Index(history, "Created") {
@@ -126,6 +128,7 @@ func TestOrganiserCreatesAnEditionPublishesAndUnpublishesIt(t *testing.T) {
 }
 
 func TestEditionEditorShowsProblemsInEnglishAndCzechAndKeepsWhatWasTyped(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	v := signIn(t, f.ts, f.staff.organiser.Email)
 	bad := newEditionValues()
@@ -149,7 +152,7 @@ func TestEditionEditorShowsProblemsInEnglishAndCzechAndKeepsWhatWasTyped(t *test
 			resp, body := v.submit(t, form, bad)
 			wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 			wantText(t, body, tt.wants...)
-			again := formOn(t, "/admin/editions/new", body, "/admin/editions/new")
+			again := testkit.FormOn(t, "/admin/editions/new", body, "/admin/editions/new")
 			for _, name := range []string{"title_cs", "description_en", "slug", "offer_days", "series_name_cs"} {
 				if again.Values.Get(name) != bad.Get(name) {
 					t.Errorf("%s came back as %q, typed %q", name, again.Values.Get(name), bad.Get(name))
@@ -174,7 +177,7 @@ func TestEditionEditorShowsProblemsInEnglishAndCzechAndKeepsWhatWasTyped(t *test
 	resp, body = v.submit(t, form, preview)
 	wantStatus(t, resp, body, http.StatusOK)
 	if !strings.Contains(body, "<strong>labour</strong>") || !strings.Contains(body, "<em>pracovní</em>") || strings.Contains(body, "<script>alert") {
-		t.Errorf("the preview is not the sanitised Markdown:\n%s", mainText(t, body))
+		t.Errorf("the preview is not the sanitised Markdown:\n%s", testkit.MainText(t, body))
 	}
 	if sr, _ := f.ts.store.Series(context.Background()); len(sr) != 4 {
 		t.Errorf("%d series after a preview and refused forms", len(sr))
@@ -182,6 +185,7 @@ func TestEditionEditorShowsProblemsInEnglishAndCzechAndKeepsWhatWasTyped(t *test
 }
 
 func TestPublishingNeedsDatesAndATitle(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	v := signIn(t, f.ts, f.staff.admin.Email)
 	// No address: it is made from the series and the year.
@@ -212,6 +216,7 @@ func TestPublishingNeedsDatesAndATitle(t *testing.T) {
 }
 
 func TestCloneCopiesTheEditionAYearOnAsADraft(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ctx := context.Background()
@@ -275,6 +280,7 @@ func TestCloneCopiesTheEditionAYearOnAsADraft(t *testing.T) {
 }
 
 func TestRetiredQuestionKeepsItsAnswerOnTheApplicationPage(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ctx := context.Background()
@@ -333,6 +339,7 @@ func TestRetiredQuestionKeepsItsAnswerOnTheApplicationPage(t *testing.T) {
 }
 
 func TestRubricCriterionWithScoresIsKept(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ctx := context.Background()
@@ -371,6 +378,7 @@ func TestRubricCriterionWithScoresIsKept(t *testing.T) {
 }
 
 func TestEditorsAreForOrganisersOnly(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	v := signIn(t, f.ts, f.staff.reviewer.Email)
 	for _, r := range []struct{ method, path string }{

@@ -10,6 +10,7 @@ import (
 
 	"registrar/app/mail"
 	"registrar/app/school"
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
@@ -45,6 +46,7 @@ func storedEmails(t testing.TB, ts *testServer, e school.Edition) []db.EmailTemp
 }
 
 func TestCustomisedEmailReplacesTheDefaultInItsLanguageOnly(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	e := createSelectionEdition(t, ts, "custom-2027", 2)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -56,7 +58,7 @@ func TestCustomisedEmailReplacesTheDefaultInItsLanguageOnly(t *testing.T) {
 	resp, body := v.get(t, "/admin/editions/"+strconv.FormatInt(e.ID, 10)+"/emails")
 	wantStatus(t, resp, body, http.StatusOK)
 	wantText(t, body, "Decision: offered a place", "Practical information", "Application withdrawn")
-	if n := strings.Count(mainText(t, body), "Default"); n != 2*len(mail.Kinds) {
+	if n := strings.Count(testkit.MainText(t, body), "Default"); n != 2*len(mail.Kinds) {
 		t.Errorf("%d emails say Default, want %d", n, 2*len(mail.Kinds))
 	}
 
@@ -110,6 +112,7 @@ func TestCustomisedEmailReplacesTheDefaultInItsLanguageOnly(t *testing.T) {
 }
 
 func TestEmailTextIsCheckedAndNeverRunAsHTML(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	e := createSelectionEdition(t, ts, "checked-2027", 2)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -119,15 +122,15 @@ func TestEmailTextIsCheckedAndNeverRunAsHTML(t *testing.T) {
 		resp, body := editEmail(t, v, e, "application_received", "en", "Thanks {given_name}",
 			"Hello {first_name},\n\nwe have {reference}. {{.Application.Email}}", "save")
 		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-		doc := parseHTML(t, body)
-		if msg := htmlByID(doc, "body-error"); msg == nil || !strings.Contains(htmlText(msg), "Unknown placeholder: {first_name}, {.Application.Email}") {
-			t.Errorf("no message beside the text:\n%s", mainText(t, body))
+		doc := testkit.ParseHTML(t, body)
+		if msg := testkit.ByID(doc, "body-error"); msg == nil || !strings.Contains(testkit.Text(msg), "Unknown placeholder: {first_name}, {.Application.Email}") {
+			t.Errorf("no message beside the text:\n%s", testkit.MainText(t, body))
 		}
-		if htmlByID(doc, "subject-error") != nil {
+		if testkit.ByID(doc, "subject-error") != nil {
 			t.Error("the subject, which is right, has an error")
 		}
 		// What was written is kept.
-		if f := formOn(t, "page", body, emailPage(e, "application_received", "en")); !strings.Contains(f.Values.Get("body"), "{first_name}") {
+		if f := testkit.FormOn(t, "page", body, emailPage(e, "application_received", "en")); !strings.Contains(f.Values.Get("body"), "{first_name}") {
 			t.Errorf("the text was lost: %q", f.Values.Get("body"))
 		}
 		if got := storedEmails(t, ts, e); len(got) != 0 {
@@ -140,8 +143,8 @@ func TestEmailTextIsCheckedAndNeverRunAsHTML(t *testing.T) {
 		f := v.openForm(t, page+"?lang=cs", page)
 		resp, body := v.submit(t, f, url.Values{"subject": {"Díky {jmeno}"}, "body": {"Text"}, "action": {"save"}})
 		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-		if msg := htmlByID(parseHTML(t, body), "subject-error"); msg == nil || !strings.Contains(htmlText(msg), "Neznámý zástupný údaj: {jmeno}") {
-			t.Errorf("no Czech message beside the subject:\n%s", mainText(t, body))
+		if msg := testkit.ByID(testkit.ParseHTML(t, body), "subject-error"); msg == nil || !strings.Contains(testkit.Text(msg), "Neznámý zástupný údaj: {jmeno}") {
+			t.Errorf("no Czech message beside the subject:\n%s", testkit.MainText(t, body))
 		}
 		v.get(t, page+"?lang=en")
 	})
@@ -158,7 +161,7 @@ func TestEmailTextIsCheckedAndNeverRunAsHTML(t *testing.T) {
 		wantStatus(t, resp, body, http.StatusOK)
 		wantText(t, body, "This is a preview: nothing is saved yet.", "Shown for a sample application", "Received: SMS-2027-0001",
 			"Hello Jana Nováková!")
-		if f := formOn(t, page, body, page); f.Values.Get("subject") != "Received: {reference}" {
+		if f := testkit.FormOn(t, page, body, page); f.Values.Get("subject") != "Received: {reference}" {
 			t.Errorf("the previewed subject is not kept in the form: %q", f.Values.Get("subject"))
 		}
 		if got := storedEmails(t, ts, e); len(got) != 0 {
@@ -222,6 +225,7 @@ func TestEmailTextIsCheckedAndNeverRunAsHTML(t *testing.T) {
 }
 
 func TestOnlyOrganisersEditAndSendEmails(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	id := strconv.FormatInt(f.summer.ID, 10)
 	page := emailPage(f.summer, "withdrawn", "en")
@@ -246,7 +250,7 @@ func TestOnlyOrganisersEditAndSendEmails(t *testing.T) {
 				resp, body = v.postAdmin(t, r.path, r.form)
 			}
 			if resp.StatusCode != http.StatusForbidden {
-				t.Errorf("%s %s as %s: %d, want 403\n%.300s", r.method, r.path, u.Email, resp.StatusCode, mainText(t, body))
+				t.Errorf("%s %s as %s: %d, want 403\n%.300s", r.method, r.path, u.Email, resp.StatusCode, testkit.MainText(t, body))
 			}
 		}
 	}
@@ -268,6 +272,7 @@ func TestOnlyOrganisersEditAndSendEmails(t *testing.T) {
 }
 
 func TestPracticalInformationGoesOnceToEachConfirmedParticipant(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	e := createSelectionEdition(t, ts, "practical-2027", 5)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -293,7 +298,7 @@ func TestPracticalInformationGoesOnceToEachConfirmedParticipant(t *testing.T) {
 		"sraz je v Prague první den", "Czech: Customised", "English: Default", "Send to 3 participants")
 
 	before := queuedCount(t, ts)
-	f := formOn(t, page, body, page)
+	f := testkit.FormOn(t, page, body, page)
 	resp, body = v.submit(t, f, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	if loc := resp.Header.Get("Location"); loc != "/admin/outbox?status=queued" {
@@ -345,6 +350,7 @@ func TestPracticalInformationGoesOnceToEachConfirmedParticipant(t *testing.T) {
 }
 
 func TestPracticalInformationWithNobodyConfirmedOffersNoButton(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	e := createSelectionEdition(t, ts, "nobody-2027", 5)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -353,7 +359,7 @@ func TestPracticalInformationWithNobodyConfirmedOffersNoButton(t *testing.T) {
 	resp, body := v.get(t, page)
 	wantStatus(t, resp, body, http.StatusOK)
 	wantText(t, body, "No participant has confirmed a place yet", "Shown for a sample application", "Dear Jana")
-	if _, ok := findForm(parseHTML(t, body), page); ok {
+	if _, ok := testkit.FindForm(testkit.ParseHTML(t, body), page); ok {
 		t.Error("the page offers to send to nobody")
 	}
 }

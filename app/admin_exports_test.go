@@ -10,6 +10,7 @@ import (
 )
 
 func TestExportsHoldTheChosenColumnsAndOnlyWhatTheRoleMaySee(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	base := "/admin/editions/" + strconv.FormatInt(f.summer.ID, 10)
 	organiser := signIn(t, f.ts, f.staff.organiser.Email)
@@ -54,6 +55,7 @@ func TestExportsHoldTheChosenColumnsAndOnlyWhatTheRoleMaySee(t *testing.T) {
 }
 
 func TestExportedValuesNeverRunAsFormulas(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"=HYPERLINK(\"x\")": "'=HYPERLINK(\"x\")", "+1": "'+1",
 		"-2": "'-2", "@SUM(A1)": "'@SUM(A1)", "Charles University": "Charles University", "": ""} {
 		if got := defuseFormula(in); got != want {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestApplicationListFiltersByRegionReviewsAndScore(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	v := signIn(t, f.ts, f.staff.organiser.Email)
 	base := "/admin/editions/" + strconv.FormatInt(f.summer.ID, 10) + "/applications"
@@ -48,6 +49,7 @@ func TestApplicationListFiltersByRegionReviewsAndScore(t *testing.T) {
 }
 
 func TestOrganisersKeepInternalNotesThatReviewersDoNotSee(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	page := "/admin/applications/" + strconv.FormatInt(f.app.ID, 10)
 	organiser := signIn(t, f.ts, f.staff.organiser.Email)
@@ -74,6 +76,7 @@ func TestOrganisersKeepInternalNotesThatReviewersDoNotSee(t *testing.T) {
 }
 
 func TestAnOrganiserAssignedToEditionsRunsOnlyThose(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	winterOnly := createUser(t, f.ts, "winter@school.test", school.RoleOrganiser)
 	admin := signIn(t, f.ts, f.staff.admin.Email)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 // newProxiedServer is a demo server behind a trusted reverse proxy (app.Test requests come from
@@ -19,6 +20,7 @@ func newProxiedServer(t testing.TB) *testServer {
 }
 
 func TestAStrangerCannotLockAnOrganiserOut(t *testing.T) {
+	t.Parallel()
 	ts := newProxiedServer(t)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	stranger := ts.visitor()
@@ -26,7 +28,7 @@ func TestAStrangerCannotLockAnOrganiserOut(t *testing.T) {
 	for i := range 10 {
 		resp, body := stranger.tryLogin(t, "/admin/login", u.Email, fmt.Sprintf("guess %d", i))
 		if resp.StatusCode != http.StatusUnauthorized {
-			t.Fatalf("the stranger's attempt %d: %d, want 401\n%.300s", i+1, resp.StatusCode, mainText(t, body))
+			t.Fatalf("the stranger's attempt %d: %d, want 401\n%.300s", i+1, resp.StatusCode, testkit.MainText(t, body))
 		}
 	}
 	// The organiser, from the office, signs in at once.
@@ -51,6 +53,7 @@ func TestAStrangerCannotLockAnOrganiserOut(t *testing.T) {
 }
 
 func TestOneAddressCannotSprayPasswordsOverManyAccounts(t *testing.T) {
+	t.Parallel()
 	ts := newProxiedServer(t)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	sprayer := ts.visitor()
@@ -58,7 +61,7 @@ func TestOneAddressCannotSprayPasswordsOverManyAccounts(t *testing.T) {
 	for i := range 20 {
 		resp, body := sprayer.tryLogin(t, "/admin/login", fmt.Sprintf("staff%d@school.test", i), "Summer2027!")
 		if resp.StatusCode != http.StatusUnauthorized {
-			t.Fatalf("attempt %d: %d, want 401\n%.300s", i+1, resp.StatusCode, mainText(t, body))
+			t.Fatalf("attempt %d: %d, want 401\n%.300s", i+1, resp.StatusCode, testkit.MainText(t, body))
 		}
 	}
 	resp, body := sprayer.tryLogin(t, "/admin/login", u.Email, "Summer2027!")

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
@@ -29,6 +30,7 @@ func failFirstEmail(t testing.TB, ts *testServer, a school.Application) int64 {
 }
 
 func TestAnOrganiserSeesAndRetriesOnlyTheEmailsOfTheirEditions(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ctx := context.Background()
@@ -60,7 +62,7 @@ func TestAnOrganiserSeesAndRetriesOnlyTheEmailsOfTheirEditions(t *testing.T) {
 		t.Helper()
 		resp, body := v.get(t, "/admin/outbox"+query)
 		wantStatus(t, resp, body, http.StatusOK)
-		return mainText(t, body)
+		return testkit.MainText(t, body)
 	}
 
 	for _, c := range []struct {

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
@@ -75,7 +76,8 @@ func (p programmeEditor) postOK(t testing.TB, action string, values url.Values) 
 	}
 }
 
-// wantMarkup fails the test for each piece of HTML the page lacks.
+// wantMarkup fails the test for each piece of HTML the page lacks; unlike wantText it reads
+// the markup, not the text a reader sees.
 func wantMarkup(t testing.TB, body string, wants ...string) {
 	t.Helper()
 	for _, w := range wants {
@@ -86,6 +88,7 @@ func wantMarkup(t testing.TB, body string, wants ...string) {
 }
 
 func TestOrganiserEditsTheProgrammeAndThePublicPageShowsItAtOnce(t *testing.T) {
+	t.Parallel()
 	p := newProgrammeEditor(t)
 	lecturers, err := p.ts.store.Lecturers(context.Background())
 	if err != nil || len(lecturers) == 0 {
@@ -211,6 +214,7 @@ func (p programmeEditor) lecturerID(t testing.TB, slug string) int64 {
 }
 
 func TestSessionFormErrorsAreShownInEnglishAndCzechWithEverythingKept(t *testing.T) {
+	t.Parallel()
 	p := newProgrammeEditor(t)
 	bad := url.Values{"day": {"2001-01-01"}, "starts_at": {"10:00"}, "ends_at": {"09:15"}, "kind": {"lecture"},
 		"room": {"Aula <b>Magna</b>"}, "description_cs": {"Popis, který zůstane."}, "new_affiliation": {"Nowhere Institute"},
@@ -248,6 +252,7 @@ func TestSessionFormErrorsAreShownInEnglishAndCzechWithEverythingKept(t *testing
 }
 
 func TestReviewersCannotReachTheProgrammeOrDocumentEditors(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	summer := "/admin/editions/" + id(f.summer.ID)
@@ -275,7 +280,7 @@ func TestReviewersCannotReachTheProgrammeOrDocumentEditors(t *testing.T) {
 		v := signIn(t, f.ts, c.who)
 		for _, path := range []string{summer + "/programme", summer + "/programme/new", summer + "/documents", lecturer} {
 			if resp, body := v.get(t, path); resp.StatusCode != c.want {
-				t.Errorf("GET %s as %s: %d, want %d\n%.200s", path, c.who, resp.StatusCode, c.want, mainText(t, body))
+				t.Errorf("GET %s as %s: %d, want %d\n%.200s", path, c.who, resp.StatusCode, c.want, testkit.MainText(t, body))
 			}
 		}
 		for _, path := range []string{summer + "/programme/new", summer + "/documents", lecturer} {
@@ -293,7 +298,7 @@ func TestReviewersCannotReachTheProgrammeOrDocumentEditors(t *testing.T) {
 	}
 	for _, path := range []string{winter + "/programme", winter + "/documents"} {
 		if resp, body := v.get(t, path); resp.StatusCode != http.StatusOK {
-			t.Errorf("GET %s as the winter organiser: %d\n%.200s", path, resp.StatusCode, mainText(t, body))
+			t.Errorf("GET %s as the winter organiser: %d\n%.200s", path, resp.StatusCode, testkit.MainText(t, body))
 		}
 	}
 	// The edition's dashboard links to both editors.
@@ -311,7 +316,7 @@ func TestBrowserProgrammeEditorIsAccessible(t *testing.T) {
 	}
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	base := ts.listen(t)
-	office := newBrowser(t)
+	office := testkit.NewTab(t)
 	editor := "/admin/editions/" + strconv.FormatInt(summer.ID, 10) + "/programme"
 
 	browse(t, office, "open the editor", chromedp.Navigate(base+editor), chromedp.WaitVisible(chromedp.CSS(`#password`)))
@@ -320,11 +325,11 @@ func TestBrowserProgrammeEditorIsAccessible(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),
 		chromedp.Click(chromedp.CSS(`#main form[action="/admin/login"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#main .programme-day`)))
-	checkAccessibility(t, office, "programme editor")
+	testkit.CheckAccessibility(t, office, "programme editor")
 
 	day := summer.StartsOn.Format(time.DateOnly)
 	follow(t, office, chromedp.CSS(`#main a[href="`+editor+`/new?day=`+day+`"]`))
-	checkAccessibility(t, office, "new session form")
+	testkit.CheckAccessibility(t, office, "new session form")
 	browse(t, office, "fill the session",
 		chromedp.SetValue(chromedp.CSS(`#starts_at`), "16:00"),
 		chromedp.SetValue(chromedp.CSS(`#ends_at`), "17:30"),
@@ -333,14 +338,15 @@ func TestBrowserProgrammeEditorIsAccessible(t *testing.T) {
 	click(t, office, "save the session", chromedp.CSS(`#main form[action="`+editor+`/new"] button[type=submit]`),
 		chromedp.CSS(`#main p.notice[role=status]`))
 	wantPageText(t, office, "the programme after adding", "The session is added", "Closing Round Table", "Zdeňka Přibylová")
-	checkAccessibility(t, office, "programme editor with a notice")
+	testkit.CheckAccessibility(t, office, "programme editor with a notice")
 
 	browse(t, office, "open the documents", chromedp.Navigate(base+"/admin/editions/"+strconv.FormatInt(summer.ID, 10)+"/documents"),
 		chromedp.WaitVisible(chromedp.CSS(`#file`)))
-	checkAccessibility(t, office, "documents editor")
+	testkit.CheckAccessibility(t, office, "documents editor")
 }
 
 func TestSessionWithManyLecturersKeepsThemAllWhenSavedAgain(t *testing.T) {
+	t.Parallel()
 	p := newProgrammeEditor(t)
 	lecturers, err := p.ts.store.Lecturers(context.Background())
 	if err != nil || len(lecturers) < lecturerSlots+2 {
@@ -371,6 +377,7 @@ func TestSessionWithManyLecturersKeepsThemAllWhenSavedAgain(t *testing.T) {
 }
 
 func TestAnOrganiserOfSomeEditionsEditsOnlyTheirLecturers(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ctx := context.Background()
 	limited := createUser(t, f.ts, "winter-organiser@school.test", school.RoleOrganiser)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 // sendReview sends the review form of a as v: every criterion scored score, or a conflict of
@@ -56,6 +57,7 @@ func csvRows(t testing.TB, body string) [][]string {
 }
 
 func TestReviewersSeeScoresOnlyOfWhatTheyHaveReviewed(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	second := createUser(t, ts, "second@school.test", school.RoleReviewer)
@@ -96,7 +98,7 @@ func TestReviewersSeeScoresOnlyOfWhatTheyHaveReviewed(t *testing.T) {
 		// The list shows no score of the application the reviewer has not reviewed.
 		resp, body := reviewer.get(t, list)
 		wantStatus(t, resp, body, http.StatusOK)
-		if text := mainText(t, body); strings.Contains(text, "5.00") {
+		if text := testkit.MainText(t, body); strings.Contains(text, "5.00") {
 			t.Errorf("the list shows the score 5.00 of an application the reviewer has not reviewed\n%s", text)
 		}
 		wantText(t, body, "2.50") // the mean of the one they reviewed
@@ -158,6 +160,7 @@ func TestReviewersSeeScoresOnlyOfWhatTheyHaveReviewed(t *testing.T) {
 }
 
 func TestReviewersNeverSeeHealthAnswers(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	a := applyToSummerWith(t, ts, url.Values{"email": {"pat.health@example.org"},

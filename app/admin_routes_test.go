@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
@@ -247,6 +248,7 @@ func adminRoutes(ts *testServer) []string {
 }
 
 func TestEveryAdminRouteChecksTheSessionAndTheRole(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ctx := context.Background()
@@ -318,7 +320,7 @@ func TestEveryAdminRouteChecksTheSessionAndTheRole(t *testing.T) {
 				path, resp, body := send(v, key, r)
 				if resp.StatusCode != r.want[role] {
 					t.Errorf("%s (%s) as %s: %d, want %d\n%.300s", key, path, roleNames[role], resp.StatusCode,
-						r.want[role], mainText(t, body))
+						r.want[role], testkit.MainText(t, body))
 				}
 				if resp.StatusCode == ok && !r.public && strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") &&
 					!strings.Contains(resp.Header.Get("Cache-Control"), "no-store") {
@@ -344,6 +346,7 @@ func TestEveryAdminRouteChecksTheSessionAndTheRole(t *testing.T) {
 }
 
 func TestEveryRoleSeesTheEditionsItMay(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	summerTitle, winterTitle := f.summer.Title("en"), f.winter.Title("en")
 	for _, c := range []struct {

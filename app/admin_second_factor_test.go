@@ -20,6 +20,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 var (
@@ -64,6 +65,7 @@ func (v *visitor) passwordStep(t testing.TB, email string) {
 }
 
 func TestAnAdminSetsUpTwoFactorAuthenticationBeforeAnythingElse(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ctx := context.Background()
 	u := school.User{Email: "new-admin@school.test", Name: "New Admin", Role: school.RoleAdmin}
@@ -198,6 +200,7 @@ func TestAnAdminSetsUpTwoFactorAuthenticationBeforeAnythingElse(t *testing.T) {
 }
 
 func TestTheCodeStepIsRateLimitedLikeThePassword(t *testing.T) {
+	t.Parallel()
 	ts := newProxiedServer(t)
 	admin := createUser(t, ts, "admin@school.test", school.RoleAdmin)
 	secret := totpSecret(t, ts, admin.Email)
@@ -208,7 +211,7 @@ func TestTheCodeStepIsRateLimitedLikeThePassword(t *testing.T) {
 	for i := range 10 {
 		resp, body := thief.codeStep(t, bad)
 		if resp.StatusCode != http.StatusUnauthorized {
-			t.Fatalf("code %d: %d, want 401\n%.300s", i+1, resp.StatusCode, mainText(t, body))
+			t.Fatalf("code %d: %d, want 401\n%.300s", i+1, resp.StatusCode, testkit.MainText(t, body))
 		}
 	}
 	right, err := totp.GenerateCode(secret, demoNow)
@@ -227,6 +230,7 @@ func TestTheCodeStepIsRateLimitedLikeThePassword(t *testing.T) {
 }
 
 func TestAnAdminResetsASecondFactorAndTheAuditLogSaysWho(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	organiser := f.staff.organiser
@@ -245,7 +249,7 @@ func TestAnAdminResetsASecondFactorAndTheAuditLogSaysWho(t *testing.T) {
 	admin := signIn(t, ts, f.staff.admin.Email)
 	resp, body := admin.get(t, "/admin/users")
 	wantStatus(t, resp, body, http.StatusOK)
-	form := formOn(t, "/admin/users", body, "/admin/users/"+id+"/second-factor/reset")
+	form := testkit.FormOn(t, "/admin/users", body, "/admin/users/"+id+"/second-factor/reset")
 	resp, body = admin.submit(t, form, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = admin.get(t, resp.Header.Get("Location"))
@@ -285,18 +289,19 @@ func TestAnAdminResetsASecondFactorAndTheAuditLogSaysWho(t *testing.T) {
 }
 
 func TestASessionEndsTwelveHoursAfterSignIn(t *testing.T) {
-	clock := newMovableClock(demoNow)
-	ts := newTestServerAt(t, clock.now)
+	t.Parallel()
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerAt(t, clock.Now)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	v := signIn(t, ts, u.Email)
 	// Busy all day: a request every hour keeps the session from going idle.
 	for h := 1; h <= 11; h++ {
-		clock.set(demoNow.Add(time.Duration(h) * time.Hour))
+		clock.Set(demoNow.Add(time.Duration(h) * time.Hour))
 		if resp, _ := v.get(t, "/admin"); resp.StatusCode != http.StatusOK {
 			t.Fatalf("%d hours after sign-in /admin answers %d", h, resp.StatusCode)
 		}
 	}
-	clock.set(demoNow.Add(12*time.Hour + time.Minute))
+	clock.Set(demoNow.Add(12*time.Hour + time.Minute))
 	resp, _ := v.get(t, "/admin")
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/admin/login") {
 		t.Errorf("12 hours after sign-in /admin answers %d to %q", resp.StatusCode, resp.Header.Get("Location"))
@@ -306,6 +311,7 @@ func TestASessionEndsTwelveHoursAfterSignIn(t *testing.T) {
 }
 
 func TestOverHTTPSCookiesAreHostOnlyAndHSTSIsSent(t *testing.T) {
+	t.Parallel()
 	for _, base := range []string{"https://registrar.school.test", "http://127.0.0.1"} {
 		t.Run(base, func(t *testing.T) {
 			ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) { c.BaseURL = base })
@@ -375,7 +381,7 @@ func TestTheCodeStepIsLimitedPerAccountOverEveryAddress(t *testing.T) {
 		for range 5 {
 			resp, body := thief.codeStep(t, bad)
 			if resp.StatusCode != http.StatusUnauthorized {
-				t.Fatalf("code %d: %d, want 401\n%.300s", tries+1, resp.StatusCode, mainText(t, body))
+				t.Fatalf("code %d: %d, want 401\n%.300s", tries+1, resp.StatusCode, testkit.MainText(t, body))
 			}
 			tries++
 		}
@@ -401,7 +407,7 @@ func TestAddressesOfOneIPv6NetworkCountAsOne(t *testing.T) {
 		thief.passwordStep(t, admin.Email)
 		resp, body := thief.codeStep(t, bad)
 		if resp.StatusCode != http.StatusUnauthorized {
-			t.Fatalf("code %d: %d, want 401\n%.300s", i+1, resp.StatusCode, mainText(t, body))
+			t.Fatalf("code %d: %d, want 401\n%.300s", i+1, resp.StatusCode, testkit.MainText(t, body))
 		}
 	}
 	thief := ts.visitor()

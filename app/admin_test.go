@@ -18,6 +18,7 @@ import (
 
 	"registrar/app/auth"
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 // staffPassword is every test account's password.
@@ -169,7 +170,7 @@ func (v *visitor) token(t testing.TB) string {
 	t.Helper()
 	resp, body := v.get(t, "/admin/login")
 	wantStatus(t, resp, body, http.StatusOK)
-	return formOn(t, "/admin/login", body, "/admin/login").Values.Get("_csrf")
+	return testkit.FormOn(t, "/admin/login", body, "/admin/login").Values.Get("_csrf")
 }
 
 // postAdmin sends a back-office form with the visitor's CSRF token.
@@ -234,6 +235,7 @@ func newAdminFixture(t testing.TB) adminFixture {
 }
 
 func TestAdminRoutesWithBadIDsAreNotFound(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	v := signIn(t, f.ts, f.staff.admin.Email)
 	for _, path := range []string{"/admin/editions/abc/applications", "/admin/editions/999999/applications",
@@ -242,12 +244,13 @@ func TestAdminRoutesWithBadIDsAreNotFound(t *testing.T) {
 		"/admin/applications/" + strconv.FormatInt(f.otherApp.ID, 10) + "/files/" + strconv.FormatInt(f.app.CVUploadID, 10),
 	} {
 		if resp, body := v.get(t, path); resp.StatusCode != http.StatusNotFound {
-			t.Errorf("GET %s: %d\n%.300s", path, resp.StatusCode, mainText(t, body))
+			t.Errorf("GET %s: %d\n%.300s", path, resp.StatusCode, testkit.MainText(t, body))
 		}
 	}
 }
 
 func TestWrongPasswordIsRefusedWithAMessage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	for _, email := range []string{u.Email, "nobody@school.test"} {
@@ -256,7 +259,7 @@ func TestWrongPasswordIsRefusedWithAMessage(t *testing.T) {
 		wantStatus(t, resp, body, http.StatusUnauthorized)
 		wantText(t, body, "That email and password do not match")
 		// The address typed is kept, the password is not.
-		f := formOn(t, "/admin/login", body, "/admin/login")
+		f := testkit.FormOn(t, "/admin/login", body, "/admin/login")
 		if f.Values.Get("email") != email || f.Values.Get("password") != "" {
 			t.Errorf("the form sent back has email %q and password %q", f.Values.Get("email"), f.Values.Get("password"))
 		}
@@ -270,6 +273,7 @@ func TestWrongPasswordIsRefusedWithAMessage(t *testing.T) {
 }
 
 func TestLoginWithARealPasswordHash(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	hash, err := auth.HashPassword(staffPassword)
 	if err != nil {
@@ -287,6 +291,7 @@ func TestLoginWithARealPasswordHash(t *testing.T) {
 }
 
 func TestLoginRenewsTheSessionID(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	v := ts.visitor()
@@ -316,6 +321,7 @@ func TestLoginRenewsTheSessionID(t *testing.T) {
 }
 
 func TestLogoutEndsTheSessionForEveryCopyOfTheCookie(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	v := signIn(t, ts, u.Email)
@@ -335,6 +341,7 @@ func TestLogoutEndsTheSessionForEveryCopyOfTheCookie(t *testing.T) {
 }
 
 func TestLoginGoesBackOnlyToBackOfficePages(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	tests := []struct{ next, want string }{
@@ -369,6 +376,7 @@ func TestLoginGoesBackOnlyToBackOfficePages(t *testing.T) {
 }
 
 func TestLoginAttemptsAreLimitedPerAccount(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	other := createUser(t, ts, "reviewer@school.test", school.RoleReviewer)
@@ -381,7 +389,7 @@ func TestLoginAttemptsAreLimitedPerAccount(t *testing.T) {
 	for i := range limit {
 		resp, body := v.tryLogin(t, "/admin/login", u.Email, fmt.Sprintf("guess %d", i))
 		if resp.StatusCode != http.StatusUnauthorized {
-			t.Fatalf("attempt %d: %d, want 401\n%.300s", i+1, resp.StatusCode, mainText(t, body))
+			t.Fatalf("attempt %d: %d, want 401\n%.300s", i+1, resp.StatusCode, testkit.MainText(t, body))
 		}
 	}
 	// The next attempt is refused, however the address is written, even with the right password.
@@ -401,6 +409,7 @@ func TestLoginAttemptsAreLimitedPerAccount(t *testing.T) {
 }
 
 func TestBlindReviewHidesWhoTheApplicantIs(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ctx := context.Background()
@@ -428,7 +437,7 @@ func TestBlindReviewHidesWhoTheApplicantIs(t *testing.T) {
 		if !strings.Contains(body, a.Reference) {
 			t.Errorf("%s does not show the reference %s: a blind reviewer cannot find the application", path, a.Reference)
 		}
-		text := mainText(t, body)
+		text := testkit.MainText(t, body)
 		for _, h := range hidden {
 			// Short strings are looked for in the text only: a token in the markup may hold them.
 			if strings.Contains(text, h) || (len(h) > 5 && strings.Contains(body, h)) {
@@ -462,6 +471,7 @@ func TestBlindReviewHidesWhoTheApplicantIs(t *testing.T) {
 }
 
 func TestPeopleSigningInAtOnceGetTheirOwnSessions(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	const n = 6
 	emails := make([]string, n)
@@ -469,7 +479,7 @@ func TestPeopleSigningInAtOnceGetTheirOwnSessions(t *testing.T) {
 		emails[i] = createUser(t, ts, fmt.Sprintf("user%d@school.test", i), school.RoleOrganiser).Email
 	}
 	visitors := make([]*visitor, n)
-	forms := make([]htmlForm, n)
+	forms := make([]testkit.Form, n)
 	for i := range n {
 		visitors[i] = ts.visitor()
 		forms[i] = visitors[i].openForm(t, "/admin/login", "/admin/login")
@@ -481,7 +491,7 @@ func TestPeopleSigningInAtOnceGetTheirOwnSessions(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			v := visitors[i]
-			values := forms[i].with(url.Values{"email": {emails[i]}, "password": {staffPassword}})
+			values := forms[i].With(url.Values{"email": {emails[i]}, "password": {staffPassword}})
 			resp, _, err := v.tryPost(forms[i].Action, forms[i].Page, values)
 			if err != nil {
 				errs <- err

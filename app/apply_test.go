@@ -7,12 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"mime"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/mail"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -23,21 +20,22 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/emersion/go-smtp"
 	"golang.org/x/net/html"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
 func TestValidApplicationIsStoredWithItsReceipt(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	v := ts.visitor()
 	resp, body := v.apply(t, summerSlug, summerAnswers(t, ts, "amina@example.org"), cvFile("cv.pdf"))
 	token := ts.submitted(t, resp, body, "amina@example.org")
 	resp, body = v.get(t, resp.Header.Get("Location"))
 	wantStatus(t, resp, body, http.StatusOK)
-	wantText(t, mainText(t, body), "Thank you", "We have sent an email to the address you gave")
+	wantText(t, testkit.MainText(t, body), "Thank you", "We have sent an email to the address you gave")
 
 	resp, body = v.get(t, "/status/"+token)
 	wantStatus(t, resp, body, http.StatusOK)
@@ -86,6 +84,7 @@ func TestValidApplicationIsStoredWithItsReceipt(t *testing.T) {
 }
 
 func TestApplicationFormAsksWhatTheEditionAsks(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	f := ts.visitor().openForm(t, applyPath(summerSlug), applyPath(summerSlug))
 	for _, name := range []string{"_csrf", "opened_at", "website", "given_name", "date_of_birth",
@@ -110,6 +109,7 @@ type badCase struct {
 }
 
 func TestBadApplicationsAreSentBackWithEverythingKept(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	q := questionFields(t, ts, summerSlug)
 	const required = "Please fill this in."
@@ -173,7 +173,7 @@ func TestBadApplicationsAreSentBackWithEverythingKept(t *testing.T) {
 			}
 			v := ts.visitor()
 			f := v.openForm(t, applyPath(summerSlug), applyPath(summerSlug))
-			sent := f.with(answers)
+			sent := f.With(answers)
 			resp, body := v.post(t, f.Action, f.Page, sent, files...)
 			wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 			if !utf8.ValidString(body) {
@@ -181,7 +181,7 @@ func TestBadApplicationsAreSentBackWithEverythingKept(t *testing.T) {
 			}
 			checkFieldError(t, body, tc.field, tc.message)
 
-			kept := formOn(t, f.Page, body, applyPath(summerSlug))
+			kept := testkit.FormOn(t, f.Page, body, applyPath(summerSlug))
 			for name, values := range sent {
 				if name == tc.field && tc.notKept {
 					continue
@@ -217,30 +217,30 @@ func noApplication(t testing.TB, ts *testServer, email string) {
 // the field, and shows the message beside the field.
 func checkFieldError(t testing.TB, body, field, message string) {
 	t.Helper()
-	doc := parseHTML(t, body)
-	if htmlByID(doc, "error-summary-title") == nil {
+	doc := testkit.ParseHTML(t, body)
+	if testkit.ByID(doc, "error-summary-title") == nil {
 		t.Errorf("the page has no error summary")
 	}
 	linked := false
-	htmlWalk(doc, func(n *html.Node) bool {
+	testkit.Walk(doc, func(n *html.Node) bool {
 		if n.Type == html.ElementNode && n.Data == "a" {
-			if href, _ := htmlAttr(n, "href"); href == "#"+field && strings.Contains(htmlText(n), message) {
+			if href, _ := testkit.Attr(n, "href"); href == "#"+field && strings.Contains(testkit.Text(n), message) {
 				linked = true
 			}
 		}
 		return true
 	})
 	if !linked {
-		t.Errorf("the error summary does not link to %s with %q; the page says:\n%s", field, message, mainText(t, body))
+		t.Errorf("the error summary does not link to %s with %q; the page says:\n%s", field, message, testkit.MainText(t, body))
 	}
-	beside := htmlByID(doc, field+"-error")
+	beside := testkit.ByID(doc, field+"-error")
 	if beside == nil {
 		t.Fatalf("no message beside %s", field)
 	}
-	if got := strings.TrimSpace(htmlText(beside)); got != message {
+	if got := strings.TrimSpace(testkit.Text(beside)); got != message {
 		t.Errorf("beside %s: %q, want %q", field, got, message)
 	}
-	if htmlByID(doc, field) == nil {
+	if testkit.ByID(doc, field) == nil {
 		t.Errorf("the summary links to #%s, but no element has that id", field)
 	}
 }
@@ -261,6 +261,7 @@ func checkNoMarkup(t testing.TB, where, body string) {
 }
 
 func TestMarkupTypedIntoTheFormIsShownAsText(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	q := questionFields(t, ts, summerSlug)
 	answers := summerAnswers(t, ts, "markup@example.org")
@@ -282,7 +283,7 @@ func TestMarkupTypedIntoTheFormIsShownAsText(t *testing.T) {
 		resp, body := v.submit(t, f, wrong, cv)
 		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 		checkNoMarkup(t, "the form", body)
-		kept := formOn(t, f.Page, body, applyPath(summerSlug))
+		kept := testkit.FormOn(t, f.Page, body, applyPath(summerSlug))
 		for _, name := range textFields {
 			if got := kept.Values.Get(name); got != scriptPayload {
 				t.Errorf("%s sent back as %q", name, got)
@@ -318,6 +319,7 @@ func TestMarkupTypedIntoTheFormIsShownAsText(t *testing.T) {
 }
 
 func TestSQLMetacharactersAreStoredVerbatim(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	const sql = `'; DROP TABLE applications; --`
 	answers := summerAnswers(t, ts, "o'brien+test@example.org")
@@ -344,6 +346,7 @@ func TestSQLMetacharactersAreStoredVerbatim(t *testing.T) {
 }
 
 func TestFormsWithoutTheRightTokenAreForbidden(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	cases := []struct {
 		name   string
@@ -375,6 +378,7 @@ func TestFormsWithoutTheRightTokenAreForbidden(t *testing.T) {
 }
 
 func TestFilledHoneypotIsRefused(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	answers := summerAnswers(t, ts, "robot@example.org")
 	answers["website"] = []string{"http://spam.example"}
@@ -387,6 +391,7 @@ func TestFilledHoneypotIsRefused(t *testing.T) {
 }
 
 func TestApplyingOutsideTheWindowIsRefusedPolitely(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	v := ts.visitor()
 	open := v.openForm(t, applyPath(summerSlug), applyPath(summerSlug))
@@ -407,7 +412,7 @@ func TestApplyingOutsideTheWindowIsRefusedPolitely(t *testing.T) {
 		})
 		t.Run(tc.name+": a form sent anyway is refused", func(t *testing.T) {
 			answers := summerAnswers(t, ts, "early@example.org")
-			resp, body := v.post(t, applyPath(tc.slug), applyPath(tc.slug), open.with(answers), cvFile("cv.pdf"))
+			resp, body := v.post(t, applyPath(tc.slug), applyPath(tc.slug), open.With(answers), cvFile("cv.pdf"))
 			wantStatus(t, resp, body, http.StatusForbidden)
 			wantText(t, body, tc.says)
 		})
@@ -418,8 +423,9 @@ func TestApplyingOutsideTheWindowIsRefusedPolitely(t *testing.T) {
 }
 
 func TestDeadlineGrace(t *testing.T) {
-	clock := newMovableClock(demoNow)
-	ts := newTestServerWith(t, clock.now, func(c *Config) { c.ApplyLimit = 1000 })
+	t.Parallel()
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 1000 })
 	cases := []struct {
 		name     string
 		openedAt time.Time
@@ -437,14 +443,14 @@ func TestDeadlineGrace(t *testing.T) {
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			clock.set(tc.openedAt)
+			clock.Set(tc.openedAt)
 			v := ts.visitor()
 			f := v.openForm(t, applyPath(summerSlug), applyPath(summerSlug))
 			answers := summerAnswers(t, ts, fmt.Sprintf("grace%d@example.org", i))
 			for k, vs := range tc.change {
 				answers[k] = vs
 			}
-			clock.set(tc.sentAt)
+			clock.Set(tc.sentAt)
 			resp, body := v.submit(t, f, answers, cvFile("cv.pdf"))
 			if tc.accepted {
 				formSent(t, resp, body)
@@ -457,6 +463,7 @@ func TestDeadlineGrace(t *testing.T) {
 }
 
 func TestApplyingAgainLooksLikeAFirstApplicationAndEmailsTheLink(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	first := ts.visitor().applyOK(t, summerSlug, summerAnswers(t, ts, "twice@example.org"), cvFile("cv.pdf"))
 	a := applicationOf(t, ts, first)
@@ -477,8 +484,8 @@ func TestApplyingAgainLooksLikeAFirstApplicationAndEmailsTheLink(t *testing.T) {
 				t.Errorf("sent to %s; a first application is sent to %s", loc, fresh)
 			}
 			_, page := v.get(t, resp.Header.Get("Location"))
-			if mainText(t, page) != mainText(t, freshPage) || strings.Contains(page, "already") {
-				t.Errorf("the page differs from a first application's:\n%s", mainText(t, page))
+			if testkit.MainText(t, page) != testkit.MainText(t, freshPage) || strings.Contains(page, "already") {
+				t.Errorf("the page differs from a first application's:\n%s", testkit.MainText(t, page))
 			}
 
 			msgs := emailsOf(t, ts, a.ID)
@@ -512,6 +519,7 @@ func TestApplyingAgainLooksLikeAFirstApplicationAndEmailsTheLink(t *testing.T) {
 }
 
 func TestEmailToOneWhoAppliedAgainIsInTheirLanguage(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	v := ts.visitor()
 	f := v.openForm(t, applyPath(summerSlug)+"?lang=cs", applyPath(summerSlug))
@@ -526,6 +534,7 @@ func TestEmailToOneWhoAppliedAgainIsInTheirLanguage(t *testing.T) {
 }
 
 func TestCVIsKeptAcrossAFormSentBack(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	v := ts.visitor()
 	answers := summerAnswers(t, ts, "kept@example.org")
@@ -535,7 +544,7 @@ func TestCVIsKeptAcrossAFormSentBack(t *testing.T) {
 	resp, body := v.submit(t, f, answers, cv)
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 	wantText(t, body, "Received: cv.pdf")
-	back := formOn(t, f.Page, body, applyPath(summerSlug))
+	back := testkit.FormOn(t, f.Page, body, applyPath(summerSlug))
 	claim := back.Values.Get("cv_claim")
 	if claim == "" {
 		t.Fatal("the form sent back has no cv_claim")
@@ -627,6 +636,7 @@ func checkUploadsFolder(t testing.TB, ts *testServer, atLeast int) {
 }
 
 func TestUploadedFileNamesCannotChooseWhereFilesGo(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	cases := []struct{ sent, shown string }{
 		{"../../etc/passwd.pdf", "passwd.pdf"},
@@ -659,13 +669,14 @@ func TestUploadedFileNamesCannotChooseWhereFilesGo(t *testing.T) {
 }
 
 func TestPDFOverTheLimitGetsAMessageOverARealConnection(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	v := ts.visitor()
 	f := v.openForm(t, applyPath(summerSlug), applyPath(summerSlug))
 	base := ts.listen(t)
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	for k, vs := range f.with(summerAnswers(t, ts, "huge@example.org")) {
+	for k, vs := range f.With(summerAnswers(t, ts, "huge@example.org")) {
 		for _, value := range vs {
 			_ = w.WriteField(k, value)
 		}
@@ -702,6 +713,7 @@ func TestPDFOverTheLimitGetsAMessageOverARealConnection(t *testing.T) {
 }
 
 func TestTooManySubmissionsFromOneAddressAreSlowedDown(t *testing.T) {
+	t.Parallel()
 	ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) { c.ApplyLimit = 3 })
 	v := ts.visitor()
 	f := v.openForm(t, applyPath(summerSlug), applyPath(summerSlug))
@@ -745,6 +757,7 @@ func createConference(t testing.TB, ts *testServer, slug string, seats int) scho
 }
 
 func TestOpenAdmissionConfirmsWhileSeatsLastThenWaitlists(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	createConference(t, ts, "conference-2027-labour", 2)
 	path := applyPath("conference-2027-labour")
@@ -793,6 +806,7 @@ func TestOpenAdmissionConfirmsWhileSeatsLastThenWaitlists(t *testing.T) {
 }
 
 func TestConcurrentApplicationsGetDistinctSequentialReferences(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	base := summerAnswers(t, ts, "")
 	const n = 50
@@ -819,7 +833,7 @@ func TestConcurrentApplicationsGetDistinctSequentialReferences(t *testing.T) {
 				results[i].err = err
 				return
 			}
-			f, ok := findForm(doc, applyPath(summerSlug))
+			f, ok := testkit.FindForm(doc, applyPath(summerSlug))
 			if !ok {
 				results[i].err = errors.New("no form")
 				return
@@ -830,7 +844,7 @@ func TestConcurrentApplicationsGetDistinctSequentialReferences(t *testing.T) {
 			}
 			answers["email"] = []string{fmt.Sprintf("crowd%02d@example.org", i)}
 			answers["given_name"] = []string{fmt.Sprintf("Applicant %d", i)}
-			resp, body, err := v.tryPost(f.Action, applyPath(summerSlug), f.with(answers), cvFile(fmt.Sprintf("cv%d.pdf", i)))
+			resp, body, err := v.tryPost(f.Action, applyPath(summerSlug), f.With(answers), cvFile(fmt.Sprintf("cv%d.pdf", i)))
 			if err != nil {
 				results[i].err = err
 				return
@@ -868,155 +882,12 @@ func TestConcurrentApplicationsGetDistinctSequentialReferences(t *testing.T) {
 	}
 }
 
-// smtpInbox is an SMTP server on loopback that keeps every message it accepts.
-type smtpInbox struct {
-	addr     string
-	mu       sync.Mutex
-	messages []smtpMessage
-	arrived  chan struct{}
-}
-
-type smtpMessage struct {
-	From string
-	To   []string
-	Data []byte
-}
-
-func startSMTP(t testing.TB) *smtpInbox {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inbox := &smtpInbox{addr: ln.Addr().String(), arrived: make(chan struct{}, 100)}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
-		return &smtpSession{inbox: inbox}, nil
-	}))
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { srv.Close() })
-	return inbox
-}
-
-func (in *smtpInbox) received() []smtpMessage {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return append([]smtpMessage(nil), in.messages...)
-}
-
-// wait waits until n messages have arrived.
-func (in *smtpInbox) wait(t testing.TB, n int) []smtpMessage {
-	t.Helper()
-	deadline := time.After(10 * time.Second)
-	for len(in.received()) < n {
-		select {
-		case <-in.arrived:
-		case <-deadline:
-			t.Fatalf("%d messages arrived, want %d", len(in.received()), n)
-		}
-	}
-	return in.received()
-}
-
-type smtpSession struct {
-	inbox *smtpInbox
-	msg   smtpMessage
-}
-
-func (s *smtpSession) Reset()        { s.msg = smtpMessage{} }
-func (s *smtpSession) Logout() error { return nil }
-func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
-	s.msg.From = from
-	return nil
-}
-func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.msg.To = append(s.msg.To, to)
-	return nil
-}
-func (s *smtpSession) Data(r io.Reader) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.msg.Data = data
-	s.inbox.mu.Lock()
-	s.inbox.messages = append(s.inbox.messages, s.msg)
-	s.inbox.mu.Unlock()
-	s.inbox.arrived <- struct{}{}
-	return nil
-}
-
-// readEmail is a received message as its reader sees it: decoded headers and bodies.
-type readEmail struct {
-	Header mail.Header
-	Text   string
-	HTML   string
-}
-
-func (r readEmail) subject(t testing.TB) string {
-	t.Helper()
-	s, err := new(mime.WordDecoder).DecodeHeader(r.Header.Get("Subject"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-func parseEmail(t testing.TB, data []byte) readEmail {
-	t.Helper()
-	m, err := mail.ReadMessage(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("not an email: %v", err)
-	}
-	r := readEmail{Header: m.Header}
-	var walkPart func(contentType string, body io.Reader)
-	walkPart = func(contentType string, body io.Reader) {
-		mediaType, params, err := mime.ParseMediaType(contentType)
-		if err != nil {
-			t.Fatalf("content type %q: %v", contentType, err)
-		}
-		if strings.HasPrefix(mediaType, "multipart/") {
-			mr := multipart.NewReader(body, params["boundary"])
-			for {
-				p, err := mr.NextPart() // decodes quoted-printable parts
-				if err == io.EOF {
-					return
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				walkPart(p.Header.Get("Content-Type"), p)
-			}
-		}
-		b, err := io.ReadAll(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch mediaType {
-		case "text/plain":
-			r.Text += string(b)
-		case "text/html":
-			r.HTML += string(b)
-		}
-	}
-	walkPart(m.Header.Get("Content-Type"), m.Body)
-	return r
-}
-
 var statusLinkInEmail = regexp.MustCompile(`http://127\.0\.0\.1/status/([A-Za-z0-9_-]{43})`)
 
 func TestCzechReceiptArrivesOnceOverSMTPWithAWorkingLink(t *testing.T) {
-	inbox := startSMTP(t)
-	ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) {
-		c.SMTPURL = "smtp://" + inbox.addr
-		c.MailFrom = "Škola migračních studií <school@registrar.test>"
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { ts.Outbox().Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	t.Parallel()
+	ts, inbox := newMailingServer(t, "Škola migračních studií <school@registrar.test>", nil)
+	ts.runOutbox(t)
 
 	v := ts.visitor()
 	f := v.openForm(t, applyPath(summerSlug)+"?lang=cs", applyPath(summerSlug))
@@ -1026,21 +897,21 @@ func TestCzechReceiptArrivesOnceOverSMTPWithAWorkingLink(t *testing.T) {
 	resp, body := v.submit(t, f, answers, cvFile("životopis.pdf"))
 	formSent(t, resp, body)
 
-	msgs := inbox.wait(t, 1)
+	msgs := inbox.Wait(t, 1)
 	// Another pass finds nothing more to send.
 	if sent, err := ts.Outbox().SendDue(context.Background()); err != nil || sent != 0 {
 		t.Errorf("a second pass sent %d (%v)", sent, err)
 	}
 	time.Sleep(100 * time.Millisecond)
-	if got := inbox.received(); len(got) != 1 {
+	if got := inbox.Received(); len(got) != 1 {
 		t.Fatalf("%d messages arrived, want 1", len(got))
 	}
 	m := msgs[0]
 	if len(m.To) != 1 || m.To[0] != "jana@example.cz" || m.From != "school@registrar.test" {
 		t.Errorf("envelope from %q to %v", m.From, m.To)
 	}
-	e := parseEmail(t, m.Data)
-	if s := e.subject(t); !strings.HasPrefix(s, "Přihláška přijata: SMS-2027-0001") {
+	e := testkit.ReadEmail(t, m.Data)
+	if s := e.Subject(t); !strings.HasPrefix(s, "Přihláška přijata: SMS-2027-0001") {
 		t.Errorf("subject %q", s)
 	}
 	if e.Header.Get("Content-Language") != "cs" {
@@ -1076,6 +947,7 @@ func TestCzechReceiptArrivesOnceOverSMTPWithAWorkingLink(t *testing.T) {
 }
 
 func TestRateLimitsCountTheClientBehindATrustedProxy(t *testing.T) {
+	t.Parallel()
 	// app.Test requests come from 0.0.0.0, which plays the reverse proxy here.
 	for _, tc := range []struct {
 		name    string

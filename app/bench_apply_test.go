@@ -42,7 +42,7 @@ func newBenchRegistration(b *testing.B, ts *testServer) benchRegistration {
 	}
 	path := applyPath(m[1])
 	f := v.openForm(b, path, path)
-	values := f.with(url.Values{"given_name": {"Load"}, "family_name": {"Tester"}, "nationality": {"CZ"},
+	values := f.With(url.Values{"given_name": {"Load"}, "family_name": {"Tester"}, "nationality": {"CZ"},
 		"residence": {"CZ"}, "dietary": {"Vegetarian"}, "consent_processing": {"yes"}, "email": nil})
 	csrf := v.cookies["csrf_"]
 	if csrf == "" {

@@ -37,6 +37,7 @@ func sendHeadOnly(t *testing.T, base, head string) (*http.Response, string) {
 }
 
 func TestALargeBodyIsRefusedBeforeItIsRead(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	base := ts.listen(t)
 	for _, tc := range []struct{ lang, path, want string }{
@@ -85,6 +86,7 @@ func TestALargeBodyIsRefusedBeforeItIsRead(t *testing.T) {
 }
 
 func TestAFormThatBreaksOffSaysSo(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	v := ts.visitor()
 	f := v.openForm(t, applyPath(summerSlug), applyPath(summerSlug))
@@ -114,10 +116,11 @@ func TestAFormThatBreaksOffSaysSo(t *testing.T) {
 }
 
 func TestAFormOfAMegabyteStillWorks(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	v := ts.visitor()
 	f := v.openForm(t, "/status/lost", "/status/lost")
-	values := f.with(url.Values{"email": {"nobody@example.org"}, "pad": {strings.Repeat("x", 900<<10)}})
+	values := f.With(url.Values{"email": {"nobody@example.org"}, "pad": {strings.Repeat("x", 900<<10)}})
 	req := httptest.NewRequest(http.MethodPost, "/status/lost", strings.NewReader(values.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Referer", "http://example.com/status/lost")
@@ -140,6 +143,7 @@ func waitForUploads(t *testing.T, ts *testServer, n int) {
 }
 
 func TestUploadsBeyondTheBoundWaitThenGetAMessage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) {
 		c.ApplyLimit = 10000
 		c.Uploads = 1
@@ -171,6 +175,7 @@ func TestUploadsBeyondTheBoundWaitThenGetAMessage(t *testing.T) {
 // TestFieldsOfAFormWithFilesAreHeldToAMegabyte: the apply form takes 40 MB for its files, but its
 // other fields, which the server holds in memory to read them, no more than any form's 1 MB.
 func TestFieldsOfAFormWithFilesAreHeldToAMegabyte(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	v := ts.visitor()
 	f := v.openForm(t, applyPath(summerSlug)+"?lang=cs", applyPath(summerSlug))

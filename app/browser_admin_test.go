@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 // applyInEnglish sends an edition's long form in English as a person with the given name and
@@ -44,22 +45,22 @@ func applyInEnglish(t testing.TB, ts *testServer, slug, given, family, email str
 }
 
 // inboxEmail is the first message to addr whose subject starts with prefix.
-func inboxEmail(t testing.TB, inbox *smtpInbox, addr, prefix string) (readEmail, bool) {
+func inboxEmail(t testing.TB, inbox *testkit.Inbox, addr, prefix string) (testkit.Email, bool) {
 	t.Helper()
-	for _, m := range inbox.received() {
+	for _, m := range inbox.Received() {
 		if len(m.To) != 1 || m.To[0] != addr {
 			continue
 		}
-		e := parseEmail(t, m.Data)
-		if strings.HasPrefix(e.subject(t), prefix) {
+		e := testkit.ReadEmail(t, m.Data)
+		if strings.HasPrefix(e.Subject(t), prefix) {
 			return e, true
 		}
 	}
-	return readEmail{}, false
+	return testkit.Email{}, false
 }
 
 // waitForEmail waits until a message to addr whose subject starts with prefix arrives.
-func waitForEmail(t testing.TB, inbox *smtpInbox, addr, prefix string) readEmail {
+func waitForEmail(t testing.TB, inbox *testkit.Inbox, addr, prefix string) testkit.Email {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -68,20 +69,20 @@ func waitForEmail(t testing.TB, inbox *smtpInbox, addr, prefix string) readEmail
 		}
 		if time.Now().After(deadline) {
 			var got []string
-			for _, m := range inbox.received() {
-				got = append(got, strings.Join(m.To, ",")+": "+parseEmail(t, m.Data).subject(t))
+			for _, m := range inbox.Received() {
+				got = append(got, strings.Join(m.To, ",")+": "+testkit.ReadEmail(t, m.Data).Subject(t))
 			}
 			t.Fatalf("no email %q… to %s arrived; the inbox has:\n%s", prefix, addr, strings.Join(got, "\n"))
 		}
 		select {
-		case <-inbox.arrived:
+		case <-inbox.Arrived():
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
 }
 
 // openFromEmail is the address, on the test listener, of the status link in an email.
-func openFromEmail(t testing.TB, base string, e readEmail) string {
+func openFromEmail(t testing.TB, base string, e testkit.Email) string {
 	t.Helper()
 	link := statusLinkInEmail.FindStringSubmatch(e.Text)
 	if link == nil {
@@ -96,40 +97,22 @@ func click(t testing.TB, ctx context.Context, what string, sel chromedp.CSS, wan
 	browse(t, ctx, what, chromedp.Click(sel, chromedp.NodeVisible), chromedp.WaitVisible(want))
 }
 
-func wantPageText(t testing.TB, ctx context.Context, where string, wants ...string) {
-	t.Helper()
-	text := pageText(t, ctx)
-	for _, w := range wants {
-		if !strings.Contains(text, w) {
-			t.Errorf("%s does not say %q:\n%s", where, w, text)
-		}
-	}
-}
-
 // TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers: an organiser signs in, stages and
 // releases decisions; the emails arrive over SMTP; one accepted applicant confirms from the
 // link, the other declines, and the first on the waiting list receives the freed seat's offer.
 func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
-	inbox := startSMTP(t)
-	ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) {
-		c.ApplyLimit = 10000
-		c.SMTPURL = "smtp://" + inbox.addr
-		c.MailFrom = "School of Migration Studies <school@registrar.test>"
-	})
-	runCtx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { ts.Outbox().Run(runCtx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	ts, inbox := newMailingServer(t, "School of Migration Studies <school@registrar.test>", func(c *Config) { c.ApplyLimit = 10000 })
 
 	e := createSelectionEdition(t, ts, "summer-school-2027-small", 2)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	alice := applyInEnglish(t, ts, e.Slug, "Alice", "Arnold", "alice@example.org")
 	carla := applyInEnglish(t, ts, e.Slug, "Carla", "Conti", "carla@example.org")
 	bruno := applyInEnglish(t, ts, e.Slug, "Bruno", "Berger", "bruno@example.org")
-	inbox.wait(t, 3) // the receipts
+	ts.runOutbox(t)  // after the applications: a sent receipt keeps no link to read
+	inbox.Wait(t, 3) // the receipts
 
 	base := ts.listen(t)
-	office := newBrowser(t)
+	office := testkit.NewTab(t)
 
 	// The organiser signs in: the back office sends them to the login page and back.
 	apps := "/admin/editions/" + strconv.FormatInt(e.ID, 10) + "/applications"
@@ -137,7 +120,7 @@ func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
 	if loc := evaluate[string](t, office, `location.pathname + location.search`); loc != "/admin/login?next="+url.QueryEscape(apps) {
 		t.Errorf("the back office sent a stranger to %s", loc)
 	}
-	checkAccessibility(t, office, "login")
+	testkit.CheckAccessibility(t, office, "login")
 	browse(t, office, "sign in",
 		chromedp.SendKeys(chromedp.CSS(`#email`), organiser.Email),
 		chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),
@@ -146,15 +129,15 @@ func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
 	if loc := evaluate[string](t, office, `location.pathname`); loc != apps {
 		t.Fatalf("after login the organiser is at %s, want %s", loc, apps)
 	}
-	checkAccessibility(t, office, "applications list")
+	testkit.CheckAccessibility(t, office, "applications list")
 	wantPageText(t, office, "the applications list", "3 applications", alice.Reference, "Arnold, Alice", "Berger, Bruno")
 
 	browse(t, office, "open the dashboard", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`#main table`)))
-	checkAccessibility(t, office, "dashboard")
+	testkit.CheckAccessibility(t, office, "dashboard")
 	wantPageText(t, office, "the dashboard", e.TitleEN, "0 / 2")
 	edition := "/admin/editions/" + strconv.FormatInt(e.ID, 10)
 	follow(t, office, chromedp.CSS(`#main a[href="`+edition+`"]`))
-	checkAccessibility(t, office, "edition dashboard")
+	testkit.CheckAccessibility(t, office, "edition dashboard")
 	follow(t, office, chromedp.CSS(`#main a[href="`+apps+`"]`))
 
 	// Stage: Alice and Carla accepted, Bruno first on the waiting list.
@@ -177,7 +160,7 @@ func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
 	stageIn(alice, school.StatusAccepted, 0)
 	page := "/admin/applications/" + strconv.FormatInt(alice.ID, 10)
 	browse(t, office, "open Alice's application", chromedp.Navigate(base+page), chromedp.WaitVisible(chromedp.CSS(`#decision`)))
-	checkAccessibility(t, office, "application page")
+	testkit.CheckAccessibility(t, office, "application page")
 	browse(t, office, "back to the list", chromedp.Navigate(base+apps), chromedp.WaitVisible(chromedp.CSS(`#main table`)))
 	stageIn(carla, school.StatusAccepted, 0)
 	stageIn(bruno, school.StatusWaitlisted, 1)
@@ -185,7 +168,7 @@ func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
 	// The preview, then the release.
 	decisions := "/admin/editions/" + strconv.FormatInt(e.ID, 10) + "/decisions"
 	browse(t, office, "open the decisions", chromedp.Navigate(base+decisions), chromedp.WaitVisible(chromedp.CSS(`#main form[action="`+decisions+`"]`)))
-	checkAccessibility(t, office, "decisions page")
+	testkit.CheckAccessibility(t, office, "decisions page")
 	wantPageText(t, office, "the decisions preview", "Offered a place: 2 emails", "On the waiting list: 1 email")
 	click(t, office, "release", chromedp.CSS(`#main form[action="`+decisions+`"] button[type=submit]`), chromedp.CSS(`#main p.notice[role=status]`))
 	wantPageText(t, office, "the decisions page after the release", "3 decisions released", "Seats taken: 2 / 2")
@@ -193,14 +176,14 @@ func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
 	aliceOffer := waitForEmail(t, inbox, alice.Email, "You are offered a place: "+e.TitleEN)
 	carlaOffer := waitForEmail(t, inbox, carla.Email, "You are offered a place: "+e.TitleEN)
 	waitForEmail(t, inbox, bruno.Email, "Waiting list: "+e.TitleEN)
-	for _, m := range []readEmail{aliceOffer, carlaOffer} {
+	for _, m := range []testkit.Email{aliceOffer, carlaOffer} {
 		if m.Header.Get("Content-Language") != "en" || !strings.Contains(m.Text, "Please confirm or decline your place by") {
 			t.Errorf("the offer is not the English offer with its deadline:\n%s", m.Text)
 		}
 	}
 
 	// Alice, in her own browser, confirms from the link in her email.
-	applicant := newBrowser(t)
+	applicant := testkit.NewTab(t)
 	browse(t, applicant, "Alice opens her offer", chromedp.Navigate(openFromEmail(t, base, aliceOffer)), chromedp.WaitVisible(chromedp.CSS(`#offer`)))
 	wantPageText(t, applicant, "Alice's status page", "Your place is waiting for your answer", "Please confirm or decline by")
 	click(t, applicant, "Alice confirms", chromedp.CSS(`form[action$="/confirm"] button`), chromedp.CSS(`#main p.notice[role=status]`))

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 // TestBrowserApplicantJourney walks as an applicant: home → the open summer school → its form,
@@ -20,17 +21,10 @@ import (
 // link → withdraw. axe-core checks the empty form, the form with its errors, the status page and
 // the withdrawal confirmation, in the light and the dark colour scheme.
 func TestBrowserApplicantJourney(t *testing.T) {
-	inbox := startSMTP(t)
-	ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) {
-		c.SMTPURL = "smtp://" + inbox.addr
-		c.MailFrom = "School of Migration Studies <school@registrar.test>"
-	})
-	runCtx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { ts.Outbox().Run(runCtx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	ts, inbox := newMailingServer(t, "School of Migration Studies <school@registrar.test>", nil)
+	ts.runOutbox(t)
 	base := ts.listen(t)
-	ctx := newBrowser(t)
+	ctx := testkit.NewTab(t)
 
 	// The CV the applicant chooses from their disk.
 	cvPath := filepath.Join(t.TempDir(), "cv.pdf")
@@ -108,7 +102,7 @@ func TestBrowserApplicantJourney(t *testing.T) {
 	if got := evaluate[string](t, ctx, `document.getElementById('motivation').getAttribute('aria-invalid') || ''`); got != "true" {
 		t.Errorf("the motivation is aria-invalid=%q", got)
 	}
-	wantInPage(t, ctx, "the form with its errors", "There is 1 problem with your form", "Received: cv.pdf")
+	wantPageText(t, ctx, "the form with its errors", "There is 1 problem with your form", "Received: cv.pdf")
 	// Everything typed is kept.
 	kept := map[string]string{
 		`document.getElementById('given_name').value`:                                            "Amina",
@@ -130,7 +124,7 @@ func TestBrowserApplicantJourney(t *testing.T) {
 			t.Errorf("after the errors %s = %q, want %q", expr, got, want)
 		}
 	}
-	if n := len(inbox.received()); n != 0 {
+	if n := len(inbox.Received()); n != 0 {
 		t.Errorf("a form with a mistake sent %d emails", n)
 	}
 	checkSchemes(t, ctx, "application form with its errors")
@@ -152,7 +146,7 @@ func TestBrowserApplicantJourney(t *testing.T) {
 	if !sentLocation.MatchString(loc) {
 		t.Fatalf("the corrected form led to %s, not to the page after sending", loc)
 	}
-	wantInPage(t, ctx, "the page after submitting", "Thank you", "We have sent an email to the address you gave")
+	wantPageText(t, ctx, "the page after submitting", "Thank you", "We have sent an email to the address you gave")
 	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
 	if err != nil {
 		t.Fatal(err)
@@ -166,9 +160,9 @@ func TestBrowserApplicantJourney(t *testing.T) {
 	}
 
 	// The receipt arrives once, to the applicant, with their status link.
-	inbox.wait(t, 1)
+	inbox.Wait(t, 1)
 	time.Sleep(200 * time.Millisecond) // a second copy would have arrived by now
-	msgs := inbox.received()
+	msgs := inbox.Received()
 	if len(msgs) != 1 || len(msgs[0].To) != 1 || msgs[0].To[0] != email {
 		var to []string
 		for _, m := range msgs {
@@ -176,8 +170,8 @@ func TestBrowserApplicantJourney(t *testing.T) {
 		}
 		t.Fatalf("the SMTP server received %d messages, to %v; want one to %s", len(msgs), to, email)
 	}
-	receipt := parseEmail(t, msgs[0].Data) // multipart parts come out of quoted-printable
-	if s := receipt.subject(t); !strings.Contains(s, a.Reference) {
+	receipt := testkit.ReadEmail(t, msgs[0].Data) // multipart parts come out of quoted-printable
+	if s := receipt.Subject(t); !strings.Contains(s, a.Reference) {
 		t.Errorf("the receipt's subject %q lacks the reference %s", s, a.Reference)
 	}
 	link := statusLinkInEmail.FindStringSubmatch(receipt.Text)
@@ -200,12 +194,12 @@ func TestBrowserApplicantJourney(t *testing.T) {
 	if badge := statusBadge(t, ctx); badge != "Submitted" {
 		t.Errorf("the status page says %q, want Submitted", badge)
 	}
-	wantInPage(t, ctx, "the status page", a.Reference, "Amina", "Climate and mobility")
+	wantPageText(t, ctx, "the status page", a.Reference, "Amina", "Climate and mobility")
 	checkSchemes(t, ctx, "status page")
 
 	// Withdraw, with a confirmation step.
 	follow(t, ctx, chromedp.CSS(`#main a[href="/status/`+link[1]+`/withdraw"]`))
-	wantInPage(t, ctx, "the withdrawal page", "Do you really want to withdraw?")
+	wantPageText(t, ctx, "the withdrawal page", "Do you really want to withdraw?")
 	checkSchemes(t, ctx, "withdrawal confirmation")
 	if status := submitForm(t, ctx, "confirm the withdrawal",
 		chromedp.CSS(`#main form[action="/status/`+link[1]+`/withdraw"] button[type=submit]`)); status != 200 {
@@ -239,24 +233,13 @@ func statusBadge(t testing.TB, ctx context.Context) string {
 	return strings.TrimSpace(evaluate[string](t, ctx, `(document.querySelector('#main .badge') || {}).innerText || ''`))
 }
 
-// wantInPage checks the page's text shows each of wants.
-func wantInPage(t testing.TB, ctx context.Context, where string, wants ...string) {
-	t.Helper()
-	text := pageText(t, ctx)
-	for _, w := range wants {
-		if !strings.Contains(text, w) {
-			t.Errorf("%s does not show %q:\n%s", where, w, text)
-		}
-	}
-}
-
 // checkSchemes runs axe-core on the open page in the light and the dark colour scheme (Pico
 // follows the visitor's), and leaves the tab in the light one.
 func checkSchemes(t testing.TB, ctx context.Context, name string) {
 	t.Helper()
 	for _, scheme := range []string{"light", "dark"} {
 		colourScheme(t, ctx, scheme)
-		checkAccessibility(t, ctx, name+" ("+scheme+")")
+		testkit.CheckAccessibility(t, ctx, name+" ("+scheme+")")
 	}
 	colourScheme(t, ctx, "light")
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 // TestBrowserOrganiserClonesEditsAndPublishesAnEdition: an organiser signs in, copies the demo
@@ -21,7 +22,7 @@ func TestBrowserOrganiserClonesEditsAndPublishesAnEdition(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := ts.listen(t)
-	office := newBrowser(t)
+	office := testkit.NewTab(t)
 	browse(t, office, "sign in", chromedp.Navigate(base+"/admin/login"),
 		chromedp.WaitVisible(chromedp.CSS(`#password`)),
 		chromedp.SendKeys(chromedp.CSS(`#email`), organiser.Email),
@@ -31,7 +32,7 @@ func TestBrowserOrganiserClonesEditsAndPublishesAnEdition(t *testing.T) {
 
 	editor := "/admin/editions/" + strconv.FormatInt(summer.ID, 10) + "/edit"
 	follow(t, office, chromedp.CSS(`#main a[href="`+editor+`"]`))
-	checkAccessibility(t, office, "edition editor")
+	testkit.CheckAccessibility(t, office, "edition editor")
 	click(t, office, "copy for next year", chromedp.CSS(`#main form[action$="/clone"] button`),
 		chromedp.CSS(`#main p.notice[role=status]`))
 	wantPageText(t, office, "the copy's editor", "This is the copy for next year", "Status: Draft")
@@ -41,13 +42,13 @@ func TestBrowserOrganiserClonesEditsAndPublishesAnEdition(t *testing.T) {
 	if starts := evaluate[string](t, office, `document.querySelector('#starts_on').value`); starts != summer.StartsOn.AddDate(1, 0, 0).Format("2006-01-02") {
 		t.Errorf("the copy starts on %s; the original on %s", starts, summer.StartsOn.Format("2006-01-02"))
 	}
-	checkAccessibility(t, office, "the copy's editor")
+	testkit.CheckAccessibility(t, office, "the copy's editor")
 
 	browse(t, office, "rename the copy and preview",
 		chromedp.SetValue(chromedp.CSS(`#title_en`), "Summer School on Migration Studies 2028: Cities of Arrival"),
 		chromedp.Click(chromedp.CSS(`#main button[value=preview]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#preview-title`)))
-	checkAccessibility(t, office, "editor with the preview")
+	testkit.CheckAccessibility(t, office, "editor with the preview")
 	// The preview's own notice is on the page already: wait for the saved page's response.
 	follow(t, office, chromedp.CSS(`#main button[value=save]`))
 	wantPageText(t, office, "the saved copy", "Saved.", "Cities of Arrival")
@@ -55,7 +56,7 @@ func TestBrowserOrganiserClonesEditsAndPublishesAnEdition(t *testing.T) {
 
 	// The copy's programme gets a new session with a lecturer not yet in the shared list.
 	follow(t, office, chromedp.CSS(`#main a[href$="/programme"]`))
-	checkAccessibility(t, office, "the copy's programme editor")
+	testkit.CheckAccessibility(t, office, "the copy's programme editor")
 	follow(t, office, chromedp.CSS(`#main section.programme-day a[href*="/programme/new?day="]`))
 	browse(t, office, "describe the new session",
 		chromedp.SetValue(chromedp.CSS(`#title_en`), "Arrival Cities: Housing and Work"),
@@ -63,7 +64,7 @@ func TestBrowserOrganiserClonesEditsAndPublishesAnEdition(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#ends_at`), "11:00"),
 		chromedp.SetValue(chromedp.CSS(`#new_name`), "Aigerim Sadykova"),
 		chromedp.SetValue(chromedp.CSS(`#new_affiliation`), "American University of Central Asia"))
-	checkAccessibility(t, office, "the new session form")
+	testkit.CheckAccessibility(t, office, "the new session form")
 	follow(t, office, chromedp.CSS(`#main form[action*="/programme/new"] button[type=submit]`))
 	wantPageText(t, office, "the programme after adding", "The session is added", "Arrival Cities: Housing and Work",
 		"Aigerim Sadykova")
@@ -74,10 +75,10 @@ func TestBrowserOrganiserClonesEditsAndPublishesAnEdition(t *testing.T) {
 	wantPageText(t, office, "the published copy", "Published: the edition is on the public pages now.")
 
 	follow(t, office, chromedp.CSS(`#main a[href$="/form"]`))
-	checkAccessibility(t, office, "form builder")
+	testkit.CheckAccessibility(t, office, "form builder")
 	wantPageText(t, office, "the copy's form builder", "Extra questions", "Rubric")
 
-	public := newBrowser(t)
+	public := testkit.NewTab(t)
 	browse(t, public, "open the public page", chromedp.Navigate(base+"/editions/summer-school-2028"),
 		chromedp.WaitVisible(chromedp.CSS(`#main h1`)))
 	wantPageText(t, public, "the public page of the copy", "Cities of Arrival", "Arrival Cities: Housing and Work",

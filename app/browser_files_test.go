@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"registrar/app/testkit"
 )
 
 // TestBrowserCVShowsInTheApplicationPage: the CV framed in the application page is drawn by
@@ -23,7 +25,7 @@ func TestBrowserCVShowsInTheApplicationPage(t *testing.T) {
 	a := applicationOf(t, ts, token)
 
 	base := ts.listen(t)
-	office := newBrowser(t)
+	office := testkit.NewTab(t)
 	browse(t, office, "sign in", chromedp.Navigate(base+"/admin/login"),
 		chromedp.SendKeys(chromedp.CSS(`#email`), f.staff.organiser.Email), // an organiser needs no second factor
 		chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),

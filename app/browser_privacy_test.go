@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 // TestBrowserOrganiserCarriesOutAnErasureRequest walks the privacy pages as an organiser, with
@@ -20,7 +21,7 @@ func TestBrowserOrganiserCarriesOutAnErasureRequest(t *testing.T) {
 	askErasure(t, asking)
 
 	base := ts.listen(t)
-	office := newBrowser(t)
+	office := testkit.NewTab(t)
 	browse(t, office, "open the back office", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`#password`)))
 	browse(t, office, "sign in",
 		chromedp.SendKeys(chromedp.CSS(`#email`), f.staff.organiser.Email),
@@ -34,20 +35,20 @@ func TestBrowserOrganiserCarriesOutAnErasureRequest(t *testing.T) {
 	if text := pageText(t, office); !strings.Contains(text, "Personal data held") || !strings.Contains(text, "Erasure requests waiting") {
 		t.Fatalf("the privacy page says:\n%s", text)
 	}
-	checkAccessibility(t, office, "privacy page")
+	testkit.CheckAccessibility(t, office, "privacy page")
 
 	follow(t, office, chromedp.CSS(`nav.admin-nav a[href="/admin/erasure"]`))
 	if text := pageText(t, office); !strings.Contains(text, asking.app.Reference) {
 		t.Fatalf("the queue does not list the request:\n%s", text)
 	}
-	checkAccessibility(t, office, "erasure queue")
+	testkit.CheckAccessibility(t, office, "erasure queue")
 	browse(t, office, "carry out the request",
 		chromedp.Click(chromedp.CSS(`#main form[action="/admin/erasure/`+strconv.FormatInt(asking.app.ID, 10)+`"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`#main .notice`)))
 	if text := pageText(t, office); !strings.Contains(text, "No erasure request is waiting.") {
 		t.Errorf("after carrying out:\n%s", text)
 	}
-	checkAccessibility(t, office, "erasure queue after")
+	testkit.CheckAccessibility(t, office, "erasure queue after")
 	if a := statusOf(t, ts, asking.app.ID); !a.Erased() || a.Status != school.StatusWithdrawn {
 		t.Errorf("after the browser carried it out: %+v", a)
 	}
@@ -58,7 +59,7 @@ func TestBrowserOrganiserCarriesOutAnErasureRequest(t *testing.T) {
 func TestBrowserAlumniPagesAreAccessible(t *testing.T) {
 	ts := newTestServer(t)
 	base := ts.listen(t)
-	ctx := newBrowser(t)
+	ctx := testkit.NewTab(t)
 	for _, scheme := range []string{"light", "dark"} {
 		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
 			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},

@@ -9,6 +9,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 // TestBrowserAdminSetsUpTwoFactorAuthentication: a new admin signs in with the password, is
@@ -23,7 +24,7 @@ func TestBrowserAdminSetsUpTwoFactorAuthentication(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := ts.listen(t)
-	office := newBrowser(t)
+	office := testkit.NewTab(t)
 	signInWith := func(what string, wait chromedp.CSS) {
 		t.Helper()
 		browse(t, office, what, chromedp.Navigate(base+"/admin/users"), chromedp.WaitVisible(chromedp.CSS(`#password`)),
@@ -37,12 +38,12 @@ func TestBrowserAdminSetsUpTwoFactorAuthentication(t *testing.T) {
 		t.Fatalf("a new admin lands on %s, not on the account page", loc)
 	}
 	wantPageText(t, office, "the account page", "must sign in with a code from an authenticator app")
-	checkAccessibility(t, office, "account page, second factor required")
+	testkit.CheckAccessibility(t, office, "account page, second factor required")
 
 	click(t, office, "set up", chromedp.CSS(`#main form[action="/admin/account/second-factor/new"] button`),
 		chromedp.CSS(`#setup img`))
 	waitUntil(t, office, "the QR code", `document.querySelector('#setup img').complete && document.querySelector('#setup img').naturalWidth >= 200`)
-	checkAccessibility(t, office, "second factor set-up")
+	testkit.CheckAccessibility(t, office, "second factor set-up")
 	secret := evaluate[string](t, office, `document.querySelector('#setup code').textContent`)
 	code, err := totp.GenerateCode(secret, demoNow)
 	if err != nil {
@@ -54,14 +55,14 @@ func TestBrowserAdminSetsUpTwoFactorAuthentication(t *testing.T) {
 	if n := evaluate[int](t, office, `document.querySelectorAll('.recovery-codes li').length`); n != 10 {
 		t.Errorf("%d recovery codes shown, want 10", n)
 	}
-	checkAccessibility(t, office, "recovery codes")
+	testkit.CheckAccessibility(t, office, "recovery codes")
 	follow(t, office, chromedp.CSS(`#main a[href="/admin"]`))
 
 	// Next time: password, then the code from the app.
 	browse(t, office, "sign out", chromedp.Click(chromedp.CSS(`form[action="/admin/logout"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`#password`)))
 	signInWith("sign in again", chromedp.CSS(`#code`))
-	checkAccessibility(t, office, "second sign-in step")
+	testkit.CheckAccessibility(t, office, "second sign-in step")
 	next, err := totp.GenerateCode(secret, demoNow.Add(30*time.Second))
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
@@ -124,6 +125,7 @@ func statusLinkOf(t testing.TB, m db.OutboxMessage) string {
 }
 
 func TestReleasedDecisionsSendOneEmailEachInTheApplicantsLanguage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	e := createSelectionEdition(t, ts, "small-2027", 2)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -215,6 +217,7 @@ func TestReleasedDecisionsSendOneEmailEachInTheApplicantsLanguage(t *testing.T) 
 }
 
 func TestAcceptingBeyondTheSeatsIsRefused(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	e := createSelectionEdition(t, ts, "one-seat-2027", 1)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -246,12 +249,13 @@ func TestAcceptingBeyondTheSeatsIsRefused(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusConflict)
 	wantText(t, body, "not possible from the application's current status")
 	_, body = v.get(t, "/admin")
-	if !strings.Contains(mainText(t, body), "1 / 1") {
-		t.Errorf("the dashboard does not count 1 / 1 seats:\n%s", mainText(t, body))
+	if !strings.Contains(testkit.MainText(t, body), "1 / 1") {
+		t.Errorf("the dashboard does not count 1 / 1 seats:\n%s", testkit.MainText(t, body))
 	}
 }
 
 func TestReleaseIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	e := createSelectionEdition(t, ts, "all-or-nothing-2027", 1)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -333,7 +337,7 @@ func releaseOffers(t testing.TB, ts *testServer, slug string, seats int, ranks .
 	return r
 }
 
-// answerOffer opens the status page from the offer email and presses confirm or decline.
+// answerOfferFromEmail opens the status page from the offer email and presses confirm or decline.
 func answerOfferFromEmail(t testing.TB, ts *testServer, a school.Application, button string) (*http.Response, string) {
 	t.Helper()
 	m := lastEmail(t, ts, a.ID)
@@ -347,6 +351,7 @@ func answerOfferFromEmail(t testing.TB, ts *testServer, a school.Application, bu
 }
 
 func TestAcceptedApplicantConfirmsTheirPlace(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	r := releaseOffers(t, ts, "confirm-2027", 1)
 	a := r.accepted[0]
@@ -361,9 +366,9 @@ func TestAcceptedApplicantConfirmsTheirPlace(t *testing.T) {
 	if want := school.OfferExpiry(demoNow, 7); !a.OfferExpiresAt.Equal(want) {
 		t.Errorf("the offer expires at %s, want %s", a.OfferExpiresAt, want)
 	}
-	formOn(t, page, body, page+"/decline") // both buttons are forms
+	testkit.FormOn(t, page, body, page+"/decline") // both buttons are forms
 
-	f := formOn(t, page, body, page+"/confirm")
+	f := testkit.FormOn(t, page, body, page+"/confirm")
 	resp, body = v.submit(t, f, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	resp, body = v.get(t, resp.Header.Get("Location"))
@@ -388,6 +393,7 @@ func TestAcceptedApplicantConfirmsTheirPlace(t *testing.T) {
 }
 
 func TestDeclineOffersTheSeatToTheFirstOnTheWaitingList(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	// Waiting: rank 2 first, rank 1 second, so the order of the list is the rank, not the date.
 	r := releaseOffers(t, ts, "decline-2027", 1, 2, 1)
@@ -435,8 +441,9 @@ func TestDeclineOffersTheSeatToTheFirstOnTheWaitingList(t *testing.T) {
 }
 
 func TestUnansweredOfferExpiresAndTheNextIsOffered(t *testing.T) {
-	clock := newMovableClock(demoNow)
-	ts := newTestServerAt(t, clock.now)
+	t.Parallel()
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerAt(t, clock.Now)
 	r := releaseOffers(t, ts, "expiry-2027", 1, 1)
 	a, next := r.accepted[0], r.waiting[0]
 	expires := a.OfferExpiresAt
@@ -448,7 +455,7 @@ func TestUnansweredOfferExpiresAndTheNextIsOffered(t *testing.T) {
 
 	// Up to the end of the deadline's minute nothing happens.
 	for _, at := range []time.Time{demoNow.Add(time.Hour), expires.Add(-24 * time.Hour), expires, expires.Add(59 * time.Second)} {
-		clock.set(at)
+		clock.Set(at)
 		if err := ts.jobs().ExpireOffers(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -464,7 +471,7 @@ func TestUnansweredOfferExpiresAndTheNextIsOffered(t *testing.T) {
 	_, body := ts.visitor().get(t, page)
 	wantText(t, body, "Confirm my place")
 
-	clock.set(expires.Add(time.Minute))
+	clock.Set(expires.Add(time.Minute))
 	// The applicant is too late even before the job has run.
 	v := ts.visitor()
 	f := v.openForm(t, page, page)
@@ -507,6 +514,7 @@ func TestUnansweredOfferExpiresAndTheNextIsOffered(t *testing.T) {
 }
 
 func TestTwoHundredAcceptsForTheLastSeatGiveItToExactlyOne(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	e := createSelectionEdition(t, ts, "last-seat-2027", 2)
 	setStatus(t, ts, e, createApplicant(t, ts, e, "Holder", "en").ID, school.StatusAccepted)
@@ -569,6 +577,7 @@ func seatsTakenOf(t testing.TB, ts *testServer, editionID int64) int {
 }
 
 func TestDeclineAndPromotionRacingWithAManualAcceptNeverOverbook(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	const rounds = 25
 	outcomes := map[string]int{}

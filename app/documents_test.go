@@ -14,6 +14,7 @@ import (
 
 	"registrar/app/mail"
 	"registrar/app/school"
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
@@ -99,15 +100,6 @@ func pdfText(t testing.TB, v *visitor, target string) string {
 	return strings.Join(strings.Fields(string(out)), " ")
 }
 
-func wantInPDF(t testing.TB, what, text string, wants ...string) {
-	t.Helper()
-	for _, w := range wants {
-		if !strings.Contains(text, w) {
-			t.Errorf("the %s does not say %q; it says:\n%s", what, w, text)
-		}
-	}
-}
-
 var codeInPDF = regexp.MustCompile(`Verification code ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})|Ověřovací kód ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})`)
 
 // verificationCode is the code printed on a document.
@@ -121,6 +113,7 @@ func verificationCode(t testing.TB, text string) string {
 }
 
 func TestVisaLetterOnlyForConfirmedApplicantsWhoAskedAndItVerifies(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	e := documentEdition(t, ts, "visa-2027")
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -157,7 +150,7 @@ func TestVisaLetterOnlyForConfirmedApplicantsWhoAskedAndItVerifies(t *testing.T)
 		issueLetter(t, staff, "/admin/applications/"+strconv.FormatInt(zaneta.app.ID, 10), staffLetter(zaneta))
 		text := pdfText(t, staff, staffLetter(zaneta))
 		staffCode = verificationCode(t, text)
-		wantInPDF(t, "letter", text, "DVORAKOVA ZANETA has been selected for the programme and offered a place.")
+		testkit.WantText(t, "the letter", text, "DVORAKOVA ZANETA has been selected for the programme and offered a place.")
 	})
 
 	for _, p := range []issuedHolder{zaneta, aigerim, noVisa} {
@@ -168,7 +161,7 @@ func TestVisaLetterOnlyForConfirmedApplicantsWhoAskedAndItVerifies(t *testing.T)
 		wantStatus(t, resp, body, http.StatusOK)
 		wantText(t, body, "Your documents", "Visa invitation letter (PDF)")
 		text := pdfText(t, applicant, zaneta.status()+"/visa-letter.pdf")
-		wantInPDF(t, "letter", text, "School of Migration Studies", "Invitation letter", "Prague, 27 November 2026",
+		testkit.WantText(t, "the letter", text, "School of Migration Studies", "Invitation letter", "Prague, 27 November 2026",
 			"Name: Žaneta Dvořáková", "Name as in the passport: DVORAKOVA ZANETA", "Nationality: Ukraine",
 			"Date of birth: 14 March 1998", zaneta.app.Reference, "invite DVORAKOVA ZANETA", e.TitleEN,
 			"23–27 August 2027", "Charles University, Prague", "Dr. Kateřina Horáková",
@@ -195,7 +188,7 @@ func TestVisaLetterOnlyForConfirmedApplicantsWhoAskedAndItVerifies(t *testing.T)
 	t.Run("a Cyrillic name prints as typed, the passport name falling back to it", func(t *testing.T) {
 		issueLetter(t, applicant, aigerim.status(), aigerim.status()+"/visa-letter.pdf")
 		text := pdfText(t, applicant, aigerim.status()+"/visa-letter.pdf")
-		wantInPDF(t, "letter", text, "Name: Айгерим Нурланова", "Name as in the passport: Айгерим Нурланова",
+		testkit.WantText(t, "the letter", text, "Name: Айгерим Нурланова", "Name as in the passport: Айгерим Нурланова",
 			"Nationality: Kazakhstan")
 	})
 
@@ -246,6 +239,7 @@ func TestVisaLetterOnlyForConfirmedApplicantsWhoAskedAndItVerifies(t *testing.T)
 }
 
 func TestCertificatesAreIssuedOnceEmailedAndVerify(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	e := documentEdition(t, ts, "certificates-2027")
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -281,7 +275,7 @@ func TestCertificatesAreIssuedOnceEmailedAndVerify(t *testing.T) {
 		resp, body := staff.get(t, dashboard)
 		wantStatus(t, resp, body, http.StatusOK)
 		wantText(t, body, "Certificates of attendance", "2 participants who attended have no certificate yet.")
-		f := formOn(t, dashboard, body, dashboard+"/certificates")
+		f := testkit.FormOn(t, dashboard, body, dashboard+"/certificates")
 		resp, body = staff.submit(t, f, nil)
 		wantStatus(t, resp, body, http.StatusSeeOther)
 		resp, body = staff.get(t, resp.Header.Get("Location"))
@@ -290,7 +284,7 @@ func TestCertificatesAreIssuedOnceEmailedAndVerify(t *testing.T) {
 		if q := queuedCount(t, ts); q != before+2 {
 			t.Errorf("%d emails queued, want 2", q-before)
 		}
-		if _, ok := findForm(parseHTML(t, body), dashboard+"/certificates"); ok {
+		if _, ok := testkit.FindForm(testkit.ParseHTML(t, body), dashboard+"/certificates"); ok {
 			t.Error("the dashboard still offers to issue certificates")
 		}
 
@@ -337,7 +331,7 @@ func TestCertificatesAreIssuedOnceEmailedAndVerify(t *testing.T) {
 				t.Errorf("%s's status page has no certificate", tt.p.app.GivenName)
 			}
 			text := pdfText(t, applicant, status+"/certificate.pdf")
-			wantInPDF(t, "certificate", text, tt.wants...)
+			testkit.WantText(t, "the certificate", text, tt.wants...)
 			code := verificationCode(t, text)
 			again := pdfText(t, applicant, tt.p.status()+"/certificate.pdf")
 			if verificationCode(t, again) != code {
@@ -363,6 +357,7 @@ func TestCertificatesAreIssuedOnceEmailedAndVerify(t *testing.T) {
 }
 
 func TestVerificationIsRateLimited(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	v := ts.visitor()
 	limited := false
@@ -382,15 +377,9 @@ func TestVerificationIsRateLimited(t *testing.T) {
 }
 
 func TestCertificateEmailArrivesOverSMTPInTheParticipantsLanguage(t *testing.T) {
-	inbox := startSMTP(t)
-	ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) {
-		c.SMTPURL = "smtp://" + inbox.addr
-		c.MailFrom = "Škola migračních studií <school@registrar.test>"
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { ts.Outbox().Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	t.Parallel()
+	ts, inbox := newMailingServer(t, "Škola migračních studií <school@registrar.test>", nil)
+	ts.runOutbox(t)
 
 	e := documentEdition(t, ts, "smtp-certificates-2027")
 	zaneta := createParticipant(t, ts, e, "Žaneta", "Dvořáková", "cs", "CZ", false, "")
@@ -415,11 +404,11 @@ func TestCertificateEmailArrivesOverSMTPInTheParticipantsLanguage(t *testing.T) 
 	if link == nil {
 		t.Fatalf("no status link in:\n%s", m.Text)
 	}
-	wantInPDF(t, "certificate", pdfText(t, ts.visitor(), "/status/"+link[1]+"/certificate.pdf"), "Žaneta Dvořáková")
+	testkit.WantText(t, "the certificate", pdfText(t, ts.visitor(), "/status/"+link[1]+"/certificate.pdf"), "Žaneta Dvořáková")
 	time.Sleep(100 * time.Millisecond)
 	n := 0
-	for _, got := range inbox.received() {
-		if strings.HasPrefix(parseEmail(t, got.Data).subject(t), "Vaše osvědčení") {
+	for _, got := range inbox.Received() {
+		if strings.HasPrefix(testkit.ReadEmail(t, got.Data).Subject(t), "Vaše osvědčení") {
 			n++
 		}
 	}
@@ -431,6 +420,7 @@ func TestCertificateEmailArrivesOverSMTPInTheParticipantsLanguage(t *testing.T) 
 // A consulate that checks a visa letter learns when its holder gave up the place it invites
 // them to.
 func TestAVisaLetterIsNoLongerValidOnceThePlaceIsGivenUp(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ctx := context.Background()
 	e := documentEdition(t, ts, "revoked-letters")

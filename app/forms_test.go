@@ -10,18 +10,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"golang.org/x/net/html"
-
 	"registrar/app/mail"
 	"registrar/app/school"
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
@@ -34,18 +31,11 @@ import (
 func newTestServerWith(t testing.TB, clock func() time.Time, configure func(*Config)) *testServer {
 	t.Helper()
 	dir := t.TempDir()
-	store, err := db.Open(filepath.Join(dir, "registrar.db"))
+	store, err := db.Open(copyDemoDatabase(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	ctx := context.Background()
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.LoadDemo(ctx, demoNow); err != nil {
-		t.Fatal(err)
-	}
 	cfg := Config{DataDir: dir, BaseURL: "http://127.0.0.1", Clock: clock}
 	if configure != nil {
 		configure(&cfg)
@@ -66,18 +56,6 @@ func newFormServer(t testing.TB) *testServer {
 	t.Helper()
 	return newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) { c.ApplyLimit = 10000 })
 }
-
-// movableClock is a clock a test sets.
-type movableClock struct{ ns atomic.Int64 }
-
-func newMovableClock(t time.Time) *movableClock {
-	c := &movableClock{}
-	c.set(t)
-	return c
-}
-
-func (c *movableClock) now() time.Time  { return time.Unix(0, c.ns.Load()).UTC() }
-func (c *movableClock) set(t time.Time) { c.ns.Store(t.UnixNano()) }
 
 // visitor is one person's browser: it keeps the cookies the site sets.
 type visitor struct {
@@ -189,222 +167,33 @@ func (v *visitor) post(t testing.TB, action, referer string, values url.Values, 
 	return resp, body
 }
 
-// htmlForm is a form on a page as a browser would send it untouched.
-type htmlForm struct {
-	Page   string // the address of the page it is on
-	Action string
-	Values url.Values
-}
-
-// with returns the form's values with changes: a field in change is replaced by its values, or
-// left out when it has none (an empty field, an unchecked box).
-func (f htmlForm) with(change url.Values) url.Values {
-	out := url.Values{}
-	for k, v := range f.Values {
-		out[k] = append([]string(nil), v...)
-	}
-	for k, v := range change {
-		if len(v) == 0 {
-			delete(out, k)
-		} else {
-			out[k] = append([]string(nil), v...)
-		}
-	}
-	return out
-}
-
 // submit sends the form with changes, as from its page.
-func (v *visitor) submit(t testing.TB, f htmlForm, change url.Values, files ...formFile) (*http.Response, string) {
+func (v *visitor) submit(t testing.TB, f testkit.Form, change url.Values, files ...formFile) (*http.Response, string) {
 	t.Helper()
-	return v.post(t, f.Action, f.Page, f.with(change), files...)
+	return v.post(t, f.Action, f.Page, f.With(change), files...)
 }
 
 // openForm opens the page at target, expecting 200, and returns the form whose action starts
 // with actionPrefix (the first form when empty).
-func (v *visitor) openForm(t testing.TB, target, actionPrefix string) htmlForm {
+func (v *visitor) openForm(t testing.TB, target, actionPrefix string) testkit.Form {
 	t.Helper()
 	resp, body := v.get(t, target)
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: status %d\n%s", target, resp.StatusCode, mainText(t, body))
+		t.Fatalf("GET %s: status %d\n%s", target, resp.StatusCode, testkit.MainText(t, body))
 	}
-	return formOn(t, target, body, actionPrefix)
-}
-
-// formOn reads the form whose action starts with actionPrefix from a page's HTML.
-func formOn(t testing.TB, page, body, actionPrefix string) htmlForm {
-	t.Helper()
-	f, ok := findForm(parseHTML(t, body), actionPrefix)
-	if !ok {
-		t.Fatalf("%s has no form posting to %q", page, actionPrefix)
-	}
-	f.Page = strings.SplitN(page, "?", 2)[0]
-	if f.Action == "" {
-		f.Action = f.Page
-	}
-	return f
-}
-
-func parseHTML(t testing.TB, body string) *html.Node {
-	t.Helper()
-	doc, err := html.Parse(strings.NewReader(body))
-	if err != nil {
-		t.Fatalf("the page is not HTML: %v", err)
-	}
-	return doc
-}
-
-func htmlAttr(n *html.Node, name string) (string, bool) {
-	for _, a := range n.Attr {
-		if a.Key == name {
-			return a.Val, true
-		}
-	}
-	return "", false
-}
-
-func htmlWalk(n *html.Node, visit func(*html.Node) bool) {
-	if !visit(n) {
-		return
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		htmlWalk(c, visit)
-	}
-}
-
-func findForm(doc *html.Node, actionPrefix string) (htmlForm, bool) {
-	var found *html.Node
-	htmlWalk(doc, func(n *html.Node) bool {
-		if found != nil {
-			return false
-		}
-		if n.Type == html.ElementNode && n.Data == "form" {
-			action, _ := htmlAttr(n, "action")
-			if strings.HasPrefix(action, actionPrefix) {
-				found = n
-				return false
-			}
-		}
-		return true
-	})
-	if found == nil {
-		return htmlForm{}, false
-	}
-	action, _ := htmlAttr(found, "action")
-	f := htmlForm{Action: action, Values: url.Values{}}
-	htmlWalk(found, func(n *html.Node) bool {
-		if n.Type != html.ElementNode {
-			return true
-		}
-		name, named := htmlAttr(n, "name")
-		_, disabled := htmlAttr(n, "disabled")
-		if !named || disabled {
-			return n.Data != "select" && n.Data != "textarea"
-		}
-		switch n.Data {
-		case "input":
-			typ, _ := htmlAttr(n, "type")
-			value, hasValue := htmlAttr(n, "value")
-			switch typ {
-			case "checkbox", "radio":
-				if _, checked := htmlAttr(n, "checked"); checked {
-					if !hasValue {
-						value = "on"
-					}
-					f.Values.Add(name, value)
-				}
-			case "file", "submit", "button", "reset", "image":
-			default:
-				f.Values.Add(name, value)
-			}
-		case "textarea":
-			f.Values.Add(name, htmlText(n))
-			return false
-		case "select":
-			var first, chosen *html.Node
-			htmlWalk(n, func(o *html.Node) bool {
-				if o.Type == html.ElementNode && o.Data == "option" {
-					if first == nil {
-						first = o
-					}
-					if _, sel := htmlAttr(o, "selected"); sel && chosen == nil {
-						chosen = o
-					}
-				}
-				return true
-			})
-			if chosen == nil {
-				chosen = first
-			}
-			if chosen != nil {
-				value, ok := htmlAttr(chosen, "value")
-				if !ok {
-					value = htmlText(chosen)
-				}
-				f.Values.Add(name, value)
-			}
-			return false
-		}
-		return true
-	})
-	return f, true
-}
-
-// textOf is the text inside a node, as a reader sees it.
-func htmlText(n *html.Node) string {
-	var b strings.Builder
-	htmlWalk(n, func(c *html.Node) bool {
-		if c.Type == html.TextNode {
-			b.WriteString(c.Data)
-		}
-		return c.Type != html.ElementNode || (c.Data != "script" && c.Data != "style")
-	})
-	return b.String()
-}
-
-// byID is the element with the given id, nil when there is none.
-func htmlByID(doc *html.Node, id string) *html.Node {
-	var found *html.Node
-	htmlWalk(doc, func(n *html.Node) bool {
-		if found != nil {
-			return false
-		}
-		if v, ok := htmlAttr(n, "id"); ok && n.Type == html.ElementNode && v == id {
-			found = n
-			return false
-		}
-		return true
-	})
-	return found
-}
-
-var spaceRuns = regexp.MustCompile(`\s+`)
-
-// pageText is the text of a page's main content with white space collapsed, as a reader sees it.
-func mainText(t testing.TB, body string) string {
-	t.Helper()
-	doc := parseHTML(t, body)
-	n := htmlByID(doc, "main")
-	if n == nil {
-		n = doc
-	}
-	return strings.TrimSpace(spaceRuns.ReplaceAllString(htmlText(n), " "))
+	return testkit.FormOn(t, target, body, actionPrefix)
 }
 
 // wantText fails the test for every wanted text the page's main content lacks.
 func wantText(t testing.TB, body string, wants ...string) {
 	t.Helper()
-	text := mainText(t, body)
-	for _, w := range wants {
-		if !strings.Contains(text, w) {
-			t.Errorf("the page does not say %q; it says:\n%s", w, text)
-		}
-	}
+	testkit.WantText(t, "the page", testkit.MainText(t, body), wants...)
 }
 
 func wantStatus(t testing.TB, resp *http.Response, body string, want int) {
 	t.Helper()
 	if resp.StatusCode != want {
-		t.Fatalf("status %d, want %d; the page says:\n%.3000s", resp.StatusCode, want, mainText(t, body))
+		t.Fatalf("status %d, want %d; the page says:\n%.3000s", resp.StatusCode, want, testkit.MainText(t, body))
 	}
 }
 

@@ -1,18 +1,21 @@
 package app
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
-	"testing"
-	"time"
-
 	"registrar/app/jobs"
 	"registrar/app/mail"
 	"registrar/app/school"
+	"registrar/app/testkit"
 	"registrar/db"
+	"sync"
+	"testing"
+	"time"
 )
 
 // demoNow is the moment the tests live in: the demo's summer school call is open, its winter
@@ -89,4 +92,94 @@ func (ts *testServer) listen(t testing.TB) string {
 	go func() { _ = ts.Handler().Listener(ln) }()
 	t.Cleanup(func() { _ = ts.Shutdown(5 * time.Second) })
 	return "http://" + ln.Addr().String()
+}
+
+// newMailingServer is a demo server whose outbox sends, from mailFrom, to an SMTP inbox on
+// loopback; configure may change the configuration further. Its outbox runs once the test
+// calls runOutbox.
+func newMailingServer(t testing.TB, mailFrom string, configure func(*Config)) (*testServer, *testkit.Inbox) {
+	t.Helper()
+	inbox := testkit.StartInbox(t)
+	ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) {
+		c.SMTPURL = inbox.URL()
+		c.MailFrom = mailFrom
+		if configure != nil {
+			configure(c)
+		}
+	})
+	return ts, inbox
+}
+
+// runOutbox runs the server's outbox until the test ends. A sent email keeps no text, so a test
+// that reads a stored email's link (submitted, linkEmailedTo) does so before.
+func (ts *testServer) runOutbox(t testing.TB) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { ts.Outbox().Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// demoTemplate is a database with every migration applied and the demo loaded, made once per
+// run of the package's tests: each test server starts from a copy of the file, which costs far
+// less than migrating and loading the demo again.
+var demoTemplate struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+// copyDemoDatabase copies the demo database into dir and returns the copy's path.
+func copyDemoDatabase(t testing.TB, dir string) string {
+	t.Helper()
+	demoTemplate.once.Do(func() {
+		demoTemplate.dir, demoTemplate.err = os.MkdirTemp("", "registrar-demo-")
+		if demoTemplate.err != nil {
+			return
+		}
+		demoTemplate.path = filepath.Join(demoTemplate.dir, "demo.db")
+		demoTemplate.err = buildDemoDatabase(demoTemplate.path)
+	})
+	if demoTemplate.err != nil {
+		t.Fatalf("the demo database: %v", demoTemplate.err)
+	}
+	data, err := os.ReadFile(demoTemplate.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "registrar.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// buildDemoDatabase writes to path a migrated database with the demo loaded, as a single file.
+func buildDemoDatabase(path string) error {
+	dir, err := os.MkdirTemp(filepath.Dir(path), "build-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	store, err := db.Open(filepath.Join(dir, "registrar.db"))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ctx := context.Background()
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	if err := store.LoadDemo(ctx, demoNow); err != nil {
+		return err
+	}
+	return store.Backup(ctx, path) // VACUUM INTO: one consistent file, no WAL beside it
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demoTemplate.dir != "" {
+		os.RemoveAll(demoTemplate.dir)
+	}
+	os.Exit(code)
 }

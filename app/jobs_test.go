@@ -6,11 +6,13 @@ import (
 	"time"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 func TestAnOfferAboutToLapseIsRemindedOnce(t *testing.T) {
-	clock := newMovableClock(demoNow)
-	ts := newTestServerWith(t, clock.now, nil)
+	t.Parallel()
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerWith(t, clock.Now, nil)
 	e := createSelectionEdition(t, ts, "reminded-2027", 2)
 	a := createApplicant(t, ts, e, "Zarina", "cs")
 	a = setStatus(t, ts, e, a.ID, school.StatusAccepted)
@@ -26,7 +28,7 @@ func TestAnOfferAboutToLapseIsRemindedOnce(t *testing.T) {
 	}
 
 	// Three days before the offer lapses: too early.
-	clock.set(a.OfferExpiresAt.Add(-72 * time.Hour))
+	clock.Set(a.OfferExpiresAt.Add(-72 * time.Hour))
 	if err := ts.jobs().RemindOffers(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +37,7 @@ func TestAnOfferAboutToLapseIsRemindedOnce(t *testing.T) {
 	}
 
 	// A day before: one reminder, in Czech, with the deadline; a second run sends no more.
-	clock.set(a.OfferExpiresAt.Add(-24 * time.Hour))
+	clock.Set(a.OfferExpiresAt.Add(-24 * time.Hour))
 	for range 2 {
 		if err := ts.jobs().RemindOffers(ctx); err != nil {
 			t.Fatal(err)
@@ -52,7 +54,7 @@ func TestAnOfferAboutToLapseIsRemindedOnce(t *testing.T) {
 	b := createApplicant(t, ts, e, "Bakyt", "en")
 	b = setStatus(t, ts, e, b.ID, school.StatusAccepted)
 	setStatus(t, ts, e, b.ID, school.StatusConfirmed)
-	clock.set(b.OfferExpiresAt.Add(-time.Hour))
+	clock.Set(b.OfferExpiresAt.Add(-time.Hour))
 	if err := ts.jobs().RemindOffers(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ const (
 )
 
 func TestLineBreaksAreRefusedInSingleLineFieldsOfTheApplicationForm(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	q := questionFields(t, ts, summerSlug)
 	for _, field := range []string{"given_name", "family_name", "email", "institution", "field_of_study",
@@ -44,6 +45,7 @@ func TestLineBreaksAreRefusedInSingleLineFieldsOfTheApplicationForm(t *testing.T
 }
 
 func TestLineBreaksAreRefusedWhenAnApplicantEdits(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	ap := applyFor(t, ts, "editor@example.org")
 	f := ap.v.openForm(t, ap.status()+"/edit", ap.status()+"/edit")
@@ -56,6 +58,7 @@ func TestLineBreaksAreRefusedWhenAnApplicantEdits(t *testing.T) {
 }
 
 func TestLineBreaksAreRefusedInTheBackOfficesSingleLineFields(t *testing.T) {
+	t.Parallel()
 	p := newProgrammeEditor(t)
 	ts, v := p.ts, p.v
 	id := strconv.FormatInt(p.summer.ID, 10)

@@ -11,18 +11,19 @@ import (
 	"testing"
 	"time"
 
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
 // refusedWithFile sends a form that is sent back for a missing family name, with a CV, and
 // returns the form sent back and the stored CV, which belongs to no application.
-func refusedWithFile(t testing.TB, v *visitor, f htmlForm, answers url.Values, name string) (htmlForm, db.Upload) {
+func refusedWithFile(t testing.TB, v *visitor, f testkit.Form, answers url.Values, name string) (testkit.Form, db.Upload) {
 	t.Helper()
-	answers = f.with(answers)
+	answers = f.With(answers)
 	answers.Set("family_name", "")
 	resp, body := v.post(t, f.Action, f.Page, answers, cvFile(name))
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-	back := formOn(t, f.Page, body, f.Action)
+	back := testkit.FormOn(t, f.Page, body, f.Action)
 	up, err := v.ts.store.UploadByClaim(context.Background(), back.Values.Get("cv_claim"))
 	if err != nil {
 		t.Fatalf("the refused form's CV is not kept: %v", err)
@@ -52,8 +53,9 @@ func wantUploadKept(t testing.TB, ts *testServer, up db.Upload, what string) {
 }
 
 func TestUnattachedUploadsGoOnceTheirFormHasExpired(t *testing.T) {
-	clock := newMovableClock(demoNow)
-	ts := newTestServerWith(t, clock.now, func(c *Config) { c.ApplyLimit = 10000 })
+	t.Parallel()
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
 	ctx := context.Background()
 
 	v := ts.visitor()
@@ -62,7 +64,7 @@ func TestUnattachedUploadsGoOnceTheirFormHasExpired(t *testing.T) {
 	kept := privacyApplicant(t, ts, "Attached", "CZ", false)
 	keptCV := uploadOnDisk(t, ts, kept.app)
 
-	clock.set(demoNow.Add(FormLifetime + time.Minute))
+	clock.Set(demoNow.Add(FormLifetime + time.Minute))
 	w := ts.visitor()
 	g := w.openForm(t, applyPath(summerSlug), applyPath(summerSlug))
 	back, fresh := refusedWithFile(t, w, g, summerAnswers(t, ts, "still-typing@example.org"), "fresh.pdf")
@@ -84,6 +86,7 @@ func TestUnattachedUploadsGoOnceTheirFormHasExpired(t *testing.T) {
 }
 
 func TestErasureTakesTheApplicantsUnattachedUploads(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	ctx := context.Background()
 	summer, err := ts.store.PublicEdition(ctx, summerSlug)
@@ -129,6 +132,7 @@ func TestErasureTakesTheApplicantsUnattachedUploads(t *testing.T) {
 }
 
 func TestEditsAreLimitedLikeSubmissions(t *testing.T) {
+	t.Parallel()
 	ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) { c.ApplyLimit = 3 })
 	v := ts.visitor()
 	token := v.applyOK(t, summerSlug, summerAnswers(t, ts, "editor@example.org"), cvFile("cv.pdf"))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
@@ -46,8 +47,9 @@ func uploadOnDisk(t testing.TB, ts *testServer, a school.Application) string {
 }
 
 func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t *testing.T) {
-	clock := newMovableClock(demoNow)
-	ts := newTestServerWith(t, clock.now, func(c *Config) { c.ApplyLimit = 10000 })
+	t.Parallel()
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
 	ctx := context.Background()
 	summer, err := ts.store.PublicEdition(ctx, summerSlug)
 	if err != nil {
@@ -88,14 +90,14 @@ func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t
 	}
 
 	// A day before the retention period ends: nothing to erase.
-	clock.set(summer.PurgeAt().Add(-24 * time.Hour))
-	if purges, err := ts.store.PurgeRetention(ctx, ts.uploadsDir(), clock.now(), true); err != nil || len(purges) != 0 {
+	clock.Set(summer.PurgeAt().Add(-24 * time.Hour))
+	if purges, err := ts.store.PurgeRetention(ctx, ts.uploadsDir(), clock.Now(), true); err != nil || len(purges) != 0 {
 		t.Fatalf("before the period ends: %+v, %v", purges, err)
 	}
 
 	// Once it has ended, a dry run counts the three not selected and changes nothing.
-	clock.set(summer.PurgeAt().Add(time.Hour))
-	purges, err := ts.store.PurgeRetention(ctx, ts.uploadsDir(), clock.now(), true)
+	clock.Set(summer.PurgeAt().Add(time.Hour))
+	purges, err := ts.store.PurgeRetention(ctx, ts.uploadsDir(), clock.Now(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +175,7 @@ func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t
 	}
 
 	// A second run erases nothing more and writes no entry.
-	purges, err = ts.store.PurgeRetention(ctx, ts.uploadsDir(), clock.now(), false)
+	purges, err = ts.store.PurgeRetention(ctx, ts.uploadsDir(), clock.Now(), false)
 	if err != nil || len(purges) != 0 {
 		t.Fatalf("second run: %+v, %v", purges, err)
 	}
@@ -195,11 +197,11 @@ func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t
 		}
 	}
 	_, body := v.get(t, "/admin/editions/"+id+"/applications")
-	wantText(t, mainText(t, body), "(erased)", "Aigerim")
+	wantText(t, testkit.MainText(t, body), "(erased)", "Aigerim")
 	_, body = v.get(t, "/admin/applications/"+strconv.FormatInt(rejected.app.ID, 10))
-	wantText(t, mainText(t, body), "(erased)", "Personal data erased")
+	wantText(t, testkit.MainText(t, body), "(erased)", "Personal data erased")
 	_, body = v.get(t, "/admin/editions/"+id)
-	wantText(t, mainText(t, body), "Kazakhstan", "Uzbekistan")
+	wantText(t, testkit.MainText(t, body), "Kazakhstan", "Uzbekistan")
 }
 
 func sameCounts(a, b []db.Count) bool {
@@ -218,12 +220,13 @@ func sameCounts(a, b []db.Count) bool {
 func askErasure(t testing.TB, ap applied) {
 	t.Helper()
 	_, page := ap.v.get(t, ap.status())
-	f := formOn(t, ap.status(), page, ap.status()+"/erasure")
+	f := testkit.FormOn(t, ap.status(), page, ap.status()+"/erasure")
 	resp, body := ap.v.submit(t, f, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 }
 
 func TestErasureQueueCarriesOutARequestAndConfirmsByEmail(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts, ctx := f.ts, context.Background()
 	participant := privacyApplicant(t, ts, "Dilnoza", "UZ", true)
@@ -255,12 +258,12 @@ func TestErasureQueueCarriesOutARequestAndConfirmsByEmail(t *testing.T) {
 	v := signIn(t, ts, f.staff.organiser.Email)
 	queue := v.openForm(t, "/admin/erasure", action)
 	_, body = v.get(t, "/admin/erasure")
-	wantText(t, mainText(t, body), participant.app.Reference, "Dilnoza Privacy", "Confirmed")
+	wantText(t, testkit.MainText(t, body), participant.app.Reference, "Dilnoza Privacy", "Confirmed")
 	resp, body = v.submit(t, queue, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	resp, body = v.get(t, resp.Header.Get("Location"))
 	wantStatus(t, resp, body, http.StatusOK)
-	wantText(t, mainText(t, body), "The application was erased", "No erasure request is waiting.")
+	wantText(t, testkit.MainText(t, body), "The application was erased", "No erasure request is waiting.")
 
 	a := statusOf(t, ts, participant.app.ID)
 	if !a.Erased() || a.GivenName != "" || a.Status != school.StatusWithdrawn {
@@ -307,6 +310,7 @@ func TestErasureQueueCarriesOutARequestAndConfirmsByEmail(t *testing.T) {
 }
 
 func TestPrivacyPageShowsWhatAnEditionHolds(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t) // one application to the summer school, with a CV
 	ts := f.ts
 	rejected := privacyApplicant(t, ts, "Timur", "TJ", false)
@@ -346,15 +350,16 @@ func TestPrivacyPageShowsWhatAnEditionHolds(t *testing.T) {
 }
 
 func TestTheDailyJobsEraseApplicantsNotSelected(t *testing.T) {
-	clock := newMovableClock(demoNow)
-	ts := newTestServerWith(t, clock.now, func(c *Config) { c.ApplyLimit = 10000 })
+	t.Parallel()
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
 	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rejected := privacyApplicant(t, ts, "Azamat", "KG", false)
 	setStatus(t, ts, summer, rejected.app.ID, school.StatusRejected)
-	clock.set(summer.PurgeAt().Add(time.Minute))
+	clock.Set(summer.PurgeAt().Add(time.Minute))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -369,20 +374,21 @@ func TestTheDailyJobsEraseApplicantsNotSelected(t *testing.T) {
 }
 
 func TestAnErasedApplicationNeverChangesStatus(t *testing.T) {
-	clock := newMovableClock(demoNow)
-	ts := newTestServerWith(t, clock.now, func(c *Config) { c.ApplyLimit = 10000 })
+	t.Parallel()
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
 	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
 	if err != nil {
 		t.Fatal(err)
 	}
 	waiting := privacyApplicant(t, ts, "Kamila", "TJ", false)
 	setStatus(t, ts, summer, waiting.app.ID, school.StatusWaitlisted)
-	clock.set(summer.PurgeAt())
+	clock.Set(summer.PurgeAt())
 	if err := ts.jobs().PurgeRetention(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	_, err = ts.store.TransitionApplication(context.Background(), waiting.app.ID, school.StatusAccepted, db.ActorSystem,
-		clock.now(), ts.renderer(t, summer))
+		clock.Now(), ts.renderer(t, summer))
 	if !errors.Is(err, school.ErrTransition) {
 		t.Errorf("an erased application was offered a seat: %v", err)
 	}
@@ -392,8 +398,9 @@ func TestAnErasedApplicationNeverChangesStatus(t *testing.T) {
 // erasure gets no certificate afterwards, a withdrawn applicant's visa letter stops verifying once
 // the retention period erases them, and the erasure's confirmation keeps nothing once sent.
 func TestErasureLeavesNoLetterCertificateOrAddressBehind(t *testing.T) {
-	clock := newMovableClock(demoNow)
-	ts := newTestServerWith(t, clock.now, func(c *Config) { c.ApplyLimit = 10000 })
+	t.Parallel()
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
 	ctx := context.Background()
 	e := documentEdition(t, ts, "erasure-letters")
 	render := ts.renderer(t, e)
@@ -402,13 +409,13 @@ func TestErasureLeavesNoLetterCertificateOrAddressBehind(t *testing.T) {
 	for _, st := range []school.Status{school.StatusAccepted, school.StatusConfirmed, school.StatusAttended} {
 		setStatus(t, ts, e, attended.app.ID, st)
 	}
-	if err := ts.store.RequestErasure(ctx, attended.app.ID, clock.now()); err != nil {
+	if err := ts.store.RequestErasure(ctx, attended.app.ID, clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.store.CarryOutErasure(ctx, attended.app.ID, db.ActorSystem, ts.uploadsDir(), clock.now(), render); err != nil {
+	if _, err := ts.store.CarryOutErasure(ctx, attended.app.ID, db.ActorSystem, ts.uploadsDir(), clock.Now(), render); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := ts.store.IssueCertificates(ctx, e.ID, db.ActorSystem, clock.now(), render); err != nil || n != 0 {
+	if n, err := ts.store.IssueCertificates(ctx, e.ID, db.ActorSystem, clock.Now(), render); err != nil || n != 0 {
 		t.Errorf("certificates issued to an erased participant: %d, %v", n, err)
 	}
 	if _, err := ts.Outbox().SendDue(ctx); err != nil {
@@ -422,14 +429,14 @@ func TestErasureLeavesNoLetterCertificateOrAddressBehind(t *testing.T) {
 
 	withdrawn := createParticipant(t, ts, e, "Айгерим", "Нурланова", "en", "KZ", true, "AIGERIM NURLANOVA")
 	setStatus(t, ts, e, withdrawn.app.ID, school.StatusAccepted)
-	letter, err := ts.store.IssueDocument(ctx, statusOf(t, ts, withdrawn.app.ID), school.DocumentVisaLetter, db.ActorSystem, clock.now())
+	letter, err := ts.store.IssueDocument(ctx, statusOf(t, ts, withdrawn.app.ID), school.DocumentVisaLetter, db.ActorSystem, clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	setStatus(t, ts, e, withdrawn.app.ID, school.StatusWithdrawn)
 	resp, body := ts.get(t, "/verify/"+letter.Code)
 	wantStatus(t, resp, body, http.StatusOK)
-	clock.set(e.PurgeAt())
+	clock.Set(e.PurgeAt())
 	if err := ts.jobs().PurgeRetention(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 // lockedBuffer is a log that requests write to concurrently.
@@ -36,6 +37,7 @@ func (b *lockedBuffer) String() string {
 }
 
 func TestStatusLinksAreMaskedInTheLog(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	ap := applyFor(t, ts, "logged@example.org")
 	var log lockedBuffer
@@ -92,6 +94,7 @@ func sendOutbox(t testing.TB, ts *testServer) {
 }
 
 func TestSentEmailsKeepNoBodyAndErasureRemovesTheirFiles(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	ap := privacyApplicant(t, ts, "Zarina", "TJ", false)
@@ -142,8 +145,9 @@ func TestSentEmailsKeepNoBodyAndErasureRemovesTheirFiles(t *testing.T) {
 }
 
 func TestRetentionRemovesTheEmailFilesOfThoseItErases(t *testing.T) {
-	clock := newMovableClock(demoNow)
-	ts := newTestServerWith(t, clock.now, func(c *Config) { c.ApplyLimit = 10000 })
+	t.Parallel()
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
 	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +158,7 @@ func TestRetentionRemovesTheEmailFilesOfThoseItErases(t *testing.T) {
 	if len(emlFiles(t, ts, "kamila@example.org")) == 0 {
 		t.Fatal("the file sender wrote no .eml files")
 	}
-	clock.set(summer.PurgeAt().Add(time.Minute))
+	clock.Set(summer.PurgeAt().Add(time.Minute))
 	if err := ts.jobs().PurgeRetention(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -176,6 +180,7 @@ func issueLetter(t testing.TB, v *visitor, page, action string) string {
 }
 
 func TestAVisaLetterIsMadeByAFormNeverByALink(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	e := documentEdition(t, ts, "post-letters-2027")
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
@@ -218,11 +223,11 @@ func TestAVisaLetterIsMadeByAFormNeverByALink(t *testing.T) {
 	if loc := issueLetter(t, applicant, p.status(), letter); loc != letter {
 		t.Errorf("the button leads to %q", loc)
 	}
-	wantInPDF(t, "letter", pdfText(t, applicant, letter), "KOVALENKO OLENA")
+	testkit.WantText(t, "the letter", pdfText(t, applicant, letter), "KOVALENKO OLENA")
 	if loc := issueLetter(t, staff, staffPage, staffPage+"/visa-letter.pdf"); loc != staffPage+"/visa-letter.pdf" {
 		t.Errorf("the organiser's button leads to %q", loc)
 	}
-	wantInPDF(t, "letter", pdfText(t, staff, staffPage+"/visa-letter.pdf"), "Ivan Petrenko")
+	testkit.WantText(t, "the letter", pdfText(t, staff, staffPage+"/visa-letter.pdf"), "Ivan Petrenko")
 	_, body = applicant.get(t, p.status())
 	if !strings.Contains(body, `href="`+letter+`"`) {
 		t.Error("once made, the status page links to the letter")

@@ -8,6 +8,7 @@ import (
 // The state store writes a value again only when it changed, was deleted or was stored over a
 // minute ago: the CSRF middleware re-stores its token on every request.
 func TestWebStateSkipsRewritingTheSameValue(t *testing.T) {
+	t.Parallel()
 	conn, state, checkpoints, err := openState(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 // applied is an application made through the form, with the browser that made it.
@@ -29,6 +30,7 @@ func applyFor(t testing.TB, ts *testServer, email string) applied {
 func (a applied) status() string { return "/status/" + a.token }
 
 func TestStatusLinksThatDoNotExistAreNotFound(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	mine := applyFor(t, ts, "mine@example.org")
 	almost := mine.token[:42] + "B"
@@ -59,8 +61,9 @@ func TestStatusLinksThatDoNotExistAreNotFound(t *testing.T) {
 }
 
 func TestApplicantEditsUntilTheDeadline(t *testing.T) {
-	clock := newMovableClock(demoNow)
-	ts := newTestServerWith(t, clock.now, func(c *Config) { c.ApplyLimit = 1000 })
+	t.Parallel()
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 1000 })
 	mine := applyFor(t, ts, "editor@example.org")
 
 	t.Run("a change before the deadline is saved", func(t *testing.T) {
@@ -113,10 +116,10 @@ func TestApplicantEditsUntilTheDeadline(t *testing.T) {
 	})
 
 	t.Run("after the deadline the application can no longer be changed", func(t *testing.T) {
-		clock.set(summerDeadline.Add(-5 * time.Minute))
+		clock.Set(summerDeadline.Add(-5 * time.Minute))
 		f := mine.v.openForm(t, mine.status()+"/edit", mine.status()+"/edit")
-		clock.set(summerDeadline.Add(11 * time.Minute))
-		defer clock.set(demoNow)
+		clock.Set(summerDeadline.Add(11 * time.Minute))
+		defer clock.Set(demoNow)
 
 		resp, body := mine.v.get(t, mine.status()+"/edit")
 		wantStatus(t, resp, body, http.StatusSeeOther)
@@ -134,6 +137,7 @@ func TestApplicantEditsUntilTheDeadline(t *testing.T) {
 }
 
 func TestApplicantWithdrawsAfterConfirming(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	mine := applyFor(t, ts, "withdraw@example.org")
 
@@ -143,7 +147,7 @@ func TestApplicantWithdrawsAfterConfirming(t *testing.T) {
 	if a := applicationOf(t, ts, mine.token); a.Status != school.StatusSubmitted {
 		t.Fatalf("opening the confirmation changed the status to %s", a.Status)
 	}
-	f := formOn(t, mine.status()+"/withdraw", body, mine.status()+"/withdraw")
+	f := testkit.FormOn(t, mine.status()+"/withdraw", body, mine.status()+"/withdraw")
 
 	resp, body = mine.v.submit(t, f, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
@@ -169,6 +173,7 @@ func TestApplicantWithdrawsAfterConfirming(t *testing.T) {
 }
 
 func TestApplicantDownloadsTheirData(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	mine := applyFor(t, ts, "data@example.org")
 	resp, body := mine.v.get(t, mine.status()+"/data.json")
@@ -200,10 +205,11 @@ func TestApplicantDownloadsTheirData(t *testing.T) {
 }
 
 func TestErasureRequestIsAcknowledgedAndRemembered(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	mine := applyFor(t, ts, "erase@example.org")
 	_, page := mine.v.get(t, mine.status())
-	f := formOn(t, mine.status(), page, mine.status()+"/erasure")
+	f := testkit.FormOn(t, mine.status(), page, mine.status()+"/erasure")
 	resp, body := mine.v.submit(t, f, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	resp, body = mine.v.get(t, resp.Header.Get("Location"))
@@ -222,6 +228,7 @@ func TestErasureRequestIsAcknowledgedAndRemembered(t *testing.T) {
 }
 
 func TestLostLinkTellsAStrangerNothing(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	mine := applyFor(t, ts, "lost@example.org")
 	// Earlier links keep working when a new one is sent: anyone can ask for a link, and that
@@ -237,7 +244,7 @@ func TestLostLinkTellsAStrangerNothing(t *testing.T) {
 		f := v.openForm(t, "/status/lost", "/status/lost")
 		resp, body := v.submit(t, f, url.Values{"email": {email}})
 		wantStatus(t, resp, body, http.StatusOK)
-		return strings.ReplaceAll(mainText(t, body), email, "EMAIL")
+		return strings.ReplaceAll(testkit.MainText(t, body), email, "EMAIL")
 	}
 	before := queuedCount(t, ts)
 	stranger := ask(t, "nobody@example.org")
@@ -290,6 +297,7 @@ func TestLostLinkTellsAStrangerNothing(t *testing.T) {
 }
 
 func TestStatusPageIsInTheVisitorsLanguage(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	mine := applyFor(t, ts, "jazyk@example.org")
 	resp, body := mine.v.get(t, mine.status()+"?lang=cs")

@@ -36,6 +36,7 @@ func wantSafeFile(t *testing.T, resp *http.Response, body, disposition, name str
 }
 
 func TestCVNamedAsAPageIsServedAsAPDF(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	admin := signIn(t, ts, f.staff.admin.Email)
@@ -66,6 +67,7 @@ func TestCVNamedAsAPageIsServedAsAPDF(t *testing.T) {
 }
 
 func TestFileNamesOutsideASCIIAreKeptInTheDisposition(t *testing.T) {
+	t.Parallel()
 	ts := newFormServer(t)
 	v := ts.visitor()
 	token := v.applyOK(t, summerSlug, summerAnswers(t, ts, "zivotopis@example.org"), cvFile("Životopis nový.pdf"))
@@ -85,6 +87,7 @@ func TestFileNamesOutsideASCIIAreKeptInTheDisposition(t *testing.T) {
 // TestEveryDownloadIsNeverSniffed walks the organisers' exports; the applicant's data export is
 // checked above.
 func TestEveryDownloadIsNeverSniffed(t *testing.T) {
+	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
 	organiser := signIn(t, ts, f.staff.organiser.Email)

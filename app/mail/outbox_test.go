@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"net"
 	netmail "net/mail"
 	"path/filepath"
 	"strings"
@@ -15,26 +14,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
-
+	"registrar/app/testkit"
 	"registrar/db"
 )
 
-// The outbox against a real SMTP server on loopback (emersion/go-smtp, in process) and a real
+// The outbox against a real SMTP server on loopback (testkit.Inbox) and a real
 // SQLite database in a temporary folder.
 
 var start = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-
-type clock struct{ ns atomic.Int64 }
-
-func newClock() *clock {
-	c := &clock{}
-	c.set(start)
-	return c
-}
-
-func (c *clock) now() time.Time  { return time.Unix(0, c.ns.Load()).UTC() }
-func (c *clock) set(t time.Time) { c.ns.Store(t.UnixNano()) }
 
 func openStore(t *testing.T) *db.Store {
 	t.Helper()
@@ -49,109 +36,25 @@ func openStore(t *testing.T) *db.Store {
 	return store
 }
 
-// inbox is an SMTP server that records what it accepts; reject makes it refuse recipients.
-type inbox struct {
-	addr     string
-	srv      *smtp.Server
-	mu       sync.Mutex
-	messages []received
-	reject   atomic.Bool
-}
-
-type received struct {
-	from string
-	to   []string
-	data []byte
-}
-
-// startInbox serves SMTP on addr ("127.0.0.1:0" for any free port) until the test ends.
-func startInbox(t *testing.T, addr string) *inbox {
-	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := &inbox{addr: ln.Addr().String()}
-	in.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
-		return &session{in: in}, nil
-	}))
-	in.srv.Domain = "localhost"
-	in.srv.AllowInsecureAuth = true
-	in.srv.ReadTimeout, in.srv.WriteTimeout = 10*time.Second, 10*time.Second
-	go func() { _ = in.srv.Serve(ln) }()
-	t.Cleanup(func() { in.srv.Close() })
-	return in
-}
-
-func (in *inbox) received() []received {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return append([]received(nil), in.messages...)
-}
-
-type session struct {
-	in  *inbox
-	msg received
-}
-
-func (s *session) Reset()        { s.msg = received{} }
-func (s *session) Logout() error { return nil }
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
-	s.msg.from = from
-	return nil
-}
-
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	if s.in.reject.Load() {
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
-	}
-	s.msg.to = append(s.msg.to, to)
-	return nil
-}
-
-func (s *session) Data(r io.Reader) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.msg.data = data
-	s.in.mu.Lock()
-	s.in.messages = append(s.in.messages, s.msg)
-	s.in.mu.Unlock()
-	return nil
-}
-
-// closedAddress is a loopback address nothing listens on.
-func closedAddress(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
 const from = "School of Migration Studies <school@registrar.test>"
 
-func newTestOutbox(t *testing.T, store *db.Store, addr string, c *clock) *Outbox {
+func newTestOutbox(t *testing.T, store *db.Store, addr string, c *testkit.Clock) *Outbox {
 	t.Helper()
 	sender, err := NewSMTPSender("smtp://" + addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sender.timeout = 5 * time.Second
-	return NewOutbox(store, sender, from, slog.New(slog.NewTextHandler(io.Discard, nil)), c.now)
+	return NewOutbox(store, sender, from, slog.New(slog.NewTextHandler(io.Discard, nil)), c.Now)
 }
 
-func queue(t *testing.T, store *db.Store, c *clock, to, subject string) db.OutboxMessage {
+func queue(t *testing.T, store *db.Store, c *testkit.Clock, to, subject string) db.OutboxMessage {
 	t.Helper()
 	ctx := context.Background()
 	err := store.QueueEmail(ctx, db.Email{To: to, Lang: "cs", Subject: subject,
 		Text:     "Dobrý den,\nvaše přihláška SMS-2027-0042 je přijata.\n",
 		HTML:     "<p>Dobrý den,</p><p>vaše přihláška <strong>SMS-2027-0042</strong> je přijata.</p>",
-		Template: "application_received"}, 0, c.now())
+		Template: "application_received"}, 0, c.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,12 +92,12 @@ func sendDue(t *testing.T, o *Outbox) int {
 }
 
 // checkMessage checks what the server received is the queued email, readable.
-func checkMessage(t *testing.T, got received, want db.OutboxMessage) {
+func checkMessage(t *testing.T, got testkit.Message, want db.OutboxMessage) {
 	t.Helper()
-	if got.from != "school@registrar.test" || len(got.to) != 1 || got.to[0] != want.To {
-		t.Errorf("envelope from %q to %v, want to %q", got.from, got.to, want.To)
+	if got.From != "school@registrar.test" || len(got.To) != 1 || got.To[0] != want.To {
+		t.Errorf("envelope from %q to %v, want to %q", got.From, got.To, want.To)
 	}
-	m, err := netmail.ReadMessage(bytes.NewReader(got.data))
+	m, err := netmail.ReadMessage(bytes.NewReader(got.Data))
 	if err != nil {
 		t.Fatalf("not an email: %v", err)
 	}
@@ -215,15 +118,15 @@ func checkMessage(t *testing.T, got received, want db.OutboxMessage) {
 
 func TestOutboxSendsEachEmailOnceOverSMTP(t *testing.T) {
 	store := openStore(t)
-	c := newClock()
-	in := startInbox(t, "127.0.0.1:0")
-	o := newTestOutbox(t, store, in.addr, c)
+	c := testkit.NewClock(start)
+	in := testkit.StartInbox(t)
+	o := newTestOutbox(t, store, in.Addr, c)
 	want := queue(t, store, c, "jana@example.cz", "Přihláška přijata: SMS-2027-0042, Letní škola")
 
 	if n := sendDue(t, o); n != 1 {
 		t.Fatalf("sent %d, want 1", n)
 	}
-	got := in.received()
+	got := in.Received()
 	if len(got) != 1 {
 		t.Fatalf("%d messages arrived, want 1", len(got))
 	}
@@ -233,11 +136,11 @@ func TestOutboxSendsEachEmailOnceOverSMTP(t *testing.T) {
 	}
 
 	t.Run("a second pass sends nothing more", func(t *testing.T) {
-		c.set(start.Add(time.Hour))
+		c.Set(start.Add(time.Hour))
 		if n := sendDue(t, o); n != 0 {
 			t.Errorf("sent %d more", n)
 		}
-		if n := len(in.received()); n != 1 {
+		if n := len(in.Received()); n != 1 {
 			t.Errorf("%d messages arrived in all, want 1", n)
 		}
 	})
@@ -257,16 +160,16 @@ func TestOutboxSendsEachEmailOnceOverSMTP(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		if total.Load() != 1 || len(in.received()) != 2 {
-			t.Errorf("sent %d, %d messages arrived in all; want 1 and 2", total.Load(), len(in.received()))
+		if total.Load() != 1 || len(in.Received()) != 2 {
+			t.Errorf("sent %d, %d messages arrived in all; want 1 and 2", total.Load(), len(in.Received()))
 		}
 	})
 }
 
 func TestOutboxKeepsEmailsWhileSMTPIsDownThenSendsOnce(t *testing.T) {
 	store := openStore(t)
-	c := newClock()
-	addr := closedAddress(t)
+	c := testkit.NewClock(start)
+	addr := testkit.ClosedAddress(t)
 	o := newTestOutbox(t, store, addr, c)
 	want := queue(t, store, c, "amina@example.org", "Application received: SMS-2027-0001")
 
@@ -282,28 +185,28 @@ func TestOutboxKeepsEmailsWhileSMTPIsDownThenSendsOnce(t *testing.T) {
 	} else if !strings.Contains(m.LastError, "connect") {
 		t.Errorf("the last error %q does not say what failed", m.LastError)
 	}
-	if due := dueAt(t, store, c.now()); len(due) != 0 {
+	if due := dueAt(t, store, c.Now()); len(due) != 0 {
 		t.Error("the email is due again at once, not after a wait")
 	}
-	if due := dueAt(t, store, c.now().Add(firstRetry)); len(due) != 1 {
+	if due := dueAt(t, store, c.Now().Add(firstRetry)); len(due) != 1 {
 		t.Errorf("the email is not due %v after the failure", firstRetry)
 	}
 
 	// The server comes up on the same address; before the retry time nothing is sent.
-	in := startInbox(t, addr)
-	c.set(start.Add(firstRetry - time.Second))
-	if n := sendDue(t, o); n != 0 || len(in.received()) != 0 {
+	in := testkit.StartInboxAt(t, addr)
+	c.Set(start.Add(firstRetry - time.Second))
+	if n := sendDue(t, o); n != 0 || len(in.Received()) != 0 {
 		t.Fatalf("sent %d before the retry time", n)
 	}
-	c.set(start.Add(firstRetry + time.Second))
+	c.Set(start.Add(firstRetry + time.Second))
 	if n := sendDue(t, o); n != 1 {
 		t.Fatalf("sent %d after the retry time, want 1", n)
 	}
-	c.set(start.Add(time.Hour))
+	c.Set(start.Add(time.Hour))
 	if n := sendDue(t, o); n != 0 {
 		t.Errorf("sent %d more", n)
 	}
-	got := in.received()
+	got := in.Received()
 	if len(got) != 1 {
 		t.Fatalf("%d messages arrived, want 1", len(got))
 	}
@@ -315,10 +218,10 @@ func TestOutboxKeepsEmailsWhileSMTPIsDownThenSendsOnce(t *testing.T) {
 
 func TestOutboxRetriesWithGrowingWaitsThenGivesUp(t *testing.T) {
 	store := openStore(t)
-	c := newClock()
-	in := startInbox(t, "127.0.0.1:0")
-	in.reject.Store(true) // the server answers, but refuses the recipient
-	o := newTestOutbox(t, store, in.addr, c)
+	c := testkit.NewClock(start)
+	in := testkit.StartInbox(t)
+	in.RejectRecipients(true) // the server answers, but refuses the recipient
+	o := newTestOutbox(t, store, in.Addr, c)
 	queue(t, store, c, "gone@example.org", "Application received")
 
 	wait := firstRetry
@@ -336,28 +239,28 @@ func TestOutboxRetriesWithGrowingWaitsThenGivesUp(t *testing.T) {
 		if len(left) != 1 || left[0].Attempts != attempt || !strings.Contains(left[0].LastError, "550") {
 			t.Fatalf("attempt %d: queued %+v", attempt, left)
 		}
-		if len(dueAt(t, store, c.now().Add(wait-time.Second))) != 0 || len(dueAt(t, store, c.now().Add(wait))) != 1 {
+		if len(dueAt(t, store, c.Now().Add(wait-time.Second))) != 0 || len(dueAt(t, store, c.Now().Add(wait))) != 1 {
 			t.Fatalf("attempt %d: the next attempt is not %v later", attempt, wait)
 		}
-		c.set(c.now().Add(wait))
+		c.Set(c.Now().Add(wait))
 		wait = min(2*wait, lastRetry)
 	}
-	if n := len(in.received()); n != 0 {
+	if n := len(in.Received()); n != 0 {
 		t.Errorf("%d messages arrived", n)
 	}
 }
 
 func TestOutboxWithoutRecipientFailsThatEmailOnly(t *testing.T) {
 	store := openStore(t)
-	c := newClock()
-	in := startInbox(t, "127.0.0.1:0")
-	o := newTestOutbox(t, store, in.addr, c)
+	c := testkit.NewClock(start)
+	in := testkit.StartInbox(t)
+	o := newTestOutbox(t, store, in.Addr, c)
 	queue(t, store, c, "", "No address")
 	want := queue(t, store, c, "someone@example.org", "With address")
 	if n := sendDue(t, o); n != 1 {
 		t.Fatalf("sent %d, want 1", n)
 	}
-	got := in.received()
+	got := in.Received()
 	if len(got) != 1 {
 		t.Fatalf("%d messages arrived", len(got))
 	}
@@ -370,9 +273,9 @@ func TestOutboxWithoutRecipientFailsThatEmailOnly(t *testing.T) {
 
 func TestOutboxKeepsToItsSendingRate(t *testing.T) {
 	store := openStore(t)
-	c := newClock()
-	in := startInbox(t, "127.0.0.1:0")
-	o := newTestOutbox(t, store, in.addr, c)
+	c := testkit.NewClock(start)
+	in := testkit.StartInbox(t)
+	o := newTestOutbox(t, store, in.Addr, c)
 	o.SetRate(20) // one message every 50 ms
 	for _, to := range []string{"a@example.cz", "b@example.cz", "c@example.cz"} {
 		queue(t, store, c, to, "Přihláška přijata")
@@ -385,7 +288,7 @@ func TestOutboxKeepsToItsSendingRate(t *testing.T) {
 	if took := time.Since(began); took < 100*time.Millisecond {
 		t.Errorf("three messages went in %v, faster than 20 a second", took)
 	}
-	if n := len(in.received()); n != 3 {
+	if n := len(in.Received()); n != 3 {
 		t.Errorf("%d messages arrived, want 3", n)
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"log"
 	"mime/multipart"
 	"net"
 	"net/http"
@@ -30,7 +29,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
+	"registrar/app/testkit"
 )
 
 const (
@@ -53,14 +52,14 @@ func TestCrashSafety(t *testing.T) {
 	dir := t.TempDir()
 	bin := buildBinary(t, dir)
 	t.Logf("built the binary in %s", time.Since(began).Round(time.Millisecond))
-	inbox := startSMTP(t)
+	inbox := testkit.StartInbox(t)
 	addr := freeAddr(t)
 	env := registrarEnv(
 		"REGISTRAR_DATA="+filepath.Join(dir, "data"),
 		"REGISTRAR_DEMO=1",
 		"REGISTRAR_ADDR="+addr,
 		"REGISTRAR_BASE_URL=http://"+addr,
-		"REGISTRAR_SMTP_URL=smtp://"+inbox.addr,
+		"REGISTRAR_SMTP_URL="+inbox.URL(),
 		"REGISTRAR_APPLY_LIMIT=100000",
 	)
 	logPath := filepath.Join(dir, "server.log")
@@ -173,7 +172,7 @@ func TestCrashSafety(t *testing.T) {
 	for {
 		missing := 0
 		for _, r := range succeeded {
-			if len(inbox.to(r.email)) == 0 {
+			if len(receivedBy(inbox, r.email)) == 0 {
 				missing++
 			}
 		}
@@ -188,7 +187,7 @@ func TestCrashSafety(t *testing.T) {
 	t.Logf("every receipt arrived after %s", time.Since(began).Round(time.Millisecond))
 	time.Sleep(time.Second) // room for a duplicate to arrive
 	for _, r := range succeeded {
-		msgs := inbox.to(r.email)
+		msgs := receivedBy(inbox, r.email)
 		if len(msgs) != 1 {
 			problems.add(t, "%s received %d emails, want exactly 1 receipt", r.email, len(msgs))
 			continue
@@ -212,7 +211,7 @@ func TestCrashSafety(t *testing.T) {
 	}
 	// Submissions cut off by the kill may be stored without their sender knowing; they must
 	// not be sent twice either.
-	for to, n := range inbox.counts() {
+	for to, n := range distinctPerRecipient(inbox) {
 		if n > 1 {
 			problems.add(t, "%s received %d emails (at most one receipt each)", to, n)
 		}
@@ -221,14 +220,13 @@ func TestCrashSafety(t *testing.T) {
 	if data, err := os.ReadFile(logPath); err == nil && bytes.Contains(data, []byte("database is locked")) {
 		t.Errorf("the server log says \"database is locked\"")
 	}
-	t.Logf("%d receipts delivered over SMTP, %d deliveries in all (a delivery cut off by the kill is redelivered with its Message-Id)", len(succeeded), inbox.total())
+	t.Logf("%d receipts delivered over SMTP, %d deliveries in all (a delivery cut off by the kill is redelivered with its Message-Id)", len(succeeded), deliveries(inbox))
 }
 
 var (
 	referencePattern = regexp.MustCompile(`SMS-\d{4}-\d{4,}`)
 	emailStatusLink  = regexp.MustCompile(`/status/([A-Za-z0-9_-]{20,})`)
 	sentLocation     = regexp.MustCompile(`^(?:https?://[^/]+)?/editions/[a-z0-9-]+/apply/sent$`)
-	hiddenField      = regexp.MustCompile(`<input type="hidden" name="(_csrf|opened_at)" value="([^"]*)"`)
 	choiceField      = regexp.MustCompile(`<input type="(?:radio|checkbox)" name="(q_\d+)" value="([^"]*)"`)
 	textField        = regexp.MustCompile(`<(?:textarea|input type="text")[^>]* name="(q_\d+)"`)
 )
@@ -392,15 +390,16 @@ func get(ctx context.Context, client *http.Client, u string) (string, int, error
 // applicationBody fills the form as a person would: every required field, the first option of
 // each extra choice question, a small PDF as the CV.
 func applicationBody(form, email string) ([]byte, string, error) {
-	hidden := map[string]string{}
-	for _, m := range hiddenField.FindAllStringSubmatch(form, -1) {
-		hidden[m[1]] = html.UnescapeString(m[2])
+	f, err := testkit.ReadForm("the application form", form, "")
+	if err != nil {
+		return nil, "", err
 	}
-	if hidden["_csrf"] == "" || hidden["opened_at"] == "" {
+	csrf, openedAt := f.Values.Get("_csrf"), f.Values.Get("opened_at")
+	if csrf == "" || openedAt == "" {
 		return nil, "", fmt.Errorf("the form has no _csrf or opened_at: %.300s", form)
 	}
 	fields := [][2]string{
-		{"_csrf", hidden["_csrf"]}, {"opened_at", hidden["opened_at"]},
+		{"_csrf", csrf}, {"opened_at", openedAt},
 		{"given_name", "Crash"}, {"family_name", "Tester"}, {"email", email},
 		{"date_of_birth", "1996-05-17"}, {"nationality", "CZ"}, {"residence", "CZ"},
 		{"sector", "student"}, {"institution", "Charles University"},
@@ -607,110 +606,54 @@ func unfoldQuotedPrintable(raw string) string {
 	return strings.NewReplacer("=\r\n", "", "=\n", "").Replace(raw)
 }
 
-// inbox is an SMTP server on loopback that keeps every message it accepts, duplicates included.
-type inbox struct {
-	addr string
-	mu   sync.Mutex
-	msgs map[string][]string // recipient → raw messages
-}
-
-func startSMTP(t *testing.T) *inbox {
-	t.Helper()
-	in := &inbox{msgs: map[string][]string{}}
-	s := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
-		return &smtpSession{inbox: in}, nil
-	}))
-	s.Domain = "localhost"
-	s.ReadTimeout = 10 * time.Second
-	s.WriteTimeout = 10 * time.Second
-	s.MaxMessageBytes = 10 << 20
-	s.MaxRecipients = 10
-	s.ErrorLog = log.New(io.Discard, "", 0) // the crash cuts a session off: expected, not news
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	in.addr = l.Addr().String()
-	go s.Serve(l)
-	t.Cleanup(func() { s.Close() })
-	return in
-}
-
 // A kill between the SMTP server's acceptance and the outbox marking the row sent makes the
 // restarted worker send that row again, with the same Message-Id: mail systems take it for the
-// same message. The inbox therefore counts distinct messages; redeliveries are logged.
+// same message. The test's inbox keeps every delivery; the test counts distinct messages and
+// logs redeliveries.
 var messageIDHeader = regexp.MustCompile(`(?im)^Message-Id:\s*(<[^>\r\n]+>)`)
 
-func distinct(msgs []string) []string {
+// distinct is the raw text of msgs, one per Message-Id.
+func distinct(msgs []testkit.Message) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, m := range msgs {
-		id := m
-		if h := messageIDHeader.FindStringSubmatch(m); h != nil {
+		raw := string(m.Data)
+		id := raw
+		if h := messageIDHeader.FindStringSubmatch(raw); h != nil {
 			id = h[1]
 		}
 		if !seen[id] {
 			seen[id] = true
-			out = append(out, m)
+			out = append(out, raw)
 		}
 	}
 	return out
 }
 
-// to lists the distinct messages to addr.
-func (in *inbox) to(addr string) []string {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return distinct(in.msgs[strings.ToLower(addr)])
-}
+// receivedBy lists the distinct messages to addr.
+func receivedBy(in *testkit.Inbox, addr string) []string { return distinct(in.To(addr)) }
 
-// counts is the number of distinct messages per recipient.
-func (in *inbox) counts() map[string]int {
-	in.mu.Lock()
-	defer in.mu.Unlock()
+// distinctPerRecipient is the number of distinct messages per recipient.
+func distinctPerRecipient(in *testkit.Inbox) map[string]int {
+	byTo := map[string][]testkit.Message{}
+	for _, m := range in.Received() {
+		for _, to := range m.To {
+			to = strings.ToLower(strings.Trim(to, "<>"))
+			byTo[to] = append(byTo[to], m)
+		}
+	}
 	n := map[string]int{}
-	for to, msgs := range in.msgs {
+	for to, msgs := range byTo {
 		n[to] = len(distinct(msgs))
 	}
 	return n
 }
 
-func (in *inbox) total() int {
-	in.mu.Lock()
-	defer in.mu.Unlock()
+// deliveries counts every delivery to every recipient, repeats included.
+func deliveries(in *testkit.Inbox) int {
 	n := 0
-	for _, msgs := range in.msgs {
-		n += len(msgs)
+	for _, m := range in.Received() {
+		n += len(m.To)
 	}
 	return n
-}
-
-type smtpSession struct {
-	inbox *inbox
-	rcpt  []string
-}
-
-func (s *smtpSession) Reset()        { s.rcpt = nil }
-func (s *smtpSession) Logout() error { return nil }
-func (s *smtpSession) Mail(string, *smtp.MailOptions) error {
-	return nil
-}
-
-func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.rcpt = append(s.rcpt, strings.ToLower(strings.Trim(to, "<>")))
-	return nil
-}
-
-// Data records the message for every recipient: each delivery counts, a repeat is not merged.
-func (s *smtpSession) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.inbox.mu.Lock()
-	defer s.inbox.mu.Unlock()
-	for _, to := range s.rcpt {
-		s.inbox.msgs[to] = append(s.inbox.msgs[to], string(raw))
-	}
-	return nil
 }
