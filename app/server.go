@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -68,7 +69,7 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	secret, err := loadSecret(cfg.DataDir)
+	secret, err := auth.LoadSecret(filepath.Join(cfg.DataDir, "secret.key"))
 	if err != nil {
 		return nil, err
 	}
