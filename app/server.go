@@ -4,7 +4,6 @@
 package app
 
 import (
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,16 +32,13 @@ type Server struct {
 	countries countryLists
 	validate  *validator.Validate
 	outbox    *mail.Outbox
-	stateDB   *sql.DB
-	// stateCheckpoints checkpoint stateDB in the background (state.go).
-	stateCheckpoints *db.Checkpoints
-	state            *webState // CSRF tokens, rate limits, sessions
-	secret           []byte    // signs form timestamps
-	sessions         *session.Store
-	hashing          chan struct{} // bounds concurrent argon2id checks, 64 MiB each
-	uploading        chan struct{} // bounds requests sending files at once (bodies.go)
-	forms            formEditions  // the editions of public forms, by catalogue version
-	web              *fiber.App
+	state     *webState // CSRF tokens, rate limits, sessions
+	secret    []byte    // signs form timestamps
+	sessions  *session.Store
+	hashing   chan struct{} // bounds concurrent argon2id checks, 64 MiB each
+	uploading chan struct{} // bounds requests sending files at once (bodies.go)
+	forms     formEditions  // the editions of public forms, by catalogue version
+	web       *fiber.App
 	// secrets seals the keys of second factors with a key derived from secret.
 	secrets *auth.SecretBox
 }
@@ -77,7 +73,7 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	stateDB, state, stateCheckpoints, err := openState(cfg.DataDir)
+	state, err := openState(filepath.Join(cfg.DataDir, "state.db"))
 	if err != nil {
 		return nil, err
 	}
@@ -91,8 +87,8 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: store, log: logger, templates: tmpl, i18n: bundle,
 		markdown: newMarkdown(), countries: newCountryLists(), validate: validate,
-		outbox:  mail.NewOutbox(store, sender, cfg.MailFrom, logger, cfg.Clock),
-		stateDB: stateDB, state: state, stateCheckpoints: stateCheckpoints, secret: secret, hashing: make(chan struct{}, 2),
+		outbox: mail.NewOutbox(store, sender, cfg.MailFrom, logger, cfg.Clock),
+		state:  state, secret: secret, hashing: make(chan struct{}, 2),
 		uploading: make(chan struct{}, cfg.Uploads)}
 	s.outbox.SetRate(cfg.MailRate)
 	s.sessions = s.newSessions()
@@ -144,8 +140,7 @@ func (s *Server) Outbox() *mail.Outbox { return s.outbox }
 // web state store.
 func (s *Server) Shutdown(timeout time.Duration) error {
 	err := s.web.ShutdownWithTimeout(timeout)
-	s.stateCheckpoints.Stop()
-	return errors.Join(err, s.state.Close(), s.stateDB.Close())
+	return errors.Join(err, s.state.Close())
 }
 
 // newSender sends over SMTP when configured, else writes .eml files under the data folder.
