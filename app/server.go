@@ -17,6 +17,7 @@ import (
 	"registrar/app/auth"
 	"registrar/app/i18n"
 	"registrar/app/mail"
+	"registrar/app/webstate"
 	"registrar/db"
 	"registrar/views"
 )
@@ -32,8 +33,8 @@ type Server struct {
 	countries countryLists
 	validate  *validator.Validate
 	outbox    *mail.Outbox
-	state     *webState // CSRF tokens, rate limits, sessions
-	secret    []byte    // signs form timestamps
+	state     *webstate.Store // CSRF tokens, rate limits, sessions
+	secret    []byte          // signs form timestamps
 	sessions  *session.Store
 	hashing   chan struct{} // bounds concurrent argon2id checks, 64 MiB each
 	uploading chan struct{} // bounds requests sending files at once (bodies.go)
@@ -73,7 +74,7 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	state, err := openState(filepath.Join(cfg.DataDir, "state.db"))
+	state, err := webstate.Open(filepath.Join(cfg.DataDir, "state.db"))
 	if err != nil {
 		return nil, err
 	}

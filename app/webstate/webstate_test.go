@@ -1,4 +1,4 @@
-package app
+package webstate
 
 import (
 	"path/filepath"
@@ -9,7 +9,7 @@ import (
 // The state store writes a value again only when it changed, was deleted or was stored over a
 // minute ago: the CSRF middleware re-stores its token on every request.
 func TestWebStateSkipsRewritingTheSameValue(t *testing.T) {
-	state, err := openState(filepath.Join(t.TempDir(), "state.db"))
+	state, err := Open(filepath.Join(t.TempDir(), "state.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package app
+package webstate
 
 import (
 	"bytes"
@@ -8,25 +8,25 @@ import (
 	"registrar/db"
 )
 
-// openState opens the store for short-lived web state (CSRF tokens, rate-limit counters,
+// Open opens the store for short-lived web state (CSRF tokens, rate-limit counters,
 // sessions) at path, a SQLite file of its own (db.OpenWebState).
-func openState(path string) (*webState, error) {
+func Open(path string) (*Store, error) {
 	store, err := db.OpenWebState(path)
 	if err != nil {
 		return nil, err
 	}
-	return &webState{WebState: store, written: map[string]stateWrite{}}, nil
+	return &Store{WebState: store, written: map[string]stateWrite{}}, nil
 }
 
 // restoreAfter is how long a value this process wrote is not written again unchanged.
 const restoreAfter = time.Minute
 
-// webState is the state store with half the writes. The CSRF middleware stores its token again
+// Store is the state store with half the writes. The CSRF middleware stores its token again
 // on every request only to push its expiry back, a write (and a commit of state.db) per page;
 // a value this process stored less than restoreAfter ago is not written again, so a token
 // expires at most a minute early out of six hours. Reads always go to the database, so
 // several instances still share every token, counter and session.
-type webState struct {
+type Store struct {
 	*db.WebState
 
 	mu      sync.Mutex
@@ -40,7 +40,7 @@ type stateWrite struct {
 }
 
 // Set stores val under key unless this process stored the same value less than restoreAfter ago.
-func (w *webState) Set(key string, val []byte, exp time.Duration) error {
+func (w *Store) Set(key string, val []byte, exp time.Duration) error {
 	now := time.Now()
 	w.mu.Lock()
 	last, ok := w.written[key]
@@ -67,7 +67,7 @@ func (w *webState) Set(key string, val []byte, exp time.Duration) error {
 }
 
 // Delete removes key, here and in the database.
-func (w *webState) Delete(key string) error {
+func (w *Store) Delete(key string) error {
 	w.mu.Lock()
 	delete(w.written, key)
 	w.mu.Unlock()
@@ -75,7 +75,7 @@ func (w *webState) Delete(key string) error {
 }
 
 // Reset removes everything, here and in the database.
-func (w *webState) Reset() error {
+func (w *Store) Reset() error {
 	w.mu.Lock()
 	clear(w.written)
 	w.mu.Unlock()
