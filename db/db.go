@@ -1,6 +1,8 @@
 // Package db is Registrar's store: every SQL statement lives here, in plain statements beside the
 // code that scans their rows. It imports no HTTP package. One writer connection serialises writes
-// (SQLite allows one writer at a time); a pool of read-only connections serves pages.
+// (SQLite allows one writer at a time); a pool of read-only connections serves pages. The web's
+// sessions, CSRF tokens and rate limits are kept in a second file of their own (WebState,
+// webstate.go), whose constant small writes must not queue behind the applications'.
 package db
 
 import (

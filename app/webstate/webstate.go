@@ -1,3 +1,9 @@
+// Package webstate holds the short-lived state of the web: back-office sessions, the CSRF token
+// of every form and the rate-limit counters, as the one fiber.Storage the middleware share. It is
+// kept in a second SQLite file, state.db beside the applications database (db.OpenWebState),
+// because every request writes to it: in a file of its own those small writes never wait on the
+// applications database's one writer, and backups of the applications leave them out. Reads always
+// go to the file, so several instances share every token, counter and session.
 package webstate
 
 import (
