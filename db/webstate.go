@@ -20,7 +20,7 @@ import (
 type WebState struct {
 	conn        *sql.DB
 	storage     *sqlite3.Storage
-	checkpoints *Checkpoints
+	checkpoints *checkpoints
 }
 
 // OpenWebState opens (creating when missing) the web state file at path. Every request writes to
@@ -42,7 +42,7 @@ func OpenWebState(path string) (*WebState, error) {
 		conn.Close()
 		return nil, fmt.Errorf("db: web state: %w", err)
 	}
-	checkpoints, err := StartCheckpoints(file + "?_busy_timeout=5000")
+	checkpoints, err := startCheckpoints(file + "?_busy_timeout=5000")
 	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("db: web state: %w", err)
