@@ -157,13 +157,13 @@ func documentType(data []byte) string {
 }
 
 func (s *Server) documentPath(stored string) string {
-	return filepath.Join(s.cfg.DataDir, "documents", stored)
+	return filepath.Join(s.cfg.Layout().Documents(), stored)
 }
 
 // writeDocument writes a document under a random name in the documents folder, which is never
 // served as a folder, and returns that name.
 func (s *Server) writeDocument(data []byte) (string, error) {
-	return writeStored(filepath.Join(s.cfg.DataDir, "documents"), data)
+	return writeStored(s.cfg.Layout().Documents(), data)
 }
 
 func (s *Server) deleteDocument(c *fiber.Ctx) error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -15,23 +14,20 @@ import (
 	"registrar/db"
 )
 
-// uploadsDir is where applicants' files are kept.
-func (s *Server) uploadsDir() string { return filepath.Join(s.cfg.DataDir, "uploads") }
-
 // PurgeRetention erases the personal data of applicants who were not selected, in every edition
 // whose retention period is over, and logs what it erased. Files sent with forms that were sent
 // back and that no form claimed go too, once their form has expired.
 func (s *Server) PurgeRetention(ctx context.Context) error {
-	purges, err := s.store.PurgeRetention(ctx, s.uploadsDir(), s.now(), false)
+	purges, err := s.store.PurgeRetention(ctx, s.cfg.Layout().Uploads(), s.now(), false)
 	for _, p := range purges {
 		s.log.Info("jobs: personal data erased", "edition", p.Edition.Slug,
 			"applications", p.Applications, "files", p.Files)
 	}
-	n, uerr := s.store.RemoveUnattachedUploads(ctx, s.uploadsDir(), s.now().Add(-formLifetime))
+	n, uerr := s.store.RemoveUnattachedUploads(ctx, s.cfg.Layout().Uploads(), s.now().Add(-formLifetime))
 	if n > 0 {
 		s.log.Info("jobs: unattached files removed", "files", n)
 	}
-	return errors.Join(err, uerr, mail.ForgetErased(ctx, s.store, s.cfg.MailDir()))
+	return errors.Join(err, uerr, mail.ForgetErased(ctx, s.store, s.cfg.Layout().Mail()))
 }
 
 type privacyPage struct {
@@ -137,14 +133,14 @@ func (s *Server) carryOutErasure(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.store.CarryOutErasure(c.UserContext(), a.ID, userActor(currentUser(c)), s.uploadsDir(), s.now(), render)
+	_, err = s.store.CarryOutErasure(c.UserContext(), a.ID, userActor(currentUser(c)), s.cfg.Layout().Uploads(), s.now(), render)
 	if errors.Is(err, db.ErrNoErasureRequest) {
 		return db.ErrNotFound
 	}
 	if err != nil {
 		return err
 	}
-	if err := mail.ForgetErased(c.UserContext(), s.store, s.cfg.MailDir()); err != nil {
+	if err := mail.ForgetErased(c.UserContext(), s.store, s.cfg.Layout().Mail()); err != nil {
 		return err
 	}
 	s.outbox.Wake()

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"time"
 
 	"registrar/app/school"
@@ -31,7 +30,7 @@ func (s *Server) RunJobs(ctx context.Context) {
 		if err := s.ExpireOffers(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("jobs: expire offers", "error", err)
 		}
-		if path, err := s.store.NightlyBackup(ctx, filepath.Join(s.cfg.DataDir, "backups"), s.now(), backupsKept); err != nil && ctx.Err() == nil {
+		if path, err := s.store.NightlyBackup(ctx, s.cfg.Layout().Backups(), s.now(), backupsKept); err != nil && ctx.Err() == nil {
 			s.log.Error("jobs: backup", "error", err)
 		} else if path != "" {
 			s.log.Info("jobs: backup written", "path", path)

@@ -89,13 +89,13 @@ func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t
 
 	// A day before the retention period ends: nothing to erase.
 	clock.set(summer.PurgeAt().Add(-24 * time.Hour))
-	if purges, err := ts.store.PurgeRetention(ctx, ts.uploadsDir(), clock.now(), true); err != nil || len(purges) != 0 {
+	if purges, err := ts.store.PurgeRetention(ctx, ts.cfg.Layout().Uploads(), clock.now(), true); err != nil || len(purges) != 0 {
 		t.Fatalf("before the period ends: %+v, %v", purges, err)
 	}
 
 	// Once it has ended, a dry run counts the three not selected and changes nothing.
 	clock.set(summer.PurgeAt().Add(time.Hour))
-	purges, err := ts.store.PurgeRetention(ctx, ts.uploadsDir(), clock.now(), true)
+	purges, err := ts.store.PurgeRetention(ctx, ts.cfg.Layout().Uploads(), clock.now(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t
 	}
 
 	// A second run erases nothing more and writes no entry.
-	purges, err = ts.store.PurgeRetention(ctx, ts.uploadsDir(), clock.now(), false)
+	purges, err = ts.store.PurgeRetention(ctx, ts.cfg.Layout().Uploads(), clock.now(), false)
 	if err != nil || len(purges) != 0 {
 		t.Fatalf("second run: %+v, %v", purges, err)
 	}
@@ -405,7 +405,7 @@ func TestErasureLeavesNoLetterCertificateOrAddressBehind(t *testing.T) {
 	if err := ts.store.RequestErasure(ctx, attended.app.ID, clock.now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.store.CarryOutErasure(ctx, attended.app.ID, db.ActorSystem, ts.uploadsDir(), clock.now(), render); err != nil {
+	if _, err := ts.store.CarryOutErasure(ctx, attended.app.ID, db.ActorSystem, ts.cfg.Layout().Uploads(), clock.now(), render); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := ts.store.IssueCertificates(ctx, e.ID, db.ActorSystem, clock.now(), render); err != nil || n != 0 {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -66,7 +65,7 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	secret, err := auth.LoadSecret(filepath.Join(cfg.DataDir, "secret.key"))
+	secret, err := auth.LoadSecret(cfg.Layout().SecretKey())
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +73,7 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	state, err := webstate.Open(filepath.Join(cfg.DataDir, "state.db"))
+	state, err := webstate.Open(cfg.Layout().WebState())
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +146,7 @@ func (s *Server) Shutdown(timeout time.Duration) error {
 // newSender sends over SMTP when configured, else writes .eml files under the data folder.
 func newSender(cfg Config) (mail.Sender, error) {
 	if cfg.SMTPURL == "" {
-		return mail.FileSender{Dir: cfg.MailDir()}, nil
+		return mail.FileSender{Dir: cfg.Layout().Mail()}, nil
 	}
 	return mail.NewSMTPSender(cfg.SMTPURL)
 }

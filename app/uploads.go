@@ -76,7 +76,7 @@ func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, sentFor int
 		return db.Upload{}, err
 	}
 	defer f.Close()
-	got, err := files.Receive(s.uploadsDir(), f, MaxUploadBytes, files.PDF)
+	got, err := files.Receive(s.cfg.Layout().Uploads(), f, MaxUploadBytes, files.PDF)
 	switch {
 	case errors.Is(err, files.ErrTooLarge):
 		return db.Upload{}, tooLarge
@@ -92,7 +92,7 @@ func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, sentFor int
 	up := db.Upload{ClaimKey: claim, StoredName: got.Name, OriginalName: cleanFileName(fh.Filename),
 		ContentType: got.Type, Size: got.Size, SHA256: got.SHA256, SentFrom: sentFrom(c), SentFor: sentFor}
 	if up.ID, err = s.store.CreateUpload(c.UserContext(), up, s.now()); err != nil {
-		os.Remove(filepath.Join(s.uploadsDir(), got.Name))
+		os.Remove(filepath.Join(s.cfg.Layout().Uploads(), got.Name))
 		return db.Upload{}, err
 	}
 	return up, nil
@@ -147,7 +147,7 @@ func randomHex(n int) (string, error) {
 func (s *Server) sendUpload(c *fiber.Ctx, up db.Upload, inline bool) error {
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	fileHeaders(c, up.ContentType, up.OriginalName, inline)
-	return c.SendFile(filepath.Join(s.cfg.DataDir, "uploads", up.StoredName))
+	return c.SendFile(filepath.Join(s.cfg.Layout().Uploads(), up.StoredName))
 }
 
 // fileHeaders marks a response as a file of contentType named name: never sniffed, running

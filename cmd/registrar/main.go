@@ -22,7 +22,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -69,11 +68,11 @@ func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, 
 		if len(args) != 1 {
 			return errors.New("usage: registrar restore PATH (stop the server first)")
 		}
-		kept, erased, err := db.Restore(ctx, args[0], cfg.DatabasePath(), filepath.Join(cfg.DataDir, "uploads"), time.Now())
+		kept, erased, err := db.Restore(ctx, args[0], cfg.Layout().Database(), cfg.Layout().Uploads(), time.Now())
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "restored %s from %s; %d applications erased since the backup erased again", cfg.DatabasePath(), args[0], erased)
+		fmt.Fprintf(stdout, "restored %s from %s; %d applications erased since the backup erased again", cfg.Layout().Database(), args[0], erased)
 		if kept != "" {
 			fmt.Fprintf(stdout, "; the replaced database is kept as %s", kept)
 		}
@@ -93,7 +92,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, 
 	case "migrate":
 		v, err := store.SchemaVersion(ctx)
 		if err == nil {
-			fmt.Fprintf(stdout, "database %s is at schema version %d\n", cfg.DatabasePath(), v)
+			fmt.Fprintf(stdout, "database %s is at schema version %d\n", cfg.Layout().Database(), v)
 		}
 		return err
 	case "demo":
@@ -128,7 +127,7 @@ func purge(ctx context.Context, cfg app.Config, store *db.Store, args []string, 
 	if now == nil {
 		now = time.Now
 	}
-	purges, err := store.PurgeRetention(ctx, filepath.Join(cfg.DataDir, "uploads"), now(), *dryRun)
+	purges, err := store.PurgeRetention(ctx, cfg.Layout().Uploads(), now(), *dryRun)
 	verb := "erased"
 	if *dryRun {
 		verb = "would erase"
@@ -143,11 +142,11 @@ func purge(ctx context.Context, cfg app.Config, store *db.Store, args []string, 
 	if *dryRun {
 		return err
 	}
-	return errors.Join(err, mail.ForgetErased(ctx, store, cfg.MailDir()))
+	return errors.Join(err, mail.ForgetErased(ctx, store, cfg.Layout().Mail()))
 }
 
 func openStore(ctx context.Context, cfg app.Config) (*db.Store, error) {
-	store, err := db.Open(cfg.DatabasePath())
+	store, err := db.Open(cfg.Layout().Database())
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +185,7 @@ func serve(ctx context.Context, cfg app.Config, store *db.Store, stdout io.Write
 	go server.RunJobs(mailCtx)
 	errc := make(chan error, 1)
 	go func() { errc <- server.Listen(cfg.Addr) }()
-	fmt.Fprintf(stdout, "Registrar is running at %s (database %s)\n", cfg.BaseURL, cfg.DatabasePath())
+	fmt.Fprintf(stdout, "Registrar is running at %s (database %s)\n", cfg.BaseURL, cfg.Layout().Database())
 	if cfg.Demo {
 		fmt.Fprintf(stdout, "Demo organiser: %s / %s\n", demoEmail, demoPassword)
 		fmt.Fprintln(stdout, "Two-factor authentication: admins set it up at their first sign-in (an authenticator app"+
