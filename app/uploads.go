@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"mime/multipart"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -92,7 +91,7 @@ func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, sentFor int
 	up := db.Upload{ClaimKey: claim, StoredName: got.Name, OriginalName: cleanFileName(fh.Filename),
 		ContentType: got.Type, Size: got.Size, SHA256: got.SHA256, SentFrom: sentFrom(c), SentFor: sentFor}
 	if up.ID, err = s.store.CreateUpload(c.UserContext(), up, s.now()); err != nil {
-		os.Remove(filepath.Join(s.cfg.Layout().Uploads(), got.Name))
+		files.Remove(s.cfg.Layout().Uploads(), got.Name)
 		return db.Upload{}, err
 	}
 	return up, nil
@@ -164,30 +163,4 @@ func fileHeaders(c *fiber.Ctx, contentType, name string, inline bool) {
 	} else {
 		c.Set(fiber.HeaderXFrameOptions, "DENY")
 	}
-}
-
-// writeStored writes data into dir under a random name and returns the name. The file is
-// written aside and renamed once synced, so a crash never leaves half a file under that name.
-func writeStored(dir string, data []byte) (string, error) {
-	stored, err := randomHex(16)
-	if err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return "", err
-	}
-	tmp, err := os.CreateTemp(dir, ".incoming-*")
-	if err != nil {
-		return "", err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return "", err
-	}
-	if err := errors.Join(tmp.Sync(), tmp.Close(), os.Rename(tmp.Name(), filepath.Join(dir, stored))); err != nil {
-		os.Remove(tmp.Name())
-		return "", err
-	}
-	return stored, nil
 }

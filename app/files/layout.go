@@ -16,9 +16,6 @@ import "path/filepath"
 // The folders are made when something is first written into them.
 type Layout string
 
-// Dir is the data folder itself.
-func (l Layout) Dir() string { return string(l) }
-
 // Database is the applications database.
 func (l Layout) Database() string { return l.join("registrar.db") }
 
