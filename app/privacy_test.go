@@ -38,7 +38,7 @@ func uploadOnDisk(t testing.TB, ts *testServer, a school.Application) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(ts.dir, "uploads", up.StoredName)
+	path := filepath.Join(ts.cfg.Layout().Uploads(), up.StoredName)
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("the CV of %s is not on disk: %v", a.Reference, err)
 	}
