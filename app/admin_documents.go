@@ -1,17 +1,16 @@
 package app
 
 import (
-	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
+	"registrar/app/files"
 	"registrar/app/i18n"
 	"registrar/app/school"
 	"registrar/db"
@@ -129,7 +128,7 @@ func (s *Server) uploadDocument(c *fiber.Ctx) error {
 		FileName: fileName, Public: f.Public, StoredName: stored, ContentType: documentType(data),
 		Size: int64(len(data))}
 	if _, err := s.store.CreateDocument(c.UserContext(), d); err != nil {
-		os.Remove(s.documentPath(stored))
+		files.Remove(s.cfg.Layout().Documents(), stored)
 		return err
 	}
 	return c.Redirect(editorBase(e, "documents")+"?done=uploaded", fiber.StatusSeeOther)
@@ -157,13 +156,13 @@ func documentType(data []byte) string {
 }
 
 func (s *Server) documentPath(stored string) string {
-	return filepath.Join(s.cfg.DataDir, "documents", stored)
+	return filepath.Join(s.cfg.Layout().Documents(), stored)
 }
 
 // writeDocument writes a document under a random name in the documents folder, which is never
 // served as a folder, and returns that name.
 func (s *Server) writeDocument(data []byte) (string, error) {
-	return writeStored(filepath.Join(s.cfg.DataDir, "documents"), data)
+	return files.Write(s.cfg.Layout().Documents(), data)
 }
 
 func (s *Server) deleteDocument(c *fiber.Ctx) error {
@@ -180,7 +179,7 @@ func (s *Server) deleteDocument(c *fiber.Ctx) error {
 		return err
 	}
 	if d.StoredName != "" {
-		if err := os.Remove(s.documentPath(d.StoredName)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := files.Remove(s.cfg.Layout().Documents(), d.StoredName); err != nil {
 			s.log.Warn("document file not removed", "request_id", requestID(c), "error", err)
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -104,7 +103,7 @@ func TestOrganiserUploadsDocumentsThatReachTheRightPeople(t *testing.T) {
 		t.Fatalf("stored as %+v and %+v", programme, photo)
 	}
 	// Files go to the documents folder under random names, never under their own.
-	stored, err := os.ReadDir(filepath.Join(ts.dir, "documents"))
+	stored, err := os.ReadDir(ts.cfg.Layout().Documents())
 	if err != nil || len(stored) != 2 {
 		t.Fatalf("documents folder: %v, %d files", err, len(stored))
 	}
@@ -203,7 +202,7 @@ func TestOrganiserUploadsDocumentsThatReachTheRightPeople(t *testing.T) {
 		if _, page := before.get(t, "/editions/"+summerSlug); strings.Contains(page, publicURL) {
 			t.Error("the public page still links the deleted document")
 		}
-		if left, _ := os.ReadDir(filepath.Join(ts.dir, "documents")); len(left) != 1 {
+		if left, _ := os.ReadDir(ts.cfg.Layout().Documents()); len(left) != 1 {
 			t.Errorf("%d files left after deleting one of two", len(left))
 		}
 	})

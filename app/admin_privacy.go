@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -13,9 +12,6 @@ import (
 	"registrar/app/school"
 	"registrar/db"
 )
-
-// uploadsDir is where applicants' files are kept.
-func (s *Server) uploadsDir() string { return filepath.Join(s.cfg.DataDir, "uploads") }
 
 type privacyPage struct {
 	User     school.User
@@ -120,14 +116,14 @@ func (s *Server) carryOutErasure(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.store.CarryOutErasure(c.UserContext(), a.ID, userActor(currentUser(c)), s.uploadsDir(), s.now(), render)
+	_, err = s.store.CarryOutErasure(c.UserContext(), a.ID, userActor(currentUser(c)), s.cfg.Layout().Uploads(), s.now(), render)
 	if errors.Is(err, db.ErrNoErasureRequest) {
 		return db.ErrNotFound
 	}
 	if err != nil {
 		return err
 	}
-	if err := mail.ForgetErased(c.UserContext(), s.store, s.cfg.MailDir()); err != nil {
+	if err := mail.ForgetErased(c.UserContext(), s.store, s.cfg.Layout().Mail()); err != nil {
 		return err
 	}
 	s.outbox.Wake()

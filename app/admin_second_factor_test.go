@@ -10,7 +10,6 @@ import (
 	"image/png"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -358,7 +357,7 @@ func checkCookie(t *testing.T, resp *http.Response, name string, https bool) {
 // rawDB opens the test server's database file read-only, to see what is stored as it is.
 func rawDB(t testing.TB, ts *testServer) *sql.DB {
 	t.Helper()
-	conn, err := sql.Open("sqlite3", "file:"+filepath.Join(ts.dir, "registrar.db")+"?mode=ro")
+	conn, err := sql.Open("sqlite3", "file:"+ts.cfg.Layout().Database()+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -169,7 +168,7 @@ func BenchmarkReleaseDecisions(b *testing.B) {
 	}
 	// Freeing seats behind the store's back: declining through the one transition would promote
 	// the waiting list into them.
-	raw, err := sql.Open("sqlite3", "file:"+filepath.Join(ba.ts.dir, "registrar.db")+"?_busy_timeout=5000")
+	raw, err := sql.Open("sqlite3", "file:"+ba.ts.cfg.Layout().Database()+"?_busy_timeout=5000")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,16 +4,17 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"registrar/app/files"
 )
 
 // Config is everything Registrar reads from its environment.
 type Config struct {
 	Addr     string // REGISTRAR_ADDR: where to listen
-	DataDir  string // REGISTRAR_DATA: database, uploads, mail, backups
+	DataDir  string // REGISTRAR_DATA: the data folder, laid out as Layout says
 	BaseURL  string // REGISTRAR_BASE_URL: the public address, for links in emails and calendars
 	SMTPURL  string // REGISTRAR_SMTP_URL: smtp://user:pass@host:587 or smtps://…; empty writes .eml files
 	MailFrom string // REGISTRAR_MAIL_FROM
@@ -76,11 +77,8 @@ func ConfigFromEnv() (Config, error) {
 	return cfg, nil
 }
 
-// DatabasePath is where the SQLite file lives.
-func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "registrar.db") }
-
-// MailDir is where emails are written as .eml files when no SMTP server is configured.
-func (c Config) MailDir() string { return filepath.Join(c.DataDir, "mail") }
+// Layout is where each thing in the data folder is kept.
+func (c Config) Layout() files.Layout { return files.Layout(c.DataDir) }
 
 func env(name, fallback string) string {
 	if v := os.Getenv(name); v != "" {

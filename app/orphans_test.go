@@ -37,7 +37,7 @@ func wantUploadGone(t testing.TB, ts *testServer, up db.Upload, what string) {
 	if _, err := ts.store.UploadByClaim(context.Background(), up.ClaimKey); !errors.Is(err, db.ErrNotFound) {
 		t.Errorf("%s is still in the database (%v)", what, err)
 	}
-	if _, err := os.Stat(filepath.Join(ts.uploadsDir(), up.StoredName)); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(ts.cfg.Layout().Uploads(), up.StoredName)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("%s is still on disk (%v)", what, err)
 	}
 }
@@ -47,7 +47,7 @@ func wantUploadKept(t testing.TB, ts *testServer, up db.Upload, what string) {
 	if _, err := ts.store.UploadByClaim(context.Background(), up.ClaimKey); err != nil {
 		t.Errorf("%s left the database: %v", what, err)
 	}
-	if _, err := os.Stat(filepath.Join(ts.uploadsDir(), up.StoredName)); err != nil {
+	if _, err := os.Stat(filepath.Join(ts.cfg.Layout().Uploads(), up.StoredName)); err != nil {
 		t.Errorf("%s left the disk: %v", what, err)
 	}
 }
@@ -119,7 +119,7 @@ func TestErasureTakesTheApplicantsUnattachedUploads(t *testing.T) {
 	if err := ts.store.RequestErasure(ctx, a.ID, demoNow); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.store.CarryOutErasure(ctx, a.ID, db.ActorSystem, ts.uploadsDir(), demoNow, ts.renderer(t, summer)); err != nil {
+	if _, err := ts.store.CarryOutErasure(ctx, a.ID, db.ActorSystem, ts.cfg.Layout().Uploads(), demoNow, ts.renderer(t, summer)); err != nil {
 		t.Fatal(err)
 	}
 	for i, up := range left {

@@ -39,7 +39,7 @@ func uploadOnDisk(t testing.TB, ts *testServer, a school.Application) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(ts.dir, "uploads", up.StoredName)
+	path := filepath.Join(ts.cfg.Layout().Uploads(), up.StoredName)
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("the CV of %s is not on disk: %v", a.Reference, err)
 	}
@@ -91,13 +91,13 @@ func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t
 
 	// A day before the retention period ends: nothing to erase.
 	clock.Set(summer.PurgeAt().Add(-24 * time.Hour))
-	if purges, err := ts.store.PurgeRetention(ctx, ts.uploadsDir(), clock.Now(), true); err != nil || len(purges) != 0 {
+	if purges, err := ts.store.PurgeRetention(ctx, ts.cfg.Layout().Uploads(), clock.Now(), true); err != nil || len(purges) != 0 {
 		t.Fatalf("before the period ends: %+v, %v", purges, err)
 	}
 
 	// Once it has ended, a dry run counts the three not selected and changes nothing.
 	clock.Set(summer.PurgeAt().Add(time.Hour))
-	purges, err := ts.store.PurgeRetention(ctx, ts.uploadsDir(), clock.Now(), true)
+	purges, err := ts.store.PurgeRetention(ctx, ts.cfg.Layout().Uploads(), clock.Now(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t
 	}
 
 	// A second run erases nothing more and writes no entry.
-	purges, err = ts.store.PurgeRetention(ctx, ts.uploadsDir(), clock.Now(), false)
+	purges, err = ts.store.PurgeRetention(ctx, ts.cfg.Layout().Uploads(), clock.Now(), false)
 	if err != nil || len(purges) != 0 {
 		t.Fatalf("second run: %+v, %v", purges, err)
 	}
@@ -412,7 +412,7 @@ func TestErasureLeavesNoLetterCertificateOrAddressBehind(t *testing.T) {
 	if err := ts.store.RequestErasure(ctx, attended.app.ID, clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.store.CarryOutErasure(ctx, attended.app.ID, db.ActorSystem, ts.uploadsDir(), clock.Now(), render); err != nil {
+	if _, err := ts.store.CarryOutErasure(ctx, attended.app.ID, db.ActorSystem, ts.cfg.Layout().Uploads(), clock.Now(), render); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := ts.store.IssueCertificates(ctx, e.ID, db.ActorSystem, clock.Now(), render); err != nil || n != 0 {

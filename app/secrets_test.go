@@ -69,13 +69,13 @@ func TestStatusLinksAreMaskedInTheLog(t *testing.T) {
 // emlFiles lists the .eml files the file sender wrote that mention text.
 func emlFiles(t testing.TB, ts *testServer, text string) []string {
 	t.Helper()
-	entries, err := os.ReadDir(filepath.Join(ts.dir, "mail"))
+	entries, err := os.ReadDir(ts.cfg.Layout().Mail())
 	if err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
 	var names []string
 	for _, e := range entries {
-		raw, err := os.ReadFile(filepath.Join(ts.dir, "mail", e.Name()))
+		raw, err := os.ReadFile(filepath.Join(ts.cfg.Layout().Mail(), e.Name()))
 		if err != nil {
 			t.Fatal(err)
 		}

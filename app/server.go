@@ -4,7 +4,6 @@
 package app
 
 import (
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,6 +16,7 @@ import (
 	"registrar/app/auth"
 	"registrar/app/i18n"
 	"registrar/app/mail"
+	"registrar/app/webstate"
 	"registrar/db"
 	"registrar/views"
 )
@@ -32,18 +32,15 @@ type Server struct {
 	countries countryLists
 	validate  *validator.Validate
 	outbox    *mail.Outbox
-	emails    *mail.Emails // renders every email
-	stateDB   *sql.DB
-	// stateCheckpoints checkpoint stateDB in the background (state.go).
-	stateCheckpoints *db.Checkpoints
-	state            *webState // CSRF tokens, rate limits, sessions
-	secret           []byte    // signs form timestamps
-	sessions         *session.Store
-	hashing          chan struct{} // bounds concurrent argon2id checks, 64 MiB each
-	uploading        chan struct{} // bounds requests sending files at once (bodies.go)
-	bodies           bodyPlaces    // bounds what each address, and everyone, sends at once
-	forms            formEditions  // the editions of public forms, by catalogue version
-	web              *fiber.App
+	emails    *mail.Emails    // renders every email
+	state     *webstate.Store // CSRF tokens, rate limits, sessions
+	secret    []byte          // signs form timestamps
+	sessions  *session.Store
+	hashing   chan struct{} // bounds concurrent argon2id checks, 64 MiB each
+	uploading chan struct{} // bounds requests sending files at once (bodies.go)
+	bodies    bodyPlaces    // bounds what each address, and everyone, sends at once
+	forms     formEditions  // the editions of public forms, by catalogue version
+	web       *fiber.App
 	// secrets seals the keys of second factors with a key derived from secret.
 	secrets *auth.SecretBox
 }
@@ -73,7 +70,7 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	secret, err := loadSecret(cfg.DataDir)
+	secret, err := auth.LoadSecret(cfg.Layout().SecretKey())
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +78,7 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	stateDB, state, stateCheckpoints, err := openState(cfg.DataDir)
+	state, err := webstate.Open(cfg.Layout().WebState())
 	if err != nil {
 		return nil, err
 	}
@@ -100,8 +97,8 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: store, log: logger, templates: tmpl, i18n: bundle,
 		markdown: newMarkdown(), countries: countries, validate: validate, emails: emails,
-		outbox:  mail.NewOutbox(store, sender, cfg.MailFrom, logger, cfg.Clock),
-		stateDB: stateDB, state: state, stateCheckpoints: stateCheckpoints, secret: secret, hashing: make(chan struct{}, 2),
+		outbox: mail.NewOutbox(store, sender, cfg.MailFrom, logger, cfg.Clock),
+		state:  state, secret: secret, hashing: make(chan struct{}, 2),
 		uploading: make(chan struct{}, cfg.Uploads), bodies: newBodyPlaces()}
 	s.outbox.SetRate(cfg.MailRate)
 	s.sessions = s.newSessions()
@@ -156,14 +153,13 @@ func (s *Server) Emails() *mail.Emails { return s.emails }
 // web state store.
 func (s *Server) Shutdown(timeout time.Duration) error {
 	err := s.web.ShutdownWithTimeout(timeout)
-	s.stateCheckpoints.Stop()
-	return errors.Join(err, s.state.Close(), s.stateDB.Close())
+	return errors.Join(err, s.state.Close())
 }
 
 // newSender sends over SMTP when configured, else writes .eml files under the data folder.
 func newSender(cfg Config) (mail.Sender, error) {
 	if cfg.SMTPURL == "" {
-		return mail.FileSender{Dir: cfg.MailDir()}, nil
+		return mail.FileSender{Dir: cfg.Layout().Mail()}, nil
 	}
 	return mail.NewSMTPSender(cfg.SMTPURL)
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"mime/multipart"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -76,7 +75,7 @@ func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, sentFor int
 		return db.Upload{}, err
 	}
 	defer f.Close()
-	got, err := files.Receive(s.uploadsDir(), f, MaxUploadBytes, files.PDF)
+	got, err := files.Receive(s.cfg.Layout().Uploads(), f, MaxUploadBytes, files.PDF)
 	switch {
 	case errors.Is(err, files.ErrTooLarge):
 		return db.Upload{}, tooLarge
@@ -92,7 +91,7 @@ func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, sentFor int
 	up := db.Upload{ClaimKey: claim, StoredName: got.Name, OriginalName: cleanFileName(fh.Filename),
 		ContentType: got.Type, Size: got.Size, SHA256: got.SHA256, SentFrom: sentFrom(c), SentFor: sentFor}
 	if up.ID, err = s.store.CreateUpload(c.UserContext(), up, s.now()); err != nil {
-		os.Remove(filepath.Join(s.uploadsDir(), got.Name))
+		files.Remove(s.cfg.Layout().Uploads(), got.Name)
 		return db.Upload{}, err
 	}
 	return up, nil
@@ -147,7 +146,7 @@ func randomHex(n int) (string, error) {
 func (s *Server) sendUpload(c *fiber.Ctx, up db.Upload, inline bool) error {
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	fileHeaders(c, up.ContentType, up.OriginalName, inline)
-	return c.SendFile(filepath.Join(s.cfg.DataDir, "uploads", up.StoredName))
+	return c.SendFile(filepath.Join(s.cfg.Layout().Uploads(), up.StoredName))
 }
 
 // fileHeaders marks a response as a file of contentType named name: never sniffed, running
@@ -164,30 +163,4 @@ func fileHeaders(c *fiber.Ctx, contentType, name string, inline bool) {
 	} else {
 		c.Set(fiber.HeaderXFrameOptions, "DENY")
 	}
-}
-
-// writeStored writes data into dir under a random name and returns the name. The file is
-// written aside and renamed once synced, so a crash never leaves half a file under that name.
-func writeStored(dir string, data []byte) (string, error) {
-	stored, err := randomHex(16)
-	if err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return "", err
-	}
-	tmp, err := os.CreateTemp(dir, ".incoming-*")
-	if err != nil {
-		return "", err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return "", err
-	}
-	if err := errors.Join(tmp.Sync(), tmp.Close(), os.Rename(tmp.Name(), filepath.Join(dir, stored))); err != nil {
-		os.Remove(tmp.Name())
-		return "", err
-	}
-	return stored, nil
 }

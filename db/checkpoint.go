@@ -17,22 +17,22 @@ import (
 // checkpointEvery is how often the background checkpoint runs.
 const checkpointEvery = time.Second
 
-// Checkpoints checkpoints a SQLite database in the background until Stop.
-type Checkpoints struct {
+// checkpoints runs the checkpoints of one SQLite database in the background until Stop.
+type checkpoints struct {
 	quit chan struct{}
 	done chan struct{}
 	stop sync.Once
 }
 
-// StartCheckpoints starts the background checkpoints of the database at dsn, on a connection of
+// startCheckpoints starts the background checkpoints of the database at dsn, on a connection of
 // their own. The connections that write to it should set wal_autocheckpoint = 0.
-func StartCheckpoints(dsn string) (*Checkpoints, error) {
+func startCheckpoints(dsn string) (*checkpoints, error) {
 	conn, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, err
 	}
 	conn.SetMaxOpenConns(1)
-	c := &Checkpoints{quit: make(chan struct{}), done: make(chan struct{})}
+	c := &checkpoints{quit: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(c.done)
 		defer conn.Close()
@@ -53,7 +53,7 @@ func StartCheckpoints(dsn string) (*Checkpoints, error) {
 
 // Stop ends the background checkpoints and waits for the last one to finish; later calls
 // return at once.
-func (c *Checkpoints) Stop() {
+func (c *checkpoints) Stop() {
 	c.stop.Do(func() { close(c.quit) })
 	<-c.done
 }

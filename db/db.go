@@ -40,7 +40,7 @@ type Store struct {
 	closeOnce   sync.Once
 	writerDone  chan struct{}
 
-	checkpoints *Checkpoints // background checkpoints (checkpoint.go)
+	checkpoints *checkpoints // background checkpoints (checkpoint.go)
 }
 
 // Open opens (creating when missing) the database file at path.
@@ -84,7 +84,7 @@ func Open(path string) (*Store, error) {
 	reader.SetMaxIdleConns(8)
 	s := &Store{path: path, writer: writer, reader: reader}
 	s.startSubmissions()
-	if s.checkpoints, err = StartCheckpoints("file:" + file + "?_busy_timeout=5000"); err != nil {
+	if s.checkpoints, err = startCheckpoints("file:" + file + "?_busy_timeout=5000"); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
 	}

@@ -17,6 +17,8 @@
 //	reviews.go, notes.go            reviews and scores; staff notes
 //	audit.go                        the audit log: one writer, writeAudit, stamped with the caller's time
 //	outbox.go                       queued emails and their delivery state
+//	webstate.go                     the second file, state.db: sessions, CSRF tokens and rate limits,
+//	                                whose constant small writes must not queue behind applications
 //	email_templates.go              edited email wordings, bulk emails
 //	issued_documents.go             certificates and visa letters issued, with their verification codes
 //	retention.go, erasures.go       purges after the retention period, erasures and their journal

@@ -5,11 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"registrar/app/files"
 	"registrar/app/school"
 )
 
@@ -198,13 +197,7 @@ func eraseApplication(ctx context.Context, tx *sql.Tx, id int64, actor, reason s
 
 // removeFiles deletes erased files from disk; one already gone is no error.
 func removeFiles(dir string, names []string) error {
-	var errs []error
-	for _, name := range names {
-		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, err)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := files.Remove(dir, names...); err != nil {
 		return fmt.Errorf("db: remove erased files: %w", err)
 	}
 	return nil

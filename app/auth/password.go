@@ -1,4 +1,5 @@
-// Package auth hashes and checks back-office passwords with argon2id.
+// Package auth is what signs staff in to the back office: passwords hashed with argon2id,
+// second factors (TOTP codes, recovery codes) and the server's secret key that seals their keys.
 package auth
 
 import (

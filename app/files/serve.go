@@ -1,6 +1,8 @@
-// Package files holds what Registrar does with the files people send and download, apart from
-// HTTP: the headers a stored or generated file is served with, and uploads streamed to disk
-// under a size limit with their content checked.
+// Package files holds what Registrar does with files, apart from HTTP: the data folder's layout
+// (Layout, layout.go, the one place that names its files and folders), uploads streamed to disk
+// under a size limit with their content checked (receive.go), files written under random names
+// and removed (write.go), multipart forms spooled to a temporary file (spool.go), and the
+// headers a stored or generated file is served with (serve.go).
 package files
 
 import (

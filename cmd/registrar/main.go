@@ -22,7 +22,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -70,11 +69,11 @@ func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, 
 		if len(args) != 1 {
 			return errors.New("usage: registrar restore PATH (stop the server first)")
 		}
-		kept, erased, err := db.Restore(ctx, args[0], cfg.DatabasePath(), filepath.Join(cfg.DataDir, "uploads"), time.Now())
+		kept, erased, err := db.Restore(ctx, args[0], cfg.Layout().Database(), cfg.Layout().Uploads(), time.Now())
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "restored %s from %s; %d applications erased since the backup erased again", cfg.DatabasePath(), args[0], erased)
+		fmt.Fprintf(stdout, "restored %s from %s; %d applications erased since the backup erased again", cfg.Layout().Database(), args[0], erased)
 		if kept != "" {
 			fmt.Fprintf(stdout, "; the replaced database is kept as %s", kept)
 		}
@@ -94,7 +93,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, 
 	case "migrate":
 		v, err := store.SchemaVersion(ctx)
 		if err == nil {
-			fmt.Fprintf(stdout, "database %s is at schema version %d\n", cfg.DatabasePath(), v)
+			fmt.Fprintf(stdout, "database %s is at schema version %d\n", cfg.Layout().Database(), v)
 		}
 		return err
 	case "demo":
@@ -148,12 +147,12 @@ func newJobs(cfg app.Config, store *db.Store, logger *slog.Logger, emails *mail.
 		clock = time.Now
 	}
 	return &jobs.Runner{Store: store, Emails: emails, Outbox: outbox, Log: logger, Clock: clock,
-		BackupsDir: filepath.Join(cfg.DataDir, "backups"), UploadsDir: filepath.Join(cfg.DataDir, "uploads"),
-		MailDir: cfg.MailDir(), FormLifetime: app.FormLifetime}
+		BackupsDir: cfg.Layout().Backups(), UploadsDir: cfg.Layout().Uploads(),
+		MailDir: cfg.Layout().Mail(), FormLifetime: app.FormLifetime}
 }
 
 func openStore(ctx context.Context, cfg app.Config) (*db.Store, error) {
-	store, err := db.Open(cfg.DatabasePath())
+	store, err := db.Open(cfg.Layout().Database())
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +191,7 @@ func serve(ctx context.Context, cfg app.Config, store *db.Store, stdout io.Write
 	go newJobs(cfg, store, logger, server.Emails(), server.Outbox()).Run(mailCtx)
 	errc := make(chan error, 1)
 	go func() { errc <- server.Listen(cfg.Addr) }()
-	fmt.Fprintf(stdout, "Registrar is running at %s (database %s)\n", cfg.BaseURL, cfg.DatabasePath())
+	fmt.Fprintf(stdout, "Registrar is running at %s (database %s)\n", cfg.BaseURL, cfg.Layout().Database())
 	if cfg.Demo {
 		fmt.Fprintf(stdout, "Demo organiser: %s / %s\n", demoEmail, demoPassword)
 		fmt.Fprintln(stdout, "Two-factor authentication: admins set it up at their first sign-in (an authenticator app"+

@@ -1,0 +1,89 @@
+// Package webstate holds the short-lived state of the web: back-office sessions, the CSRF token
+// of every form and the rate-limit counters, as the one fiber.Storage the middleware share. It is
+// kept in a second SQLite file, state.db beside the applications database (db.OpenWebState),
+// because every request writes to it: in a file of its own those small writes never wait on the
+// applications database's one writer, and backups of the applications leave them out. Reads always
+// go to the file, so several instances share every token, counter and session.
+package webstate
+
+import (
+	"bytes"
+	"sync"
+	"time"
+
+	"registrar/db"
+)
+
+// Open opens the store for short-lived web state (CSRF tokens, rate-limit counters,
+// sessions) at path, a SQLite file of its own (db.OpenWebState).
+func Open(path string) (*Store, error) {
+	store, err := db.OpenWebState(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{WebState: store, written: map[string]stateWrite{}}, nil
+}
+
+// restoreAfter is how long a value this process wrote is not written again unchanged.
+const restoreAfter = time.Minute
+
+// Store is the state store with half the writes. The CSRF middleware stores its token again
+// on every request only to push its expiry back, a write (and a commit of state.db) per page;
+// a value this process stored less than restoreAfter ago is not written again, so a token
+// expires at most a minute early out of six hours. Reads always go to the database, so
+// several instances still share every token, counter and session.
+type Store struct {
+	*db.WebState
+
+	mu      sync.Mutex
+	written map[string]stateWrite
+	swept   time.Time
+}
+
+type stateWrite struct {
+	val []byte
+	at  time.Time
+}
+
+// Set stores val under key unless this process stored the same value less than restoreAfter ago.
+func (w *Store) Set(key string, val []byte, exp time.Duration) error {
+	now := time.Now()
+	w.mu.Lock()
+	last, ok := w.written[key]
+	fresh := ok && now.Sub(last.at) < restoreAfter && bytes.Equal(last.val, val) && exp > restoreAfter
+	w.mu.Unlock()
+	if fresh {
+		return nil
+	}
+	if err := w.WebState.Set(key, val, exp); err != nil {
+		return err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.written[key] = stateWrite{val: bytes.Clone(val), at: now}
+	if now.Sub(w.swept) > restoreAfter {
+		for k, sw := range w.written {
+			if now.Sub(sw.at) >= restoreAfter {
+				delete(w.written, k)
+			}
+		}
+		w.swept = now
+	}
+	return nil
+}
+
+// Delete removes key, here and in the database.
+func (w *Store) Delete(key string) error {
+	w.mu.Lock()
+	delete(w.written, key)
+	w.mu.Unlock()
+	return w.WebState.Delete(key)
+}
+
+// Reset removes everything, here and in the database.
+func (w *Store) Reset() error {
+	w.mu.Lock()
+	clear(w.written)
+	w.mu.Unlock()
+	return w.WebState.Reset()
+}
