@@ -1,4 +1,5 @@
-// Package app is Registrar's web application: routes, middleware, handlers and rendering. A
+// Package app is Registrar's web application, HTTP only: routes, middleware, handlers and pages; it
+// opens no database and holds no SQL (db does), and renders no email (mail does). A
 // request flows one way: route → middleware → handler (parse, validate, call) → domain or store
 // → template.
 package app
