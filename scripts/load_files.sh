@@ -196,12 +196,19 @@ if [ "$stored" != "$applicants" ] || [ "$on_disk" != "$applicants" ]; then
 	fi
 fi
 [ "$apply_peak" -le 200 ] || missed=1
-# (d) Each applicant downloads their CV from their status page, all at once.
+# (d) Each applicant downloads their CV from their status page, all at once. The status link comes
+# by email only: the receipts are .eml files in the data folder (no SMTP server is set).
+for _ in $(seq 60); do
+	[ "$(grep -l 'load.example' "$tmp"/data/mail/*.eml 2>/dev/null | wc -l)" -ge "$applicants" ] && break
+	sleep 0.5
+done
 for i in $(seq "$applicants"); do
-	status=$(cut -d' ' -f3 "$tmp/apply-$i.code")
+	eml=$(grep -l "applicant-$i@load.example" "$tmp"/data/mail/*.eml 2>/dev/null | head -n 1)
+	[ -n "$eml" ] || continue
+	# Quoted-printable breaks long lines with a trailing '='.
+	status=$(tr -d '\r' <"$eml" | sed -e ':a' -e '/=$/{N;s/=\n//;ba}' | grep -oE '/status/[A-Za-z0-9_-]{43}' | head -n 1)
 	[ -n "$status" ] || continue
-	status=${status%%\?*}
-	file=$(curl -fs -b "$tmp/jar-$i" "$status" | grep -oE 'href="/status/[^"]*/files/[0-9]+"' | head -n 1 | sed -E 's/^href="(.*)"$/\1/')
+	file=$(curl -fs "$base$status" | grep -oE 'href="/status/[^"]*/files/[0-9]+"' | head -n 1 | sed -E 's/^href="(.*)"$/\1/')
 	[ -n "$file" ] && echo "$base$file" >"$tmp/download-$i.url"
 done
 echo "== (d) $(ls "$tmp"/download-*.url 2>/dev/null | wc -l) applicants download their CV at once (RSS now $(rss VmRSS) MB)"

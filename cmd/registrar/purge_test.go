@@ -5,39 +5,18 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"registrar/app/school"
 	"registrar/db"
 )
 
 func TestPurgeCommandListsThenErasesOnce(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("REGISTRAR_DATA", dir)
+	store, _ := migratedStore(t)
 	ctx := context.Background()
-	store, err := db.Open(filepath.Join(dir, "registrar.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	// An edition that ended a year ago, with one applicant not selected and one participant.
-	ended := time.Now().AddDate(-1, 0, 0).UTC().Truncate(24 * time.Hour)
-	series, err := store.CreateSeries(ctx, school.Series{Slug: "old-seminars", NameEN: "Seminars"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := school.Edition{SeriesID: series, Slug: "old-seminar", Year: ended.Year(), Kind: school.KindSeminar,
-		TitleEN: "Old seminar", StartsOn: ended, EndsOn: ended, Mode: school.ModeInPerson, Language: "en",
-		Currency: "EUR", SeatsInPerson: 5, Admission: school.AdmissionSelection, OfferDays: 7,
-		Status: school.EditionArchived, RetentionMonths: 6}
-	if e.ID, err = store.CreateEdition(ctx, e); err != nil {
-		t.Fatal(err)
-	}
+	// One applicant not selected and one participant.
+	e := endedSeminar(t, store, "old-seminar", "Old seminar")
 	for _, p := range []struct {
 		email string
 		to    []school.Status
@@ -46,12 +25,12 @@ func TestPurgeCommandListsThenErasesOnce(t *testing.T) {
 		{"participant@example.org", []school.Status{school.StatusAccepted, school.StatusConfirmed, school.StatusAttended}},
 	} {
 		a, err := store.CreateApplication(ctx, e, school.Application{Lang: "en", Email: p.email, GivenName: "Test",
-			FamilyName: "Person", Nationality: "CZ"}, "", ended.AddDate(0, -2, 0), nil)
+			FamilyName: "Person", Nationality: "CZ"}, "", e.EndsOn.AddDate(0, -2, 0), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, to := range p.to {
-			if _, err := store.TransitionApplication(ctx, a.ID, to, db.ActorSystem, ended.AddDate(0, -1, 0), nil); err != nil {
+			if _, err := store.TransitionApplication(ctx, a.ID, to, db.ActorSystem, e.EndsOn.AddDate(0, -1, 0), nil); err != nil {
 				t.Fatal(err)
 			}
 		}

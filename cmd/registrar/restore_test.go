@@ -27,29 +27,9 @@ func registrar(t *testing.T, args ...string) string {
 }
 
 func TestARestoredBackupDoesNotBringErasedApplicantsBack(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("REGISTRAR_DATA", dir)
+	store, dir := migratedStore(t)
 	ctx := context.Background()
-	store, err := db.Open(filepath.Join(dir, "registrar.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	// An edition past its retention period: whoever was not selected is erased by the purge.
-	ended := time.Now().AddDate(-1, 0, 0).UTC().Truncate(24 * time.Hour)
-	series, err := store.CreateSeries(ctx, school.Series{Slug: "restored-seminars", NameEN: "Seminars"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := school.Edition{SeriesID: series, Slug: "restored-seminar", Year: ended.Year(), Kind: school.KindSeminar,
-		TitleEN: "Restored seminar", StartsOn: ended, EndsOn: ended, Mode: school.ModeInPerson, Language: "en",
-		Currency: "EUR", SeatsInPerson: 5, Admission: school.AdmissionSelection, OfferDays: 7,
-		Status: school.EditionArchived, RetentionMonths: 6}
-	if e.ID, err = store.CreateEdition(ctx, e); err != nil {
-		t.Fatal(err)
-	}
+	e := endedSeminar(t, store, "restored-seminar", "Restored seminar")
 	people := map[string]school.Application{}
 	for _, p := range []struct {
 		email string
@@ -60,12 +40,12 @@ func TestARestoredBackupDoesNotBringErasedApplicantsBack(t *testing.T) {
 		{"kept@example.org", []school.Status{school.StatusAccepted, school.StatusConfirmed, school.StatusAttended}},
 	} {
 		a, err := store.CreateApplication(ctx, e, school.Application{Lang: "en", Email: p.email, GivenName: "Named",
-			FamilyName: "Person", Nationality: "CZ"}, "", ended.AddDate(0, -2, 0), nil)
+			FamilyName: "Person", Nationality: "CZ"}, "", e.EndsOn.AddDate(0, -2, 0), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, to := range p.to {
-			if _, err := store.TransitionApplication(ctx, a.ID, to, db.ActorSystem, ended.AddDate(0, -1, 0), nil); err != nil {
+			if _, err := store.TransitionApplication(ctx, a.ID, to, db.ActorSystem, e.EndsOn.AddDate(0, -1, 0), nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -80,7 +60,7 @@ func TestARestoredBackupDoesNotBringErasedApplicantsBack(t *testing.T) {
 	backup := filepath.Join(t.TempDir(), "before-erasure.db")
 	registrar(t, "backup", backup)
 	registrar(t, "purge")
-	store, err = db.Open(filepath.Join(dir, "registrar.db"))
+	store, err := db.Open(filepath.Join(dir, "registrar.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,17 +16,10 @@ import (
 )
 
 func TestResetSecondFactorCommandLetsALockedOutAdminBackIn(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("REGISTRAR_DATA", dir)
+	store, dir := migratedStore(t)
 	ctx := context.Background()
-	store, err := db.Open(filepath.Join(dir, "registrar.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	u := school.User{Email: "only-admin@school.test", Name: "Only Admin", Role: school.RoleAdmin}
+	var err error
 	if u.ID, err = store.CreateUser(ctx, u, "$argon2id$unused"); err != nil {
 		t.Fatal(err)
 	}
