@@ -207,7 +207,12 @@ func (s *Server) receiveForm(c *fiber.Ctx, n int64) error {
 		return fiber.NewError(fiber.StatusServiceUnavailable, formsBusy)
 	}
 	defer s.bodies.budget.Release(n)
-	return s.dropUnread(c, c.Next())
+	err := s.dropUnread(c, c.Next())
+	// fasthttp keeps a request's buffers with its connection until the next request: without
+	// this, connections left open after their answer would hold the bodies the places let by.
+	c.Request().ReleaseBody(heldBody)
+	c.Context().SetConnectionClose()
+	return err
 }
 
 // dropUnread reads and drops what the handlers left of a body, or closes the connection when
