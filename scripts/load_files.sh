@@ -7,7 +7,9 @@
 #       with 36 MB of text fields instead of files: refused, peak RSS at most 150 MB;
 #   (c) 150 applicants at once, each opening the summer school's form (own CSRF cookie and token,
 #       signed opened_at) and sending it with a valid 5 MB CV: every one must be stored (303, an
-#       application and a file on disk each), and the peak RSS stay at most 200 MB.
+#       application and a file on disk each), and the peak RSS stay at most 200 MB;
+#   (d) those 150 downloading their CV at once; (e) 200 forms of 1 MB at once from one address,
+#       each finished after 5 s: peak RSS at most 150 MB.
 # Peak RSS is the kernel's high-water mark (VmHWM in /proc/PID/status), reset before each part
 # (echo 5 > /proc/PID/clear_refs). Not a timed test: it prints what it measured.
 #
@@ -32,7 +34,7 @@ esac
 
 echo "== make build"
 make --no-print-directory build
-need_tools curl awk grep sed sqlite3
+need_tools curl awk grep sed sqlite3 python3
 refuse_busy "$base" LOAD_FILES_ADDR
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/registrar-load-files.XXXXXX")
@@ -223,6 +225,35 @@ download_peak=$(rss VmHWM)
 codes=$(cat "$tmp"/download-*.code | sort | uniq -c | awk '{ printf "%s×%s (%s bytes) ", $1, $2, $3 }')
 echo "   answers: ${codes:-none}in $(printf "%.1f" "$secs") s; peak RSS $download_peak MB (target ≤ 200)"
 [ "$download_peak" -le 200 ] || missed=1
+
+# (e) 200 forms of 1 MB at once from one address to a status page's withdraw form, each holding
+# back its last byte for 5 s: the server reads at most a few at once (a stranger's forms get 403).
+echo "== (e) 200 forms of 1 MB at once from one address, each finished after 5 s (RSS now $(rss VmRSS) MB)"
+reset_peak
+codes=$(python3 - "${addr%:*}" "${addr##*:}" <<'PY'
+import socket, sys, threading, time
+host, port = sys.argv[1], int(sys.argv[2])
+body = b"a=" + b"x" * (1000000 - 2)
+head = b"POST /status/" + b"A" * 64 + b"/withdraw HTTP/1.1\r\nHost: load\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n" % len(body)
+socks = []
+def send():
+    s = socket.create_connection((host, port)); s.settimeout(60)
+    s.sendall(head + body[:-1]); socks.append(s)
+threads = [threading.Thread(target=send) for _ in range(200)]
+[t.start() for t in threads]; [t.join() for t in threads]
+time.sleep(5)
+for s in socks: s.sendall(b"x")
+codes = {}
+for s in socks:
+    try: code = s.recv(64).split(b" ")[1].decode()
+    except Exception: code = "none"
+    codes[code] = codes.get(code, 0) + 1; s.close()
+print(" ".join("%d×%s" % (n, c) for c, n in sorted(codes.items())))
+PY
+)
+forms_peak=$(rss VmHWM)
+echo "   answers: $codes; peak RSS $forms_peak MB (target ≤ 150)"
+[ "$forms_peak" -le 150 ] || missed=1
 
 leftover=$(find "${TMPDIR:-/tmp}" -maxdepth 1 \( -name 'multipart-*' -o -name 'registrar-form-*' \) -newer "$tmp/cv.pdf" 2>/dev/null | wc -l)
 echo "   temporary multipart files left behind: $leftover"
