@@ -239,11 +239,16 @@ func (s *Server) receiveFiles(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusServiceUnavailable, uploadsBusy)
 	}
 	defer s.bodies.uploads.give(addr)
+	// A free place wins over a wait that ran out while the address's own place was awaited.
 	select {
 	case s.uploading <- struct{}{}:
-	case <-wait.C:
-		c.Context().SetConnectionClose()
-		return fiber.NewError(fiber.StatusServiceUnavailable, uploadsBusy)
+	default:
+		select {
+		case s.uploading <- struct{}{}:
+		case <-wait.C:
+			c.Context().SetConnectionClose()
+			return fiber.NewError(fiber.StatusServiceUnavailable, uploadsBusy)
+		}
 	}
 	defer func() { <-s.uploading }()
 	body := &silenceReader{r: c.Context().RequestBodyStream(), conn: c.Context().Conn(),
