@@ -48,7 +48,7 @@ const (
 
 const localsBodyLimit = "bodyLimit"
 
-// takeFiles marks a route that takes files from whoever may sends them, with its body limit;
+// takeFiles marks a route that takes files from whoever may send them, with its body limit;
 // limitBody, which comes after it, does the rest. A request from anyone else may send what any
 // form may, so that a stranger cannot make the server read and store files where only staff or
 // an applicant's link may send them.
