@@ -1,5 +1,5 @@
 # Shared by the load scripts (source it): the tools they need, a check that the address is free,
-# and stopping the server they started. Each function names the calling script in its messages.
+# a folder of their own that goes when they end, and stopping the server they started. Each function names the calling script in its messages.
 
 me=$(basename "$0")
 
@@ -34,4 +34,27 @@ stop_server() {
 	for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
 	kill -KILL "$1" 2>/dev/null || true
 	wait "$1" 2>/dev/null || true
+}
+
+# use_tmp makes a fresh folder $tmp (named after $1) for the server's data and its log $log; when
+# the script ends, the server with process id $pid is stopped and the folder removed (kept with
+# LOAD_KEEP=1), and a script that failed shows the end of the server's log.
+use_tmp() {
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/registrar-$1.XXXXXX")
+	log="$tmp/server.log"
+	pid=""
+	trap end_run EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+end_run() {
+	local status=$?
+	stop_server "$pid"
+	if [ "$status" != 0 ] && [ -f "$log" ]; then
+		echo "$me: failed; the server's log ends with:" >&2
+		tail -n 20 "$log" >&2
+	fi
+	[ -n "${LOAD_KEEP:-}" ] && echo "kept $tmp" >&2 || rm -rf "$tmp"
+	exit "$status"
 }

@@ -40,22 +40,7 @@ make --no-print-directory build
 need_tools curl awk grep sed
 refuse_busy "$base" LOAD_APPLY_ADDR
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/registrar-load-apply.XXXXXX")
-log="$tmp/server.log"
-pid=""
-cleanup() {
-	status=$?
-	stop_server "$pid"
-	if [ "$status" != 0 ] && [ -f "$log" ]; then
-		echo "load_apply.sh: failed; the server's log ends with:" >&2
-		tail -n 20 "$log" >&2
-	fi
-	[ -n "${LOAD_KEEP:-}" ] && echo "kept $tmp" >&2 || rm -rf "$tmp"
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+use_tmp load-apply
 
 echo "== starting the server on $addr (fresh database in $tmp/data, receipts as .eml files)"
 mkdir -p "$tmp/data"

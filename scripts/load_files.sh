@@ -37,22 +37,7 @@ make --no-print-directory build
 need_tools curl awk grep sed sqlite3 python3
 refuse_busy "$base" LOAD_FILES_ADDR
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/registrar-load-files.XXXXXX")
-log="$tmp/server.log"
-pid=""
-cleanup() {
-	status=$?
-	stop_server "$pid"
-	if [ "$status" != 0 ] && [ -f "$log" ]; then
-		echo "$me: failed; the server's log ends with:" >&2
-		tail -n 20 "$log" >&2
-	fi
-	[ -n "${LOAD_KEEP:-}" ] && echo "kept $tmp" >&2 || rm -rf "$tmp"
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+use_tmp load-files
 
 echo "== starting the server on $addr (fresh database in $tmp/data)"
 mkdir -p "$tmp/data"
