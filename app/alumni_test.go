@@ -15,13 +15,8 @@ import (
 
 func TestAlumniPagesShowOnlyAttendedParticipantsWhoOptedIn(t *testing.T) {
 	t.Parallel()
-	clock := testkit.NewClock(demoNow)
-	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
+	clock, ts, summer := summerOnAClock(t)
 	ctx := context.Background()
-	summer, err := ts.store.PublicEdition(ctx, summerSlug)
-	if err != nil {
-		t.Fatal(err)
-	}
 	listed := privacyApplicant(t, ts, "Saule", "KZ", true)
 	unlisted := privacyApplicant(t, ts, "Vasyl", "UA", false)
 	notSelected := privacyApplicant(t, ts, "Tamar", "GE", true)

@@ -183,3 +183,16 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// summerOnAClock is a test server on a movable clock, taking any number of forms, and the demo
+// summer school.
+func summerOnAClock(t testing.TB) (*testkit.Clock, *testServer, school.Edition) {
+	t.Helper()
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
+	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return clock, ts, summer
+}

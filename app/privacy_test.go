@@ -48,13 +48,8 @@ func uploadOnDisk(t testing.TB, ts *testServer, a school.Application) string {
 
 func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t *testing.T) {
 	t.Parallel()
-	clock := testkit.NewClock(demoNow)
-	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
+	clock, ts, summer := summerOnAClock(t)
 	ctx := context.Background()
-	summer, err := ts.store.PublicEdition(ctx, summerSlug)
-	if err != nil {
-		t.Fatal(err)
-	}
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 
 	rejected := privacyApplicant(t, ts, "Rustam", "UZ", false)
@@ -75,6 +70,7 @@ func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t
 	// Another edition, which keeps data for a year: still within retention at the same moment.
 	kept := createSelectionEdition(t, ts, "kept-2027", 5)
 	kept.ID, kept.Slug, kept.RetentionMonths = 0, "kept-longer-2027", 12
+	var err error
 	if kept.ID, err = ts.store.CreateEdition(ctx, kept); err != nil {
 		t.Fatal(err)
 	}
@@ -351,12 +347,7 @@ func TestPrivacyPageShowsWhatAnEditionHolds(t *testing.T) {
 
 func TestTheDailyJobsEraseApplicantsNotSelected(t *testing.T) {
 	t.Parallel()
-	clock := testkit.NewClock(demoNow)
-	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
-	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
-	if err != nil {
-		t.Fatal(err)
-	}
+	clock, ts, summer := summerOnAClock(t)
 	rejected := privacyApplicant(t, ts, "Azamat", "KG", false)
 	setStatus(t, ts, summer, rejected.app.ID, school.StatusRejected)
 	clock.Set(summer.PurgeAt().Add(time.Minute))
@@ -375,19 +366,14 @@ func TestTheDailyJobsEraseApplicantsNotSelected(t *testing.T) {
 
 func TestAnErasedApplicationNeverChangesStatus(t *testing.T) {
 	t.Parallel()
-	clock := testkit.NewClock(demoNow)
-	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
-	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
-	if err != nil {
-		t.Fatal(err)
-	}
+	clock, ts, summer := summerOnAClock(t)
 	waiting := privacyApplicant(t, ts, "Kamila", "TJ", false)
 	setStatus(t, ts, summer, waiting.app.ID, school.StatusWaitlisted)
 	clock.Set(summer.PurgeAt())
 	if err := ts.jobs().PurgeRetention(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	_, err = ts.store.TransitionApplication(context.Background(), waiting.app.ID, school.StatusAccepted, db.ActorSystem,
+	_, err := ts.store.TransitionApplication(context.Background(), waiting.app.ID, school.StatusAccepted, db.ActorSystem,
 		clock.Now(), ts.renderer(t, summer))
 	if !errors.Is(err, school.ErrTransition) {
 		t.Errorf("an erased application was offered a seat: %v", err)

@@ -146,12 +146,7 @@ func TestSentEmailsKeepNoBodyAndErasureRemovesTheirFiles(t *testing.T) {
 
 func TestRetentionRemovesTheEmailFilesOfThoseItErases(t *testing.T) {
 	t.Parallel()
-	clock := testkit.NewClock(demoNow)
-	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
-	summer, err := ts.store.PublicEdition(context.Background(), summerSlug)
-	if err != nil {
-		t.Fatal(err)
-	}
+	clock, ts, summer := summerOnAClock(t)
 	rejected := privacyApplicant(t, ts, "Kamila", "KG", false)
 	setStatus(t, ts, summer, rejected.app.ID, school.StatusRejected)
 	sendOutbox(t, ts)

@@ -246,3 +246,13 @@ func TestUpcomingDemo(t *testing.T) {
 		openDemoStore(t, now) // fails on a slug collision
 	}
 }
+
+// newestDemoEdition is the newest edition of the demo data in s.
+func newestDemoEdition(t *testing.T, s *Store) school.Edition {
+	t.Helper()
+	editions, err := s.EditionSummaries(context.Background(), school.AllEditions())
+	if err != nil || len(editions) == 0 {
+		t.Fatalf("the demo editions: %v, %v", editions, err)
+	}
+	return editions[0].Edition
+}

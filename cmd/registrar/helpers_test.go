@@ -45,3 +45,21 @@ func endedSeminar(t *testing.T, store *db.Store, slug, title string) school.Edit
 	}
 	return e
 }
+
+// applicantOf creates an application to e, sent two months before it ended, and takes it along
+// path, a month before it ended.
+func applicantOf(t *testing.T, store *db.Store, e school.Edition, email string, path ...school.Status) school.Application {
+	t.Helper()
+	ctx := context.Background()
+	a, err := store.CreateApplication(ctx, e, school.Application{Lang: "en", Email: email, GivenName: "Named",
+		FamilyName: "Person", Nationality: "CZ"}, "", e.EndsOn.AddDate(0, -2, 0), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range path {
+		if _, err := store.TransitionApplication(ctx, a.ID, to, db.ActorSystem, e.EndsOn.AddDate(0, -1, 0), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a
+}

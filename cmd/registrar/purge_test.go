@@ -2,39 +2,20 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"log/slog"
 	"strings"
 	"testing"
 
 	"registrar/app/school"
-	"registrar/db"
 )
 
 func TestPurgeCommandListsThenErasesOnce(t *testing.T) {
 	store, _ := migratedStore(t)
-	ctx := context.Background()
 	// One applicant not selected and one participant.
 	e := endedSeminar(t, store, "old-seminar", "Old seminar")
-	for _, p := range []struct {
-		email string
-		to    []school.Status
-	}{
-		{"not.selected@example.org", []school.Status{school.StatusRejected}},
-		{"participant@example.org", []school.Status{school.StatusAccepted, school.StatusConfirmed, school.StatusAttended}},
-	} {
-		a, err := store.CreateApplication(ctx, e, school.Application{Lang: "en", Email: p.email, GivenName: "Test",
-			FamilyName: "Person", Nationality: "CZ"}, "", e.EndsOn.AddDate(0, -2, 0), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, to := range p.to {
-			if _, err := store.TransitionApplication(ctx, a.ID, to, db.ActorSystem, e.EndsOn.AddDate(0, -1, 0), nil); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	applicantOf(t, store, e, "not.selected@example.org", school.StatusRejected)
+	applicantOf(t, store, e, "participant@example.org", school.StatusAccepted, school.StatusConfirmed, school.StatusAttended)
 	store.Close()
 
 	purge := func(args ...string) string {

@@ -31,25 +31,9 @@ func TestARestoredBackupDoesNotBringErasedApplicantsBack(t *testing.T) {
 	ctx := context.Background()
 	e := endedSeminar(t, store, "restored-seminar", "Restored seminar")
 	people := map[string]school.Application{}
-	for _, p := range []struct {
-		email string
-		to    []school.Status
-	}{
-		{"rejected@example.org", []school.Status{school.StatusRejected}},
-		{"asked@example.org", []school.Status{school.StatusAccepted, school.StatusConfirmed, school.StatusAttended}},
-		{"kept@example.org", []school.Status{school.StatusAccepted, school.StatusConfirmed, school.StatusAttended}},
-	} {
-		a, err := store.CreateApplication(ctx, e, school.Application{Lang: "en", Email: p.email, GivenName: "Named",
-			FamilyName: "Person", Nationality: "CZ"}, "", e.EndsOn.AddDate(0, -2, 0), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, to := range p.to {
-			if _, err := store.TransitionApplication(ctx, a.ID, to, db.ActorSystem, e.EndsOn.AddDate(0, -1, 0), nil); err != nil {
-				t.Fatal(err)
-			}
-		}
-		people[p.email] = a
+	people["rejected@example.org"] = applicantOf(t, store, e, "rejected@example.org", school.StatusRejected)
+	for _, email := range []string{"asked@example.org", "kept@example.org"} {
+		people[email] = applicantOf(t, store, e, email, school.StatusAccepted, school.StatusConfirmed, school.StatusAttended)
 	}
 	if err := store.RequestErasure(ctx, people["asked@example.org"].ID, time.Now()); err != nil {
 		t.Fatal(err)
