@@ -544,11 +544,13 @@ func TestSearchMatchesPrefixesAndIgnoresAccents(t *testing.T) {
 	}{
 		{"a prefix finds whole words", "integr", []string{
 			catLink("conference-2017-challenges-of-integration"), "<mark>Integration</mark>"}},
-		{"without accents finds česky", "cesky", []string{
+		{"without accents finds česky", "cesky&lang=cs", []string{
 			"Návštěva integračního centra", "<mark>česky</mark>"}},
-		{"without accents finds Návštěva", "navsteva", []string{
+		{"without accents finds Návštěva", "navsteva&lang=cs", []string{
 			"<mark>Návštěva</mark> integračního centra"}},
-		{"with accents too", "návštěva", []string{"<mark>Návštěva</mark> integračního centra"}},
+		{"with accents too", "návštěva&lang=cs", []string{"<mark>Návštěva</mark> integračního centra"}},
+		{"in English, the English text of what matched in Czech", "navsteva", []string{
+			"Visit to an integration centre"}},
 		{"case does not matter", "DRBOHLAV", []string{`href="/lecturers/dusan-drbohlav"`, "<mark>Drbohlav</mark>"}},
 		{"several words must all match", "migration theories myths", []string{
 			"<mark>Migration</mark> <mark>Theories</mark>, Realities and <mark>Myths</mark>"}},
@@ -557,10 +559,11 @@ func TestSearchMatchesPrefixesAndIgnoresAccents(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, body := ts.get(t, "/search?q="+url.QueryEscape(tt.q))
+			q, lang, _ := strings.Cut(tt.q, "&")
+			resp, body := ts.get(t, "/search?q="+url.QueryEscape(q)+"&"+lang)
 			catStatus(t, resp, http.StatusOK)
 			wantMarkup(t, body, tt.want...)
-			catLacks(t, body, "Nothing found")
+			catLacks(t, body, "Nothing found", "Nic nenalezeno")
 		})
 	}
 	t.Run("nothing found says so", func(t *testing.T) {
@@ -570,7 +573,7 @@ func TestSearchMatchesPrefixesAndIgnoresAccents(t *testing.T) {
 }
 
 // catHitLink finds the addresses of the search hits, best first.
-var catHitLink = regexp.MustCompile(`<li><a href="([^"]+)">`)
+var catHitLink = regexp.MustCompile(`<li><a class="hit-title" href="([^"]+)">`)
 
 func catHits(t testing.TB, ts *testServer, q string) []string {
 	t.Helper()
@@ -803,8 +806,8 @@ func TestSecurityAndCacheHeaders(t *testing.T) {
 	})
 }
 
-// The store returns a hit's text as typed and where it matched; the page escapes the text and
-// marks the matches, so markup in a biography shows as text.
+// The store returns a hit's plain text and where it matched; the page escapes the text and
+// marks the matches, so markup shown as code in a biography shows as text.
 func TestASearchSnippetWithMarkupComesOutEscapedWithTheMatchMarked(t *testing.T) {
 	ts := newTestServer(t)
 	ctx := context.Background()
@@ -814,7 +817,7 @@ func TestASearchSnippetWithMarkupComesOutEscapedWithTheMatchMarked(t *testing.T)
 	}
 	for _, l := range ls {
 		if strings.Contains(l.Name, "Drbohlav") {
-			l.BioEN = `Writes <script>alert("x")</script> & studies quokkas.`
+			l.BioEN = "Writes `<script>alert(\"x\")</script>` & studies quokkas."
 			if err := ts.store.UpdateLecturer(ctx, l); err != nil {
 				t.Fatal(err)
 			}
@@ -823,7 +826,7 @@ func TestASearchSnippetWithMarkupComesOutEscapedWithTheMatchMarked(t *testing.T)
 	resp, body := ts.get(t, "/search?q=quokka")
 	wantStatus(t, resp, body, http.StatusOK)
 	wantMarkup(t, body, `Writes &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; studies <mark>quokkas</mark>.`,
-		`<a href="/lecturers/dusan-drbohlav">Prof. Dušan Drbohlav</a>`)
+		`<a class="hit-title" href="/lecturers/dusan-drbohlav">Prof. Dušan Drbohlav</a>`)
 	if strings.Contains(body, `<script>alert`) {
 		t.Error("the biography's script came out as markup")
 	}
@@ -835,5 +838,52 @@ func TestASearchSnippetWithMarkupComesOutEscapedWithTheMatchMarked(t *testing.T)
 		if got := markMatches(m); got != `&lt;b&gt;<mark>x</mark>&lt;/b&gt;` {
 			t.Errorf("markMatches(%+v) = %s", m, got)
 		}
+	}
+}
+
+// A hit shows its title, what kind of page it is, where it belongs and a snippet, each apart, as
+// plain text in the reader's language.
+func TestSearchHitsShowEachPartApartInTheReadersLanguage(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	ls, err := ts.store.Lecturers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		if strings.Contains(l.Name, "Drbohlav") {
+			l.BioEN, l.BioCS = "Studies **quokkas** in [Prague](https://example.org).", "Studuje **vakoně** v Praze."
+			if err := ts.store.UpdateLecturer(ctx, l); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	tests := []struct {
+		name, url string
+		want      []string
+		unwanted  []string
+	}{
+		{"English", "/search?q=drbohlav&lang=en", []string{
+			`<a class="hit-title" href="/lecturers/dusan-drbohlav">Prof. Dušan <mark>Drbohlav</mark></a>`,
+			`<span class="badge">Lecturer</span> <span class="hit-context">Charles University, Faculty of Science (GEOMIGRACE)</span>`,
+			`<p class="hit-snippet">Studies quokkas in Prague. · Charles University`,
+		}, []string{"**", "vakoně", "](", "Studies quokkas in Prague. Charles"}},
+		{"Czech", "/search?q=quokka&lang=cs", []string{
+			`<a class="hit-title" href="/lecturers/dusan-drbohlav">Prof. Dušan Drbohlav</a>`,
+			`<span class="badge">Přednášející</span>`,
+			`<p class="hit-snippet">Studuje vakoně v Praze.`,
+		}, []string{"**", "quokkas"}},
+		{"a session says its edition", "/search?q=realities+myths", []string{
+			`<span class="badge">Session</span> <span class="hit-context">Summer School on Migration Studies 2016</span>`,
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := ts.get(t, tt.url)
+			wantStatus(t, resp, body, http.StatusOK)
+			hits := catPart(t, body, `<ol class="hits">`, `</ol>`)
+			wantMarkup(t, hits, tt.want...)
+			catLacks(t, hits, tt.unwanted...)
+		})
 	}
 }

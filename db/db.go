@@ -114,7 +114,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := provider.Up(ctx); err != nil {
 		return fmt.Errorf("db: migrate: %w", err)
 	}
-	return nil
+	// A migration may change what the search index holds; rebuilding it takes milliseconds.
+	return s.inTx(ctx, func(tx *sql.Tx) error { return rebuildSearch(ctx, tx) })
 }
 
 // SchemaVersion is the number of the last migration applied.

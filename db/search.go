@@ -4,8 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"html"
 	"strings"
 	"unicode"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
 )
 
 // Highlight markers: control characters that never occur in catalogue text, which FTS5 puts around
@@ -21,6 +26,7 @@ type SearchHit struct {
 	Kind    string // edition, session, lecturer
 	Path    string // where the hit links to
 	Lang    string // the language of the matching text
+	Context string // where the hit belongs: an edition's year and city, a session's edition, a lecturer's affiliation
 	Title   MatchedText
 	Snippet MatchedText
 }
@@ -61,19 +67,20 @@ func SearchQuery(q string) string {
 }
 
 // Search runs a full-text search over the public catalogue, best matches first, one hit a page,
-// shown in lang when the page matched in lang too.
+// shown in lang: a page found by its text in the other language shows its own text in lang,
+// from the beginning, without marks.
 func (s *Store) Search(ctx context.Context, q, lang string, limit int) ([]SearchHit, error) {
 	match := SearchQuery(q)
 	if match == "" {
 		return nil, nil
 	}
 	rows, err := s.reader.QueryContext(ctx, `
-		SELECT kind, ref, lang,
-		       highlight(catalogue_search, 3, ?, ?),
-		       snippet(catalogue_search, 4, ?, ?, '…', 16)
+		SELECT kind, ref, lang, context,
+		       highlight(catalogue_search, 4, ?, ?),
+		       snippet(catalogue_search, 5, ?, ?, '…', 16)
 		FROM catalogue_search
 		WHERE catalogue_search MATCH ?
-		ORDER BY bm25(catalogue_search, 0, 0, 0, 8.0, 1.0)
+		ORDER BY bm25(catalogue_search, 0, 0, 0, 0, 8.0, 1.0)
 		LIMIT ?`, markOpen, markClose, markOpen, markClose, match, limit*4)
 	if err != nil {
 		return nil, fmt.Errorf("db: search: %w", err)
@@ -84,7 +91,7 @@ func (s *Store) Search(ctx context.Context, q, lang string, limit int) ([]Search
 	for rows.Next() {
 		var h SearchHit
 		var title, snippet string
-		if err := rows.Scan(&h.Kind, &h.Path, &h.Lang, &title, &snippet); err != nil {
+		if err := rows.Scan(&h.Kind, &h.Path, &h.Lang, &h.Context, &title, &snippet); err != nil {
 			return nil, fmt.Errorf("db: search: %w", err)
 		}
 		h.Title, h.Snippet = matchedText(title), matchedText(snippet)
@@ -102,7 +109,46 @@ func (s *Store) Search(ctx context.Context, q, lang string, limit int) ([]Search
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("db: search: %w", err)
 	}
-	return hits, nil
+	return hits, s.inReadersLanguage(ctx, hits, lang)
+}
+
+// snippetWords is how long a snippet is that did not come from a match.
+const snippetWords = 16
+
+// inReadersLanguage replaces the hits found only in the other language by their pages' records in
+// lang: the title and the beginning of the text, without marks.
+func (s *Store) inReadersLanguage(ctx context.Context, hits []SearchHit, lang string) error {
+	var refs []any
+	for _, h := range hits {
+		if h.Lang != lang {
+			refs = append(refs, h.Path)
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	rows, err := s.reader.QueryContext(ctx, `SELECT ref, context, title, body FROM catalogue_search
+		WHERE lang = ? AND ref IN (?`+strings.Repeat(", ?", len(refs)-1)+`)`, append([]any{lang}, refs...)...)
+	if err != nil {
+		return fmt.Errorf("db: search: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ref, context, title, body string
+		if err := rows.Scan(&ref, &context, &title, &body); err != nil {
+			return fmt.Errorf("db: search: %w", err)
+		}
+		if words := strings.Fields(body); len(words) > snippetWords {
+			body = strings.Join(words[:snippetWords], " ") + "…"
+		}
+		for i := range hits {
+			if hits[i].Path == ref {
+				hits[i].Lang, hits[i].Context = lang, context
+				hits[i].Title, hits[i].Snippet = MatchedText{Text: title}, MatchedText{Text: body}
+			}
+		}
+	}
+	return rows.Err()
 }
 
 // matchedText takes the highlight markers out of s and keeps where they were as matches. A marker
@@ -141,46 +187,184 @@ func matchedText(s string) MatchedText {
 	return m
 }
 
+// searchRecord is one record of the search index.
+type searchRecord struct {
+	kind, ref, lang, context, title string
+	body                            []string // the parts of the text, Markdown already made plain
+}
+
+// searchLanguages are the languages the index holds every record in.
+var searchLanguages = []string{"en", "cs"}
+
+// inLanguage is the text in lang, or in English when it has none in Czech (or in Czech when it
+// has none in English).
+func inLanguage(lang, en, cs string) string {
+	if lang == "cs" && cs != "" || en == "" {
+		return cs
+	}
+	return en
+}
+
 // rebuildSearch re-indexes the public catalogue. The catalogue is small (hundreds of rows) and
 // changes rarely, so rebuilding it whole keeps the index right without triggers on every table.
+// Every record is indexed in each language, so that a hit can be shown in the reader's.
 func rebuildSearch(ctx context.Context, tx *sql.Tx) error {
-	stmts := []string{
-		`DELETE FROM catalogue_search`,
-		// Editions, once per language that has a title.
-		`INSERT INTO catalogue_search (kind, ref, lang, title, body)
-		 SELECT 'edition', '/editions/' || e.slug, l.lang,
-		        CASE l.lang WHEN 'cs' THEN e.title_cs ELSE e.title_en END,
-		        concat_ws(' ', CASE l.lang WHEN 'cs' THEN e.theme_cs ELSE e.theme_en END,
-		                  CASE l.lang WHEN 'cs' THEN s.name_cs ELSE s.name_en END,
-		                  e.venue, e.city, e.year,
-		                  CASE l.lang WHEN 'cs' THEN e.description_cs ELSE e.description_en END)
-		 FROM editions e JOIN series s ON s.id = e.series_id
-		 JOIN (SELECT 'en' AS lang UNION ALL SELECT 'cs') l
-		 WHERE e.status IN ('published', 'archived')
-		   AND (CASE l.lang WHEN 'cs' THEN e.title_cs ELSE e.title_en END) <> ''`,
-		// Programme sessions, with their lecturers' names.
-		`INSERT INTO catalogue_search (kind, ref, lang, title, body)
-		 SELECT 'session', '/editions/' || e.slug || '#session-' || ps.id, l.lang,
-		        CASE l.lang WHEN 'cs' THEN ps.title_cs ELSE ps.title_en END,
-		        concat_ws(' ', CASE l.lang WHEN 'cs' THEN e.title_cs ELSE e.title_en END,
-		                  CASE l.lang WHEN 'cs' THEN ps.description_cs ELSE ps.description_en END,
-		                  (SELECT group_concat(lc.name || ' ' || lc.affiliation, ', ')
-		                   FROM session_lecturers sl JOIN lecturers lc ON lc.id = sl.lecturer_id
-		                   WHERE sl.session_id = ps.id))
-		 FROM programme_sessions ps JOIN editions e ON e.id = ps.edition_id
-		 JOIN (SELECT 'en' AS lang UNION ALL SELECT 'cs') l
-		 WHERE e.status IN ('published', 'archived')
-		   AND (CASE l.lang WHEN 'cs' THEN ps.title_cs ELSE ps.title_en END) <> ''`,
-		// Lecturers.
-		`INSERT INTO catalogue_search (kind, ref, lang, title, body)
-		 SELECT 'lecturer', '/lecturers/' || slug, 'en', name,
-		        concat_ws(' ', affiliation, bio_en, bio_cs)
-		 FROM lecturers WHERE` + publicLecturer,
+	var records []searchRecord
+	rows, err := tx.QueryContext(ctx, `
+		SELECT e.slug, e.year, e.venue, e.city, e.title_en, e.title_cs, e.theme_en, e.theme_cs,
+		       s.name_en, s.name_cs, e.description_en, e.description_cs
+		FROM editions e JOIN series s ON s.id = e.series_id
+		WHERE e.status IN ('published', 'archived')`)
+	if err != nil {
+		return fmt.Errorf("rebuild search index: %w", err)
 	}
-	for _, stmt := range stmts {
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+	err = eachRow(rows, func() error {
+		var slug, year, venue, city, titleEN, titleCS, themeEN, themeCS, seriesEN, seriesCS, descEN, descCS string
+		if err := rows.Scan(&slug, &year, &venue, &city, &titleEN, &titleCS, &themeEN, &themeCS,
+			&seriesEN, &seriesCS, &descEN, &descCS); err != nil {
+			return err
+		}
+		for _, lang := range searchLanguages {
+			records = append(records, searchRecord{
+				kind: "edition", ref: "/editions/" + slug, lang: lang,
+				context: joinParts(year, city),
+				title:   inLanguage(lang, titleEN, titleCS),
+				body: []string{inLanguage(lang, themeEN, themeCS), plainText(inLanguage(lang, descEN, descCS)),
+					inLanguage(lang, seriesEN, seriesCS), venue, city, year},
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("rebuild search index: editions: %w", err)
+	}
+	// Programme sessions, with their lecturers' names.
+	rows, err = tx.QueryContext(ctx, `
+		SELECT e.slug, ps.id, ps.title_en, ps.title_cs, ps.description_en, ps.description_cs,
+		       e.title_en, e.title_cs,
+		       COALESCE((SELECT group_concat(lc.name || ' (' || lc.affiliation || ')', ', ')
+		                 FROM session_lecturers sl JOIN lecturers lc ON lc.id = sl.lecturer_id
+		                 WHERE sl.session_id = ps.id), '')
+		FROM programme_sessions ps JOIN editions e ON e.id = ps.edition_id
+		WHERE e.status IN ('published', 'archived')`)
+	if err != nil {
+		return fmt.Errorf("rebuild search index: %w", err)
+	}
+	err = eachRow(rows, func() error {
+		var slug, id, titleEN, titleCS, descEN, descCS, editionEN, editionCS, lecturers string
+		if err := rows.Scan(&slug, &id, &titleEN, &titleCS, &descEN, &descCS, &editionEN, &editionCS, &lecturers); err != nil {
+			return err
+		}
+		for _, lang := range searchLanguages {
+			edition := inLanguage(lang, editionEN, editionCS)
+			records = append(records, searchRecord{
+				kind: "session", ref: "/editions/" + slug + "#session-" + id, lang: lang,
+				context: edition,
+				title:   inLanguage(lang, titleEN, titleCS),
+				body:    []string{plainText(inLanguage(lang, descEN, descCS)), lecturers, edition},
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("rebuild search index: sessions: %w", err)
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT slug, name, affiliation, bio_en, bio_cs FROM lecturers WHERE`+publicLecturer)
+	if err != nil {
+		return fmt.Errorf("rebuild search index: %w", err)
+	}
+	err = eachRow(rows, func() error {
+		var slug, name, affiliation, bioEN, bioCS string
+		if err := rows.Scan(&slug, &name, &affiliation, &bioEN, &bioCS); err != nil {
+			return err
+		}
+		for _, lang := range searchLanguages {
+			records = append(records, searchRecord{
+				kind: "lecturer", ref: "/lecturers/" + slug, lang: lang, context: affiliation, title: name,
+				body: []string{plainText(inLanguage(lang, bioEN, bioCS)), affiliation},
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("rebuild search index: lecturers: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM catalogue_search`); err != nil {
+		return fmt.Errorf("rebuild search index: %w", err)
+	}
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO catalogue_search (kind, ref, lang, context, title, body)
+		VALUES (?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("rebuild search index: %w", err)
+	}
+	defer insert.Close()
+	for _, r := range records {
+		if r.title == "" {
+			continue
+		}
+		if _, err := insert.ExecContext(ctx, r.kind, r.ref, r.lang, r.context, r.title, joinParts(r.body...)); err != nil {
 			return fmt.Errorf("rebuild search index: %w", err)
 		}
 	}
 	return nil
+}
+
+// eachRow calls fn for every row and closes rows.
+func eachRow(rows *sql.Rows, fn func() error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// joinParts joins the parts of a text that are not empty with a dot between them, so that a
+// snippet across two of them shows where one ends.
+func joinParts(parts ...string) string {
+	var kept []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, " · ")
+}
+
+// plainText is the text a reader sees of Markdown, on one line: goldmark's parse without its
+// marks, raw HTML left out as the page's sanitiser leaves it out.
+func plainText(source string) string {
+	src := []byte(source)
+	doc := goldmark.DefaultParser().Parse(text.NewReader(src))
+	var b strings.Builder
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			if n.Type() == ast.TypeBlock {
+				b.WriteByte(' ')
+			}
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.RawHTML, *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			b.Write(n.Segment.Value(src))
+			if n.SoftLineBreak() || n.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(n.Value)
+		case *ast.AutoLink:
+			b.Write(n.Label(src))
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			lines := n.Lines()
+			for i := 0; i < lines.Len(); i++ {
+				line := lines.At(i)
+				b.Write(line.Value(src))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
 }
