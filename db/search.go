@@ -4,13 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"html"
 	"strings"
 	"unicode"
 
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/text"
+	"registrar/app/school"
 )
 
 // Highlight markers: control characters that never occur in catalogue text, which FTS5 puts around
@@ -229,7 +226,7 @@ func rebuildSearch(ctx context.Context, tx *sql.Tx) error {
 				kind: "edition", ref: "/editions/" + slug, lang: lang,
 				context: joinParts(year, city),
 				title:   inLanguage(lang, titleEN, titleCS),
-				body: []string{inLanguage(lang, themeEN, themeCS), plainText(inLanguage(lang, descEN, descCS)),
+				body: []string{inLanguage(lang, themeEN, themeCS), school.PlainText(inLanguage(lang, descEN, descCS)),
 					inLanguage(lang, seriesEN, seriesCS), venue, city, year},
 			})
 		}
@@ -261,7 +258,7 @@ func rebuildSearch(ctx context.Context, tx *sql.Tx) error {
 				kind: "session", ref: "/editions/" + slug + "#session-" + id, lang: lang,
 				context: edition,
 				title:   inLanguage(lang, titleEN, titleCS),
-				body:    []string{plainText(inLanguage(lang, descEN, descCS)), lecturers, edition},
+				body:    []string{school.PlainText(inLanguage(lang, descEN, descCS)), lecturers, edition},
 			})
 		}
 		return nil
@@ -281,7 +278,7 @@ func rebuildSearch(ctx context.Context, tx *sql.Tx) error {
 		for _, lang := range searchLanguages {
 			records = append(records, searchRecord{
 				kind: "lecturer", ref: "/lecturers/" + slug, lang: lang, context: affiliation, title: name,
-				body: []string{plainText(inLanguage(lang, bioEN, bioCS)), affiliation},
+				body: []string{school.PlainText(inLanguage(lang, bioEN, bioCS)), affiliation},
 			})
 		}
 		return nil
@@ -330,41 +327,4 @@ func joinParts(parts ...string) string {
 		}
 	}
 	return strings.Join(kept, " · ")
-}
-
-// plainText is the text a reader sees of Markdown, on one line: goldmark's parse without its
-// marks, raw HTML left out as the page's sanitiser leaves it out.
-func plainText(source string) string {
-	src := []byte(source)
-	doc := goldmark.DefaultParser().Parse(text.NewReader(src))
-	var b strings.Builder
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			if n.Type() == ast.TypeBlock {
-				b.WriteByte(' ')
-			}
-			return ast.WalkContinue, nil
-		}
-		switch n := n.(type) {
-		case *ast.RawHTML, *ast.HTMLBlock:
-			return ast.WalkSkipChildren, nil
-		case *ast.Text:
-			b.Write(n.Segment.Value(src))
-			if n.SoftLineBreak() || n.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(n.Value)
-		case *ast.AutoLink:
-			b.Write(n.Label(src))
-		case *ast.FencedCodeBlock, *ast.CodeBlock:
-			lines := n.Lines()
-			for i := 0; i < lines.Len(); i++ {
-				line := lines.At(i)
-				b.Write(line.Value(src))
-			}
-		}
-		return ast.WalkContinue, nil
-	})
-	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
 }
