@@ -93,7 +93,9 @@ func (s *Server) renderApplyForm(c *fiber.Ctx, status int, e school.Edition, que
 	if len(data.Errors) > 0 {
 		title = L.N("form_error_count", len(data.Errors)) + " · " + title
 	}
-	return s.renderStatus(c, status, "apply/form", s.newPage(c, title, "editions", data))
+	p := s.newPage(c, title, "editions", data)
+	p.Description = L.T("meta_apply", "Edition", e.Title(L.Lang), "Deadline", L.Moment(e.ClosesAt))
+	return s.renderStatus(c, status, "apply/form", p)
 }
 
 func labelOf(sections []formSection, name string) string {

@@ -61,7 +61,7 @@ func (s *Server) showHome(c *fiber.Ctx) error {
 	})
 	data := homePage{OpenCalls: s.cards(open, now), Upcoming: s.cards(upcoming, now), Recent: s.cards(recent, now)}
 	p := s.newPage(c, "", "home", data)
-	p.Title = p.L.T("home_title")
+	p.Title, p.Description = p.L.T("home_title"), p.L.T("meta_home")
 	return s.renderPage(c, "catalogue/home", p)
 }
 
@@ -101,12 +101,14 @@ func (s *Server) listEditions(c *fiber.Ctx) error {
 	data := editionsPage{Editions: s.cards(editions, now), Kinds: school.Kinds, Years: years,
 		Kind: string(f.Kind), Year: f.Year}
 	p := s.newPage(c, L.T("editions_title"), "editions", data)
+	p.Description = L.T("meta_editions")
 	return s.renderPage(c, "catalogue/editions", p)
 }
 
 type editionPage struct {
 	editionCard
 	Description template.HTML
+	Event       eventLD // for search engines
 	Programme   []school.ProgrammeDay
 	// Sessions' descriptions in the reader's language, as sanitised HTML, by session id.
 	Sessions  map[int64]template.HTML
@@ -147,6 +149,9 @@ func (s *Server) showEdition(c *fiber.Ctx) error {
 		}
 	}
 	p := s.newPage(c, e.Title(lang), "editions", data)
+	p.Description = editionDescription(e, p.L)
+	data.Event = s.editionEvent(e, sessions, p.L, now)
+	p.Data = data
 	return s.renderPage(c, "catalogue/edition", p)
 }
 
@@ -175,7 +180,7 @@ func (s *Server) showArchive(c *fiber.Ctx) error {
 		})
 	}
 	p := s.newPage(c, "", "archive", years)
-	p.Title = p.L.T("archive_title")
+	p.Title, p.Description = p.L.T("archive_title"), p.L.T("meta_archive")
 	return s.renderPage(c, "catalogue/archive", p)
 }
 
@@ -195,6 +200,7 @@ func (s *Server) showLecturer(c *fiber.Ctx) error {
 		return err
 	}
 	p := s.newPage(c, l.Name, "", lecturerPage{Lecturer: l, Taught: taught})
+	p.Description = describe(l.Name+", "+l.Affiliation, school.PlainText(l.Bio(p.L.Lang)))
 	return s.renderPage(c, "catalogue/lecturer", p)
 }
 
@@ -217,7 +223,8 @@ func (s *Server) searchCatalogue(c *fiber.Ctx) error {
 		return err
 	}
 	p := s.newPage(c, "", "search", searchPage{Query: q, Hits: hits})
-	p.Title = p.L.T("search_title")
+	p.Title, p.Description = p.L.T("search_title"), p.L.T("meta_search")
+	p.NoIndex = q != "" // results change with the catalogue; the pages they link to are indexed
 	return s.renderPage(c, "catalogue/search", p)
 }
 

@@ -48,7 +48,7 @@ func (s *Server) showAlumni(c *fiber.Ctx) error {
 		}
 		data.Years[len(data.Years)-1].Editions = append(data.Years[len(data.Years)-1].Editions, e)
 	}
-	p.Title, p.Data = L.T("alumni_title"), data
+	p.Title, p.Description, p.Data = L.T("alumni_title"), L.T("meta_alumni"), data
 	return s.renderPage(c, "catalogue/alumni", p)
 }
 
@@ -87,5 +87,6 @@ func (s *Server) showEditionAlumni(c *fiber.Ctx) error {
 			Institution: a.Institution})
 	}
 	p.Title, p.Data = p.L.T("alumni_of", "Edition", e.Title(p.L.Lang)), data
+	p.Description = p.L.T("meta_edition_alumni", "Edition", e.Title(p.L.Lang))
 	return s.renderPage(c, "catalogue/edition_alumni", p)
 }

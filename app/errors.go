@@ -33,6 +33,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		status = fe.Code
 	}
 	p := s.newPage(c, "", "", nil)
+	p.Public = nil // an error is no page to find
 	e := errorPage{Status: status}
 	switch {
 	case status == fiber.StatusNotFound:

@@ -183,6 +183,23 @@ type page struct {
 	RequestID  string
 	CSRF       string // the form token, on pages behind CSRF protection
 	Data       any
+	// Description is what search engines and link previews say of a public page; the layout
+	// falls back to the site's.
+	Description string
+	// Public is a public page's address, for search engines and link previews; nil on the
+	// pages of applicants and staff, which the layout marks noindex.
+	Public *publicAddress
+	// NoIndex keeps a public page out of search engines (a search's results).
+	NoIndex bool
+}
+
+// publicAddress is where a public page lives, absolute, in each language.
+type publicAddress struct {
+	URL     string // in the page's language: canonical and og:url
+	EN, CS  string
+	Default string // without a language: the reader's browser chooses
+	// Locale and OtherLocale are the Open Graph locales of the page's language and the other.
+	Locale, OtherLocale string
 }
 
 // newPage fills what every page needs.
@@ -205,6 +222,7 @@ func (s *Server) newPage(c *fiber.Ctx, title, nav string, data any) page {
 		RequestID:  requestID(c),
 		CSRF:       csrfToken(c),
 		Data:       data,
+		Public:     s.publicAddress(c.Path(), lang),
 	}
 }
 

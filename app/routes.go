@@ -69,6 +69,8 @@ func (s *Server) routes() {
 	app.Get("/documents/:id", s.downloadPublicDocument)
 	app.Get("/alumni", cached, compressed, s.showAlumni)
 	app.Get("/editions/:slug/alumni", cached, compressed, s.showEditionAlumni)
+	app.Get("/sitemap.xml", cached, compressed, s.showSitemap)
+	app.Get("/robots.txt", cached, compressed, s.showRobots)
 
 	// Applications: the form, and the applicant's own status page behind the secret link.
 	forms := s.csrfProtection()

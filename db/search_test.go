@@ -110,8 +110,8 @@ func TestSearchSnippetsAreTheTextAReaderSeesNotItsMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	for q, want := range map[string]string{
-		"quokka": "Magistrát of Prague, studies quokkas. one two bold",
-		"wombat": "Wombats Lots of wombats.",
+		"quokka": "Magistrát of Prague, studies quokkas. one; two bold.",
+		"wombat": "Wombats. Lots of wombats.",
 	} {
 		hits, err := s.Search(ctx, q, "en", 10)
 		if err != nil {

@@ -3,6 +3,7 @@ package school
 import (
 	"html"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -18,6 +19,18 @@ func PlainText(source string) string {
 	var b strings.Builder
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
+			// A heading or a list item ends as a sentence would, so that it does not run into
+			// the next line on one line.
+			switch n.Kind() {
+			case ast.KindHeading:
+				endWith(&b, ".")
+			case ast.KindListItem:
+				if n.NextSibling() != nil {
+					endWith(&b, ";")
+				} else {
+					endWith(&b, ".")
+				}
+			}
 			if n.Type() == ast.TypeBlock {
 				b.WriteByte(' ')
 			}
@@ -45,4 +58,14 @@ func PlainText(source string) string {
 		return ast.WalkContinue, nil
 	})
 	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
+}
+
+// endWith ends the text so far with mark, unless it ends with a mark of its own already.
+func endWith(b *strings.Builder, mark string) {
+	text := strings.TrimRight(b.String(), " ")
+	if last, _ := utf8.DecodeLastRuneInString(text); text == "" || strings.ContainsRune(".!?:;…", last) {
+		return
+	}
+	b.Reset()
+	b.WriteString(text + mark)
 }
