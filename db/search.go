@@ -235,7 +235,8 @@ func rebuildSearch(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return fmt.Errorf("rebuild search index: editions: %w", err)
 	}
-	// Programme sessions, with their lecturers' names.
+	// Programme sessions, with their lecturers' names; the edition is their context, shown
+	// beside them, and found as the edition's own record.
 	rows, err = tx.QueryContext(ctx, `
 		SELECT e.slug, ps.id, ps.title_en, ps.title_cs, ps.description_en, ps.description_cs,
 		       e.title_en, e.title_cs,
@@ -258,7 +259,7 @@ func rebuildSearch(ctx context.Context, tx *sql.Tx) error {
 				kind: "session", ref: "/editions/" + slug + "#session-" + id, lang: lang,
 				context: edition,
 				title:   inLanguage(lang, titleEN, titleCS),
-				body:    []string{school.PlainText(inLanguage(lang, descEN, descCS)), lecturers, edition},
+				body:    []string{school.PlainText(inLanguage(lang, descEN, descCS)), lecturers},
 			})
 		}
 		return nil
