@@ -200,7 +200,11 @@ func (s *Server) showLecturer(c *fiber.Ctx) error {
 		return err
 	}
 	p := s.newPage(c, l.Name, "", lecturerPage{Lecturer: l, Taught: taught})
-	p.Description = describe(l.Name+", "+l.Affiliation, school.PlainText(l.Bio(p.L.Lang)))
+	who := l.Name
+	if l.Affiliation != "" {
+		who += ", " + l.Affiliation
+	}
+	p.Description = describe(who, school.PlainText(l.Bio(p.L.Lang)))
 	return s.renderPage(c, "catalogue/lecturer", p)
 }
 

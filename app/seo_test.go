@@ -386,3 +386,20 @@ func TestRobotsTxtKeepsCrawlersToThePublicSite(t *testing.T) {
 		t.Errorf("robots.txt keeps crawlers from public pages:\n%s", body)
 	}
 }
+
+func TestDescribeMakesSentencesAndShortensAtAWord(t *testing.T) {
+	long := strings.Repeat("migration ", 30)
+	tests := []struct {
+		parts []string
+		want  string
+	}{
+		{[]string{"Theme", "", "4–10 September 2016, Prague", "Text."}, "Theme. 4–10 September 2016, Prague. Text."},
+		{[]string{"  spaced\n out  "}, "spaced out."},
+		{[]string{long}, strings.TrimSpace(strings.Repeat("migration ", 20)) + "…"},
+	}
+	for _, tt := range tests {
+		if got := describe(tt.parts...); got != tt.want {
+			t.Errorf("describe(%q) = %q, want %q", tt.parts, got, tt.want)
+		}
+	}
+}

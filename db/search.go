@@ -22,7 +22,7 @@ const (
 type SearchHit struct {
 	Kind    string // edition, session, lecturer
 	Path    string // where the hit links to
-	Lang    string // the language of the matching text
+	Lang    string // the language of the text shown: the reader's
 	Context string // where the hit belongs: an edition's year and city, a session's edition, a lecturer's affiliation
 	Title   MatchedText
 	Snippet MatchedText
