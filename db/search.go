@@ -152,7 +152,8 @@ func rebuildSearch(ctx context.Context, tx *sql.Tx) error {
 		        CASE l.lang WHEN 'cs' THEN e.title_cs ELSE e.title_en END,
 		        concat_ws(' ', CASE l.lang WHEN 'cs' THEN e.theme_cs ELSE e.theme_en END,
 		                  CASE l.lang WHEN 'cs' THEN s.name_cs ELSE s.name_en END,
-		                  e.venue, e.city, e.year,
+		                  CASE l.lang WHEN 'cs' THEN coalesce(nullif(e.venue_cs, ''), e.venue) ELSE e.venue END,
+		                  CASE l.lang WHEN 'cs' THEN coalesce(nullif(e.city_cs, ''), e.city) ELSE e.city END, e.year,
 		                  CASE l.lang WHEN 'cs' THEN e.description_cs ELSE e.description_en END)
 		 FROM editions e JOIN series s ON s.id = e.series_id
 		 JOIN (SELECT 'en' AS lang UNION ALL SELECT 'cs') l

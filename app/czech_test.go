@@ -1,0 +1,88 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"registrar/app/school"
+)
+
+// Czech readers: the place in Czech, choice answers in their language, greetings that are
+// correct Czech.
+
+func TestCzechPagesEmailsAndCalendarNameThePlaceInCzech(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	e := createSelectionEdition(t, ts, "place-2027", 2)
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	v := signIn(t, ts, organiser.Email)
+
+	// The organiser names the place in Czech in the edition's editor.
+	edit := editionPath(e.ID, "/edit")
+	resp, body := v.get(t, edit+"?lang=en")
+	wantStatus(t, resp, body, http.StatusOK)
+	wantText(t, body, "Venue (Czech)", "City (Czech)")
+	f := v.openForm(t, edit+"?lang=en", edit)
+	resp, body = v.submit(t, f, url.Values{"venue_cs": {"Albertov 6, velká posluchárna"}, "city_cs": {"Praha"},
+		"venue": {"Albertov 6, main lecture hall"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	stored, err := ts.store.EditionByID(context.Background(), e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.VenueCS != "Albertov 6, velká posluchárna" || stored.CityCS != "Praha" || stored.City != "Prague" {
+		t.Fatalf("stored venue %q/%q, city %q/%q", stored.Venue, stored.VenueCS, stored.City, stored.CityCS)
+	}
+	_, body = v.get(t, edit+"?lang=en")
+	if !strings.Contains(body, `value="Albertov 6, velká posluchárna"`) || !strings.Contains(body, `value="Praha"`) {
+		t.Error("the editor does not show the Czech venue and city it stored")
+	}
+
+	page := "/editions/" + e.Slug
+	_, cs := ts.get(t, page+"?lang=cs")
+	wantText(t, cs, "Albertov 6, velká posluchárna, Praha")
+	catLacks(t, cs, "Prague", "main lecture hall")
+	_, en := ts.get(t, page+"?lang=en")
+	wantText(t, en, "Albertov 6, main lecture hall, Prague")
+	_, list := ts.get(t, "/editions?lang=cs")
+	wantText(t, catPart(t, list, e.TitleCS, "</article>"), "Praha")
+
+	_, ics := ts.get(t, page+"/calendar.ics?lang=cs")
+	wantMarkup(t, ics, "LOCATION:Albertov 6\\, velká posluchárna\\, Praha\r\n")
+	_, ics = ts.get(t, page+"/calendar.ics?lang=en")
+	wantMarkup(t, ics, "LOCATION:Albertov 6\\, main lecture hall\\, Prague\r\n")
+
+	// Emails name the city in the applicant's language.
+	bohdan := createApplicant(t, ts, stored, "Bohdan", "cs")
+	anna := createApplicant(t, ts, stored, "Anna", "en")
+	stageOK(t, v, bohdan.ID, school.StatusAccepted, 0)
+	stageOK(t, v, anna.ID, school.StatusAccepted, 0)
+	resp, body = release(t, v, e.ID)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	if m := lastEmail(t, ts, bohdan.ID); !strings.Contains(m.Text, ", Praha)") || strings.Contains(m.Text+m.HTML, "Prague") {
+		t.Errorf("the Czech offer does not name the city in Czech:\n%s", m.Text)
+	}
+	if m := lastEmail(t, ts, anna.ID); !strings.Contains(m.Text, ", Prague)") {
+		t.Errorf("the English offer does not name the city in English:\n%s", m.Text)
+	}
+}
+
+func TestCzechPagesFallBackToTheEnglishPlaceAndShowCzechRooms(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	catAddEdition(t, ts, school.Edition{Slug: "english-place-2028", TitleEN: "English Place 2028",
+		TitleCS: "Anglické místo 2028", Venue: "Diplomatic Academy", City: "Vienna"})
+	_, cs := ts.get(t, "/editions/english-place-2028?lang=cs")
+	wantText(t, cs, "Diplomatic Academy, Vienna")
+
+	// The demo's summer school names its city and its lecture hall in Czech.
+	_, cs = ts.get(t, "/editions/"+summerSlug+"?lang=cs")
+	wantText(t, catPart(t, cs, `<dl class="facts">`, "</dl>"), "Univerzita Karlova, Praha")
+	wantText(t, cs, "Albertov 6, velká posluchárna")
+	catLacks(t, cs, "main lecture hall")
+	_, en := ts.get(t, "/editions/"+summerSlug+"?lang=en")
+	wantText(t, en, "Charles University, Prague", "Albertov 6, main lecture hall")
+}
