@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 // Czech readers: the place in Czech, choice answers in their language, greetings that are
@@ -85,4 +86,28 @@ func TestCzechPagesFallBackToTheEnglishPlaceAndShowCzechRooms(t *testing.T) {
 	catLacks(t, cs, "main lecture hall")
 	_, en := ts.get(t, "/editions/"+summerSlug+"?lang=en")
 	wantText(t, en, "Charles University, Prague", "Albertov 6, main lecture hall")
+}
+
+func TestChoiceAnswersShowInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	v := ts.visitor()
+	f := v.openForm(t, applyPath(summerSlug)+"?lang=cs", applyPath(summerSlug))
+	answers := summerAnswers(t, ts, "jana@example.cz")
+	resp, body := v.submit(t, f, answers, cvFile("zivotopis.pdf"))
+	token := ts.submitted(t, resp, body, "jana@example.cz")
+	a := applicationOf(t, ts, token)
+
+	receipt := lastEmail(t, ts, a.ID)
+	for _, part := range []string{receipt.Text, receipt.HTML} {
+		if !strings.Contains(part, "Klima a mobilita") || strings.Contains(part, "Climate and mobility") {
+			t.Errorf("the Czech receipt does not give the chosen option in Czech:\n%s", part)
+		}
+	}
+	_, page := v.get(t, "/status/"+token+"?lang=cs")
+	wantText(t, page, "Klima a mobilita")
+	catLacks(t, testkit.MainText(t, page), "Climate and mobility")
+	// In English, the same answer reads in English.
+	_, page = v.get(t, "/status/"+token+"?lang=en")
+	wantText(t, page, "Climate and mobility")
 }

@@ -251,6 +251,8 @@ func (m *Emails) Summary(a school.Application, e school.Edition, questions []sch
 			switch q.Kind {
 			case school.QuestionYesNo:
 				value = L.T(ans.Value)
+			case school.QuestionSingle, school.QuestionMultiple:
+				value = q.AnswerIn(ans.Value, L.Lang)
 			case school.QuestionFile:
 				value = L.T("answer_file", "Name", ans.FileName)
 			}
