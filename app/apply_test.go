@@ -918,7 +918,7 @@ func TestCzechReceiptArrivesOnceOverSMTPWithAWorkingLink(t *testing.T) {
 		t.Errorf("Content-Language %q", e.Header.Get("Content-Language"))
 	}
 	for _, part := range []string{e.Text, e.HTML} {
-		if !strings.Contains(part, "Dobrý den, Jana") || !strings.Contains(part, "Dvořáková") {
+		if !strings.Contains(part, "Dobrý den,") || !strings.Contains(part, "Dvořáková") {
 			t.Errorf("a part of the receipt is not the Czech receipt:\n%s", part)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/app/testkit"
 )
@@ -110,4 +111,31 @@ func TestChoiceAnswersShowInTheReadersLanguage(t *testing.T) {
 	// In English, the same answer reads in English.
 	_, page = v.get(t, "/status/"+token+"?lang=en")
 	wantText(t, page, "Climate and mobility")
+}
+
+// Czech greets in the vocative ("Dobrý den, Petro"), which no rule gets right for names from a
+// hundred countries; so the Czech emails greet without the name, and the English ones by name.
+func TestCzechEmailsGreetWithoutTheNameInTheNominative(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	e := createSelectionEdition(t, ts, "greeting-2027", 2)
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	petra := createApplicant(t, ts, e, "Petra", "cs")
+	v := signIn(t, ts, organiser.Email)
+	for _, kind := range mail.Kinds {
+		_, cs := v.get(t, emailPage(e, kind, "cs")+"?lang=en")
+		_, en := v.get(t, emailPage(e, kind, "en")+"?lang=en")
+		for _, want := range []struct{ body, greeting, wrong string }{
+			{cs, "Dobrý den,", "Dobrý den, Petra"}, {en, "Dear Petra,", ""}} {
+			if !strings.Contains(want.body, want.greeting) || want.wrong != "" && strings.Contains(want.body, want.wrong) {
+				t.Errorf("%s: the preview does not greet %q:\n%.2000s", kind, want.greeting, testkit.MainText(t, want.body))
+			}
+		}
+	}
+	receipt := lastEmail(t, ts, petra.ID)
+	if !strings.HasPrefix(receipt.Text, "Dobrý den,\n") {
+		t.Errorf("the Czech receipt begins:\n%.200s", receipt.Text)
+	}
+	_, body := v.get(t, emailPage(e, mail.DecisionAccepted, "cs")+"?lang=cs")
+	wantText(t, body, "v 1. pádě")
 }
