@@ -87,6 +87,11 @@ func TestCzechPagesFallBackToTheEnglishPlaceAndShowCzechRooms(t *testing.T) {
 	catLacks(t, cs, "main lecture hall")
 	_, en := ts.get(t, "/editions/"+summerSlug+"?lang=en")
 	wantText(t, en, "Charles University, Prague", "Albertov 6, main lecture hall")
+	// The Czech search finds an edition by its Czech city.
+	_, hits := ts.get(t, "/search?lang=cs&q="+url.QueryEscape("Jihočeská univerzita"))
+	if !strings.Contains(catPart(t, hits, `<ol class="hits">`, `</ol>`), `/editions/summer-school-2013"`) {
+		t.Error("searching for the Czech venue does not find the edition held there")
+	}
 }
 
 func TestChoiceAnswersShowInTheReadersLanguage(t *testing.T) {
