@@ -915,7 +915,7 @@ func TestCzechReceiptArrivesOnceOverSMTPWithAWorkingLink(t *testing.T) {
 		t.Errorf("envelope from %q to %v", m.From, m.To)
 	}
 	e := testkit.ReadEmail(t, m.Data)
-	if s := e.Subject(t); !strings.HasPrefix(s, "Přihláška přijata: SMS-2027-0001") {
+	if s := e.Subject(t); !strings.HasPrefix(s, "Přihláška doručena: SMS-2027-0001") {
 		t.Errorf("subject %q", s)
 	}
 	if e.Header.Get("Content-Language") != "cs" {

@@ -144,3 +144,37 @@ func TestCzechEmailsGreetWithoutTheNameInTheNominative(t *testing.T) {
 	_, body := v.get(t, emailPage(e, mail.DecisionAccepted, "cs")+"?lang=cs")
 	wantText(t, body, "v 1. pádě")
 }
+
+// Words a Czech reader stumbled on (review of the Czech wording): the time zone, "received"
+// read as "admitted", a number's preposition, the rank on the waiting list.
+func TestCzechWordingReadsAsCzech(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	_, page := ts.get(t, "/editions/"+summerSlug+"?lang=cs")
+	wantText(t, page, "23:59 (čas v Praze, SEČ)")
+	catLacks(t, testkit.MainText(t, page), "pražského času", "CET")
+
+	e := createSelectionEdition(t, ts, "wording-2027", 1)
+	petra := createApplicant(t, ts, e, "Petra", "cs")
+	receipt := lastEmail(t, ts, petra.ID)
+	if !strings.HasPrefix(receipt.Subject, "Přihláška doručena: ") || strings.Contains(receipt.Text, "přijal") ||
+		strings.Contains(receipt.Text, "))") {
+		t.Errorf("the Czech receipt: %q\n%s", receipt.Subject, receipt.Text)
+	}
+
+	_, page = ts.get(t, "/alumni?lang=cs")
+	if main := testkit.MainText(t, page); strings.Contains(main, " z ") && strings.Contains(main, " zemí") {
+		t.Errorf("the alumni totals say \"z N zemí\", spoken \"ze sedmi\" for 7:\n%.300s", main)
+	}
+
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	v := signIn(t, ts, organiser.Email)
+	jan := createApplicant(t, ts, e, "Jan", "cs")
+	stageOK(t, v, petra.ID, school.StatusAccepted, 0)
+	stageOK(t, v, jan.ID, school.StatusWaitlisted, 2)
+	resp, body := release(t, v, e.ID)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	if m := lastEmail(t, ts, jan.ID); !strings.Contains(m.Text, "vaše pořadí na ní je 2.") {
+		t.Errorf("the waiting-list email does not give the rank as \"pořadí\":\n%s", m.Text)
+	}
+}
