@@ -38,7 +38,10 @@ type fieldMessage struct {
 // its own: "Is it your first school? Choose one of the options.", not "…school?: Choose…".
 func (m fieldMessage) Text() string {
 	label := strings.TrimSpace(m.Label)
-	if label != "" && strings.ContainsRune(":?!.", rune(label[len(label)-1])) {
+	if label == "" {
+		return m.Message
+	}
+	if strings.ContainsRune(":?!.", rune(label[len(label)-1])) {
 		return label + " " + m.Message
 	}
 	return label + ": " + m.Message
@@ -106,14 +109,19 @@ func (s *Server) renderApplyForm(c *fiber.Ctx, status int, e school.Edition, que
 	return s.renderStatus(c, status, "apply/form", s.newPage(c, title, "editions", data))
 }
 
-// errorSummary lists the form's errors in the order of its fields.
+// errorSummary lists the form's errors in the order of its fields, each after its field's label.
 func errorSummary(sections []formSection) []fieldMessage {
 	var lines []fieldMessage
 	for _, sec := range sections {
 		for _, f := range sec.Fields {
-			if f.Error != "" {
-				lines = append(lines, fieldMessage{Field: f.Name, Label: f.Label, Message: f.Error})
+			if f.Error == "" {
+				continue
 			}
+			line := fieldMessage{Field: f.Name, Label: f.Label, Message: f.Error}
+			if f.Type == "checkbox" { // a consent's long wording: its message names the box
+				line.Label = ""
+			}
+			lines = append(lines, line)
 		}
 	}
 	return lines

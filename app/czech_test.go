@@ -110,6 +110,9 @@ func TestChoiceAnswersShowInTheReadersLanguage(t *testing.T) {
 			t.Errorf("the Czech receipt does not give the chosen option in Czech:\n%s", part)
 		}
 	}
+	if strings.Contains(receipt.Text, "?:") || !strings.Contains(receipt.Text, "nejdůležitější? Klima a mobilita\n") {
+		t.Errorf("the receipt's answers have doubled punctuation:\n%s", receipt.Text)
+	}
 	_, page := v.get(t, "/status/"+token+"?lang=cs")
 	wantText(t, page, "Klima a mobilita")
 	catLacks(t, testkit.MainText(t, page), "Climate and mobility")

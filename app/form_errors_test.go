@@ -3,6 +3,7 @@ package app
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -95,6 +96,10 @@ func TestAnEmptyFormSaysWhatToDoForEachKindOfFieldInFormOrder(t *testing.T) {
 				if order[fields[i-1]] > order[fields[i]] {
 					t.Errorf("the summary lists %s before %s, out of form order: %q", fields[i-1], fields[i], fields)
 				}
+			}
+			// The consent's long wording is not repeated in the summary: its message names the box.
+			if i := slices.Index(fields, "consent_processing"); i < 0 || texts[i] != tc.want["consent_processing"] {
+				t.Errorf("the summary's consent line is not its message alone: %q", texts)
 			}
 			for _, text := range texts {
 				if strings.Contains(text, "?:") || strings.Contains(text, "::") || strings.Contains(text, ".:") {
