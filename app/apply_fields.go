@@ -68,7 +68,7 @@ func (s *Server) formView(e school.Edition, questions []school.Question, f apply
 	email.Autocomplete, email.MaxLength = "email", 254
 	if editing {
 		email.Help = L.T("form_email_fixed")
-		email.Type = "readonly"
+		email.Type, email.Required = "readonly", false // shown, not asked
 	}
 	personal.Fields = append(personal.Fields, given, family, email)
 	if long {

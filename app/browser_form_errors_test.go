@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -20,6 +21,9 @@ func TestBrowserTheEditFormsEmailLooksReadOnly(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS(`#email`)))
 		if !evaluate[bool](t, ctx, `document.getElementById('email').readOnly`) {
 			t.Errorf("%s: the email field is not read-only", lang)
+		}
+		if label := evaluate[string](t, ctx, `document.querySelector('label[for=email]').innerText`); strings.Contains(label, "*") {
+			t.Errorf("%s: the fixed email is marked as a field to fill in: %q", lang, label)
 		}
 		// An editable field has a visible border and background; the fixed one neither.
 		look := evaluate[[]string](t, ctx, `(() => {
