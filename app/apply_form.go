@@ -301,7 +301,7 @@ func isoDate(typed string) string {
 	return typed
 }
 
-// dateIn shows a date kept as 2006-01-02 in the form lang's hint gives; anything else as it is.
+// dateIn shows a date kept as 2006-01-02 in the form the hint in lang gives; anything else as typed.
 func dateIn(lang, value string) string {
 	t, err := time.Parse(time.DateOnly, value)
 	if err != nil || lang != "cs" {
