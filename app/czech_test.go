@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -180,4 +181,21 @@ func TestCzechWordingReadsAsCzech(t *testing.T) {
 	if m := lastEmail(t, ts, jan.ID); !strings.Contains(m.Text, "vaše pořadí na ní je 2.") {
 		t.Errorf("the waiting-list email does not give the rank as \"pořadí\":\n%s", m.Text)
 	}
+}
+
+func TestASessionsRoomIsEditedInCzechToo(t *testing.T) {
+	t.Parallel()
+	p := newProgrammeEditor(t)
+	_, body := p.v.get(t, p.base+"/new?lang=en")
+	wantText(t, body, "Room in English", "Room in Czech")
+	values := p.sessionValues("Migration and Cities", "14:00", "15:00")
+	values.Set("room", "Hall B")
+	values.Set("room_cs", "Sál B")
+	p.postOK(t, p.base+"/new", values)
+	page := p.publicPage(t, "?lang=cs")
+	wantText(t, catPart(t, page, "Migration and Cities", "</div>"), "Sál B")
+	page = p.publicPage(t, "?lang=en")
+	wantText(t, catPart(t, page, "Migration and Cities", "</div>"), "Hall B")
+	_, body = p.v.get(t, p.base+"/"+strconv.FormatInt(p.sessionID(t, "Migration and Cities"), 10))
+	wantMarkup(t, body, `value="Sál B"`)
 }
