@@ -39,7 +39,9 @@ type editionForm struct {
 	StartsOn        string   `form:"starts_on" validate:"omitempty,datetime=2006-01-02"`
 	EndsOn          string   `form:"ends_on" validate:"omitempty,datetime=2006-01-02"`
 	Venue           string   `form:"venue" validate:"singleline,max=200"`
+	VenueCS         string   `form:"venue_cs" validate:"singleline,max=200"`
 	City            string   `form:"city" validate:"singleline,max=100"`
+	CityCS          string   `form:"city_cs" validate:"singleline,max=100"`
 	Mode            string   `form:"mode" validate:"required,oneof=in_person online hybrid"`
 	Language        string   `form:"language" validate:"required,oneof=en cs"`
 	Fee             string   `form:"fee" validate:"omitempty,numeric"`
@@ -73,6 +75,7 @@ func formFromEdition(e school.Edition) editionForm {
 		Series: strconv.FormatInt(e.SeriesID, 10), Slug: e.Slug, Year: strconv.Itoa(e.Year), Kind: string(e.Kind),
 		TitleEN: e.TitleEN, TitleCS: e.TitleCS, ThemeEN: e.ThemeEN, ThemeCS: e.ThemeCS,
 		DescriptionEN: e.DescriptionEN, DescriptionCS: e.DescriptionCS, Venue: e.Venue, City: e.City,
+		VenueCS: e.VenueCS, CityCS: e.CityCS,
 		Mode: string(e.Mode), Language: e.Language, Currency: e.Currency,
 		SeatsInPerson: strconv.Itoa(e.SeatsInPerson), SeatsOnline: strconv.Itoa(e.SeatsOnline),
 		Admission: string(e.Admission), OfferDays: strconv.Itoa(e.OfferDays),
@@ -220,6 +223,7 @@ func (s *Server) editionFromForm(f editionForm, base school.Edition, series []sc
 	e.Slug, e.Kind, e.Mode, e.Language, e.Currency = f.Slug, school.Kind(f.Kind), school.Mode(f.Mode), f.Language, f.Currency
 	e.TitleEN, e.TitleCS, e.ThemeEN, e.ThemeCS = f.TitleEN, f.TitleCS, f.ThemeEN, f.ThemeCS
 	e.DescriptionEN, e.DescriptionCS, e.Venue, e.City = f.DescriptionEN, f.DescriptionCS, f.Venue, f.City
+	e.VenueCS, e.CityCS = f.VenueCS, f.CityCS
 	e.Admission, e.SignatoryName, e.SignatoryTitle = school.Admission(f.Admission), f.SignatoryName, f.SignatoryTitle
 	e.BlindReview, e.ManualWaitlist = f.BlindReview == "yes", f.AutoPromote != "yes"
 	e.StartsOn, _ = time.Parse("2006-01-02", f.StartsOn)
@@ -333,7 +337,8 @@ func (s *Server) editorView(f editionForm, series []school.Series, errs formErro
 		}},
 		{L.T("editor_section_event"), [][]formField{
 			{field("starts_on", "date", false, f.StartsOn, 0), field("ends_on", "date", false, f.EndsOn, 0)},
-			{field("venue", "text", false, f.Venue, 200), field("city", "text", false, f.City, 100)},
+			{field("venue", "text", false, f.Venue, 200), help(field("venue_cs", "text", false, f.VenueCS, 200), "editor_place_cs_help")},
+			{field("city", "text", false, f.City, 100), help(field("city_cs", "text", false, f.CityCS, 100), "editor_place_cs_help")},
 			{withOptions(field("mode", "select", true, f.Mode, 0), choices("mode_", "in_person", "online", "hybrid")),
 				withOptions(field("language", "select", true, f.Language, 0), choices("language_", "en", "cs"))},
 			{field("fee", "text", false, f.Fee, 12), currency},

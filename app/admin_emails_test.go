@@ -67,7 +67,7 @@ func TestCustomisedEmailReplacesTheDefaultInItsLanguageOnly(t *testing.T) {
 	resp, body = v.get(t, page)
 	wantStatus(t, resp, body, http.StatusOK)
 	wantText(t, body, "{given_name}", "The applicant's given name", "{status_link}", "Nabídka místa: "+e.TitleCS,
-		"Dobrý den, Bohdan", "Shown for the application "+bohdan.Reference)
+		"Dobrý den,", "Bohdan", "Shown for the application "+bohdan.Reference)
 
 	saveEmail(t, v, e, "decision_accepted", "cs", "Gratulujeme, {given_name}: {edition}",
 		"Dobrý den, {given_name},\r\n\r\nmísto v programu {edition} ({dates}, {city}) potvrďte do {offer_deadline}:\r\n{status_link}\r\n\r\nOrganizátoři")

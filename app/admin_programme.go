@@ -28,6 +28,7 @@ type sessionForm struct {
 	TitleEN        string   `form:"title_en" validate:"singleline,max=200"`
 	TitleCS        string   `form:"title_cs" validate:"singleline,max=200"`
 	Room           string   `form:"room" validate:"singleline,max=100"`
+	RoomCS         string   `form:"room_cs" validate:"singleline,max=100"`
 	DescriptionEN  string   `form:"description_en" validate:"max=10000"`
 	DescriptionCS  string   `form:"description_cs" validate:"max=10000"`
 	Lecturers      []string // chosen lecturer ids by slot, "" for an empty one
@@ -48,7 +49,7 @@ type lecturerForm struct {
 func parseSessionForm(c *fiber.Ctx, L *i18n.Translator, errs *formErrors) sessionForm {
 	v := func(name string) string { return formValue(c, name, L, errs) }
 	f := sessionForm{Day: v("day"), StartsAt: v("starts_at"), EndsAt: v("ends_at"), Kind: v("kind"),
-		TitleEN: v("title_en"), TitleCS: v("title_cs"), Room: v("room"),
+		TitleEN: v("title_en"), TitleCS: v("title_cs"), Room: v("room"), RoomCS: v("room_cs"),
 		DescriptionEN: v("description_en"), DescriptionCS: v("description_cs"),
 		NewName: v("new_name"), NewAffiliation: v("new_affiliation"), NewBioEN: v("new_bio_en"),
 		NewBioCS: v("new_bio_cs")}
@@ -78,7 +79,7 @@ func (s *Server) checkSession(f *sessionForm, e school.Edition, known []school.L
 	errs *formErrors) (school.Session, db.SessionLecturers) {
 	s.checkStruct(f, L, errs)
 	ps := school.Session{EditionID: e.ID, Kind: school.SessionKind(f.Kind), TitleEN: f.TitleEN,
-		TitleCS: f.TitleCS, Room: f.Room, DescriptionEN: f.DescriptionEN, DescriptionCS: f.DescriptionCS}
+		TitleCS: f.TitleCS, Room: f.Room, RoomCS: f.RoomCS, DescriptionEN: f.DescriptionEN, DescriptionCS: f.DescriptionCS}
 	day, err := time.Parse(time.DateOnly, f.Day)
 	if f.Day != "" && (err != nil || !slices.ContainsFunc(school.EditionDays(e), day.Equal)) {
 		errs.add("day", L.T("programme_day_invalid"))
@@ -129,7 +130,7 @@ func clock(minutes int) string {
 // formFromSession fills the form with a stored session.
 func formFromSession(ps school.Session) sessionForm {
 	f := sessionForm{Day: ps.Day.Format(time.DateOnly), StartsAt: ps.StartsAt, EndsAt: ps.EndsAt,
-		Kind: string(ps.Kind), TitleEN: ps.TitleEN, TitleCS: ps.TitleCS, Room: ps.Room,
+		Kind: string(ps.Kind), TitleEN: ps.TitleEN, TitleCS: ps.TitleCS, Room: ps.Room, RoomCS: ps.RoomCS,
 		DescriptionEN: ps.DescriptionEN, DescriptionCS: ps.DescriptionCS}
 	for _, l := range ps.Lecturers {
 		f.Lecturers = append(f.Lecturers, strconv.FormatInt(l.ID, 10))
@@ -243,6 +244,7 @@ func (s *Server) sessionEditor(c *fiber.Ctx, e school.Edition, id int64, f sessi
 		field("title_en", "text", f.TitleEN, 200, false, nil),
 		field("title_cs", "text", f.TitleCS, 200, false, nil),
 		field("room", "text", f.Room, 100, false, nil),
+		field("room_cs", "text", f.RoomCS, 100, false, nil),
 		field("description_en", "textarea", f.DescriptionEN, 10000, false, nil),
 		field("description_cs", "textarea", f.DescriptionCS, 10000, false, nil),
 	}

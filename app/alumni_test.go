@@ -77,7 +77,7 @@ func TestAlumniPagesShowOnlyAttendedParticipantsWhoOptedIn(t *testing.T) {
 	}
 	resp, body = ts.get(t, "/alumni?lang=cs")
 	wantStatus(t, resp, body, http.StatusOK)
-	wantText(t, body, fmt.Sprintf("%d absolventů z %d zemí", people, countries), "Absolventi podle země")
+	wantText(t, body, fmt.Sprintf("%d absolventů · %d zemí", people, countries), "Absolventi podle země")
 
 	// A demo summer school lists about half of its forty participants, and only them.
 	demo := byEdition[len(byEdition)-1]

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,10 +27,24 @@ type applyPage struct {
 	Notice   string
 }
 
+// fieldMessage is a line of an error summary: the field it links to, its label and the message.
 type fieldMessage struct {
 	Field   string
 	Label   string
 	Message string
+}
+
+// Text puts the message after the label, with a colon unless the label ends in punctuation of
+// its own: "Is it your first school? Choose one of the options.", not "…school?: Choose…".
+func (m fieldMessage) Text() string {
+	label := strings.TrimSpace(m.Label)
+	if label == "" {
+		return m.Message
+	}
+	if strings.ContainsRune(":?!.", rune(label[len(label)-1])) {
+		return label + " " + m.Message
+	}
+	return label + ": " + m.Message
 }
 
 func csrfToken(c *fiber.Ctx) string {
@@ -83,9 +98,7 @@ func (s *Server) renderApplyForm(c *fiber.Ctx, status int, e school.Edition, que
 	}
 	data := applyPage{Edition: e, Sections: sections, Action: c.Path(), OpenedAt: openedAt,
 		CSRF: csrfToken(c), Claims: claims, Editing: editing}
-	for _, field := range errs.order {
-		data.Errors = append(data.Errors, fieldMessage{Field: field, Label: labelOf(sections, field), Message: errs.msg[field]})
-	}
+	data.Errors = errorSummary(sections)
 	title := L.T("apply_title", "Edition", e.Title(L.Lang))
 	if editing {
 		title = L.T("edit_title")
@@ -98,15 +111,22 @@ func (s *Server) renderApplyForm(c *fiber.Ctx, status int, e school.Edition, que
 	return s.renderStatus(c, status, "apply/form", p)
 }
 
-func labelOf(sections []formSection, name string) string {
+// errorSummary lists the form's errors in the order of its fields, each after its field's label.
+func errorSummary(sections []formSection) []fieldMessage {
+	var lines []fieldMessage
 	for _, sec := range sections {
 		for _, f := range sec.Fields {
-			if f.Name == name {
-				return f.Label
+			if f.Error == "" {
+				continue
 			}
+			line := fieldMessage{Field: f.Name, Label: f.Label, Message: f.Error}
+			if f.Type == "checkbox" { // a consent's long wording: its message names the box
+				line.Label = ""
+			}
+			lines = append(lines, line)
 		}
 	}
-	return name
+	return lines
 }
 
 // collectFiles receives the CV and the file answers the form asks for; sentFor is the
@@ -129,7 +149,7 @@ func (s *Server) collectFiles(c *fiber.Ctx, e school.Edition, questions []school
 		if rf, ok := s.receiveFile(c, name, sentFor, L, errs); ok {
 			files[name] = rf
 		} else if q.Required && !have[name] {
-			errs.add(name, L.T("validation_required"))
+			errs.add(name, missingAnswer)
 		}
 	}
 	return files

@@ -68,12 +68,14 @@ func (s *Server) formView(e school.Edition, questions []school.Question, f apply
 	email.Autocomplete, email.MaxLength = "email", 254
 	if editing {
 		email.Help = L.T("form_email_fixed")
-		email.Type = "readonly"
+		email.Type, email.Required = "readonly", false // shown, not asked
 	}
 	personal.Fields = append(personal.Fields, given, family, email)
 	if long {
-		dob := field("date_of_birth", "date", true, f.DateOfBirth)
-		dob.Autocomplete, dob.Help = "bday", L.T("form_date_help")
+		// A text field with the format its hint gives: a date field shows the browser's format
+		// (mm/dd/yyyy for some), which no hint can name, and makes a birth date a long scroll.
+		dob := field("date_of_birth", "text", true, dateIn(lang, f.DateOfBirth))
+		dob.Autocomplete, dob.Help, dob.MaxLength = "bday", L.T("form_date_help"), 20
 		personal.Fields = append(personal.Fields, dob)
 	}
 	nationality := field("nationality", "select", true, f.Nationality)
@@ -202,5 +204,34 @@ func (s *Server) formView(e school.Edition, questions []school.Question, f apply
 		}
 		sections = append(sections, consents)
 	}
+	for i := range sections {
+		for j := range sections[i].Fields {
+			if ff := &sections[i].Fields[j]; ff.Error == missingAnswer {
+				ff.Error = missingMessage(L, *ff)
+			}
+		}
+	}
 	return sections
+}
+
+// missingMessage tells what to do with a required field left empty, by the kind of field.
+func missingMessage(L *i18n.Translator, f formField) string {
+	switch {
+	case f.Name == "date_of_birth":
+		return L.T("validation_birth_date")
+	case f.Name == "nationality" || f.Name == "residence":
+		return L.T("validation_country")
+	case f.Type == "select":
+		return L.T("validation_required_select")
+	case f.Type == "radio":
+		return L.T("validation_choice")
+	case f.Type == "checkboxes":
+		return L.T("validation_required_checkboxes")
+	case f.Type == "file":
+		return L.T("validation_required_file")
+	case f.Type == "email":
+		return L.T("validation_required_email")
+	default:
+		return L.T("validation_required_text")
+	}
 }

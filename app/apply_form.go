@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -84,7 +85,7 @@ func parseApplyForm(c *fiber.Ctx, questions []school.Question, errs *formErrors)
 	}
 	f := applyForm{
 		GivenName: value("given_name"), FamilyName: value("family_name"), Email: value("email"),
-		DateOfBirth: value("date_of_birth"), Nationality: value("nationality"),
+		DateOfBirth: isoDate(value("date_of_birth")), Nationality: value("nationality"),
 		Residence: value("residence"), Gender: value("gender"), Sector: value("sector"),
 		Institution: value("institution"), FieldOfStudy: value("field_of_study"),
 		HighestDegree: value("highest_degree"), EnglishLevel: value("english_level"),
@@ -138,7 +139,14 @@ func (s *Server) validateApplyForm(f *applyForm, e school.Edition, questions []s
 	var verrs validator.ValidationErrors
 	if errors.As(err, &verrs) {
 		for _, fe := range verrs {
-			errs.add(formFieldNames[fe.StructField()], validationMessage(L, fe))
+			msg := validationMessage(L, fe)
+			switch fe.Tag() {
+			case "required", "required_if":
+				msg = missingAnswer
+			case "datetime":
+				msg = L.T("validation_birth_date")
+			}
+			errs.add(formFieldNames[fe.StructField()], msg)
 		}
 	}
 	// Messages that stand for codes set while parsing become words now.
@@ -154,7 +162,7 @@ func (s *Server) validateApplyForm(f *applyForm, e school.Edition, questions []s
 	}
 	for _, field := range []struct{ name, code string }{{"nationality", f.Nationality}, {"residence", f.Residence}} {
 		if field.code != "" && !s.countries.valid(field.code) {
-			errs.add(field.name, L.T("validation_choice"))
+			errs.add(field.name, L.T("validation_country"))
 		}
 	}
 	if !slices.Contains(except, "Motivation") {
@@ -169,7 +177,7 @@ func (s *Server) validateApplyForm(f *applyForm, e school.Edition, questions []s
 			continue // checked with the uploads
 		}
 		if q.Required && len(ans) == 0 {
-			errs.add(name, L.T("validation_required"))
+			errs.add(name, missingAnswer)
 			continue
 		}
 		switch q.Kind {
@@ -262,6 +270,44 @@ func formFromApplication(a school.Application) applyForm {
 		f.Answers[ans.QuestionID] = strings.Split(ans.Value, "\n")
 	}
 	return f
+}
+
+// missingAnswer stands for the message of a required field left empty until the form's view,
+// which knows the field's kind, words it.
+const missingAnswer = "missing"
+
+// dateForms are the ways a date may be typed: year-month-day (the English hint), and day. month.
+// year (the Czech hint); both are unambiguous, unlike 04/05/1998.
+var dateForms = []*regexp.Regexp{
+	regexp.MustCompile(`^(?P<y>\d{4})[\s\x{a0}]*-[\s\x{a0}]*(?P<m>\d{1,2})[\s\x{a0}]*-[\s\x{a0}]*(?P<d>\d{1,2})$`),
+	regexp.MustCompile(`^(?P<d>\d{1,2})[\s\x{a0}]*\.[\s\x{a0}]*(?P<m>\d{1,2})[\s\x{a0}]*\.[\s\x{a0}]*(?P<y>\d{4})$`),
+}
+
+// isoDate is a typed date as 2006-01-02, or what was typed when it is not a date in one of the
+// forms the hints give.
+func isoDate(typed string) string {
+	for _, re := range dateForms {
+		m := re.FindStringSubmatch(typed)
+		if m == nil {
+			continue
+		}
+		part := func(name string) int { n, _ := strconv.Atoi(m[re.SubexpIndex(name)]); return n }
+		y, mo, d := part("y"), part("m"), part("d")
+		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+		if t.Year() == y && t.Month() == time.Month(mo) && t.Day() == d {
+			return t.Format(time.DateOnly)
+		}
+	}
+	return typed
+}
+
+// dateIn shows a date kept as 2006-01-02 in the form the hint in lang gives; anything else as typed.
+func dateIn(lang, value string) string {
+	t, err := time.Parse(time.DateOnly, value)
+	if err != nil || lang != "cs" {
+		return value
+	}
+	return t.Format("2. 1. 2006")
 }
 
 func questionField(id int64) string { return "q_" + strconv.FormatInt(id, 10) }

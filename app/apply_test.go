@@ -112,24 +112,28 @@ func TestBadApplicationsAreSentBackWithEverythingKept(t *testing.T) {
 	t.Parallel()
 	ts := newFormServer(t)
 	q := questionFields(t, ts, summerSlug)
-	const required = "Please fill this in."
+	const required = "Fill this in."
 	var cases []badCase
-	for _, field := range []string{"given_name", "family_name", "email", "date_of_birth", "nationality",
-		"residence", "institution", "field_of_study", "highest_degree", "english_level", "motivation"} {
+	for field, message := range map[string]string{"given_name": required, "family_name": required,
+		"email":         "Type your email address, for example name@example.org.",
+		"date_of_birth": "Type your date of birth as year-month-day, for example 1998-04-23.",
+		"nationality":   "Choose a country from the list.", "residence": "Choose a country from the list.",
+		"institution": required, "field_of_study": required, "highest_degree": "Choose one from the list.",
+		"english_level": "Choose one from the list.", "motivation": required} {
 		cases = append(cases, badCase{name: "without " + field, change: url.Values{field: {""}},
-			field: field, message: required})
+			field: field, message: message})
 	}
 	for _, field := range []string{"sector", q[school.QuestionSingle], q[school.QuestionYesNo]} {
 		cases = append(cases, badCase{name: "without a choice in " + field, change: url.Values{field: nil},
-			field: field, message: required})
+			field: field, message: "Choose one of the options."})
 	}
 	bigPDF := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("0"), MaxUploadBytes)...)
 	bigPDF = append(bigPDF, "\n%%EOF\n"...)
 	cases = append(cases,
 		badCase{name: "without a CV", files: []formFile{}, field: "cv",
-			message: "Please attach your CV as a PDF."},
+			message: "Choose your CV: a PDF file of at most 5 MB."},
 		badCase{name: "without consent to processing", change: url.Values{"consent_processing": nil},
-			field: "consent_processing", message: "We cannot process your application without this consent."},
+			field: "consent_processing", message: "Tick the box to agree: we cannot process your application without this consent."},
 		badCase{name: "with a motivation of 501 words",
 			change: url.Values{"motivation": {strings.TrimSpace(strings.Repeat("migration ", 501))}},
 			field:  "motivation", message: "Your motivation has 501 words; please shorten it to at most 500."},
@@ -140,9 +144,9 @@ func TestBadApplicationsAreSentBackWithEverythingKept(t *testing.T) {
 		badCase{name: "with a date of birth in the future", change: url.Values{"date_of_birth": {"2030-01-01"}},
 			field: "date_of_birth", message: "The date of birth must be in the past."},
 		badCase{name: "with a date of birth that is not a date", change: url.Values{"date_of_birth": {"23/04/1998"}},
-			field: "date_of_birth", message: "Enter a date like 1998-04-23."},
+			field: "date_of_birth", message: "Type your date of birth as year-month-day, for example 1998-04-23."},
 		badCase{name: "with a country that does not exist", change: url.Values{"nationality": {"XX"}},
-			field: "nationality", message: "Choose one of the options.", notKept: true},
+			field: "nationality", message: "Choose a country from the list.", notKept: true},
 		badCase{name: "with an option the question does not offer", change: url.Values{q[school.QuestionSingle]: {"Astrology"}},
 			field: q[school.QuestionSingle], message: "Choose one of the options.", notKept: true},
 		badCase{name: "with a fee waiver but no reason", change: url.Values{"fee_waiver_reason": {""}},
@@ -598,7 +602,7 @@ func TestCVIsKeptAcrossAFormSentBack(t *testing.T) {
 		thief["cv_claim"] = []string{claim}
 		resp, body := ts.visitor().apply(t, summerSlug, thief)
 		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-		checkFieldError(t, body, "cv", "Please attach your CV as a PDF.")
+		checkFieldError(t, body, "cv", "Choose your CV: a PDF file of at most 5 MB.")
 	})
 	t.Run("files are stored under random names in the uploads folder", func(t *testing.T) {
 		checkUploadsFolder(t, ts, 2)
@@ -911,14 +915,14 @@ func TestCzechReceiptArrivesOnceOverSMTPWithAWorkingLink(t *testing.T) {
 		t.Errorf("envelope from %q to %v", m.From, m.To)
 	}
 	e := testkit.ReadEmail(t, m.Data)
-	if s := e.Subject(t); !strings.HasPrefix(s, "Přihláška přijata: SMS-2027-0001") {
+	if s := e.Subject(t); !strings.HasPrefix(s, "Přihláška doručena: SMS-2027-0001") {
 		t.Errorf("subject %q", s)
 	}
 	if e.Header.Get("Content-Language") != "cs" {
 		t.Errorf("Content-Language %q", e.Header.Get("Content-Language"))
 	}
 	for _, part := range []string{e.Text, e.HTML} {
-		if !strings.Contains(part, "Dobrý den, Jana") || !strings.Contains(part, "Dvořáková") {
+		if !strings.Contains(part, "Dobrý den,") || !strings.Contains(part, "Dvořáková") {
 			t.Errorf("a part of the receipt is not the Czech receipt:\n%s", part)
 		}
 	}

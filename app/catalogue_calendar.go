@@ -2,7 +2,6 @@ package app
 
 import (
 	"net/url"
-	"strings"
 
 	ics "github.com/arran4/golang-ical"
 	"github.com/gofiber/fiber/v2"
@@ -45,7 +44,7 @@ func (s *Server) sendCalendar(c *fiber.Ctx, filename string, editions []school.E
 		ev.SetSummary(e.Title(lang))
 		ev.SetAllDayStartAt(e.StartsOn)
 		ev.SetAllDayEndAt(e.EndsOn.AddDate(0, 0, 1)) // DTEND of an all-day event is exclusive
-		ev.SetLocation(strings.Trim(e.Venue+", "+e.City, ", "))
+		ev.SetLocation(e.Place(lang))
 		ev.SetURL(s.cfg.BaseURL + "/editions/" + e.Slug)
 		ev.SetDescription(e.Theme(lang))
 	}

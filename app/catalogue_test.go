@@ -448,7 +448,7 @@ func TestLanguageSwitchingAndFallback(t *testing.T) {
 		resp, body := ts.get(t, "/?lang=cs")
 		catStatus(t, resp, http.StatusOK)
 		wantMarkup(t, body, `<html lang="cs">`, "Otevřené výzvy", "Zbývá 46 dní",
-			"11. ledna 2027, 23:59 (pražského času, CET)", `hreflang="en"`)
+			"11. ledna 2027, 23:59 (čas v Praze, SEČ)", `hreflang="en"`)
 		if cl := resp.Header.Get("Content-Language"); cl != "cs" {
 			t.Errorf("Content-Language %q", cl)
 		}

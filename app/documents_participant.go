@@ -31,7 +31,7 @@ func (s *Server) drawDocument(e school.Edition, a school.Application, d db.Issue
 	L := s.i18n.Translator(lang)
 	issuedOn := L.Date(pragueDay(d.IssuedAt))
 	code := school.FormatCode(d.Code)
-	place := joinNonEmpty(", ", e.Venue, e.City)
+	place := e.Place(lang)
 	doc := letters.Document{Lang: lang, School: L.T("site_name"), Organisation: L.T("letter_organisation"),
 		Date: L.T("letter_place_date", "Date", issuedOn), SignatoryName: e.SignatoryName, SignatoryTitle: e.SignatoryTitle,
 		Verification: L.T("document_verification", "Code", code, "URL", s.cfg.BaseURL+"/verify/"+code),

@@ -397,7 +397,7 @@ func TestCertificateEmailArrivesOverSMTPInTheParticipantsLanguage(t *testing.T) 
 	}
 	ts.Outbox().Wake()
 	m := waitForEmail(t, inbox, zaneta.app.Email, "Vaše osvědčení o účasti: "+e.TitleCS)
-	if m.Header.Get("Content-Language") != "cs" || !strings.Contains(m.Text, "Dobrý den, Žaneta") {
+	if m.Header.Get("Content-Language") != "cs" || !strings.Contains(m.Text, "Dobrý den,") {
 		t.Errorf("the email is not in Czech:\n%s", m.Text)
 	}
 	link := statusLinkInEmail.FindStringSubmatch(m.Text)

@@ -47,7 +47,7 @@ func TestAnOfferAboutToLapseIsRemindedOnce(t *testing.T) {
 		t.Fatalf("%d reminders, want exactly 1", n)
 	}
 	last := lastEmail(t, ts, a.ID)
-	wantText(t, last.Subject, "Připomínka")
+	wantText(t, last.Subject, "Připomenutí")
 	wantText(t, last.Text, "23:59", "/status/")
 
 	// Once confirmed, nobody is reminded of it again.

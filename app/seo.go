@@ -83,7 +83,7 @@ func describe(parts ...string) string {
 // editionDescription is an edition page's description: its theme, when and where, and the start
 // of its description.
 func editionDescription(e school.Edition, L *i18n.Translator) string {
-	return describe(e.Theme(L.Lang), L.DateRange(e.StartsOn, e.EndsOn)+", "+e.City,
+	return describe(e.Theme(L.Lang), L.DateRange(e.StartsOn, e.EndsOn)+", "+e.CityIn(L.Lang),
 		school.PlainText(e.Description(L.Lang)))
 }
 
@@ -186,8 +186,8 @@ func (s *Server) editionEvent(e school.Edition, sessions []school.Session, L *i1
 	if at, ok := inPrague(e.EndsOn, last); ok {
 		ev.EndDate = at
 	}
-	place := placeLD{Type: "Place", Name: e.Venue,
-		Address: postalAddressLD{Type: "PostalAddress", AddressLocality: e.City}}
+	place := placeLD{Type: "Place", Name: e.VenueIn(L.Lang),
+		Address: postalAddressLD{Type: "PostalAddress", AddressLocality: e.CityIn(L.Lang)}}
 	online := virtualLocationLD{Type: "VirtualLocation", URL: page}
 	switch e.Mode {
 	case school.ModeOnline:

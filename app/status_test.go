@@ -109,7 +109,7 @@ func TestApplicantEditsUntilTheDeadline(t *testing.T) {
 		f := mine.v.openForm(t, mine.status()+"/edit", mine.status()+"/edit")
 		resp, body := mine.v.submit(t, f, url.Values{"motivation": {""}})
 		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-		checkFieldError(t, body, "motivation", "Please fill this in.")
+		checkFieldError(t, body, "motivation", "Fill this in.")
 		if a := applicationOf(t, ts, mine.token); a.Motivation == "" {
 			t.Error("the mistake was saved")
 		}

@@ -165,6 +165,7 @@ func (de demoEdition) insert(ctx context.Context, tx *sql.Tx, seriesIDs map[stri
 			e.Admission = school.AdmissionSelection
 		}
 	}
+	e.VenueCS, e.CityCS = demoInCzech[e.Venue], demoInCzech[e.City]
 	id, err := insertEdition(ctx, tx, e)
 	if err != nil {
 		return err
@@ -195,7 +196,7 @@ func (de demoEdition) insert(ctx context.Context, tx *sql.Tx, seriesIDs map[stri
 			return fmt.Errorf("session %q is after the edition ends", ds.en)
 		}
 		if ds.kind != school.SessionStudyVisit {
-			ps.Room = de.room
+			ps.Room, ps.RoomCS = de.room, demoInCzech[de.room]
 		}
 		if note, ok := demoSessionNotes[ds.en]; ok {
 			ps.DescriptionEN, ps.DescriptionCS = note[0], note[1]
@@ -306,6 +307,27 @@ var demoSessionNotes = map[string][2]string{
 		"Practitioners from IOM and La Strada on identifying and assisting victims.",
 		"Odborníci z IOM a La Strada o identifikaci obětí a pomoci jim.",
 	},
+}
+
+// demoInCzech names the demo's venues, cities and rooms in Czech, as an organiser fills them in.
+var demoInCzech = map[string]string{
+	"Prague":                                 "Praha",
+	"Kašperské Hory":                         "Kašperské Hory",
+	"České Budějovice":                       "České Budějovice",
+	"Town hall":                              "Radnice",
+	"Charles University":                     "Univerzita Karlova",
+	"Charles University, Faculty of Science": "Univerzita Karlova, Přírodovědecká fakulta",
+	"Charles University, Faculty of Law":     "Univerzita Karlova, Právnická fakulta",
+	"Charles University, Faculty of Science (GEOMIGRACE)":              "Univerzita Karlova, Přírodovědecká fakulta (GEOMIGRACE)",
+	"Charles University, Faculty of Social Sciences (Hollar building)": "Univerzita Karlova, Fakulta sociálních věd (budova Hollar)",
+	"University of South Bohemia":                                      "Jihočeská univerzita",
+	"Online":                                                           "Online",
+	"Clam-Gallas Palace":                                               "Clam-Gallasův palác",
+	"Prague City Hall":                                                 "Magistrát hlavního města Prahy",
+	"Albertov 6, main lecture hall":                                    "Albertov 6, velká posluchárna",
+	"Albertov 6, lecture hall":                                         "Albertov 6, posluchárna",
+	"Faculty of Law, room 38, and online":                              "Právnická fakulta, místnost 38, a online",
+	"Clam-Gallas Palace, Great Hall":                                   "Clam-Gallasův palác, velký sál",
 }
 
 // demoArchive is the school's past: every edition the school's website lists.

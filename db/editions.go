@@ -13,7 +13,7 @@ import (
 
 const editionColumns = `e.id, e.series_id, s.slug, s.name_en, s.name_cs, e.slug, e.year, e.kind,
 	e.title_en, e.title_cs, e.theme_en, e.theme_cs, e.description_en, e.description_cs,
-	e.starts_on, e.ends_on, e.venue, e.city, e.mode, e.language, e.fee_cents, e.currency,
+	e.starts_on, e.ends_on, e.venue, e.venue_cs, e.city, e.city_cs, e.mode, e.language, e.fee_cents, e.currency,
 	e.seats_in_person, e.seats_online, e.opens_at, e.closes_at, e.admission, e.offer_days,
 	e.status, e.optional_fields, e.required_reviews, e.blind_review, e.auto_promote,
 	e.retention_months, e.signatory_name, e.signatory_title, e.hours, e.updated_at`
@@ -30,7 +30,7 @@ func scanEdition(row scanner) (school.Edition, error) {
 	var opensAt, closesAt sql.NullString
 	err := row.Scan(&e.ID, &e.SeriesID, &e.SeriesSlug, &e.SeriesNameEN, &e.SeriesNameCS, &e.Slug,
 		&e.Year, &e.Kind, &e.TitleEN, &e.TitleCS, &e.ThemeEN, &e.ThemeCS, &e.DescriptionEN,
-		&e.DescriptionCS, &startsOn, &endsOn, &e.Venue, &e.City, &e.Mode, &e.Language, &e.FeeCents,
+		&e.DescriptionCS, &startsOn, &endsOn, &e.Venue, &e.VenueCS, &e.City, &e.CityCS, &e.Mode, &e.Language, &e.FeeCents,
 		&e.Currency, &e.SeatsInPerson, &e.SeatsOnline, &opensAt, &closesAt, &e.Admission,
 		&e.OfferDays, &e.Status, &optional, &e.RequiredReviews, &e.BlindReview, &autoPromote,
 		&e.RetentionMonths, &e.SignatoryName, &e.SignatoryTitle, &e.Hours, &updatedAt)
@@ -211,14 +211,14 @@ func (s *Store) CreateEdition(ctx context.Context, e school.Edition) (int64, err
 func insertEdition(ctx context.Context, tx *sql.Tx, e school.Edition) (int64, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO editions (series_id, slug, year, kind,
 		title_en, title_cs, theme_en, theme_cs, description_en, description_cs, starts_on, ends_on,
-		venue, city, mode, language, fee_cents, currency, seats_in_person, seats_online,
+		venue, venue_cs, city, city_cs, mode, language, fee_cents, currency, seats_in_person, seats_online,
 		opens_at, closes_at, admission, offer_days, status, optional_fields, required_reviews,
 		blind_review, auto_promote, retention_months, signatory_name, signatory_title, hours)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-			?, ?, ?, ?)`,
+			?, ?, ?, ?, ?, ?)`,
 		e.SeriesID, e.Slug, e.Year, e.Kind, e.TitleEN, e.TitleCS, e.ThemeEN, e.ThemeCS,
 		e.DescriptionEN, e.DescriptionCS, formatOptionalDate(e.StartsOn), formatOptionalDate(e.EndsOn), e.Venue,
-		e.City, e.Mode, e.Language, e.FeeCents, e.Currency, e.SeatsInPerson, e.SeatsOnline,
+		e.VenueCS, e.City, e.CityCS, e.Mode, e.Language, e.FeeCents, e.Currency, e.SeatsInPerson, e.SeatsOnline,
 		formatInstant(e.OpensAt), formatInstant(e.ClosesAt), e.Admission, e.OfferDays, e.Status,
 		joinFields(e.OptionalFields), max(e.RequiredReviews, 1), e.BlindReview, !e.ManualWaitlist,
 		retentionOrDefault(e.RetentionMonths), e.SignatoryName, e.SignatoryTitle, e.Hours)
@@ -352,7 +352,7 @@ func (s *Store) SaveEdition(ctx context.Context, d EditionDraft, now time.Time) 
 func updateEdition(ctx context.Context, tx *sql.Tx, e school.Edition) error {
 	return affectedOne(tx.ExecContext(ctx, `UPDATE editions SET series_id = ?, slug = ?, year = ?, kind = ?,
 		title_en = ?, title_cs = ?, theme_en = ?, theme_cs = ?, description_en = ?, description_cs = ?,
-		starts_on = ?, ends_on = ?, venue = ?, city = ?, mode = ?, language = ?, fee_cents = ?,
+		starts_on = ?, ends_on = ?, venue = ?, venue_cs = ?, city = ?, city_cs = ?, mode = ?, language = ?, fee_cents = ?,
 		currency = ?, seats_in_person = ?, seats_online = ?, opens_at = ?, closes_at = ?,
 		admission = ?, offer_days = ?, optional_fields = ?, required_reviews = ?, blind_review = ?,
 		auto_promote = ?, retention_months = ?, signatory_name = ?, signatory_title = ?, hours = ?,
@@ -360,7 +360,7 @@ func updateEdition(ctx context.Context, tx *sql.Tx, e school.Edition) error {
 		WHERE id = ?`,
 		e.SeriesID, e.Slug, e.Year, e.Kind, e.TitleEN, e.TitleCS, e.ThemeEN, e.ThemeCS,
 		e.DescriptionEN, e.DescriptionCS, formatOptionalDate(e.StartsOn), formatOptionalDate(e.EndsOn),
-		e.Venue, e.City, e.Mode, e.Language, e.FeeCents, e.Currency, e.SeatsInPerson, e.SeatsOnline,
+		e.Venue, e.VenueCS, e.City, e.CityCS, e.Mode, e.Language, e.FeeCents, e.Currency, e.SeatsInPerson, e.SeatsOnline,
 		formatInstant(e.OpensAt), formatInstant(e.ClosesAt), e.Admission, e.OfferDays,
 		joinFields(e.OptionalFields), max(e.RequiredReviews, 1), e.BlindReview, !e.ManualWaitlist,
 		retentionOrDefault(e.RetentionMonths), e.SignatoryName, e.SignatoryTitle, e.Hours, e.ID))
@@ -490,8 +490,8 @@ func cloneProgramme(ctx context.Context, tx *sql.Tx, fromID, toID int64) error {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO programme_sessions (edition_id, day, starts_at,
-			ends_at, kind, title_en, title_cs, room, description_en, description_cs, position)
-			SELECT ?, ?, starts_at, ends_at, kind, title_en, title_cs, room, description_en,
+			ends_at, kind, title_en, title_cs, room, room_cs, description_en, description_cs, position)
+			SELECT ?, ?, starts_at, ends_at, kind, title_en, title_cs, room, room_cs, description_en,
 			       description_cs, position
 			FROM programme_sessions WHERE id = ?`, toID, formatDate(day.AddDate(1, 0, 0)), ps.id)
 		if err != nil {

@@ -14,7 +14,7 @@ import (
 func (s *Store) Programme(ctx context.Context, editionID int64) ([]school.Session, error) {
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT ps.id, ps.edition_id, ps.day, ps.starts_at, ps.ends_at, ps.kind, ps.title_en,
-		       ps.title_cs, ps.room, ps.description_en, ps.description_cs,
+		       ps.title_cs, ps.room, ps.room_cs, ps.description_en, ps.description_cs,
 		       l.id, l.slug, l.name, l.affiliation
 		FROM programme_sessions ps
 		LEFT JOIN session_lecturers sl ON sl.session_id = ps.id
@@ -32,7 +32,7 @@ func (s *Store) Programme(ctx context.Context, editionID int64) ([]school.Sessio
 		var lecturerID sql.NullInt64
 		var slug, name, affiliation sql.NullString
 		if err := rows.Scan(&ps.ID, &ps.EditionID, &day, &ps.StartsAt, &ps.EndsAt, &ps.Kind,
-			&ps.TitleEN, &ps.TitleCS, &ps.Room, &ps.DescriptionEN, &ps.DescriptionCS,
+			&ps.TitleEN, &ps.TitleCS, &ps.Room, &ps.RoomCS, &ps.DescriptionEN, &ps.DescriptionCS,
 			&lecturerID, &slug, &name, &affiliation); err != nil {
 			return nil, fmt.Errorf("db: programme: %w", err)
 		}
@@ -57,10 +57,10 @@ func (s *Store) Programme(ctx context.Context, editionID int64) ([]school.Sessio
 
 func insertSession(ctx context.Context, tx *sql.Tx, ps school.Session, lecturerIDs []int64) (int64, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO programme_sessions (edition_id, day, starts_at,
-		ends_at, kind, title_en, title_cs, room, description_en, description_cs)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ends_at, kind, title_en, title_cs, room, room_cs, description_en, description_cs)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		ps.EditionID, formatDate(ps.Day), ps.StartsAt, ps.EndsAt, ps.Kind, ps.TitleEN, ps.TitleCS,
-		ps.Room, ps.DescriptionEN, ps.DescriptionCS)
+		ps.Room, ps.RoomCS, ps.DescriptionEN, ps.DescriptionCS)
 	if err != nil {
 		return 0, err
 	}
@@ -136,10 +136,10 @@ func (s *Store) UpdateSession(ctx context.Context, ps school.Session, who Sessio
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE programme_sessions SET day = ?, starts_at = ?,
-			ends_at = ?, kind = ?, title_en = ?, title_cs = ?, room = ?, description_en = ?,
+			ends_at = ?, kind = ?, title_en = ?, title_cs = ?, room = ?, room_cs = ?, description_en = ?,
 			description_cs = ? WHERE id = ?`,
 			formatDate(ps.Day), ps.StartsAt, ps.EndsAt, ps.Kind, ps.TitleEN, ps.TitleCS, ps.Room,
-			ps.DescriptionEN, ps.DescriptionCS, ps.ID); err != nil {
+			ps.RoomCS, ps.DescriptionEN, ps.DescriptionCS, ps.ID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM session_lecturers WHERE session_id = ?`, ps.ID); err != nil {

@@ -208,7 +208,7 @@ func inLanguage(lang, en, cs string) string {
 func rebuildSearch(ctx context.Context, tx *sql.Tx) error {
 	var records []searchRecord
 	rows, err := tx.QueryContext(ctx, `
-		SELECT e.slug, e.year, e.venue, e.city, e.title_en, e.title_cs, e.theme_en, e.theme_cs,
+		SELECT e.slug, e.year, e.venue, e.city, e.venue_cs, e.city_cs, e.title_en, e.title_cs, e.theme_en, e.theme_cs,
 		       s.name_en, s.name_cs, e.description_en, e.description_cs
 		FROM editions e JOIN series s ON s.id = e.series_id
 		WHERE e.status IN ('published', 'archived')`)
@@ -216,18 +216,18 @@ func rebuildSearch(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("rebuild search index: %w", err)
 	}
 	err = eachRow(rows, func() error {
-		var slug, year, venue, city, titleEN, titleCS, themeEN, themeCS, seriesEN, seriesCS, descEN, descCS string
-		if err := rows.Scan(&slug, &year, &venue, &city, &titleEN, &titleCS, &themeEN, &themeCS,
+		var slug, year, venue, city, venueCS, cityCS, titleEN, titleCS, themeEN, themeCS, seriesEN, seriesCS, descEN, descCS string
+		if err := rows.Scan(&slug, &year, &venue, &city, &venueCS, &cityCS, &titleEN, &titleCS, &themeEN, &themeCS,
 			&seriesEN, &seriesCS, &descEN, &descCS); err != nil {
 			return err
 		}
 		for _, lang := range searchLanguages {
 			records = append(records, searchRecord{
 				kind: "edition", ref: "/editions/" + slug, lang: lang,
-				context: joinParts(year, city),
+				context: joinParts(year, inLanguage(lang, city, cityCS)),
 				title:   inLanguage(lang, titleEN, titleCS),
 				body: []string{inLanguage(lang, themeEN, themeCS), school.PlainText(inLanguage(lang, descEN, descCS)),
-					inLanguage(lang, seriesEN, seriesCS), venue, city, year},
+					inLanguage(lang, seriesEN, seriesCS), inLanguage(lang, venue, venueCS), inLanguage(lang, city, cityCS), year},
 			})
 		}
 		return nil

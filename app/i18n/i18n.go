@@ -143,16 +143,17 @@ func (t *Translator) DateRange(from, to time.Time) string {
 	}
 }
 
-// Moment formats an instant in Prague time with the zone stated: "15 July 2027, 23:59 (CEST,
-// Prague time)".
+// Moment formats an instant in Prague time with the zone stated: "15 July 2027, 23:59 (Prague
+// time, CEST)", in Czech "15. července 2027, 23:59 (čas v Praze, SELČ)".
 func (t *Translator) Moment(at time.Time) string {
 	if at.IsZero() {
 		return ""
 	}
 	local := at.In(school.Prague)
 	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
-	zone, _ := local.Zone()
-	return fmt.Sprintf("%s, %s (%s)", t.Date(day), local.Format("15:04"), t.T("time_zone_prague", "Zone", zone))
+	zone, _ := local.Zone() // CET or CEST, which Czech writes SEČ and SELČ
+	return fmt.Sprintf("%s, %s (%s)", t.Date(day), local.Format("15:04"),
+		t.T("time_zone_prague", "Zone", t.T("time_zone_"+zone)))
 }
 
 // Money formats an amount in minor units: "330 EUR", "2,300 CZK" or "2 300 CZK".

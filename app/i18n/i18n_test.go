@@ -218,7 +218,7 @@ func TestDatesTimesAndMoneyInEachLanguage(t *testing.T) {
 		{"range across months", en.DateRange(date(2019, time.August, 30), date(2019, time.September, 2)), "30 August 2019 – 2 September 2019"},
 		{"Czech range across years", cs.DateRange(date(2026, time.December, 30), date(2027, time.January, 2)), "30. prosince 2026 – 2. ledna 2027"},
 		{"English moment in summer time", en.Moment(time.Date(2027, 7, 15, 21, 59, 0, 0, time.UTC)), "15 July 2027, 23:59 (Prague time, CEST)"},
-		{"Czech moment in summer time", cs.Moment(time.Date(2027, 7, 15, 21, 59, 0, 0, time.UTC)), "15. července 2027, 23:59 (pražského času, CEST)"},
+		{"Czech moment in summer time", cs.Moment(time.Date(2027, 7, 15, 21, 59, 0, 0, time.UTC)), "15. července 2027, 23:59 (čas v Praze, SELČ)"},
 		{"English moment in winter time", en.Moment(time.Date(2027, 1, 11, 22, 59, 0, 0, time.UTC)), "11 January 2027, 23:59 (Prague time, CET)"},
 		{"a moment just after midnight in Prague is on the Prague day", en.Moment(time.Date(2027, 7, 15, 22, 30, 0, 0, time.UTC)), "16 July 2027, 00:30 (Prague time, CEST)"},
 		{"zero moment is empty", en.Moment(time.Time{}), ""},

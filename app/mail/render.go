@@ -190,6 +190,15 @@ type SummaryLine struct {
 	Value string
 }
 
+// Text is the answer after its label on one line of plain text, with a colon unless the label
+// ends in punctuation of its own: "Is it your first school? No", not "…school?: No".
+func (l SummaryLine) Text() string {
+	if l.Label != "" && strings.ContainsRune(":?!.", rune(l.Label[len(l.Label)-1])) {
+		return l.Label + " " + l.Value
+	}
+	return l.Label + ": " + l.Value
+}
+
 // Summary lists what an application says, in the reader's language, leaving out what was not
 // asked or left empty: in the receipt, on the status page and to organisers.
 func (m *Emails) Summary(a school.Application, e school.Edition, questions []school.Question,
@@ -251,6 +260,8 @@ func (m *Emails) Summary(a school.Application, e school.Edition, questions []sch
 			switch q.Kind {
 			case school.QuestionYesNo:
 				value = L.T(ans.Value)
+			case school.QuestionSingle, school.QuestionMultiple:
+				value = q.AnswerIn(ans.Value, L.Lang)
 			case school.QuestionFile:
 				value = L.T("answer_file", "Name", ans.FileName)
 			}

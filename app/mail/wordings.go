@@ -73,7 +73,7 @@ func placeholderValues(d emailData) []string {
 		"reference":      a.Reference,
 		"edition":        e.Title(L.Lang),
 		"dates":          L.DateRange(e.StartsOn, e.EndsOn),
-		"city":           e.City,
+		"city":           e.CityIn(L.Lang),
 		"deadline":       L.Moment(e.ClosesAt),
 		"offer_deadline": L.Moment(a.OfferExpiresAt),
 		"waitlist_rank":  rank,

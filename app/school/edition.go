@@ -96,8 +96,10 @@ type Edition struct {
 	DescriptionCS string    // Markdown
 	StartsOn      time.Time // a date: midnight UTC of the first day
 	EndsOn        time.Time // a date: midnight UTC of the last day
-	Venue         string
+	Venue         string    // in English, as City
+	VenueCS       string
 	City          string
+	CityCS        string
 	Mode          Mode
 	Language      string
 	FeeCents      int64
@@ -153,6 +155,21 @@ func (e Edition) Theme(lang string) string { return pick(lang, e.ThemeEN, e.Them
 // Description is the edition's Markdown description in lang, falling back to the other language.
 func (e Edition) Description(lang string) string {
 	return pick(lang, e.DescriptionEN, e.DescriptionCS)
+}
+
+// VenueIn is where the edition takes place in lang, falling back to the other language.
+func (e Edition) VenueIn(lang string) string { return pick(lang, e.Venue, e.VenueCS) }
+
+// CityIn is the edition's city in lang, falling back to the other language.
+func (e Edition) CityIn(lang string) string { return pick(lang, e.City, e.CityCS) }
+
+// Place is the venue and the city in lang, joined by a comma, leaving out one that is empty.
+func (e Edition) Place(lang string) string {
+	venue, city := e.VenueIn(lang), e.CityIn(lang)
+	if venue != "" && city != "" {
+		return venue + ", " + city
+	}
+	return venue + city
 }
 
 // SeriesName is the name of the edition's series in lang.

@@ -53,7 +53,8 @@ type Session struct {
 	Kind          SessionKind
 	TitleEN       string
 	TitleCS       string
-	Room          string
+	Room          string // in English
+	RoomCS        string
 	DescriptionEN string
 	DescriptionCS string
 	Lecturers     []Lecturer
@@ -61,6 +62,9 @@ type Session struct {
 
 // Title is the session title in lang, falling back to the other language.
 func (s Session) Title(lang string) string { return pick(lang, s.TitleEN, s.TitleCS) }
+
+// RoomIn is the session's room in lang, falling back to the other language.
+func (s Session) RoomIn(lang string) string { return pick(lang, s.Room, s.RoomCS) }
 
 // Description is the session's description (Markdown) in lang, falling back to the other language.
 func (s Session) Description(lang string) string {

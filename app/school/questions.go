@@ -1,5 +1,10 @@
 package school
 
+import (
+	"slices"
+	"strings"
+)
+
 // Answer is the reply to one of an edition's extra questions.
 type Answer struct {
 	QuestionID int64
@@ -44,4 +49,17 @@ func (q Question) Options(lang string) []string {
 		return q.OptionsCS
 	}
 	return q.OptionsEN
+}
+
+// AnswerIn is a stored choice answer (the English options, one per line) in lang: each option
+// by its label in lang. A line that is no longer one of the options stays as it was stored.
+func (q Question) AnswerIn(value, lang string) string {
+	labels := q.Options(lang)
+	lines := strings.Split(value, "\n")
+	for i, line := range lines {
+		if n := slices.Index(q.OptionsEN, line); n >= 0 {
+			lines[i] = labels[n]
+		}
+	}
+	return strings.Join(lines, "\n")
 }
