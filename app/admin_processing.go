@@ -93,7 +93,11 @@ func (s *Server) processingRecord(c *fiber.Ctx, e school.Edition, L *i18n.Transl
 	}
 	purge := L.T("processing_retention_no_dates")
 	if !e.EndsOn.IsZero() {
-		purge = L.Moment(e.PurgeAt())
+		purge = L.Date(pragueDay(e.PurgeAt()))
+	}
+	security := L.T("processing_security_text")
+	if s.overHTTPS() {
+		security = L.T("processing_security_https") + " " + security
 	}
 	return []recordSection{
 		{Heading: L.T("processing_controller"), Text: L.T("processing_controller_text",
@@ -109,7 +113,7 @@ func (s *Server) processingRecord(c *fiber.Ctx, e school.Edition, L *i18n.Transl
 		{Heading: L.T("processing_transfers"), Text: L.T("processing_transfers_text")},
 		{Heading: L.T("processing_retention"), Text: L.T("processing_retention_text",
 			"Months", L.N("privacy_months", months), "Date", purge)},
-		{Heading: L.T("processing_security"), Text: L.T("processing_security_text")},
+		{Heading: L.T("processing_security"), Text: security},
 	}, nil
 }
 
