@@ -128,6 +128,16 @@ func TestOrganisersEditTheNoticeAndTheConsentNamesItsVersion(t *testing.T) {
 		t.Errorf("the first consent changed to %q", got)
 	}
 
+	// Next year's copy keeps the notice, under the same version.
+	copied, err := ts.store.CloneEdition(ctx, summer.ID, 0, "user:1", demoNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ts.store.PrivacyNotice(ctx, copied); err != nil || n.Version() != "2026-11-27.1" ||
+		!strings.Contains(n.TextEN, "ten years") || n.Contact != "summer.2027@iom.test" {
+		t.Errorf("the copy's notice: version %q, contact %q, %v", n.Version(), n.Contact, err)
+	}
+
 	// A reviewer may not edit it.
 	reviewer := createUser(t, ts, "reviewer@school.test", school.RoleReviewer)
 	if err := ts.store.AssignStaff(ctx, reviewer.ID, summer.ID); err != nil {
