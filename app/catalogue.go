@@ -147,6 +147,9 @@ func (s *Server) showEdition(c *fiber.Ctx) error {
 		}
 	}
 	p := s.newPage(c, e.Title(lang), "editions", data)
+	if p.Contact, err = s.editionContact(ctx, e.ID); err != nil {
+		return err
+	}
 	return s.renderPage(c, "catalogue/edition", p)
 }
 

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"html/template"
 	"io/fs"
 
@@ -119,4 +120,10 @@ func (s *Server) showAccessibility(c *fiber.Ctx) error {
 // mailtoMarkdown is an email address as a Markdown link that writes to it.
 func mailtoMarkdown(address string) string {
 	return "[" + address + "](mailto:" + address + ")"
+}
+
+// editionContact is the address an edition's applicants write to: its own, or the school's.
+func (s *Server) editionContact(ctx context.Context, editionID int64) (string, error) {
+	n, err := s.store.PrivacyNotice(ctx, editionID)
+	return s.emails.Contact(n), err
 }

@@ -123,7 +123,11 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return s.renderPage(c, "status/show", s.newPage(c, L.T("status_title", "Reference", a.Reference), "", data))
+	p := s.newPage(c, L.T("status_title", "Reference", a.Reference), "", data)
+	if p.Contact, err = s.editionContact(c.UserContext(), e.ID); err != nil {
+		return err
+	}
+	return s.renderPage(c, "status/show", p)
 }
 
 // downloadApplicantFile serves the applicant's own CV or file answer, and nothing else.

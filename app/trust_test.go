@@ -116,8 +116,14 @@ func TestOrganisersEditTheNoticeAndTheConsentNamesItsVersion(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusOK)
 	wantText(t, body, "Photos taken at the school are kept for ten years.", "summer.2027@iom.test",
 		"Version 2026-11-27.1", "6 months after the event ends")
-	if !strings.Contains(footerOf(t, body), "mailto:summer.2027@iom.test") {
-		t.Error("the edition's notice does not show the edition's contact in its footer")
+	for _, path := range []string{"/editions/" + summerSlug + "/privacy", "/editions/" + summerSlug,
+		"/status/" + ts.linkEmailedTo(t, first.Email)} {
+		if _, body := v.get(t, path); !strings.Contains(footerOf(t, body), "mailto:summer.2027@iom.test") {
+			t.Errorf("%s does not show the edition's contact in its footer", path)
+		}
+	}
+	if _, body := v.get(t, "/editions/"+winterSlug); !strings.Contains(footerOf(t, body), "mailto:"+testContact) {
+		t.Error("another edition's page does not show the school's contact")
 	}
 
 	second := applyToSummer(t, ts, "Bilal", "Khan", "bilal@example.org")
