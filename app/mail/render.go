@@ -111,7 +111,8 @@ type Emails struct {
 
 // NewEmails parses the emails of fsys once: email/layout.html around email/LANG/NAME.html, and
 // the subject and text body of email/LANG/NAME.txt. Status links start with baseURL; contact is
-// the school's address for questions, which an edition may replace with its own; countryName names a country code in a language, for the application's summary.
+// the school's address for questions, which an edition may replace with its own; countryName
+// names a country code in a language, for the application's summary.
 func NewEmails(fsys fs.FS, store *db.Store, bundle *i18n.Bundle, baseURL, contact string,
 	countryName func(lang, code string) string) (*Emails, error) {
 	et, err := loadEmailTemplates(fsys)
@@ -153,7 +154,7 @@ func (m *Emails) Contact(n school.PrivacyNotice) string { return n.ContactOr(m.c
 
 // Renderer returns what renders the emails about applications to edition e when the store asks
 // for one, inside a change's transaction: so what it needs is loaded here, before, unless given
-// (WithQuestions, WithWordings). Every email carries a fresh status link; the store keeps its
+// (WithQuestions, WithWordings, WithNotice). Every email carries a fresh status link; the store keeps its
 // hash.
 func (m *Emails) Renderer(ctx context.Context, e school.Edition, opts ...Option) (db.Renderer, error) {
 	var p renderPlan
