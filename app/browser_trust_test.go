@@ -48,7 +48,7 @@ func TestBrowserTrustPagesFitAPhoneAndPassAxe(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#email`), f.staff.organiser.Email),
 		chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),
 		chromedp.Click(chromedp.CSS(`#main form[action="/admin/login"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#main h1`)))
+		chromedp.WaitVisible(chromedp.CSS(`nav.admin-nav`)))
 	for _, path := range []string{edition + "/notice", edition + "/processing"} {
 		look(path)
 	}

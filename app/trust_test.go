@@ -88,8 +88,11 @@ func TestOrganisersEditTheNoticeAndTheConsentNamesItsVersion(t *testing.T) {
 	v := ts.visitor()
 	resp, body := v.get(t, applyPath(summerSlug)+"?lang=en")
 	wantStatus(t, resp, body, http.StatusOK)
-	if !strings.Contains(body, `href="/editions/`+summerSlug+`/privacy"`) {
-		t.Error("the application form does not link the edition's privacy notice")
+	if n := strings.Count(body, `href="/editions/`+summerSlug+`/privacy"`); n != 1 {
+		t.Errorf("the application form links the edition's privacy notice %d times, want once", n)
+	}
+	if strings.Contains(body, `href=""`) {
+		t.Error("the application form has a link to nowhere")
 	}
 	first := applyToSummer(t, ts, "Amina", "Haddad", "amina@example.org")
 	if got := consentVersion(t, first); got != school.ConsentWordingVersion+"+privacy-2026-12" {
