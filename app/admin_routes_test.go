@@ -226,6 +226,10 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 		"POST /admin/editions/:id/criteria":            {path: fixed(edition + "/criteria"), form: none, want: editionRunner(refused)},
 		"POST /admin/editions/:id/criteria/:c":         {path: fixed(edition + "/criteria/" + id(rubric[0].ID)), form: url.Values{"action": {"nonsense"}}, want: editionRunner(invalid)},
 		"GET /admin/editions/:id/privacy":              {path: fixed(edition + "/privacy"), want: editionRunner(ok)},
+		"GET /admin/editions/:id/notice":               {path: fixed(edition + "/notice"), want: editionRunner(ok)},
+		"POST /admin/editions/:id/notice":              {path: fixed(edition + "/notice"), form: url.Values{"notice_en": {"Our own notice."}, "contact_email": {"school@example.org"}}, want: editionRunner(done)},
+		"GET /admin/editions/:id/processing":           {path: fixed(edition + "/processing"), want: editionRunner(ok)},
+		"GET /admin/editions/:id/processing.pdf":       {path: fixed(edition + "/processing.pdf"), want: editionRunner(ok)},
 		"GET /admin/erasure":                           {path: fixed("/admin/erasure"), want: anyOrganiser(ok)},
 		// The applicant asked for nothing: there is no request to carry out.
 		"POST /admin/erasure/:id": {path: fixed("/admin/erasure/" + id(f.app.ID)), form: none, want: editionRunner(notFound)},

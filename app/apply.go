@@ -178,11 +178,13 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 		return s.renderApplyForm(c, fiber.StatusUnprocessableEntity, e, questions, f, errs, files, c.FormValue("opened_at"), false)
 	}
 	a := f.application(e, questions, L.Lang, now)
+	a.Consents = f.consents(fe.notice.ConsentVersion(), now)
 	attachFiles(&a, questions, files)
 	// The link to the status page goes by email only, the receipt's or that of an application
 	// made before with the address: the page answering the form is the same either way, so it
 	// tells a stranger nothing of who applied.
-	render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions), mail.WithWordings(fe.emails))
+	render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions), mail.WithWordings(fe.emails),
+		mail.WithNotice(fe.notice))
 	if err != nil {
 		return err
 	}

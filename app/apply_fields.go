@@ -22,6 +22,7 @@ type formField struct {
 	MaxLength    int
 	WordLimit    int
 	FileName     string // a file already received and kept
+	Link         option // a page the field refers to (the consent's privacy notice): address, text
 }
 
 type option struct {
@@ -197,6 +198,9 @@ func (s *Server) formView(e school.Edition, questions []school.Question, f apply
 		consents := formSection{Legend: L.T("form_consents")}
 		for _, k := range school.ConsentKinds {
 			cf := field("consent_"+string(k), "checkbox", k == school.ConsentProcessing, "")
+			if k == school.ConsentProcessing {
+				cf.Link = option{Value: "/editions/" + e.Slug + "/privacy", Label: L.T("form_privacy_link")}
+			}
 			if f.Consents[k] {
 				cf.Value = "yes"
 			}

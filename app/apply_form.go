@@ -235,11 +235,17 @@ func (f applyForm) application(e school.Edition, questions []school.Question, la
 			a.Answers = append(a.Answers, school.Answer{QuestionID: q.ID, Value: strings.Join(ans, "\n")})
 		}
 	}
-	for _, k := range school.ConsentKinds {
-		a.Consents = append(a.Consents, school.Consent{Kind: k, Granted: f.Consents[k],
-			Version: school.ConsentWordingVersion, At: now})
-	}
 	return a
+}
+
+// consents are the form's consents as given or refused at now, under the wording version
+// (school.PrivacyNotice.ConsentVersion) of the notice the form linked.
+func (f applyForm) consents(version string, now time.Time) []school.Consent {
+	consents := make([]school.Consent, 0, len(school.ConsentKinds))
+	for _, k := range school.ConsentKinds {
+		consents = append(consents, school.Consent{Kind: k, Granted: f.Consents[k], Version: version, At: now})
+	}
+	return consents
 }
 
 // formFromApplication fills the form with what an application holds, for editing.

@@ -16,6 +16,7 @@ type formEdition struct {
 	edition   school.Edition
 	questions []school.Question // shared between requests: read only
 	emails    map[string]db.EmailTemplate
+	notice    school.PrivacyNotice // its version goes with the consents, its contact in the emails
 }
 
 // formEditions keeps formEdition by slug until the catalogue version changes; every write to
@@ -31,7 +32,8 @@ type formEditions struct {
 
 const formEditionTTL = 15 * time.Second
 
-// formEdition is the public edition with the given slug, its questions and its email wording.
+// formEdition is the public edition with the given slug, its questions, its email wording and
+// its privacy notice.
 func (s *Server) formEdition(ctx context.Context, slug string) (formEdition, error) {
 	version := s.store.CatalogueVersion()
 	fe, ok := s.forms.get(version, slug)
@@ -50,7 +52,11 @@ func (s *Server) formEdition(ctx context.Context, slug string) (formEdition, err
 	if err != nil {
 		return fe, err
 	}
-	fe = formEdition{edition: e, questions: questions, emails: emails}
+	notice, err := s.store.PrivacyNotice(ctx, e.ID)
+	if err != nil {
+		return fe, err
+	}
+	fe = formEdition{edition: e, questions: questions, emails: emails, notice: notice}
 	// Kept under the version read before the reads: a write during them leaves a stale entry
 	// under an old version, which the next request does not use.
 	s.forms.put(version, slug, fe)

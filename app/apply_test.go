@@ -51,7 +51,8 @@ func TestValidApplicationIsStoredWithItsReceipt(t *testing.T) {
 	granted := map[school.ConsentKind]bool{}
 	for _, c := range a.Consents {
 		granted[c.Kind] = c.Granted
-		if c.Version != school.ConsentWordingVersion || !c.At.Equal(demoNow) {
+		// The consents name the default privacy notice, which the form linked.
+		if c.Version != (school.PrivacyNotice{}).ConsentVersion() || !c.At.Equal(demoNow) {
 			t.Errorf("consent %s stored with wording %q at %v", c.Kind, c.Version, c.At)
 		}
 	}

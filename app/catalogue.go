@@ -152,6 +152,9 @@ func (s *Server) showEdition(c *fiber.Ctx) error {
 	p.Description = editionDescription(e, p.L)
 	data.Event = s.editionEvent(e, sessions, p.L, now)
 	p.Data = data
+	if p.Contact, err = s.editionContact(ctx, e.ID); err != nil {
+		return err
+	}
 	return s.renderPage(c, "catalogue/edition", p)
 }
 

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"os"
 	"strconv"
 	"strings"
@@ -18,8 +19,16 @@ type Config struct {
 	BaseURL  string // REGISTRAR_BASE_URL: the public address, for links in emails and calendars
 	SMTPURL  string // REGISTRAR_SMTP_URL: smtp://user:pass@host:587 or smtps://…; empty writes .eml files
 	MailFrom string // REGISTRAR_MAIL_FROM
-	Dev      bool   // REGISTRAR_DEV: templates are read from ./views on every request
-	Demo     bool   // REGISTRAR_DEMO: load the demo data into an empty database
+	// Contact is the school's address for applicants' questions, on every page, email and
+	// letter (REGISTRAR_CONTACT; default: the address of REGISTRAR_MAIL_FROM). An edition may
+	// give its own.
+	Contact string
+	// SchoolAddress is the school's postal address, in the privacy notice and on letters
+	// (REGISTRAR_SCHOOL_ADDRESS).
+	SchoolAddress string
+
+	Dev  bool // REGISTRAR_DEV: templates are read from ./views on every request
+	Demo bool // REGISTRAR_DEMO: load the demo data into an empty database
 	// ApplyLimit is how many application forms one address may send a minute
 	// (REGISTRAR_APPLY_LIMIT, default 10).
 	ApplyLimit int
@@ -43,6 +52,9 @@ type Config struct {
 	Clock func() time.Time
 }
 
+// DefaultSchoolAddress is the postal address of IOM Prague, which runs the school.
+const DefaultSchoolAddress = "IOM Prague, Mezibranská 1579/4, 110 00 Praha 1, Czech Republic"
+
 // ConfigFromEnv reads the configuration from REGISTRAR_* environment variables.
 func ConfigFromEnv() (Config, error) {
 	cfg := Config{
@@ -50,6 +62,16 @@ func ConfigFromEnv() (Config, error) {
 		DataDir:  env("REGISTRAR_DATA", "data"),
 		SMTPURL:  os.Getenv("REGISTRAR_SMTP_URL"),
 		MailFrom: env("REGISTRAR_MAIL_FROM", "School of Migration Studies <school@registrar.local>"),
+		Contact:  os.Getenv("REGISTRAR_CONTACT"),
+		// IOM Prague's office, which runs the school.
+		SchoolAddress: env("REGISTRAR_SCHOOL_ADDRESS", DefaultSchoolAddress),
+	}
+	if cfg.Contact == "" {
+		from, err := mail.ParseAddress(cfg.MailFrom)
+		if err != nil {
+			return cfg, fmt.Errorf("config: REGISTRAR_MAIL_FROM is not an address: %w", err)
+		}
+		cfg.Contact = from.Address
 	}
 	limit, err := strconv.Atoi(env("REGISTRAR_APPLY_LIMIT", "10"))
 	if err != nil || limit < 1 {

@@ -21,9 +21,11 @@ import (
 // that /verify checks. A document is issued once, with its code, holder and date; it is drawn
 // anew on each download from the application as it stands.
 
-// drawDocument draws an issued document of the application to the edition. The holder's name
-// is the one stored when it was issued, the name /verify shows.
-func (s *Server) drawDocument(e school.Edition, a school.Application, d db.IssuedDocument) ([]byte, error) {
+// drawDocument draws an issued document of the application to the edition, with the edition's
+// contact (its notice's, or the school's). The holder's name is the one stored when it was
+// issued, the name /verify shows.
+func (s *Server) drawDocument(e school.Edition, notice school.PrivacyNotice, a school.Application,
+	d db.IssuedDocument) ([]byte, error) {
 	lang := a.Lang
 	if d.Kind == school.DocumentVisaLetter {
 		lang = "en"
@@ -32,10 +34,12 @@ func (s *Server) drawDocument(e school.Edition, a school.Application, d db.Issue
 	issuedOn := L.Date(pragueDay(d.IssuedAt))
 	code := school.FormatCode(d.Code)
 	place := e.Place(lang)
+	contact := s.emails.Contact(notice)
 	doc := letters.Document{Lang: lang, School: L.T("site_name"), Organisation: L.T("letter_organisation"),
 		Date: L.T("letter_place_date", "Date", issuedOn), SignatoryName: e.SignatoryName, SignatoryTitle: e.SignatoryTitle,
 		Verification: L.T("document_verification", "Code", code, "URL", s.cfg.BaseURL+"/verify/"+code),
 		Issued:       d.IssuedAt}
+	doc.Address = L.T("letter_school_contact", "Address", s.cfg.SchoolAddress, "Contact", contact)
 	switch d.Kind {
 	case school.DocumentVisaLetter:
 		doc.Layout, doc.Title, doc.Closing = letters.Letter, L.T("letter_title"), L.T("letter_closing")
@@ -57,7 +61,7 @@ func (s *Server) drawDocument(e school.Edition, a school.Application, d db.Issue
 				"Dates", L.DateRange(e.StartsOn, e.EndsOn), "Place", place) + " " +
 				L.T(selected, "Name", a.NameOnPassport())},
 			{Text: L.T("letter_purpose")},
-			{Text: L.T("letter_request", "Name", a.NameOnPassport())},
+			{Text: L.T("letter_request", "Name", a.NameOnPassport(), "Contact", contact)},
 		}
 	case school.DocumentCertificate:
 		doc.Layout, doc.Title = letters.Certificate, L.T("certificate_title")
@@ -93,7 +97,11 @@ func joinNonEmpty(sep string, parts ...string) string {
 
 // sendLetter sends a drawn document as a PDF download named after the application.
 func (s *Server) sendLetter(c *fiber.Ctx, e school.Edition, a school.Application, d db.IssuedDocument) error {
-	pdf, err := s.drawDocument(e, a, d)
+	notice, err := s.store.PrivacyNotice(c.UserContext(), e.ID)
+	if err != nil {
+		return err
+	}
+	pdf, err := s.drawDocument(e, notice, a, d)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,8 @@ type errorPage struct {
 	Status  int
 	Heading string
 	Message string
+	// LostLink offers a new status link, on the page of a status link that opens nothing.
+	LostLink bool
 }
 
 // badRequest is a 400 whose message the person is shown, already translated.
@@ -36,6 +38,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	p.Public = nil // an error is no page to find
 	e := errorPage{Status: status}
 	switch {
+	case errors.Is(err, errUnknownLink):
+		e.Heading, e.Message, e.LostLink = p.L.T("error_link_heading"), p.L.T("error_link_message"), true
 	case status == fiber.StatusNotFound:
 		e.Heading, e.Message = p.L.T("error_404_heading"), p.L.T("error_404_message")
 	case status == fiber.StatusTooManyRequests:

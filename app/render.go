@@ -182,6 +182,7 @@ type page struct {
 	SwitchLang string // the current address in the other language
 	RequestID  string
 	CSRF       string // the form token, on pages behind CSRF protection
+	Contact    string // the address for questions in the footer: the school's, or the edition's
 	Data       any
 	// Description is what search engines and link previews say of a public page; the layout
 	// falls back to the site's.
@@ -221,6 +222,7 @@ func (s *Server) newPage(c *fiber.Ctx, title, nav string, data any) page {
 		SwitchLang: c.Path() + "?" + args.String(),
 		RequestID:  requestID(c),
 		CSRF:       csrfToken(c),
+		Contact:    s.cfg.Contact,
 		Data:       data,
 		Public:     s.publicAddress(c.Path(), lang),
 	}

@@ -71,6 +71,9 @@ func (s *Server) routes() {
 	app.Get("/editions/:slug/alumni", cached, compressed, s.showEditionAlumni)
 	app.Get("/sitemap.xml", cached, compressed, s.showSitemap)
 	app.Get("/robots.txt", cached, compressed, s.showRobots)
+	app.Get("/privacy", cached, compressed, s.showSchoolPrivacy)
+	app.Get("/editions/:slug/privacy", cached, compressed, s.showEditionPrivacy)
+	app.Get("/accessibility", cached, compressed, s.showAccessibility)
 
 	// Applications: the form, and the applicant's own status page behind the secret link.
 	forms := s.csrfProtection()
@@ -171,6 +174,10 @@ func (s *Server) routes() {
 	admin.Post("/editions/:id/criteria", organisers, s.addCriterion)
 	admin.Post("/editions/:id/criteria/:c", organisers, s.changeCriterion)
 	admin.Get("/editions/:id/privacy", organisers, s.showPrivacy)
+	admin.Get("/editions/:id/notice", organisers, s.showNoticeEditor)
+	admin.Post("/editions/:id/notice", organisers, s.saveNotice)
+	admin.Get("/editions/:id/processing", organisers, s.showProcessingRecord)
+	admin.Get("/editions/:id/processing.pdf", organisers, s.downloadProcessingRecord)
 	admin.Get("/erasure", organisers, s.showErasureQueue)
 	admin.Post("/erasure/:id", organisers, s.carryOutErasure)
 

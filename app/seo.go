@@ -252,7 +252,7 @@ func (s *Server) showSitemap(c *fiber.Ctx) error {
 				LastMod: changed.Format(time.DateOnly)})
 		}
 	}
-	for _, path := range []string{"/", "/editions", "/archive", "/alumni"} {
+	for _, path := range []string{"/", "/editions", "/archive", "/alumni", "/privacy", "/accessibility"} {
 		add(path, latest)
 	}
 	for _, p := range pages {

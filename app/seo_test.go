@@ -57,6 +57,9 @@ func TestEveryPublicPageHasADescriptionAndALinkPreview(t *testing.T) {
 		{"/editions/summer-school-2016/alumni", "", ""},
 		{"/lecturers/dusan-drbohlav", "Prof. Dušan Drbohlav", "Professor of geography at Charles University"},
 		{"/search", "", ""},
+		{"/privacy", "", "personal data"},
+		{"/editions/summer-school-2016/privacy", "", "Summer School on Migration Studies 2016"},
+		{"/accessibility", "", ""},
 	}
 	descriptions := map[string]string{}
 	for _, lang := range []string{"en", "cs"} {
@@ -325,7 +328,7 @@ func TestTheSitemapListsThePublicPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"/", "/editions", "/archive", "/alumni", "/lecturers/dusan-drbohlav", "/lecturers/amra-hodzic"}
+	want := []string{"/", "/editions", "/archive", "/alumni", "/privacy", "/accessibility", "/lecturers/dusan-drbohlav", "/lecturers/amra-hodzic"}
 	for _, e := range public {
 		want = append(want, "/editions/"+e.Slug)
 	}
@@ -336,7 +339,8 @@ func TestTheSitemapListsThePublicPages(t *testing.T) {
 			}
 		}
 	}
-	isPublic := map[string]bool{"/": true, "/editions": true, "/archive": true, "/alumni": true}
+	isPublic := map[string]bool{"/": true, "/editions": true, "/archive": true, "/alumni": true,
+		"/privacy": true, "/accessibility": true}
 	for _, e := range public {
 		isPublic["/editions/"+e.Slug] = true
 	}

@@ -51,6 +51,12 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
+	if cfg.Contact == "" {
+		cfg.Contact = "school@registrar.local"
+	}
+	if cfg.SchoolAddress == "" {
+		cfg.SchoolAddress = DefaultSchoolAddress
+	}
 	if cfg.ApplyLimit == 0 {
 		cfg.ApplyLimit = 10
 	}
@@ -92,7 +98,7 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	countries := newCountryLists()
-	emails, err := mail.NewEmails(views.FS, store, bundle, cfg.BaseURL, countries.name)
+	emails, err := mail.NewEmails(views.FS, store, bundle, cfg.BaseURL, cfg.Contact, countries.name)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -43,14 +44,21 @@ type fileLink struct {
 	Make  bool // not made yet: a form posted to URL makes it
 }
 
+// errUnknownLink is a status link that opens no application: mistyped, cut short, or of an
+// application since erased. Its page offers a new link instead of the archive.
+var errUnknownLink = fmt.Errorf("%w: status link", db.ErrNotFound)
+
 // applicantApplication finds the application of the status link in the request.
 func (s *Server) applicantApplication(c *fiber.Ctx) (school.Application, school.Edition, []school.Question, error) {
 	ctx := c.UserContext()
 	token := c.Params("token")
 	if len(token) < 40 || len(token) > 64 {
-		return school.Application{}, school.Edition{}, nil, db.ErrNotFound
+		return school.Application{}, school.Edition{}, nil, errUnknownLink
 	}
 	a, err := s.store.ApplicationByToken(ctx, mail.HashToken(token))
+	if errors.Is(err, db.ErrNotFound) {
+		return a, school.Edition{}, nil, errUnknownLink
+	}
 	if err != nil {
 		return a, school.Edition{}, nil, err
 	}
@@ -115,7 +123,11 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return s.renderPage(c, "status/show", s.newPage(c, L.T("status_title", "Reference", a.Reference), "", data))
+	p := s.newPage(c, L.T("status_title", "Reference", a.Reference), "", data)
+	if p.Contact, err = s.editionContact(c.UserContext(), e.ID); err != nil {
+		return err
+	}
+	return s.renderPage(c, "status/show", p)
 }
 
 // downloadApplicantFile serves the applicant's own CV or file answer, and nothing else.

@@ -397,10 +397,10 @@ func (s *Store) SetEditionStatus(ctx context.Context, editionID int64, status sc
 }
 
 // CloneEdition copies an edition a year on as a draft (school.Edition.NextYear): its settings,
-// programme (sessions with their lecturers), questions still asked, rubric, email wordings and
-// staff. Documents and applications stay behind. A taken slug gets a number added. assignTo is
-// a user to assign to the copy too, 0 for none; actor and now are who copies and when, for the
-// audit log. It returns the new edition's id.
+// programme (sessions with their lecturers), questions still asked, rubric, email wordings,
+// privacy notice and staff. Documents and applications stay behind. A taken slug gets a number
+// added. assignTo is a user to assign to the copy too, 0 for none; actor and now are who copies
+// and when, for the audit log. It returns the new edition's id.
 func (s *Store) CloneEdition(ctx context.Context, sourceID, assignTo int64, actor string, now time.Time) (int64, error) {
 	var id int64
 	err := s.write(ctx, "clone edition", func(tx *sql.Tx) error {
@@ -438,6 +438,8 @@ func (s *Store) CloneEdition(ctx context.Context, sourceID, assignTo int64, acto
 			`INSERT INTO email_templates (edition_id, name, lang, subject, body, updated_at, updated_by)
 			 SELECT ?, name, lang, subject, body, updated_at, updated_by FROM email_templates WHERE edition_id = ?`,
 			`INSERT INTO edition_staff (user_id, edition_id) SELECT user_id, ? FROM edition_staff WHERE edition_id = ?`,
+			`INSERT INTO privacy_notices (edition_id, text_en, text_cs, contact_email, revision, changed_at)
+			 SELECT ?, text_en, text_cs, contact_email, revision, changed_at FROM privacy_notices WHERE edition_id = ?`,
 		}
 		for _, q := range copies {
 			if _, err := tx.ExecContext(ctx, q, id, sourceID); err != nil {

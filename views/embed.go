@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the templates and catalogues.
 //
-//go:embed layouts partials catalogue apply status admin errors email locales verify
+//go:embed layouts partials catalogue apply status admin errors email locales verify notices
 var FS embed.FS

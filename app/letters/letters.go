@@ -30,6 +30,9 @@ const (
 	Letter Layout = iota
 	// Certificate centres blocks on a framed page.
 	Certificate
+	// Report sets headed blocks under the title, with no date or signature: a record for the
+	// school's own files.
+	Report
 )
 
 // Block is a paragraph of a document.
@@ -55,6 +58,8 @@ type Document struct {
 	Verification string
 	// Issued is the PDF's creation date: the same document drawn twice gives the same file.
 	Issued time.Time
+	// Address is the school's postal address and contact, under the letterhead.
+	Address string
 }
 
 // Colours of the letterhead.
@@ -94,6 +99,8 @@ func Draw(d Document) ([]byte, error) {
 	switch d.Layout {
 	case Certificate:
 		certificate(pdf, d)
+	case Report:
+		report(pdf, d)
 	default:
 		letter(pdf, d)
 	}
@@ -117,6 +124,10 @@ func letterhead(pdf *fpdf.Fpdf, d Document) {
 	pdf.SetFont("DejaVu", "", 10)
 	colour(pdf, grey)
 	pdf.CellFormat(textWidth, 5, d.Organisation, "", 1, "L", false, 0, "")
+	if d.Address != "" {
+		pdf.SetFont("DejaVu", "", 8.5)
+		pdf.MultiCell(textWidth, 4.2, d.Address, "", "L", false)
+	}
 	pdf.SetDrawColor(blue[0], blue[1], blue[2])
 	pdf.SetLineWidth(0.4)
 	y := pdf.GetY() + 3
@@ -139,6 +150,13 @@ func letter(pdf *fpdf.Fpdf, d Document) {
 		pdf.MultiCell(textWidth, lineHeight, d.Closing, "", "L", false)
 	}
 	signature(pdf, d, pageMargin)
+}
+
+func report(pdf *fpdf.Fpdf, d Document) {
+	pdf.SetFont("DejaVu", "B", 14)
+	pdf.MultiCell(textWidth, 7, d.Title, "", "L", false)
+	pdf.Ln(4)
+	blocks(pdf, d.Blocks, "L", 2)
 }
 
 func certificate(pdf *fpdf.Fpdf, d Document) {

@@ -70,6 +70,12 @@ type emailData struct {
 	StatusURL   string
 	Summary     []SummaryLine
 	School      string
+	Contact     string // the edition's contact address, or the school's
+}
+
+// contactLine ends the text part of every email, as the layout's footer ends the HTML part.
+func contactLine(d emailData) string {
+	return "\n\n-- \n" + d.L.T("email_contact", "Contact", d.Contact) + "\n"
 }
 
 func (et *emailTemplates) render(name string, data emailData) (db.Email, error) {
@@ -89,7 +95,7 @@ func (et *emailTemplates) render(name string, data emailData) (db.Email, error) 
 		return db.Email{}, fmt.Errorf("render email %s: %w", key, err)
 	}
 	return db.Email{To: data.Application.Email, Lang: data.L.Lang, Subject: strings.TrimSpace(subject.String()),
-		Text: strings.TrimSpace(body.String()) + "\n", HTML: html.String(), Template: name}, nil
+		Text: strings.TrimSpace(body.String()) + contactLine(data), HTML: html.String(), Template: name}, nil
 }
 
 // Emails renders every email Registrar sends, from the templates in views/email or from an
@@ -99,28 +105,32 @@ type Emails struct {
 	store       *db.Store
 	i18n        *i18n.Bundle
 	baseURL     string
+	contact     string // the school's
 	countryName func(lang, code string) string
 }
 
 // NewEmails parses the emails of fsys once: email/layout.html around email/LANG/NAME.html, and
-// the subject and text body of email/LANG/NAME.txt. Status links start with baseURL;
-// countryName names a country code in a language, for the application's summary.
-func NewEmails(fsys fs.FS, store *db.Store, bundle *i18n.Bundle, baseURL string,
+// the subject and text body of email/LANG/NAME.txt. Status links start with baseURL; contact is
+// the school's address for questions, which an edition may replace with its own; countryName
+// names a country code in a language, for the application's summary.
+func NewEmails(fsys fs.FS, store *db.Store, bundle *i18n.Bundle, baseURL, contact string,
 	countryName func(lang, code string) string) (*Emails, error) {
 	et, err := loadEmailTemplates(fsys)
 	if err != nil {
 		return nil, err
 	}
-	return &Emails{templates: et, store: store, i18n: bundle, baseURL: baseURL, countryName: countryName}, nil
+	return &Emails{templates: et, store: store, i18n: bundle, baseURL: baseURL, contact: contact,
+		countryName: countryName}, nil
 }
 
 // An Option hands Renderer what the caller has already loaded, so it is not read again.
 type Option func(*renderPlan)
 
 type renderPlan struct {
-	questions, wordings bool // given, not to be loaded
-	q                   []school.Question
-	w                   map[string]db.EmailTemplate
+	questions, wordings, notice bool // given, not to be loaded
+	q                           []school.Question
+	w                           map[string]db.EmailTemplate
+	n                           school.PrivacyNotice
 }
 
 // WithQuestions gives the edition's questions, whose answers the summary lists.
@@ -134,9 +144,17 @@ func WithWordings(wordings map[string]db.EmailTemplate) Option {
 	return func(p *renderPlan) { p.wordings, p.w = true, wordings }
 }
 
+// WithNotice gives the edition's privacy notice, whose contact the emails give.
+func WithNotice(n school.PrivacyNotice) Option {
+	return func(p *renderPlan) { p.notice, p.n = true, n }
+}
+
+// Contact is the address an edition's applicants write to: its own, or the school's.
+func (m *Emails) Contact(n school.PrivacyNotice) string { return n.ContactOr(m.contact) }
+
 // Renderer returns what renders the emails about applications to edition e when the store asks
 // for one, inside a change's transaction: so what it needs is loaded here, before, unless given
-// (WithQuestions, WithWordings). Every email carries a fresh status link; the store keeps its
+// (WithQuestions, WithWordings, WithNotice). Every email carries a fresh status link; the store keeps its
 // hash.
 func (m *Emails) Renderer(ctx context.Context, e school.Edition, opts ...Option) (db.Renderer, error) {
 	var p renderPlan
@@ -154,6 +172,12 @@ func (m *Emails) Renderer(ctx context.Context, e school.Edition, opts ...Option)
 			return nil, err
 		}
 	}
+	if !p.notice {
+		if p.n, err = m.store.PrivacyNotice(ctx, e.ID); err != nil {
+			return nil, err
+		}
+	}
+	contact := m.Contact(p.n)
 	return func(name string, a school.Application) (db.Email, error) {
 		token, hash, err := NewStatusToken()
 		if err != nil {
@@ -161,7 +185,7 @@ func (m *Emails) Renderer(ctx context.Context, e school.Edition, opts ...Option)
 		}
 		L := m.i18n.Translator(a.Lang)
 		data := emailData{L: L, Edition: e, Application: a, Summary: m.Summary(a, e, p.q, L),
-			School: L.T("site_name"), StatusURL: m.baseURL + "/status/" + token}
+			School: L.T("site_name"), StatusURL: m.baseURL + "/status/" + token, Contact: contact}
 		msg, err := m.templates.renderWith(p.w, name, data)
 		msg.LinkHash = hash
 		return msg, err

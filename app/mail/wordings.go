@@ -125,7 +125,7 @@ func (et *emailTemplates) renderCustom(name, subject, body string, data emailDat
 	}
 	return db.Email{To: data.Application.Email, Lang: data.L.Lang,
 		Subject: strings.Join(strings.Fields(r.Replace(subject)), " "),
-		Text:    strings.TrimSpace(r.Replace(body)) + "\n", HTML: out.String(), Template: name}, nil
+		Text:    strings.TrimSpace(r.Replace(body)) + contactLine(data), HTML: out.String(), Template: name}, nil
 }
 
 // CheckPlaceholders says what is wrong with the placeholders of an organiser's text, in L's
