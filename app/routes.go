@@ -87,6 +87,7 @@ func (s *Server) routes() {
 	app.Get("/status/:token/data.json", s.exportData)
 	app.Post("/status/:token/erasure", forms, s.requestErasure)
 	app.Post("/status/:token/confirm", forms, s.answerOffer(school.StatusConfirmed))
+	app.Get("/status/:token/decline", forms, s.showDecline)
 	app.Post("/status/:token/decline", forms, s.answerOffer(school.StatusDeclined))
 	app.Get("/status/:token/visa-letter.pdf", s.downloadOwnDocument(school.DocumentVisaLetter))
 	app.Post("/status/:token/visa-letter.pdf", forms, s.issueOwnLetter)

@@ -320,6 +320,19 @@ func (s *Server) sendLostLinks(c *fiber.Ctx) error {
 	return s.renderPage(c, "status/lost", s.newPage(c, L.T("lost_title"), "", lostPage{Sent: true, Email: email}))
 }
 
+// showDecline asks once more before the place is declined: declining cannot be undone.
+func (s *Server) showDecline(c *fiber.Ctx) error {
+	a, e, _, err := s.applicantApplication(c)
+	if err != nil {
+		return err
+	}
+	L := s.i18n.Translator(langOf(c))
+	data := statusPage{Edition: e, Application: a, Base: "/status/" + c.Params("token"), CSRF: csrfToken(c),
+		OfferOpen: a.Status == school.StatusAccepted && !school.OfferLapsed(a.OfferExpiresAt, s.now())}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return s.renderPage(c, "status/decline", s.newPage(c, L.T("decline_title"), "", data))
+}
+
 // answerOffer confirms or declines the place offered, before the offer lapses.
 func (s *Server) answerOffer(to school.Status) fiber.Handler {
 	return func(c *fiber.Ctx) error {
