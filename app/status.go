@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"registrar/app/i18n"
 	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
@@ -20,6 +21,7 @@ type statusPage struct {
 	Edition     school.Edition
 	Application school.Application
 	Summary     []mail.SummaryLine
+	Consents    []mail.SummaryLine // the consents recorded, each given or not, with its time
 	History     []historyLine
 	Base        string // /status/<token>
 	CanEdit     bool
@@ -89,6 +91,7 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 		data.Notice = L.T("status_notice_declined")
 	}
 	data.OfferOpen = a.Status == school.StatusAccepted && !school.OfferLapsed(a.OfferExpiresAt, s.now())
+	data.Consents = consentLines(a.Consents, L)
 	if data.Letters, err = s.documentLinks(c.UserContext(), L, a, base, true); err != nil {
 		return err
 	}
@@ -116,6 +119,25 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return s.renderPage(c, "status/show", s.newPage(c, L.T("status_title", "Reference", a.Reference), "", data))
+}
+
+// consentLines lists the consents recorded with an application, in the form's order: each one's
+// wording, and whether and when it was given.
+func consentLines(consents []school.Consent, L *i18n.Translator) []mail.SummaryLine {
+	var lines []mail.SummaryLine
+	for _, kind := range school.ConsentKinds {
+		for _, c := range consents {
+			if c.Kind != kind {
+				continue
+			}
+			value := L.T("consent_not_given")
+			if c.Granted {
+				value = L.T("consent_given", "When", L.Moment(c.At))
+			}
+			lines = append(lines, mail.SummaryLine{Label: L.T("field_consent_" + string(kind)), Value: value})
+		}
+	}
+	return lines
 }
 
 // downloadApplicantFile serves the applicant's own CV or file answer, and nothing else.
