@@ -129,6 +129,7 @@ func (s *Server) routes() {
 	admin.Post("/applications/:id/review", s.submitReview)
 	admin.Post("/applications/:id/decision", organisers, s.stageDecision)
 	admin.Post("/applications/:id/notes", organisers, s.addNote)
+	admin.Post("/applications/:id/fee-waiver", organisers, s.setFeeWaiver)
 	admin.Get("/editions/:id/decisions", organisers, s.showDecisions)
 	admin.Post("/editions/:id/decisions", organisers, s.releaseDecisions)
 	admin.Post("/editions/:id/bulk", organisers, s.bulkAction)

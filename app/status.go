@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"errors"
+	"html/template"
 	"strconv"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 
 	"registrar/app/i18n"
 	"registrar/app/mail"
+	"registrar/app/payment"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -29,8 +31,49 @@ type statusPage struct {
 	Files       []fileLink
 	Documents   []fileLink // for participants, once the applicant holds a place
 	Notice      string
-	OfferOpen   bool       // an offer waits for the applicant's answer
-	Letters     []fileLink // visa letter, certificate
+	OfferOpen   bool         // an offer waits for the applicant's answer
+	Letters     []fileLink   // visa letter, certificate
+	Payment     *paymentView // how to pay the fee, once the place is confirmed
+	FeeWaived   bool         // a confirmed place whose fee organisers waived
+}
+
+// paymentView is how to pay the fee as the status page shows it: the details to type, and the
+// same payment as QR codes for a banking app.
+type paymentView struct {
+	Amount, Due, Holder, IBAN, BIC, VariableSymbol, Message string
+	Codes                                                   []qrCode
+}
+
+type qrCode struct {
+	Alt, Caption string
+	URI          template.URL // a data: URI made here, not a visitor's text
+	Size         int
+}
+
+// paymentOf is how applicant a pays e's fee, or nil when they pay nothing now.
+func paymentOf(e school.Edition, a school.Application, L *i18n.Translator) (*paymentView, error) {
+	p, ok := e.PaymentFor(a)
+	if !ok {
+		return nil, nil
+	}
+	v := &paymentView{Amount: L.Money(p.AmountCents, p.Currency), Holder: p.Holder, IBAN: school.GroupIBAN(p.IBAN),
+		BIC: p.BIC, VariableSymbol: p.VariableSymbol, Message: p.Message}
+	if !p.DueOn.IsZero() {
+		v.Due = L.Date(p.DueOn)
+	}
+	payloads := []struct{ kind, payload string }{{"spayd", p.SPAYD()}}
+	if epc, ok := p.EPC(); ok {
+		payloads = append(payloads, struct{ kind, payload string }{"epc", epc})
+	}
+	for _, pl := range payloads {
+		uri, size, err := payment.QRDataURI(pl.payload)
+		if err != nil {
+			return nil, err
+		}
+		v.Codes = append(v.Codes, qrCode{Alt: L.T("payment_qr_alt_" + pl.kind), Caption: L.T("payment_qr_" + pl.kind),
+			URI: template.URL(uri), Size: size}) // #nosec G203 -- a PNG encoded here
+	}
+	return v, nil
 }
 
 type historyLine struct {
@@ -92,6 +135,10 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 	}
 	data.OfferOpen = a.Status == school.StatusAccepted && !school.OfferLapsed(a.OfferExpiresAt, s.now())
 	data.Consents = consentLines(a.Consents, L)
+	if data.Payment, err = paymentOf(e, a, L); err != nil {
+		return err
+	}
+	data.FeeWaived = a.Status == school.StatusConfirmed && a.FeeWaiverGranted && e.HasFee()
 	if data.Letters, err = s.documentLinks(c.UserContext(), L, a, base, true); err != nil {
 		return err
 	}

@@ -70,6 +70,8 @@ type emailData struct {
 	StatusURL   string
 	Summary     []SummaryLine
 	School      string
+	// Payment is how to pay the fee, once the place is confirmed; nil when nothing is to pay.
+	Payment *school.PaymentInstructions
 }
 
 func (et *emailTemplates) render(name string, data emailData) (db.Email, error) {
@@ -162,6 +164,9 @@ func (m *Emails) Renderer(ctx context.Context, e school.Edition, opts ...Option)
 		L := m.i18n.Translator(a.Lang)
 		data := emailData{L: L, Edition: e, Application: a, Summary: m.Summary(a, e, p.q, L),
 			School: L.T("site_name"), StatusURL: m.baseURL + "/status/" + token}
+		if p, ok := e.PaymentFor(a); ok {
+			data.Payment = &p
+		}
 		msg, err := m.templates.renderWith(p.w, name, data)
 		msg.LinkHash = hash
 		return msg, err
