@@ -125,3 +125,24 @@ func TestCzechWithdrawCannotBeReadAsDownload(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserPaymentFitsAPhone: the payment instructions, their IBAN and QR codes stay inside a
+// 320 px screen, and the page passes axe-core, in English and Czech.
+func TestBrowserPaymentFitsAPhone(t *testing.T) {
+	ts := newTestServer(t)
+	e := paidSchool(t, ts, "phone-pay-2027")
+	a, page := offeredApplicant(t, ts, e, "Petra", "en")
+	setStatus(t, ts, e, a.ID, school.StatusConfirmed)
+	base := ts.listen(t)
+	ctx := testkit.NewTab(t)
+	for _, lang := range []string{"en", "cs"} {
+		browse(t, ctx, "the confirmed applicant's page", chromedp.EmulateViewport(320, 800),
+			chromedp.Navigate(base+page+"?lang="+lang), chromedp.WaitVisible(chromedp.CSS(`#payment`)))
+		overflow := evaluate[[]string](t, ctx, `[...document.querySelectorAll('#payment ~ *, #payment-details dd, .qr-codes img')]
+			.filter(el => el.getBoundingClientRect().right > window.innerWidth).map(el => el.outerHTML.slice(0, 80))`)
+		if len(overflow) > 0 {
+			t.Errorf("%s: runs off a 320 px screen: %v", lang, overflow)
+		}
+		testkit.CheckAccessibility(t, ctx, "payment instructions in "+lang)
+	}
+}
