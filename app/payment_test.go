@@ -217,3 +217,32 @@ func TestEditionEditorChecksThePaymentAccount(t *testing.T) {
 		t.Errorf("the editor shows the IBAN as %q", got)
 	}
 }
+
+// TestOrganisersWordingKeepsThePayment: an edition's own wording of the confirmation email
+// still tells the participant how to pay and where the visa letter is.
+func TestOrganisersWordingKeepsThePayment(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	e := paidSchool(t, ts, "worded-2027")
+	if err := ts.store.SaveEmailTemplate(t.Context(), db.EmailTemplate{EditionID: e.ID, Name: "place_confirmed", Lang: "en",
+		Subject: "Welcome, {given_name}", Body: "Dear {given_name},\n\nsee you in {city}!", UpdatedAt: ts.now()}); err != nil {
+		t.Fatal(err)
+	}
+	a, page := offeredApplicant(t, ts, e, "Petra", "en")
+	v := ts.visitor()
+	_, body := v.get(t, page)
+	resp, body := v.submit(t, testkit.FormOn(t, page, body, page+"/confirm"), nil)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	m := lastEmail(t, ts, a.ID)
+	if m.Template != "place_confirmed" || m.Subject != "Welcome, Petra" {
+		t.Fatalf("last email %s %q", m.Template, m.Subject)
+	}
+	for part, text := range map[string]string{"text": m.Text, "HTML": testkit.MainText(t, "<main>"+m.HTML+"</main>")} {
+		testkit.WantText(t, "the reworded email's "+part, strings.Join(strings.Fields(text), " "), "see you in Prague!",
+			"How to pay the fee", "IBAN: CZ65 0800 0000 1920 0014 5399", "Variable symbol: 20270001",
+			"You asked for a visa invitation letter")
+	}
+	if !strings.Contains(m.HTML, `<a href="http`) {
+		t.Error("the reworded email's HTML does not link the status page")
+	}
+}

@@ -74,6 +74,35 @@ type emailData struct {
 	Payment *school.PaymentInstructions
 }
 
+// AfterConfirming is what the place-confirmed email says below its wording, as text: how to pay
+// the fee, or that it is waived, and where the visa letter asked for is.
+func (d emailData) AfterConfirming() string { return afterConfirming(d, d.StatusURL) }
+
+// afterConfirming is AfterConfirming with the status page's link written as link.
+func afterConfirming(d emailData, link string) string {
+	L, a, e := d.L, d.Application, d.Edition
+	var parts []string
+	if p := d.Payment; p != nil {
+		amount := L.Money(p.AmountCents, p.Currency)
+		intro := L.T("payment_intro", "Amount", amount)
+		if !p.DueOn.IsZero() {
+			intro = L.T("payment_intro_due", "Amount", amount, "Due", L.Date(p.DueOn))
+		}
+		lines := []string{L.T("payment_holder") + ": " + p.Holder, "IBAN: " + p.IBANGrouped()}
+		if p.BIC != "" {
+			lines = append(lines, "BIC: "+p.BIC)
+		}
+		lines = append(lines, L.T("payment_variable_symbol")+": "+p.VariableSymbol, L.T("payment_message")+": "+p.Message)
+		parts = append(parts, L.T("payment_heading"), intro, strings.Join(lines, "\n"), L.T("payment_qr_email")+" "+link)
+	} else if a.Status == school.StatusConfirmed && a.FeeWaiverGranted && e.HasFee() {
+		parts = append(parts, L.T("payment_waived"))
+	}
+	if a.VisaLetter {
+		parts = append(parts, L.T("visa_email")+" "+link)
+	}
+	return strings.Join(parts, "\n\n")
+}
+
 func (et *emailTemplates) render(name string, data emailData) (db.Email, error) {
 	key := data.L.Lang + "/" + name
 	text, ok := et.text[key]
