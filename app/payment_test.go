@@ -112,7 +112,7 @@ func TestConfirmedPlaceShowsHowToPay(t *testing.T) {
 	L := ts.i18n.Translator("en")
 	amount := L.Money(33000, "EUR")
 	wantText(t, body, "How to pay the fee", "Please pay "+amount+" by 30 June 2027 by bank transfer.",
-		"Your visa invitation letter is ready: download it under “Your documents”.")
+		"You can now download your visa invitation letter under “Your documents”.")
 	details := map[string]string{}
 	for _, p := range listed(t, body, "payment-details") {
 		details[p[0]] = p[1]

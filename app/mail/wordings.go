@@ -56,10 +56,12 @@ func (m *Emails) Wordings(ctx context.Context, editionID int64) (map[string]db.E
 func (et *emailTemplates) renderWith(custom map[string]db.EmailTemplate, name string, data emailData) (db.Email, error) {
 	if t, ok := custom[data.L.Lang+"/"+name]; ok {
 		body := t.Body
-		// Whatever the organisers' wording says, the participant learns how to pay and where
-		// the visa letter is.
-		if extra := afterConfirming(data, "{status_link}"); name == PlaceConfirmed && extra != "" {
-			body = NormaliseText(body) + "\n\n" + extra
+		if name == PlaceConfirmed {
+			// Whatever the organisers' wording says, the participant learns how to pay and
+			// where the visa letter is.
+			if extra := afterConfirming(data, "{status_link}"); extra != "" {
+				body = NormaliseText(body) + "\n\n" + extra
+			}
 		}
 		return et.renderCustom(name, t.Subject, body, data)
 	}
