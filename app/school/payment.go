@@ -108,15 +108,24 @@ func spaydValue(s string, length int) string {
 	return strings.ReplaceAll(cut(oneLine(s), length), "*", "%2A")
 }
 
+// epcMaxBytes is the most an EPC QR code may hold (EPC069-12): 331 bytes.
+const epcMaxBytes = 331
+
 // EPC is the payment as the European Payments Council's QR code for a SEPA credit transfer says
-// it (EPC069-12, version 002, UTF-8): one element a line, the remittance text last. SEPA credit
+// it (EPC069-12, version 002, UTF-8): one element a line, the remittance text last, shortened
+// when accented letters (two bytes each) would take the code past its 331 bytes. SEPA credit
 // transfers are in euro: false for another currency.
 func (p PaymentInstructions) EPC() (string, bool) {
 	if p.Currency != "EUR" {
 		return "", false
 	}
-	return strings.Join([]string{"BCD", "002", "1", "SCT", p.BIC, cut(oneLine(p.Holder), 70), p.IBAN,
-		"EUR" + p.Amount(), "", "", cut(oneLine(p.Message), 140)}, "\n"), true
+	head := strings.Join([]string{"BCD", "002", "1", "SCT", p.BIC, cut(oneLine(p.Holder), 70), p.IBAN,
+		"EUR" + p.Amount(), "", "", ""}, "\n")
+	text := []rune(cut(oneLine(p.Message), 140))
+	for len(head)+len(string(text)) > epcMaxBytes {
+		text = text[:len(text)-1]
+	}
+	return head + string(text), true
 }
 
 // oneLine puts a text on one line, each run of white space one space.

@@ -114,6 +114,10 @@ func TestPaymentQRPayloads(t *testing.T) {
 	if got := p.SPAYD(); !strings.HasSuffix(got, "*MSG:012345678901234567890123456789012345678901234567890123456789") {
 		t.Errorf("SPAYD's message is not cut to 60 characters: %s", got)
 	}
+	p.Holder, p.Message = strings.Repeat("Ž", 80), strings.Repeat("ř", 150)
+	if epc, _ := p.EPC(); len(epc) > 331 || !strings.Contains(epc, "\n\n\nř") || strings.Count(epc, "Ž") != 70 {
+		t.Errorf("EPC of %d bytes, want at most 331 with the text shortened: %q", len(epc), epc)
+	}
 	p.Currency = "CZK"
 	if _, ok := p.EPC(); ok {
 		t.Error("an EPC code for a payment in CZK: SEPA credit transfers are in euro")
