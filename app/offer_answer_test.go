@@ -116,6 +116,11 @@ func TestCzechWithdrawCannotBeReadAsDownload(t *testing.T) {
 	_, body = v.get(t, resp.Header.Get("Location")+"&lang=cs")
 	testkit.WantText(t, "the Czech status page after", testkit.MainText(t, body), "Vaše přihláška je zrušena.",
 		"Zrušena uchazečem", "Přihlášku jste zrušili.")
+	receipt := emailsOf(t, ts, a.ID)[0]
+	if receipt.Template != "application_received" || strings.Contains(receipt.Text+receipt.HTML, "odstoupení") ||
+		!strings.Contains(receipt.Text, "zrušení") || !strings.Contains(receipt.HTML, "zrušení přihlášky") {
+		t.Errorf("the Czech receipt (%s) words withdrawing otherwise:\n%s", receipt.Template, receipt.Text)
+	}
 	m := lastEmail(t, ts, a.ID)
 	testkit.WantText(t, "the Czech email", m.Subject+"\n"+m.Text, "Přihláška zrušena", "zrušili jste svou přihlášku")
 	for where, text := range map[string]string{"status page": testkit.MainText(t, body), "email": m.Subject + m.Text + m.HTML} {
