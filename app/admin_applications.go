@@ -295,7 +295,7 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 		}
 		data.Staged = staged
 	}
-	if done := c.Query("done"); done == "staged" || done == "unstaged" {
+	if done := c.Query("done"); done == "staged" || done == "unstaged" || done == "fee_waived" || done == "fee_charged" {
 		data.Notice = L.T("decision_notice_" + done)
 	}
 	title := a.Reference
@@ -343,4 +343,22 @@ func (s *Server) addNote(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/admin/applications/"+strconv.FormatInt(a.ID, 10)+"#notes", fiber.StatusSeeOther)
+}
+
+// setFeeWaiver waives an application's fee ("waive=yes"), or charges it again: a participant
+// whose fee is waived is asked for no payment.
+func (s *Server) setFeeWaiver(c *fiber.Ctx) error {
+	a, _, err := s.staffApplication(c)
+	if err != nil {
+		return err
+	}
+	waive := c.FormValue("waive") == "yes"
+	if err := s.store.SetFeeWaiverGranted(c.UserContext(), a.ID, waive, userActor(currentUser(c)), s.now()); err != nil {
+		return err
+	}
+	done := "fee_charged"
+	if waive {
+		done = "fee_waived"
+	}
+	return c.Redirect("/admin/applications/"+strconv.FormatInt(a.ID, 10)+"?done="+done+"#fee", fiber.StatusSeeOther)
 }

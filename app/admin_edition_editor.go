@@ -61,6 +61,10 @@ type editionForm struct {
 	SignatoryName   string   `form:"signatory_name" validate:"singleline,max=200"`
 	SignatoryTitle  string   `form:"signatory_title" validate:"singleline,max=200"`
 	Hours           string   `form:"hours" validate:"omitempty,numeric"`
+	PaymentHolder   string   `form:"payment_holder" validate:"singleline,max=70"`
+	PaymentIBAN     string   `form:"payment_iban" validate:"max=42"`
+	PaymentBIC      string   `form:"payment_bic" validate:"max=11"`
+	PaymentDueOn    string   `form:"payment_due_on" validate:"omitempty,datetime=2006-01-02"`
 	OptionalFields  []string `form:"optional_fields"`
 }
 
@@ -81,6 +85,10 @@ func formFromEdition(e school.Edition) editionForm {
 		Admission: string(e.Admission), OfferDays: strconv.Itoa(e.OfferDays),
 		RequiredReviews: strconv.Itoa(e.RequiredReviews), RetentionMonths: strconv.Itoa(e.RetentionMonths),
 		SignatoryName: e.SignatoryName, SignatoryTitle: e.SignatoryTitle, Hours: strconv.Itoa(e.Hours),
+		PaymentHolder: e.Payment.Holder, PaymentIBAN: school.GroupIBAN(e.Payment.IBAN), PaymentBIC: e.Payment.BIC,
+	}
+	if !e.Payment.DueOn.IsZero() {
+		f.PaymentDueOn = e.Payment.DueOn.Format("2006-01-02")
 	}
 	if e.SeriesID == 0 {
 		f.Series = ""
@@ -137,6 +145,7 @@ func parseEditionForm(c *fiber.Ctx) (editionForm, error) {
 	f.DescriptionEN, f.DescriptionCS = mail.NormaliseText(f.DescriptionEN), mail.NormaliseText(f.DescriptionCS)
 	f.Currency = strings.ToUpper(f.Currency)
 	f.Fee = strings.ReplaceAll(f.Fee, ",", ".")
+	f.PaymentBIC = school.NormaliseIBAN(f.PaymentBIC) // a BIC too is written in groups, upper case
 	return f, nil
 }
 
@@ -228,6 +237,8 @@ func (s *Server) editionFromForm(f editionForm, base school.Edition, series []sc
 	e.BlindReview, e.ManualWaitlist = f.BlindReview == "yes", f.AutoPromote != "yes"
 	e.StartsOn, _ = time.Parse("2006-01-02", f.StartsOn)
 	e.EndsOn, _ = time.Parse("2006-01-02", f.EndsOn)
+	e.Payment = school.PaymentAccount{Holder: f.PaymentHolder, IBAN: school.NormaliseIBAN(f.PaymentIBAN), BIC: f.PaymentBIC}
+	e.Payment.DueOn, _ = time.Parse("2006-01-02", f.PaymentDueOn)
 	e.OpensAt = pragueMoment(f.OpensOn, f.OpensTime, "00:00")
 	e.ClosesAt = pragueMoment(f.ClosesOn, f.ClosesTime, "23:59")
 	e.OptionalFields = nil
@@ -354,6 +365,11 @@ func (s *Server) editorView(f editionForm, series []school.Series, errs formErro
 			{field("required_reviews", "number", true, f.RequiredReviews, 2), help(field("retention_months", "number", true, f.RetentionMonths, 3), "editor_retention_help")},
 			{checkbox("blind_review", f.BlindReview), checkbox("auto_promote", f.AutoPromote)},
 			{optional},
+		}},
+		{L.T("editor_section_payment"), [][]formField{
+			{help(field("payment_holder", "text", false, f.PaymentHolder, 70), "editor_payment_help")},
+			{help(field("payment_iban", "text", false, f.PaymentIBAN, 42), "editor_payment_iban_help"), field("payment_bic", "text", false, f.PaymentBIC, 11)},
+			{field("payment_due_on", "date", false, f.PaymentDueOn, 0)},
 		}},
 		{L.T("editor_section_letters"), [][]formField{
 			{field("signatory_name", "text", false, f.SignatoryName, 200), field("signatory_title", "text", false, f.SignatoryTitle, 200)},

@@ -177,7 +177,9 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 		// "none" removes a staged decision: allowed, and leaves nothing behind.
 		"POST /admin/applications/:id/decision": {path: fixed(app + "/decision"), form: url.Values{"decision": {"none"}}, want: editionRunner(done)},
 		"POST /admin/applications/:id/notes":    {path: fixed(app + "/notes"), form: none, want: editionRunner(invalid)},
-		"GET /admin/editions/:id/decisions":     {path: fixed(edition + "/decisions"), want: editionRunner(ok)},
+		// Without "waive=yes" the fee is charged, as it already is: nothing changes.
+		"POST /admin/applications/:id/fee-waiver": {path: fixed(app + "/fee-waiver"), form: none, want: editionRunner(done)},
+		"GET /admin/editions/:id/decisions":       {path: fixed(edition + "/decisions"), want: editionRunner(ok)},
 		// Releasing with nothing staged releases nothing.
 		"POST /admin/editions/:id/decisions": {path: fixed(edition + "/decisions"), form: none, want: editionRunner(done)},
 		"POST /admin/editions/:id/bulk":      {path: fixed(edition + "/bulk"), form: none, want: editionRunner(invalid)},

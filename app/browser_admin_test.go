@@ -195,8 +195,10 @@ func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
 		t.Errorf("Alice is %s", st)
 	}
 
-	// Carla declines from hers: the seat goes to Bruno, who gets an offer by email.
+	// Carla declines from hers, asked once more: the seat goes to Bruno, who gets an offer by email.
 	browse(t, applicant, "Carla opens her offer", chromedp.Navigate(openFromEmail(t, base, carlaOffer)), chromedp.WaitVisible(chromedp.CSS(`#offer`)))
+	follow(t, applicant, `#main a[href$="/decline"]`)
+	wantPageText(t, applicant, "Carla's question", "You cannot undo this.")
 	click(t, applicant, "Carla declines", chromedp.CSS(`form[action$="/decline"] button`), chromedp.CSS(`#main p.notice[role=status]`))
 	if badge := strings.TrimSpace(evaluate[string](t, applicant, `document.querySelector('#main .badge').innerText`)); badge != "Declined" {
 		t.Errorf("after declining Carla's status is %q", badge)

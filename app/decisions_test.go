@@ -337,7 +337,8 @@ func releaseOffers(t testing.TB, ts *testServer, slug string, seats int, ranks .
 	return r
 }
 
-// answerOfferFromEmail opens the status page from the offer email and presses confirm or decline.
+// answerOfferFromEmail opens the status page from the offer email and presses confirm, or opens
+// the page that asks once more and presses decline.
 func answerOfferFromEmail(t testing.TB, ts *testServer, a school.Application, button string) (*http.Response, string) {
 	t.Helper()
 	m := lastEmail(t, ts, a.ID)
@@ -346,7 +347,11 @@ func answerOfferFromEmail(t testing.TB, ts *testServer, a school.Application, bu
 	}
 	v := ts.visitor()
 	page := "/status/" + statusLinkOf(t, m)
-	f := v.openForm(t, page, page+"/"+button)
+	question := page
+	if button == "decline" {
+		question = page + "/decline" // declining asks once more on its own page
+	}
+	f := v.openForm(t, question, page+"/"+button)
 	return v.submit(t, f, nil)
 }
 
@@ -366,7 +371,9 @@ func TestAcceptedApplicantConfirmsTheirPlace(t *testing.T) {
 	if want := school.OfferExpiry(demoNow, 7); !a.OfferExpiresAt.Equal(want) {
 		t.Errorf("the offer expires at %s, want %s", a.OfferExpiresAt, want)
 	}
-	testkit.FormOn(t, page, body, page+"/decline") // both buttons are forms
+	if !strings.Contains(body, `href="`+page+`/decline"`) {
+		t.Error("the status page does not link the page that declines")
+	}
 
 	f := testkit.FormOn(t, page, body, page+"/confirm")
 	resp, body = v.submit(t, f, nil)

@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"registrar/app/i18n"
 	"registrar/app/mail"
+	"registrar/app/payment"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -21,6 +24,7 @@ type statusPage struct {
 	Edition     school.Edition
 	Application school.Application
 	Summary     []mail.SummaryLine
+	Consents    []mail.SummaryLine // the consents recorded, each given or not, with its time
 	History     []historyLine
 	Base        string // /status/<token>
 	CanEdit     bool
@@ -28,8 +32,49 @@ type statusPage struct {
 	Files       []fileLink
 	Documents   []fileLink // for participants, once the applicant holds a place
 	Notice      string
-	OfferOpen   bool       // an offer waits for the applicant's answer
-	Letters     []fileLink // visa letter, certificate
+	OfferOpen   bool         // an offer waits for the applicant's answer
+	Letters     []fileLink   // visa letter, certificate
+	Payment     *paymentView // how to pay the fee, once the place is confirmed
+	FeeWaived   bool         // a confirmed place whose fee organisers waived
+}
+
+// paymentView is how to pay the fee as the status page shows it: the details to type, and the
+// same payment as QR codes for a banking app.
+type paymentView struct {
+	Amount, Due, Holder, IBAN, BIC, VariableSymbol, Message string
+	Codes                                                   []qrCode
+}
+
+type qrCode struct {
+	Alt, Caption string
+	URI          template.URL // a data: URI made here, not a visitor's text
+	Size         int
+}
+
+// paymentOf is how applicant a pays e's fee, or nil when they pay nothing now.
+func paymentOf(e school.Edition, a school.Application, L *i18n.Translator) (*paymentView, error) {
+	p, ok := e.PaymentFor(a)
+	if !ok {
+		return nil, nil
+	}
+	v := &paymentView{Amount: L.Money(p.AmountCents, p.Currency), Holder: p.Holder, IBAN: school.GroupIBAN(p.IBAN),
+		BIC: p.BIC, VariableSymbol: p.VariableSymbol, Message: p.Message}
+	if !p.DueOn.IsZero() {
+		v.Due = L.Date(p.DueOn)
+	}
+	payloads := []struct{ kind, payload string }{{"spayd", p.SPAYD()}}
+	if epc, ok := p.EPC(); ok {
+		payloads = append(payloads, struct{ kind, payload string }{"epc", epc})
+	}
+	for _, pl := range payloads {
+		uri, size, err := payment.QRDataURI(pl.payload)
+		if err != nil {
+			return nil, err
+		}
+		v.Codes = append(v.Codes, qrCode{Alt: L.T("payment_qr_alt_" + pl.kind), Caption: L.T("payment_qr_" + pl.kind),
+			URI: template.URL(uri), Size: size}) // #nosec G203 -- a PNG encoded here
+	}
+	return v, nil
 }
 
 type historyLine struct {
@@ -97,6 +142,11 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 		data.Notice = L.T("status_notice_declined")
 	}
 	data.OfferOpen = a.Status == school.StatusAccepted && !school.OfferLapsed(a.OfferExpiresAt, s.now())
+	data.Consents = consentLines(a.Consents, L)
+	if data.Payment, err = paymentOf(e, a, L); err != nil {
+		return err
+	}
+	data.FeeWaived = a.Status == school.StatusConfirmed && a.FeeWaiverGranted && e.HasFee()
 	if data.Letters, err = s.documentLinks(c.UserContext(), L, a, base, true); err != nil {
 		return err
 	}
@@ -128,6 +178,25 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 		return err
 	}
 	return s.renderPage(c, "status/show", p)
+}
+
+// consentLines lists the consents recorded with an application, in the form's order: each one's
+// wording, and whether and when it was given.
+func consentLines(consents []school.Consent, L *i18n.Translator) []mail.SummaryLine {
+	var lines []mail.SummaryLine
+	for _, kind := range school.ConsentKinds {
+		for _, c := range consents {
+			if c.Kind != kind {
+				continue
+			}
+			value := L.T("consent_not_given")
+			if c.Granted {
+				value = L.T("consent_given", "When", L.Moment(c.At))
+			}
+			lines = append(lines, mail.SummaryLine{Label: L.T("field_consent_" + string(kind)), Value: value})
+		}
+	}
+	return lines
 }
 
 // downloadApplicantFile serves the applicant's own CV or file answer, and nothing else.
@@ -330,6 +399,19 @@ func (s *Server) sendLostLinks(c *fiber.Ctx) error {
 		}
 	}
 	return s.renderPage(c, "status/lost", s.newPage(c, L.T("lost_title"), "", lostPage{Sent: true, Email: email}))
+}
+
+// showDecline asks once more before the place is declined: declining cannot be undone.
+func (s *Server) showDecline(c *fiber.Ctx) error {
+	a, e, _, err := s.applicantApplication(c)
+	if err != nil {
+		return err
+	}
+	L := s.i18n.Translator(langOf(c))
+	data := statusPage{Edition: e, Application: a, Base: "/status/" + c.Params("token"), CSRF: csrfToken(c),
+		OfferOpen: a.Status == school.StatusAccepted && !school.OfferLapsed(a.OfferExpiresAt, s.now())}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return s.renderPage(c, "status/decline", s.newPage(c, L.T("decline_title"), "", data))
 }
 
 // answerOffer confirms or declines the place offered, before the offer lapses.

@@ -47,7 +47,7 @@ const applicationColumns = `a.id, a.edition_id, a.reference, a.status, a.lang, a
 	a.referee_email, a.attendance_mode, a.fee_waiver, a.fee_waiver_reason, a.visa_letter,
 	a.passport_name, a.dietary, a.accessibility, a.heard_from, COALESCE(a.cv_upload_id, 0),
 	COALESCE(u.original_name, ''), a.waitlist_rank, a.submitted_at, a.updated_at, a.erasure_asked_at,
-	a.offer_expires_at, a.erased_at`
+	a.offer_expires_at, a.erased_at, a.fee_waiver_granted`
 
 const applicationFrom = ` FROM applications a LEFT JOIN uploads u ON u.id = a.cv_upload_id`
 
@@ -60,7 +60,7 @@ func scanApplication(row scanner) (school.Application, error) {
 		&a.FieldOfStudy, &a.HighestDegree, &a.EnglishLevel, &a.Motivation, &a.RefereeName,
 		&a.RefereeEmail, &a.AttendanceMode, &a.FeeWaiver, &a.FeeWaiverReason, &a.VisaLetter,
 		&a.PassportName, &a.Dietary, &a.Accessibility, &a.HeardFrom, &a.CVUploadID, &a.CVFileName,
-		&a.WaitlistRank, &submitted, &updated, &erasure, &expires, &erased)
+		&a.WaitlistRank, &submitted, &updated, &erasure, &expires, &erased, &a.FeeWaiverGranted)
 	if err != nil {
 		return a, err
 	}
@@ -598,6 +598,30 @@ func (s *Store) RequestErasure(ctx context.Context, id int64, now time.Time) err
 	})
 	if err != nil {
 		return fmt.Errorf("db: request erasure: %w", err)
+	}
+	return nil
+}
+
+// SetFeeWaiverGranted records whether organisers waived an application's fee, with an audit
+// entry that the applicant's history shows; setting what is already set records nothing.
+func (s *Store) SetFeeWaiverGranted(ctx context.Context, id int64, granted bool, actor string, now time.Time) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE applications SET fee_waiver_granted = ?
+			WHERE id = ? AND fee_waiver_granted <> ?`, granted, id, granted)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		action := "fee_waiver_revoked"
+		if granted {
+			action = "fee_waiver_granted"
+		}
+		return writeAudit(ctx, tx, AuditEntry{At: now, Actor: actor, Action: action, Entity: "application", EntityID: id})
+	})
+	if err != nil {
+		return fmt.Errorf("db: fee waiver: %w", err)
 	}
 	return nil
 }

@@ -71,11 +71,42 @@ type emailData struct {
 	Summary     []SummaryLine
 	School      string
 	Contact     string // the edition's contact address, or the school's
+	// Payment is how to pay the fee, once the place is confirmed; nil when nothing is to pay.
+	Payment *school.PaymentInstructions
 }
 
 // contactLine ends the text part of every email, as the layout's footer ends the HTML part.
 func contactLine(d emailData) string {
 	return "\n\n-- \n" + d.L.T("email_contact", "Contact", d.Contact) + "\n"
+}
+
+// AfterConfirming is what the place-confirmed email says below its wording, as text: how to pay
+// the fee, or that it is waived, and where the visa letter asked for is.
+func (d emailData) AfterConfirming() string { return afterConfirming(d, d.StatusURL) }
+
+// afterConfirming is AfterConfirming with the status page's link written as link.
+func afterConfirming(d emailData, link string) string {
+	L, a, e := d.L, d.Application, d.Edition
+	var parts []string
+	if p := d.Payment; p != nil {
+		amount := L.Money(p.AmountCents, p.Currency)
+		intro := L.T("payment_intro", "Amount", amount)
+		if !p.DueOn.IsZero() {
+			intro = L.T("payment_intro_due", "Amount", amount, "Due", L.Date(p.DueOn))
+		}
+		lines := []string{L.T("payment_holder") + ": " + p.Holder, "IBAN: " + p.IBANGrouped()}
+		if p.BIC != "" {
+			lines = append(lines, "BIC: "+p.BIC)
+		}
+		lines = append(lines, L.T("payment_variable_symbol")+": "+p.VariableSymbol, L.T("payment_message")+": "+p.Message)
+		parts = append(parts, L.T("payment_heading"), intro, strings.Join(lines, "\n"), L.T("payment_qr_email")+" "+link)
+	} else if a.Status == school.StatusConfirmed && a.FeeWaiverGranted && e.HasFee() {
+		parts = append(parts, L.T("payment_waived"))
+	}
+	if a.VisaLetter {
+		parts = append(parts, L.T("visa_email")+" "+link)
+	}
+	return strings.Join(parts, "\n\n")
 }
 
 func (et *emailTemplates) render(name string, data emailData) (db.Email, error) {
@@ -186,6 +217,9 @@ func (m *Emails) Renderer(ctx context.Context, e school.Edition, opts ...Option)
 		L := m.i18n.Translator(a.Lang)
 		data := emailData{L: L, Edition: e, Application: a, Summary: m.Summary(a, e, p.q, L),
 			School: L.T("site_name"), StatusURL: m.baseURL + "/status/" + token, Contact: contact}
+		if p, ok := e.PaymentFor(a); ok {
+			data.Payment = &p
+		}
 		msg, err := m.templates.renderWith(p.w, name, data)
 		msg.LinkHash = hash
 		return msg, err

@@ -55,7 +55,15 @@ func (m *Emails) Wordings(ctx context.Context, editionID int64) (map[string]db.E
 // otherwise.
 func (et *emailTemplates) renderWith(custom map[string]db.EmailTemplate, name string, data emailData) (db.Email, error) {
 	if t, ok := custom[data.L.Lang+"/"+name]; ok {
-		return et.renderCustom(name, t.Subject, t.Body, data)
+		body := t.Body
+		if name == PlaceConfirmed {
+			// Whatever the organisers' wording says, the participant learns how to pay and
+			// where the visa letter is.
+			if extra := afterConfirming(data, "{status_link}"); extra != "" {
+				body = NormaliseText(body) + "\n\n" + extra
+			}
+		}
+		return et.renderCustom(name, t.Subject, body, data)
 	}
 	return et.render(name, data)
 }

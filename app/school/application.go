@@ -60,20 +60,22 @@ type Application struct {
 	AttendanceMode  Mode // in_person or online, for hybrid editions
 	FeeWaiver       bool
 	FeeWaiverReason string
-	VisaLetter      bool
-	PassportName    string
-	Dietary         string
-	Accessibility   string
-	HeardFrom       string
-	CVUploadID      int64 // 0 when no CV
-	CVFileName      string
-	WaitlistRank    int
-	Answers         []Answer
-	Consents        []Consent
-	SubmittedAt     time.Time
-	UpdatedAt       time.Time
-	ErasureAsked    time.Time
-	OfferExpiresAt  time.Time // while accepted: the offer must be confirmed before this
+	// FeeWaiverGranted: organisers waived the fee, so the participant is not asked to pay.
+	FeeWaiverGranted bool
+	VisaLetter       bool
+	PassportName     string
+	Dietary          string
+	Accessibility    string
+	HeardFrom        string
+	CVUploadID       int64 // 0 when no CV
+	CVFileName       string
+	WaitlistRank     int
+	Answers          []Answer
+	Consents         []Consent
+	SubmittedAt      time.Time
+	UpdatedAt        time.Time
+	ErasureAsked     time.Time
+	OfferExpiresAt   time.Time // while accepted: the offer must be confirmed before this
 	// ErasedAt is when the personal data was erased (retention or request); the stripped row
 	// stays for the statistics.
 	ErasedAt time.Time

@@ -128,7 +128,9 @@ type Edition struct {
 	SignatoryName  string
 	SignatoryTitle string
 	// Hours is the contact hours a certificate of attendance states.
-	Hours     int
+	Hours int
+	// Payment is the account participants pay the fee to, once their place is confirmed.
+	Payment   PaymentAccount
 	UpdatedAt time.Time
 }
 

@@ -43,6 +43,7 @@ func (e Edition) Problems() []Problem {
 	if e.FeeCents < 0 {
 		add("fee", "edition_error_negative")
 	}
+	ps = append(ps, e.Payment.problems()...)
 	if e.Status != EditionDraft {
 		for _, p := range e.PublishProblems() {
 			add(p.Field, p.Message)
@@ -99,6 +100,7 @@ func (e Edition) NextYear() Edition {
 	shift(&n.EndsOn)
 	shift(&n.OpensAt)
 	shift(&n.ClosesAt)
+	shift(&n.Payment.DueOn)
 	return n
 }
 
