@@ -52,8 +52,8 @@ const shapeVisits = 1
 // TestBrowserEveryPageFitsAPhone visits every page a visitor, an applicant and an organiser can
 // reach by following links, in English and in Czech, and fails on a page wider than a 320 or
 // 390 px phone (naming the elements that stick out), on a primary action smaller than 44 × 44 px
-// or touching the next button, and on any axe-core violation on a phone or a desktop. It keeps a
-// screenshot of every page at every width.
+// or touching the next button, on a read-only field that looks editable, and on any axe-core
+// violation on a phone or a desktop. It keeps a screenshot of every page at every width.
 func TestBrowserEveryPageFitsAPhone(t *testing.T) {
 	ts, inbox := newMailingServer(t, "School of Migration Studies <school@registrar.test>", func(c *Config) { c.ApplyLimit = 10000 })
 	seed := seedLongData(t, ts)
@@ -63,7 +63,8 @@ func TestBrowserEveryPageFitsAPhone(t *testing.T) {
 
 	base := ts.listen(t)
 	browser := testkit.NewTabWithin(t, 10*time.Minute)
-	c := &crawler{t: t, base: base, shots: screenshotFolder(t), shapes: map[string]int{}, seen: map[string]bool{}, spent: map[string]time.Duration{}}
+	c := &crawler{t: t, base: base, shots: screenshotFolder(t), shapes: map[string]int{}, done: map[string]bool{},
+		spent: map[string]time.Duration{}}
 	t.Logf("screenshots: %s", c.shots)
 
 	visitor := c.person(browser)
@@ -153,7 +154,7 @@ type crawler struct {
 	t       *testing.T
 	base    string
 	shots   string
-	seen    map[string]bool // pages queued or visited
+	done    map[string]bool // pages visited
 	shapes  map[string]int  // pages visited of each shape
 	visited int
 	spent   map[string]time.Duration // by kind of step, to see where the run's time goes
@@ -175,22 +176,23 @@ func (c *crawler) person(browser context.Context) context.Context {
 
 // crawl visits the start pages, then every page they link to, breadth first.
 func (c *crawler) crawl(ctx context.Context, who string, start ...string) {
-	queue := []string{}
+	queue := slices.Clone(start)
+	queued := map[string]bool{}
 	for _, p := range start {
-		c.seen[p] = true
-		queue = append(queue, p)
+		queued[p] = true
 	}
 	for len(queue) > 0 {
 		p := queue[0]
 		queue = queue[1:]
 		isStart := slices.Contains(start, p)
-		if !isStart && c.shapes[pageShape(p)] >= shapeVisits {
+		if c.done[p] || !isStart && c.shapes[pageShape(p)] >= shapeVisits {
 			continue
 		}
+		c.done[p] = true
 		c.shapes[pageShape(p)]++
 		for _, link := range c.visit(ctx, who, p, isStart) {
-			if !c.seen[link] {
-				c.seen[link] = true
+			if !queued[link] {
+				queued[link] = true
 				queue = append(queue, link)
 			}
 		}
@@ -219,6 +221,7 @@ func (c *crawler) visit(ctx context.Context, who, p string, isStart bool) []stri
 			t.Errorf("%s (linked from a page) answered %d", name, resp.Status)
 		}
 		if lang == "en" {
+			t.Logf("%s: %s", who, p)
 			c.visited++
 			links = c.links(ctx)
 		}
@@ -233,6 +236,9 @@ func (c *crawler) visit(ctx context.Context, who, p string, isStart bool) []stri
 				c.timed("measure", func() {
 					c.checkWidth(ctx, at, width)
 					c.checkTargets(ctx, at, strings.HasPrefix(p, "/admin"))
+					if width == narrowPhone {
+						c.checkReadOnly(ctx, at)
+					}
 				})
 			}
 			// axe-core is the slowest step: once on a phone, in Czech (the longer words), and
@@ -414,6 +420,28 @@ func (c *crawler) checkTargets(ctx context.Context, at string, office bool) {
 	js := fmt.Sprintf("%s(%q, %d, %d)", targetScript, selector, minTarget, minGap)
 	if problems := evaluate[[]string](c.t, ctx, js); len(problems) > 0 {
 		c.t.Errorf("%s: targets too small or too close:\n\t%s", at, strings.Join(problems, "\n\t"))
+	}
+}
+
+// readOnlyScript lists the read-only fields that look like a field one can type in: it sets an
+// editable field of the same kind beside each and compares their colours and borders.
+const readOnlyScript = `(() => {
+	const look = el => { const s = getComputedStyle(el);
+		return [s.backgroundColor, s.borderTopStyle, s.borderTopColor, s.color].join(' '); };
+	return [...document.querySelectorAll('input[readonly], textarea[readonly]')].filter(el => {
+		const twin = document.createElement(el.tagName);
+		if (el.type) twin.type = el.type;
+		el.after(twin);
+		const same = look(el) === look(twin);
+		twin.remove();
+		return same;
+	}).map(el => el.tagName.toLowerCase() + '#' + el.id);
+})()`
+
+// checkReadOnly fails on a read-only field that looks editable.
+func (c *crawler) checkReadOnly(ctx context.Context, at string) {
+	if fields := evaluate[[]string](c.t, ctx, readOnlyScript); len(fields) > 0 {
+		c.t.Errorf("%s: read-only fields look editable: %s", at, strings.Join(fields, ", "))
 	}
 }
 
