@@ -82,9 +82,11 @@ func TestBrowserEveryPageFitsAPhone(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),
 		chromedp.Click(chromedp.CSS(`#main form[action="/admin/login"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#main table`)))
-	// The long applicant's pages first: the crawl visits one page of a shape, the first it finds.
+	// The long applicant's pages and the summer school's first (the demo's programme, lecturers,
+	// documents): the crawl visits one page of a shape, the first it finds.
+	summer := "/admin/editions/" + strconv.FormatInt(seed.longApplicant.EditionID, 10)
 	c.crawl(organiser, "organiser", "/admin/applications/"+strconv.FormatInt(seed.longApplicant.ID, 10),
-		"/admin/editions/"+strconv.FormatInt(seed.longApplicant.EditionID, 10)+"/applications", "/admin")
+		summer, summer+"/applications", "/admin")
 
 	t.Logf("%d pages visited, each in 2 languages at %d, %d and %d px; time spent: %v", c.visited, narrowPhone, commonPhone, desktop, c.spent)
 }
