@@ -118,9 +118,9 @@ func CheckAccessibility(t testing.TB, ctx context.Context, name string) {
 	t.Helper()
 	for _, v := range runAxe(t, ctx, name) {
 		if v.Impact == "serious" || v.Impact == "critical" {
-			t.Error(v.String(name))
+			t.Error(v.describe(name))
 		} else {
-			t.Log(v.String(name))
+			t.Log(v.describe(name))
 		}
 	}
 }
@@ -131,7 +131,7 @@ func AccessibilityViolations(t testing.TB, ctx context.Context, name string) []s
 	t.Helper()
 	var found []string
 	for _, v := range runAxe(t, ctx, name) {
-		found = append(found, v.String(name))
+		found = append(found, v.describe(name))
 	}
 	return found
 }
@@ -154,8 +154,9 @@ func runAxe(t testing.TB, ctx context.Context, name string) []axeViolation {
 	return result.Violations
 }
 
-// String describes the violation on the page called name, with the elements that break it.
-func (v axeViolation) String(name string) string {
+// describe is the message for the violation on the page called name, with the elements that
+// break it.
+func (v axeViolation) describe(name string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: axe %s (%s): %s <%s>", name, v.ID, v.Impact, v.Help, v.URL)
 	for _, n := range v.Nodes {
