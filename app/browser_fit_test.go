@@ -130,7 +130,7 @@ func seedLongData(t testing.TB, ts *testServer) longData {
 }
 
 // screenshotFolder is where the screenshots go: $ARTEFACTS_DIR, or .artefacts/screens at the
-// repository's root. Screenshots of an earlier run are removed.
+// repository's root, whose screenshots of an earlier run are removed (pages may have gone).
 func screenshotFolder(t testing.TB) string {
 	t.Helper()
 	dir := os.Getenv("ARTEFACTS_DIR")
@@ -140,10 +140,10 @@ func screenshotFolder(t testing.TB) string {
 			t.Fatal(err)
 		}
 		dir = filepath.Join(root, ".artefacts", "screens")
-	}
-	old, _ := filepath.Glob(filepath.Join(dir, "*.png"))
-	for _, f := range old {
-		os.Remove(f)
+		old, _ := filepath.Glob(filepath.Join(dir, "*.png"))
+		for _, f := range old {
+			os.Remove(f)
+		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
