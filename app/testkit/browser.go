@@ -31,6 +31,13 @@ var axeSource string
 // one tab in it. Chromium stops when the test ends.
 func NewTab(t testing.TB) context.Context {
 	t.Helper()
+	return NewTabWithin(t, BrowserTimeout)
+}
+
+// NewTabWithin is NewTab for a test that needs longer than BrowserTimeout, such as one that
+// visits every page of the site.
+func NewTabWithin(t testing.TB, timeout time.Duration) context.Context {
+	t.Helper()
 	execPath, err := exec.LookPath("chromium")
 	if err != nil {
 		if os.Getenv("CI") == "" {
@@ -63,7 +70,7 @@ func NewTab(t testing.TB) context.Context {
 		chromedp.Flag("accept-lang", "en-US,en"),
 		chromedp.WindowSize(1280, 900),
 	}
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), BrowserTimeout)
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), timeout)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	tabCtx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
 	t.Cleanup(func() {
@@ -109,6 +116,29 @@ type axeResult struct {
 // on every serious or critical violation; lesser ones are logged.
 func CheckAccessibility(t testing.TB, ctx context.Context, name string) {
 	t.Helper()
+	for _, v := range runAxe(t, ctx, name) {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Error(v.describe(name))
+		} else {
+			t.Log(v.describe(name))
+		}
+	}
+}
+
+// AccessibilityViolations runs axe-core on the page open in the tab and describes each rule it
+// breaks, whatever its impact.
+func AccessibilityViolations(t testing.TB, ctx context.Context, name string) []string {
+	t.Helper()
+	var found []string
+	for _, v := range runAxe(t, ctx, name) {
+		found = append(found, v.describe(name))
+	}
+	return found
+}
+
+// runAxe injects axe-core into the page open in the tab and returns its violations.
+func runAxe(t testing.TB, ctx context.Context, name string) []axeViolation {
+	t.Helper()
 	// Runtime.evaluate is not subject to the page's Content-Security-Policy (script-src 'self').
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](
 		`if (typeof axe === 'undefined') { `+axeSource+` }`)); err != nil {
@@ -121,19 +151,19 @@ func CheckAccessibility(t testing.TB, ctx context.Context, name string) {
 	if result.Passes == 0 {
 		t.Fatalf("%s: axe-core checked nothing: is the page empty?", name)
 	}
-	for _, v := range result.Violations {
-		var b strings.Builder
-		fmt.Fprintf(&b, "%s: axe %s (%s): %s <%s>", name, v.ID, v.Impact, v.Help, v.URL)
-		for _, n := range v.Nodes {
-			fmt.Fprintf(&b, "\n\t%s", n.Target)
-			if n.Summary != "" {
-				fmt.Fprintf(&b, "\n\t\t%s", strings.ReplaceAll(n.Summary, "\n", "\n\t\t"))
-			}
-		}
-		if v.Impact == "serious" || v.Impact == "critical" {
-			t.Error(b.String())
-		} else {
-			t.Log(b.String())
+	return result.Violations
+}
+
+// describe is the message for the violation on the page called name, with the elements that
+// break it.
+func (v axeViolation) describe(name string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: axe %s (%s): %s <%s>", name, v.ID, v.Impact, v.Help, v.URL)
+	for _, n := range v.Nodes {
+		fmt.Fprintf(&b, "\n\t%s", n.Target)
+		if n.Summary != "" {
+			fmt.Fprintf(&b, "\n\t\t%s", strings.ReplaceAll(n.Summary, "\n", "\n\t\t"))
 		}
 	}
+	return b.String()
 }
