@@ -281,3 +281,34 @@ func TestLostLinkIsOfferedAndAWrongStatusLinkSaysSo(t *testing.T) {
 		wantText(t, body, want)
 	}
 }
+
+// An edition's contact goes into mailto: links in every footer, email and notice: an address with
+// what a mailto: link reads as its own parts (?bcc=, #, %) would write to someone else as well.
+func TestTheEditionsContactIsAPlainAddress(t *testing.T) {
+	t.Parallel()
+	ts := newTrustServer(t)
+	ctx := context.Background()
+	summer, err := ts.store.PublicEdition(ctx, summerSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	if err := ts.store.AssignStaff(ctx, organiser.ID, summer.ID); err != nil {
+		t.Fatal(err)
+	}
+	staff := signIn(t, ts, organiser.Email)
+	page := "/admin/editions/" + strconv.FormatInt(summer.ID, 10) + "/notice"
+	for _, contact := range []string{"info@school.test?bcc=spy%40evil.test", "info?cc=spy%40evil.test@school.test",
+		"info#x@school.test", "info@[127.0.0.1]"} {
+		f := staff.openForm(t, page, page)
+		resp, body := staff.submit(t, f, url.Values{"contact_email": {contact}})
+		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+		wantText(t, body, "Enter an email address")
+	}
+	if _, body := ts.visitor().get(t, "/editions/"+summerSlug); !strings.Contains(footerOf(t, body), "mailto:"+testContact) {
+		t.Error("the edition's page does not keep the school's contact")
+	}
+	f := staff.openForm(t, page, page)
+	resp, body := staff.submit(t, f, url.Values{"contact_email": {"o'brien+summer@school.test"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+}
