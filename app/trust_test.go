@@ -11,6 +11,7 @@ import (
 
 	"registrar/app/school"
 	"registrar/app/testkit"
+	"registrar/db"
 )
 
 // The trust basics: a privacy notice per edition and for the school, an accessibility
@@ -311,4 +312,21 @@ func TestTheEditionsContactIsAPlainAddress(t *testing.T) {
 	f := staff.openForm(t, page, page)
 	resp, body := staff.submit(t, f, url.Values{"contact_email": {"o'brien+summer@school.test"}})
 	wantStatus(t, resp, body, http.StatusSeeOther)
+}
+
+// The notice's placeholders take the edition's title as text: a title with what Markdown reads as
+// marks or markup reads in the notice as it reads everywhere else.
+func TestTheNoticeShowsATitleAsWritten(t *testing.T) {
+	t.Parallel()
+	ts := newTrustServer(t)
+	e := createSelectionEdition(t, ts, "marks", 2)
+	e.TitleEN = "Borders <and> *Mobility* [2027]_studies_"
+	if _, err := ts.store.SaveEdition(t.Context(), db.EditionDraft{Edition: e, Actor: "test"}, ts.now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := ts.visitor().get(t, "/editions/marks/privacy?lang=en")
+	wantStatus(t, resp, body, http.StatusOK)
+	if text := wholeText(t, body); !strings.Contains(text, "apply to the Borders <and> *Mobility* [2027]_studies_,") {
+		t.Errorf("the notice does not name the edition as written: %s", text)
+	}
 }
