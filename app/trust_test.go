@@ -330,3 +330,29 @@ func TestTheNoticeShowsATitleAsWritten(t *testing.T) {
 		t.Errorf("the notice does not name the edition as written: %s", text)
 	}
 }
+
+// An edition with a contact of its own gives it on every page an applicant of it reads: the form,
+// the page after sending it, and each page behind the status link, not the school's.
+func TestAnEditionsContactOnEveryPageOfItsApplicants(t *testing.T) {
+	t.Parallel()
+	ts := newTrustServer(t)
+	ctx := context.Background()
+	summer, err := ts.store.PublicEdition(ctx, summerSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const own = "summer.2027@iom.test"
+	if _, err := ts.store.SavePrivacyNotice(ctx, school.PrivacyNotice{EditionID: summer.ID, Contact: own}, "test", ts.now()); err != nil {
+		t.Fatal(err)
+	}
+	a := applyToSummer(t, ts, "Amina", "Haddad", "amina@example.org")
+	status := "/status/" + ts.linkEmailedTo(t, a.Email)
+	for _, path := range []string{applyPath(summerSlug), "/editions/" + summerSlug + "/apply/sent", status,
+		status + "/withdraw", status + "/decline"} {
+		resp, body := ts.visitor().get(t, path+"?lang=en")
+		wantStatus(t, resp, body, http.StatusOK)
+		if footer := footerOf(t, body); !strings.Contains(footer, "mailto:"+own) {
+			t.Errorf("%s: the footer does not give the edition's contact", path)
+		}
+	}
+}
