@@ -356,3 +356,52 @@ func TestAnEditionsContactOnEveryPageOfItsApplicants(t *testing.T) {
 		}
 	}
 }
+
+// The notice's version names the wording applicants read, and the edition fills that wording in:
+// a change of the retention period, of blind review or of the contact makes a new version, so a
+// consent given before names the wording as it was then.
+func TestANoticeFilledInDifferentlyIsANewVersion(t *testing.T) {
+	t.Parallel()
+	ts := newTrustServer(t)
+	ctx := context.Background()
+	e := createSelectionEdition(t, ts, "versions", 2)
+	version := func() string {
+		t.Helper()
+		_, body := ts.visitor().get(t, "/editions/versions/privacy?lang=en")
+		text := wholeText(t, body)
+		i := strings.Index(text, "Version ")
+		if i < 0 {
+			t.Fatalf("the notice names no version: %s", text)
+		}
+		return strings.Fields(text[i:])[1]
+	}
+	seen := map[string]string{version(): "the default"}
+	for what, change := range map[string]func(){
+		"the retention period": func() { e.RetentionMonths = 36 },
+		"blind review":         func() { e.BlindReview = true },
+		"the contact":          nil,
+	} {
+		if change != nil {
+			change()
+			if _, err := ts.store.SaveEdition(ctx, db.EditionDraft{Edition: e, Actor: "test"}, ts.now()); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := ts.store.SavePrivacyNotice(ctx, school.PrivacyNotice{EditionID: e.ID, Contact: "versions@iom.test"}, "test", ts.now()); err != nil {
+			t.Fatal(err)
+		}
+		v := version()
+		if before, ok := seen[v]; ok {
+			t.Errorf("after a change of %s the notice is still version %s, as with %s", what, v, before)
+		}
+		seen[v] = what
+	}
+	// A save that leaves the notice as it reads keeps its version.
+	before := version()
+	e.FeeCents = 1000
+	if _, err := ts.store.SaveEdition(ctx, db.EditionDraft{Edition: e, Actor: "test"}, ts.now()); err != nil {
+		t.Fatal(err)
+	}
+	if after := version(); after != before {
+		t.Errorf("a change of the fee made version %s of %s", after, before)
+	}
+}
