@@ -1,7 +1,6 @@
 package app
 
 import (
-	"net/mail"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -83,10 +82,8 @@ func (s *Server) saveNotice(c *fiber.Ctx) error {
 		TextCS:  appmail.NormaliseText(c.FormValue("notice_cs")),
 		Contact: strings.TrimSpace(c.FormValue("contact_email"))}
 	data.ErrEN, data.ErrCS = noticeTextError(L, data.TextEN), noticeTextError(L, data.TextCS)
-	if data.Contact != "" {
-		if a, err := mail.ParseAddress(data.Contact); err != nil || a.Address != data.Contact {
-			data.ErrContact = L.T("notice_editor_bad_contact")
-		}
+	if data.Contact != "" && !school.ValidContact(data.Contact) {
+		data.ErrContact = L.T("notice_editor_bad_contact")
 	}
 	if data.ErrEN != "" || data.ErrCS != "" || data.ErrContact != "" {
 		n, err := s.store.PrivacyNotice(c.UserContext(), e.ID)

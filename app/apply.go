@@ -108,6 +108,10 @@ func (s *Server) renderApplyForm(c *fiber.Ctx, status int, e school.Edition, que
 	}
 	p := s.newPage(c, title, "editions", data)
 	p.Description = L.T("meta_apply", "Edition", e.Title(L.Lang), "Deadline", L.Moment(e.ClosesAt))
+	var err error
+	if p.Contact, err = s.editionContact(c.UserContext(), e.ID); err != nil {
+		return err
+	}
 	return s.renderStatus(c, status, "apply/form", p)
 }
 
@@ -237,7 +241,11 @@ func (s *Server) showApplicationSent(c *fiber.Ctx) error {
 		return err
 	}
 	L := s.i18n.Translator(langOf(c))
-	return s.renderPage(c, "apply/sent", s.newPage(c, L.T("application_sent_title"), "editions", e))
+	p := s.newPage(c, L.T("application_sent_title"), "editions", e)
+	if p.Contact, err = s.editionContact(c.UserContext(), e.ID); err != nil {
+		return err
+	}
+	return s.renderPage(c, "apply/sent", p)
 }
 
 // resendStatusLink emails a new link to an application's status page.

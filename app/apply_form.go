@@ -156,8 +156,14 @@ func (s *Server) validateApplyForm(f *applyForm, e school.Edition, questions []s
 		}
 	}
 	if !slices.Contains(except, "DateOfBirth") && f.DateOfBirth != "" {
-		if dob, err := time.Parse("2006-01-02", f.DateOfBirth); err == nil && !dob.Before(now) {
+		dob, err := time.Parse("2006-01-02", f.DateOfBirth)
+		switch {
+		case err != nil:
+		case !dob.Before(now):
 			errs.add("date_of_birth", L.T("validation_dob_future"))
+		case dob.Before(now.AddDate(-oldestApplicant, 0, 0)):
+			// A year mistyped (0998, 1089): the visa letter would carry it.
+			errs.add("date_of_birth", L.T("validation_dob_past", "Years", oldestApplicant))
 		}
 	}
 	for _, field := range []struct{ name, code string }{{"nationality", f.Nationality}, {"residence", f.Residence}} {
@@ -277,6 +283,9 @@ func formFromApplication(a school.Application) applyForm {
 	}
 	return f
 }
+
+// oldestApplicant is the most years ago a date of birth may be: an earlier one is a mistyped year.
+const oldestApplicant = 120
 
 // missingAnswer stands for the message of a required field left empty until the form's view,
 // which knows the field's kind, words it.

@@ -144,6 +144,8 @@ func TestBadApplicationsAreSentBackWithEverythingKept(t *testing.T) {
 			field: "referee_email", message: "Enter an email address like name@example.org."},
 		badCase{name: "with a date of birth in the future", change: url.Values{"date_of_birth": {"2030-01-01"}},
 			field: "date_of_birth", message: "The date of birth must be in the past."},
+		badCase{name: "with a date of birth a typo put a thousand years back", change: url.Values{"date_of_birth": {"0998-04-23"}},
+			field: "date_of_birth", message: "Check the year of birth: that date is more than 120 years ago."},
 		badCase{name: "with a date of birth that is not a date", change: url.Values{"date_of_birth": {"23/04/1998"}},
 			field: "date_of_birth", message: "Type your date of birth as year-month-day, for example 1998-04-23."},
 		badCase{name: "with a country that does not exist", change: url.Values{"nationality": {"XX"}},

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"registrar/app/files"
+	"registrar/app/school"
 )
 
 // Config is everything Registrar reads from its environment.
@@ -65,6 +66,10 @@ func ConfigFromEnv() (Config, error) {
 		Contact:  os.Getenv("REGISTRAR_CONTACT"),
 		// IOM Prague's office, which runs the school.
 		SchoolAddress: env("REGISTRAR_SCHOOL_ADDRESS", DefaultSchoolAddress),
+	}
+	if cfg.Contact != "" && !school.ValidContact(cfg.Contact) {
+		// Every footer, email and notice makes it a mailto: link.
+		return cfg, fmt.Errorf("config: REGISTRAR_CONTACT must be a bare email address such as office@school.example, not %q", cfg.Contact)
 	}
 	if cfg.Contact == "" {
 		from, err := mail.ParseAddress(cfg.MailFrom)

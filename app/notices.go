@@ -33,7 +33,8 @@ func defaultNotice(name, lang string) (string, error) {
 // noticeValues are the values of a privacy notice's placeholders for edition e, or for the
 // school when e is nil.
 func (s *Server) noticeValues(L *i18n.Translator, e *school.Edition, contact string) map[string]string {
-	v := map[string]string{"school_address": s.cfg.SchoolAddress, "contact": mailtoMarkdown(contact)}
+	v := map[string]string{"school_address": school.EscapeMarkdown(s.cfg.SchoolAddress),
+		"contact": mailtoMarkdown(contact)}
 	if e == nil {
 		v["event"] = L.T("notice_any_event")
 		v["retention"] = L.T("notice_retention_any", "Months", L.N("privacy_months", school.DefaultRetentionMonths))
@@ -44,7 +45,7 @@ func (s *Server) noticeValues(L *i18n.Translator, e *school.Edition, contact str
 	if months <= 0 {
 		months = school.DefaultRetentionMonths
 	}
-	v["event"] = L.T("notice_event", "Title", e.Title(L.Lang))
+	v["event"] = L.T("notice_event", "Title", school.EscapeMarkdown(e.Title(L.Lang)))
 	v["retention"] = L.T("notice_retention", "Months", L.N("privacy_months", months))
 	v["reviewers"] = L.T("notice_reviewers")
 	if e.BlindReview {

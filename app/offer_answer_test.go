@@ -50,7 +50,10 @@ func TestDecliningAsksOnceMoreOnItsOwnPage(t *testing.T) {
 	t.Run("the question is not asked once the offer is answered", func(t *testing.T) {
 		resp, body := v.get(t, page+"/decline")
 		wantStatus(t, resp, body, http.StatusOK)
-		wantText(t, body, "There is no open offer to answer")
+		wantText(t, body, "There is no open offer to answer", "Back to my application")
+		if strings.Contains(body, "No, back") {
+			t.Error("the page answers No to a question it no longer asks")
+		}
 		if _, err := testkit.ReadForm(page+"/decline", body, page+"/decline"); err == nil {
 			t.Error("the answered offer can be declined again")
 		}

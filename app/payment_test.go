@@ -186,10 +186,6 @@ func TestEditionEditorChecksThePaymentAccount(t *testing.T) {
 	f := newAdminFixture(t)
 	v := signIn(t, f.ts, f.staff.admin.Email)
 	editor := editionPath(f.summer.ID, "/edit")
-	before, err := f.ts.store.EditionByID(t.Context(), f.summer.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
 	form := v.openForm(t, editor+"?lang=en", editor)
 	resp, body := v.submit(t, form, url.Values{"payment_holder": {"IOM Prague"},
 		"payment_iban": {"CZ65 0800 0000 1920 0014 5398"}, "payment_bic": {"GIBA CZ"}})
@@ -200,8 +196,8 @@ func TestEditionEditorChecksThePaymentAccount(t *testing.T) {
 	if strings.Index(main, iban) > strings.Index(main, bic) {
 		t.Error("the summary lists the BIC's problem before the IBAN's")
 	}
-	if e, _ := f.ts.store.EditionByID(t.Context(), f.summer.ID); e.Payment.IBAN != before.Payment.IBAN {
-		t.Errorf("a wrong IBAN was saved: %q", e.Payment.IBAN)
+	if e, _ := f.ts.store.EditionByID(t.Context(), f.summer.ID); e.Payment.IBAN != f.summer.Payment.IBAN {
+		t.Errorf("a wrong IBAN was saved: %q, the demo's account was %q", e.Payment.IBAN, f.summer.Payment.IBAN)
 	}
 
 	resp, body = v.submit(t, form, url.Values{"payment_holder": {"IOM Prague"},

@@ -287,7 +287,12 @@ func (s *Server) showWithdraw(c *fiber.Ctx) error {
 	}
 	L := s.i18n.Translator(langOf(c))
 	data := statusPage{Edition: e, Application: a, Base: "/status/" + c.Params("token"), CSRF: csrfToken(c)}
-	return s.renderPage(c, "status/withdraw", s.newPage(c, L.T("withdraw_title"), "", data))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	p := s.newPage(c, L.T("withdraw_title"), "", data)
+	if p.Contact, err = s.editionContact(c.UserContext(), e.ID); err != nil {
+		return err
+	}
+	return s.renderPage(c, "status/withdraw", p)
 }
 
 func (s *Server) withdraw(c *fiber.Ctx) error {
@@ -411,7 +416,11 @@ func (s *Server) showDecline(c *fiber.Ctx) error {
 	data := statusPage{Edition: e, Application: a, Base: "/status/" + c.Params("token"), CSRF: csrfToken(c),
 		OfferOpen: a.Status == school.StatusAccepted && !school.OfferLapsed(a.OfferExpiresAt, s.now())}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return s.renderPage(c, "status/decline", s.newPage(c, L.T("decline_title"), "", data))
+	p := s.newPage(c, L.T("decline_title"), "", data)
+	if p.Contact, err = s.editionContact(c.UserContext(), e.ID); err != nil {
+		return err
+	}
+	return s.renderPage(c, "status/decline", p)
 }
 
 // answerOffer confirms or declines the place offered, before the offer lapses.

@@ -11,6 +11,7 @@ import (
 
 	"registrar/app/school"
 	"registrar/app/testkit"
+	"registrar/db"
 )
 
 // The trust basics: a privacy notice per edition and for the school, an accessibility
@@ -279,5 +280,128 @@ func TestLostLinkIsOfferedAndAWrongStatusLinkSaysSo(t *testing.T) {
 		}
 		want := map[string]string{"en": "This link to an application is not valid", "cs": "Tento odkaz na přihlášku není platný"}[lang]
 		wantText(t, body, want)
+	}
+}
+
+// An edition's contact goes into mailto: links in every footer, email and notice: an address with
+// what a mailto: link reads as its own parts (?bcc=, #, %) would write to someone else as well.
+func TestTheEditionsContactIsAPlainAddress(t *testing.T) {
+	t.Parallel()
+	ts := newTrustServer(t)
+	ctx := context.Background()
+	summer, err := ts.store.PublicEdition(ctx, summerSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	if err := ts.store.AssignStaff(ctx, organiser.ID, summer.ID); err != nil {
+		t.Fatal(err)
+	}
+	staff := signIn(t, ts, organiser.Email)
+	page := "/admin/editions/" + strconv.FormatInt(summer.ID, 10) + "/notice"
+	for _, contact := range []string{"info@school.test?bcc=spy%40evil.test", "info?cc=spy%40evil.test@school.test",
+		"info#x@school.test", "info@[127.0.0.1]"} {
+		f := staff.openForm(t, page, page)
+		resp, body := staff.submit(t, f, url.Values{"contact_email": {contact}})
+		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+		wantText(t, body, "Enter an email address")
+	}
+	if _, body := ts.visitor().get(t, "/editions/"+summerSlug); !strings.Contains(footerOf(t, body), "mailto:"+testContact) {
+		t.Error("the edition's page does not keep the school's contact")
+	}
+	f := staff.openForm(t, page, page)
+	resp, body := staff.submit(t, f, url.Values{"contact_email": {"o'brien+summer@school.test"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+}
+
+// The notice's placeholders take the edition's title as text: a title with what Markdown reads as
+// marks or markup reads in the notice as it reads everywhere else.
+func TestTheNoticeShowsATitleAsWritten(t *testing.T) {
+	t.Parallel()
+	ts := newTrustServer(t)
+	e := createSelectionEdition(t, ts, "marks", 2)
+	e.TitleEN = "Borders <and> *Mobility* [2027]_studies_"
+	if _, err := ts.store.SaveEdition(t.Context(), db.EditionDraft{Edition: e, Actor: "test"}, ts.now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := ts.visitor().get(t, "/editions/marks/privacy?lang=en")
+	wantStatus(t, resp, body, http.StatusOK)
+	if text := wholeText(t, body); !strings.Contains(text, "apply to the Borders <and> *Mobility* [2027]_studies_,") {
+		t.Errorf("the notice does not name the edition as written: %s", text)
+	}
+}
+
+// An edition with a contact of its own gives it on every page an applicant of it reads: the form,
+// the page after sending it, and each page behind the status link, not the school's.
+func TestAnEditionsContactOnEveryPageOfItsApplicants(t *testing.T) {
+	t.Parallel()
+	ts := newTrustServer(t)
+	ctx := context.Background()
+	summer, err := ts.store.PublicEdition(ctx, summerSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const own = "summer.2027@iom.test"
+	if _, err := ts.store.SavePrivacyNotice(ctx, school.PrivacyNotice{EditionID: summer.ID, Contact: own}, "test", ts.now()); err != nil {
+		t.Fatal(err)
+	}
+	a := applyToSummer(t, ts, "Amina", "Haddad", "amina@example.org")
+	status := "/status/" + ts.linkEmailedTo(t, a.Email)
+	for _, path := range []string{applyPath(summerSlug), "/editions/" + summerSlug + "/apply/sent", status,
+		status + "/withdraw", status + "/decline"} {
+		resp, body := ts.visitor().get(t, path+"?lang=en")
+		wantStatus(t, resp, body, http.StatusOK)
+		if footer := footerOf(t, body); !strings.Contains(footer, "mailto:"+own) {
+			t.Errorf("%s: the footer does not give the edition's contact", path)
+		}
+	}
+}
+
+// The notice's version names the wording applicants read, and the edition fills that wording in:
+// a change of the retention period, of blind review or of the contact makes a new version, so a
+// consent given before names the wording as it was then.
+func TestANoticeFilledInDifferentlyIsANewVersion(t *testing.T) {
+	t.Parallel()
+	ts := newTrustServer(t)
+	ctx := context.Background()
+	e := createSelectionEdition(t, ts, "versions", 2)
+	version := func() string {
+		t.Helper()
+		_, body := ts.visitor().get(t, "/editions/versions/privacy?lang=en")
+		text := wholeText(t, body)
+		i := strings.Index(text, "Version ")
+		if i < 0 {
+			t.Fatalf("the notice names no version: %s", text)
+		}
+		return strings.Fields(text[i:])[1]
+	}
+	seen := map[string]string{version(): "the default"}
+	for what, change := range map[string]func(){
+		"the retention period": func() { e.RetentionMonths = 36 },
+		"blind review":         func() { e.BlindReview = true },
+		"the contact":          nil,
+	} {
+		if change != nil {
+			change()
+			if _, err := ts.store.SaveEdition(ctx, db.EditionDraft{Edition: e, Actor: "test"}, ts.now()); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := ts.store.SavePrivacyNotice(ctx, school.PrivacyNotice{EditionID: e.ID, Contact: "versions@iom.test"}, "test", ts.now()); err != nil {
+			t.Fatal(err)
+		}
+		v := version()
+		if before, ok := seen[v]; ok {
+			t.Errorf("after a change of %s the notice is still version %s, as with %s", what, v, before)
+		}
+		seen[v] = what
+	}
+	// A save that leaves the notice as it reads keeps its version.
+	before := version()
+	e.FeeCents = 1000
+	if _, err := ts.store.SaveEdition(ctx, db.EditionDraft{Edition: e, Actor: "test"}, ts.now()); err != nil {
+		t.Fatal(err)
+	}
+	if after := version(); after != before {
+		t.Errorf("a change of the fee made version %s of %s", after, before)
 	}
 }

@@ -340,8 +340,24 @@ func (s *Store) SaveEdition(ctx context.Context, d EditionDraft, now time.Time) 
 					return err
 				}
 			}
-		} else if err := updateEdition(ctx, tx, e); err != nil {
-			return err
+		} else {
+			var titleEN, titleCS string
+			var retention int
+			var blind bool
+			if err := tx.QueryRowContext(ctx, `SELECT title_en, title_cs, retention_months, blind_review
+				FROM editions WHERE id = ?`, e.ID).Scan(&titleEN, &titleCS, &retention, &blind); errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			} else if err != nil {
+				return err
+			}
+			if err := updateEdition(ctx, tx, e); err != nil {
+				return err
+			}
+			if titleEN != e.TitleEN || titleCS != e.TitleCS || retention != e.RetentionMonths || blind != e.BlindReview {
+				if err := reviseNotice(ctx, tx, e.ID, now); err != nil {
+					return err
+				}
+			}
 		}
 		if err := writeAudit(ctx, tx, AuditEntry{At: now, Actor: d.Actor, Action: action,
 			Entity: "edition", EntityID: e.ID}); err != nil {

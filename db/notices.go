@@ -31,20 +31,20 @@ func (s *Store) PrivacyNotice(ctx context.Context, editionID int64) (school.Priv
 	return n, nil
 }
 
-// SavePrivacyNotice stores an edition's own notice texts and contact. A change of either text
-// counts as a new revision, the notice's new version; a change of the contact alone does not.
-// It returns the notice as stored.
+// SavePrivacyNotice stores an edition's own notice texts and contact. A change of either text or
+// of the contact (which the notice gives) counts as a new revision, the notice's new version. It
+// returns the notice as stored.
 func (s *Store) SavePrivacyNotice(ctx context.Context, n school.PrivacyNotice, actor string,
 	now time.Time) (school.PrivacyNotice, error) {
 	err := s.write(ctx, "save privacy notice", func(tx *sql.Tx) error {
-		var oldEN, oldCS string
+		var oldEN, oldCS, oldContact string
 		var revision int
-		err := tx.QueryRowContext(ctx, `SELECT text_en, text_cs, revision FROM privacy_notices
-			WHERE edition_id = ?`, n.EditionID).Scan(&oldEN, &oldCS, &revision)
+		err := tx.QueryRowContext(ctx, `SELECT text_en, text_cs, contact_email, revision FROM privacy_notices
+			WHERE edition_id = ?`, n.EditionID).Scan(&oldEN, &oldCS, &oldContact, &revision)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		changed := oldEN != n.TextEN || oldCS != n.TextCS
+		changed := oldEN != n.TextEN || oldCS != n.TextCS || oldContact != n.Contact
 		if changed {
 			revision++
 		}
@@ -67,6 +67,15 @@ func (s *Store) SavePrivacyNotice(ctx context.Context, n school.PrivacyNotice, a
 		return n, err
 	}
 	return s.PrivacyNotice(ctx, n.EditionID)
+}
+
+// reviseNotice makes the edition's notice a new version when the edition changes what it fills
+// in (its title, retention period, blind review): a consent given before names the old wording.
+func reviseNotice(ctx context.Context, tx *sql.Tx, editionID int64, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO privacy_notices (edition_id, revision, changed_at)
+		VALUES (?, 1, ?) ON CONFLICT (edition_id) DO UPDATE SET revision = revision + 1,
+		changed_at = excluded.changed_at`, editionID, formatInstant(now))
+	return err
 }
 
 // EditionRecipients counts, by role, the staff who may open the edition's applications:

@@ -1,6 +1,8 @@
 package school
 
 import (
+	"net/mail"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -65,3 +67,17 @@ func FillNotice(text string, values map[string]string) string {
 
 // NoticePlaceholders are the placeholders a privacy notice may hold.
 var NoticePlaceholders = []string{"event", "school_address", "contact", "retention", "reviewers"}
+
+// contactDomain is a host name: labels of letters, digits and hyphens, with at least one dot.
+var contactDomain = regexp.MustCompile(`^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$`)
+
+// ValidContact checks a contact address as typed: a bare address at a host name, without what a
+// mailto: link reads as its own parts ("?bcc=", "#", "%" escapes, "&"), so that the link in
+// every footer, email and notice writes to that address alone.
+func ValidContact(address string) bool {
+	a, err := mail.ParseAddress(address)
+	if err != nil || a.Address != address || strings.ContainsAny(address, "?#%&") {
+		return false
+	}
+	return contactDomain.MatchString(address[strings.LastIndexByte(address, '@')+1:])
+}

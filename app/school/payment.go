@@ -114,13 +114,17 @@ const epcMaxBytes = 331
 // EPC is the payment as the European Payments Council's QR code for a SEPA credit transfer says
 // it (EPC069-12, version 002, UTF-8): one element a line, the remittance text last, shortened
 // when accented letters (two bytes each) would take the code past its 331 bytes. SEPA credit
-// transfers are in euro: false for another currency.
+// transfers are in euro: false for another currency, and for a holder's name whose letters alone
+// take the code past its bytes (a name cut short would not match the account).
 func (p PaymentInstructions) EPC() (string, bool) {
 	if p.Currency != "EUR" {
 		return "", false
 	}
 	head := strings.Join([]string{"BCD", "002", "1", "SCT", p.BIC, cut(oneLine(p.Holder), 70), p.IBAN,
 		"EUR" + p.Amount(), "", "", ""}, "\n")
+	if len(head) > epcMaxBytes {
+		return "", false
+	}
 	text := []rune(cut(oneLine(p.Message), 140))
 	for len(head)+len(string(text)) > epcMaxBytes {
 		text = text[:len(text)-1]

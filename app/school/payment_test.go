@@ -145,3 +145,18 @@ func TestPaymentAccountProblems(t *testing.T) {
 		}
 	}
 }
+
+// A holder's name in letters of four bytes each, as long as the editor allows (70 characters),
+// takes the EPC code's fixed part past its 331 bytes: the code is left out, not the page broken.
+func TestEPCOfAHolderTooLongInBytes(t *testing.T) {
+	p, _ := paidEdition().PaymentFor(Application{Reference: "SMS-2027-0001", Status: StatusConfirmed,
+		GivenName: "Petra", FamilyName: "Nováková"})
+	p.Holder = strings.Repeat("𝐈", 70)
+	epc, ok := p.EPC()
+	if ok || epc != "" {
+		t.Errorf("EPC of %d bytes for a holder of 280 bytes: %q", len(epc), epc)
+	}
+	if spayd := p.SPAYD(); !strings.Contains(spayd, "*RN:𝐈") {
+		t.Errorf("SPAYD without the holder: %s", spayd)
+	}
+}

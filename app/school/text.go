@@ -69,3 +69,16 @@ func endWith(b *strings.Builder, mark string) {
 	b.Reset()
 	b.WriteString(text + mark)
 }
+
+// EscapeMarkdown is text to put into Markdown as it is written: every ASCII punctuation mark
+// backslash-escaped (CommonMark), so that "<", "*" or "_" in a title neither vanish nor mark.
+func EscapeMarkdown(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < utf8.RuneSelf && strings.ContainsRune("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
