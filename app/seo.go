@@ -245,6 +245,10 @@ func (s *Server) showSitemap(c *fiber.Ctx) error {
 			latest = p.Changed
 		}
 	}
+	if latest.IsZero() {
+		// Nothing public yet: the fixed pages are as new as today.
+		latest = s.now()
+	}
 	var set sitemapURLSet
 	add := func(path string, changed time.Time) {
 		for _, lang := range []string{"en", "cs"} {
@@ -257,6 +261,9 @@ func (s *Server) showSitemap(c *fiber.Ctx) error {
 	}
 	for _, p := range pages {
 		add(p.Path, p.Changed)
+		if slug, ok := strings.CutPrefix(p.Path, "/editions/"); ok && !strings.Contains(slug, "/") {
+			add(p.Path+"/privacy", p.Changed)
+		}
 	}
 	body, err := xml.MarshalIndent(set, "", "  ")
 	if err != nil {

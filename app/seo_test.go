@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"html"
+	"io"
+	"log/slog"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -343,6 +346,7 @@ func TestTheSitemapListsThePublicPages(t *testing.T) {
 		"/privacy": true, "/accessibility": true}
 	for _, e := range public {
 		isPublic["/editions/"+e.Slug] = true
+		isPublic["/editions/"+e.Slug+"/privacy"] = true
 	}
 	for loc := range listed {
 		path, _, _ := strings.Cut(strings.TrimPrefix(loc, seoBase), "?")
@@ -405,5 +409,45 @@ func TestDescribeMakesSentencesAndShortensAtAWord(t *testing.T) {
 		if got := describe(tt.parts...); got != tt.want {
 			t.Errorf("describe(%q) = %q, want %q", tt.parts, got, tt.want)
 		}
+	}
+}
+
+// TestASitemapBeforeAnyEditionHasRealDates: a new school's sitemap gives its fixed pages a real
+// date, not the zero time's 0001-01-01, and every public edition's privacy notice is listed.
+func TestASitemapBeforeAnyEditionHasRealDates(t *testing.T) {
+	dir := t.TempDir()
+	store, err := db.Open(filepath.Join(dir, "registrar.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if err := store.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{DataDir: dir, BaseURL: seoBase, Clock: func() time.Time { return demoNow }}, store,
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Shutdown(time.Second) })
+	ts := &testServer{Server: s, store: store, dir: dir}
+	resp, body := ts.get(t, "/sitemap.xml")
+	wantStatus(t, resp, body, http.StatusOK)
+	var sm seoSitemap
+	if err := xml.Unmarshal([]byte(body), &sm); err != nil {
+		t.Fatalf("sitemap: %v\n%s", err, body)
+	}
+	if len(sm.URLs) == 0 {
+		t.Fatal("an empty sitemap")
+	}
+	for _, u := range sm.URLs {
+		if u.LastMod != demoNow.Format(time.DateOnly) {
+			t.Errorf("%s: lastmod %q, want today's %s", u.Loc, u.LastMod, demoNow.Format(time.DateOnly))
+		}
+	}
+
+	_, body = newSEOServer(t).get(t, "/sitemap.xml")
+	if !strings.Contains(body, seoBase+"/editions/summer-school-2016/privacy?lang=cs") {
+		t.Error("an edition's privacy notice is not in the sitemap")
 	}
 }
