@@ -348,12 +348,16 @@ func (s *Server) addNote(c *fiber.Ctx) error {
 // setFeeWaiver waives an application's fee ("waive=yes"), or charges it again: a participant
 // whose fee is waived is asked for no payment.
 func (s *Server) setFeeWaiver(c *fiber.Ctx) error {
-	a, _, err := s.staffApplication(c)
+	a, e, err := s.staffApplication(c)
+	if err != nil {
+		return err
+	}
+	render, err := s.emails.Renderer(c.UserContext(), e)
 	if err != nil {
 		return err
 	}
 	waive := c.FormValue("waive") == "yes"
-	if err := s.store.SetFeeWaiverGranted(c.UserContext(), a.ID, waive, userActor(currentUser(c)), s.now()); err != nil {
+	if err := s.store.SetFeeWaiverGranted(c.UserContext(), a.ID, waive, userActor(currentUser(c)), s.now(), render); err != nil {
 		return err
 	}
 	done := "fee_charged"

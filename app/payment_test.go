@@ -178,6 +178,63 @@ func TestFeeWaiverSkipsThePayment(t *testing.T) {
 	}
 }
 
+// TestAParticipantHearsWhenTheFeeChangesAfterConfirming: a confirmed participant was told how
+// to pay; waiving the fee later, or charging it again, emails them what now holds, while a
+// waiver before they confirm waits for the confirmation email.
+func TestAParticipantHearsWhenTheFeeChangesAfterConfirming(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	e := paidSchool(t, ts, "fee-change-2027")
+	a, page := offeredApplicant(t, ts, e, "Olena", "cs")
+	organiser := signIn(t, ts, createUser(t, ts, "fees@school.test", school.RoleOrganiser).Email)
+	admin := "/admin/applications/" + strconv.FormatInt(a.ID, 10)
+	toggle := func() {
+		t.Helper()
+		_, body := organiser.get(t, admin)
+		resp, body := organiser.submit(t, testkit.FormOn(t, admin, body, admin+"/fee-waiver"), nil)
+		wantStatus(t, resp, body, http.StatusSeeOther)
+	}
+	feeEmails := func() []db.OutboxMessage {
+		t.Helper()
+		var found []db.OutboxMessage
+		for _, m := range emailsOf(t, ts, a.ID) {
+			if m.Template == "fee_changed" {
+				found = append(found, m)
+			}
+		}
+		return found
+	}
+	toggle()
+	toggle()
+	if n := len(feeEmails()); n != 0 {
+		t.Fatalf("%d fee emails before the place was confirmed, want none", n)
+	}
+
+	v := ts.visitor()
+	_, body := v.get(t, page)
+	resp, body := v.submit(t, testkit.FormOn(t, page, body, page+"/confirm"), nil)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	toggle()
+	sent := feeEmails()
+	if len(sent) != 1 {
+		t.Fatalf("%d fee emails after waiving a confirmed participant's fee, want 1", len(sent))
+	}
+	if m := sent[0]; !strings.Contains(m.Subject, "Poplatek") || !strings.Contains(m.Text, "Poplatek vám byl prominut") ||
+		!strings.Contains(m.HTML, "Poplatek vám byl prominut") || strings.Contains(m.Text+m.HTML, "CZ65") ||
+		!strings.Contains(m.Text, "/status/") {
+		t.Errorf("the waiver email does not say the fee is waived:\n%s\n%s", m.Subject, m.Text)
+	}
+	toggle()
+	sent = feeEmails()
+	if len(sent) != 2 {
+		t.Fatalf("%d fee emails after charging the fee again, want 2", len(sent))
+	}
+	if m := sent[1]; !strings.Contains(m.Text, "CZ65 0800 0000 1920 0014 5399") || !strings.Contains(m.HTML, "CZ65 0800") ||
+		strings.Contains(m.Text, "Poplatek vám byl prominut") {
+		t.Errorf("the email charging the fee again does not say how to pay:\n%s\n%s", m.Subject, m.Text)
+	}
+}
+
 // TestEditionEditorChecksThePaymentAccount: organisers set the account in the edition editor;
 // an IBAN whose check digits fail and a BIC of the wrong shape come back with what to do, in
 // form order; a good account is kept, its IBAN shown in groups of four.

@@ -603,8 +603,11 @@ func (s *Store) RequestErasure(ctx context.Context, id int64, now time.Time) err
 }
 
 // SetFeeWaiverGranted records whether organisers waived an application's fee, with an audit
-// entry that the applicant's history shows; setting what is already set records nothing.
-func (s *Store) SetFeeWaiverGranted(ctx context.Context, id int64, granted bool, actor string, now time.Time) error {
+// entry that the applicant's history shows; setting what is already set records nothing. A
+// participant who has confirmed was already told what to pay, so they are emailed what now
+// holds (render's "fee_changed"); before that, the confirmation email says it.
+func (s *Store) SetFeeWaiverGranted(ctx context.Context, id int64, granted bool, actor string, now time.Time,
+	render Renderer) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE applications SET fee_waiver_granted = ?
 			WHERE id = ? AND fee_waiver_granted <> ?`, granted, id, granted)
@@ -618,7 +621,14 @@ func (s *Store) SetFeeWaiverGranted(ctx context.Context, id int64, granted bool,
 		if granted {
 			action = "fee_waiver_granted"
 		}
-		return writeAudit(ctx, tx, AuditEntry{At: now, Actor: actor, Action: action, Entity: "application", EntityID: id})
+		if err := writeAudit(ctx, tx, AuditEntry{At: now, Actor: actor, Action: action, Entity: "application", EntityID: id}); err != nil {
+			return err
+		}
+		a, err := scanApplication(tx.QueryRowContext(ctx, `SELECT `+applicationColumns+applicationFrom+` WHERE a.id = ?`, id))
+		if err != nil || a.Status != school.StatusConfirmed {
+			return err
+		}
+		return queueFor(ctx, tx, now, a, "fee_changed", render)
 	})
 	if err != nil {
 		return fmt.Errorf("db: fee waiver: %w", err)

@@ -2,7 +2,7 @@ package mail
 
 // The emails Registrar sends, by the name of their templates: views/email/LANG/NAME.txt holds
 // the subject and the text body, NAME.html the HTML body inside email/layout.html (render.go).
-// Every one but ErasureDone may be reworded by organisers per edition (wordings.go). The store
+// Every one but FeeChanged and ErasureDone may be reworded by organisers per edition (wordings.go). The store
 // queues each inside the change that causes it, calling the renderer Emails.Renderer returns.
 const (
 	// ApplicationReceived is the receipt: the application's summary and its status link,
@@ -31,6 +31,10 @@ const (
 	PracticalInformation = "practical_information"
 	// CertificateReady says a participant's certificate can be downloaded.
 	CertificateReady = "certificate_ready"
+	// FeeChanged tells a participant who confirmed their place that organisers waived their fee,
+	// or charge it again, with how to pay; it says only what the payment lines say, so it keeps
+	// its default.
+	FeeChanged = "fee_changed"
 	// ErasureDone confirms an erasure to the address the application had; it holds nothing
 	// an organiser should word, so it keeps its default.
 	ErasureDone = "erasure_done"
