@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"registrar/app/school"
 	"registrar/app/testkit"
 )
@@ -69,7 +71,7 @@ func TestAlumniPagesShowOnlyAttendedParticipantsWhoOptedIn(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusOK)
 	wantText(t, body, fmt.Sprintf("%d alumni from %d countries", people, countries), "Alumni by country", "Kazakhstan",
 		"2027", summer.Title("en"), "2 alumni · 1 listed in the directory")
-	if !strings.Contains(body, `href="/editions/`+summerSlug+`/alumni"`) || !strings.Contains(body, "<svg") {
+	if !strings.Contains(body, `href="/editions/`+summerSlug+`/alumni"`) || !strings.Contains(body, `class="bar-chart"`) {
 		t.Error("the alumni page lacks the link to the edition's list or the chart")
 	}
 	// The footer gives the school's contact address, nobody else's.
@@ -100,5 +102,27 @@ func TestAlumniPagesShowOnlyAttendedParticipantsWhoOptedIn(t *testing.T) {
 	_, body = ts.get(t, "/")
 	if !strings.Contains(body, `href="/alumni"`) {
 		t.Error("the site navigation does not link the alumni")
+	}
+}
+
+// TestBrowserAlumniChartIsReadableOnAPhone: a bar chart drawn for a desktop shrinks its labels to
+// some 6 px on a phone; there the same figures show as a table in the page's own type.
+func TestBrowserAlumniChartIsReadableOnAPhone(t *testing.T) {
+	ts := newTestServer(t)
+	base := ts.listen(t)
+	ctx := testkit.NewTab(t)
+	smallest := `Math.min(...[...document.querySelectorAll('.chart text, .chart th, .chart td')]
+		.filter(el => el.getBoundingClientRect().height > 0)
+		.map(el => parseFloat(getComputedStyle(el).fontSize) * el.getBoundingClientRect().height /
+			(el.getBBox ? el.getBBox().height || 1 : el.getBoundingClientRect().height)))`
+	for _, width := range []int64{320, 390, 1280} {
+		browse(t, ctx, "the alumni page", chromedp.EmulateViewport(width, 800),
+			chromedp.Navigate(base+"/alumni?lang=en"), chromedp.WaitVisible(chromedp.CSS(`.chart`)))
+		if px := evaluate[float64](t, ctx, smallest); px < 12 {
+			t.Errorf("at %d px the chart's smallest text is %.1f px high, want 12 or more", width, px)
+		}
+		if rows := evaluate[int](t, ctx, `[...document.querySelectorAll('.chart tr')].filter(el => el.getBoundingClientRect().height > 1).length`); width < 576 && rows == 0 {
+			t.Errorf("at %d px the chart's figures are not shown as a table", width)
+		}
 	}
 }

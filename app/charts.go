@@ -11,22 +11,19 @@ import (
 	"registrar/db"
 )
 
-// chart is a bar chart drawn as SVG by the server, so it needs no JavaScript.
+// chart is a bar chart: a table whose rows are the labels and the figures in the page's own
+// type, each with its bar drawn as SVG by the server, so it needs no JavaScript and reads at any
+// width (a whole chart drawn as one SVG shrank its labels to 6 px on a phone).
 type chart struct {
 	Title string
 	Bars  []bar
-	// Height of the SVG in pixels; each bar has a row of its own.
-	Height int
 }
 
 type bar struct {
 	Label string
 	N     int
 	Width float64 // percent of the widest bar
-	Y     int
 }
-
-const barRow = 26
 
 func newChart(title string, counts []db.Count, label func(string) string, limit int) chart {
 	c := chart{Title: title}
@@ -42,9 +39,8 @@ func newChart(title string, counts []db.Count, label func(string) string, limit 
 		if most > 0 {
 			w = 100 * float64(n.N) / float64(most)
 		}
-		c.Bars = append(c.Bars, bar{Label: label(n.Key), N: n.N, Width: w, Y: i * barRow})
+		c.Bars = append(c.Bars, bar{Label: label(n.Key), N: n.N, Width: w})
 	}
-	c.Height = len(c.Bars)*barRow + 4
 	return c
 }
 

@@ -51,9 +51,8 @@ func loadTemplates(dev bool) (*templates, error) {
 		"adminNav": func(l *i18n.Translator, u school.User, csrf string) adminNavData {
 			return adminNavData{L: l, User: u, CSRF: csrf}
 		},
-		// barWidth and barEnd place a chart's bar (percent of the widest) in its 340-pixel lane.
-		"barWidth": func(percent float64) float64 { return max(1, 3.4*percent) },
-		"barEnd":   func(percent float64) float64 { return 226 + max(1, 3.4*percent) },
+		// barWidth is a chart's bar, in percent of the widest: a bar of 0 still shows as a line.
+		"barWidth": func(percent float64) float64 { return max(0.5, percent) },
 		// scoreRange is the rubric's scale.
 		"scoreRange": func() []int { return []int{1, 2, 3, 4, 5} },
 		// last reports whether index i is the last of n items, for a list's move-down buttons.
