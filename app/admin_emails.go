@@ -252,7 +252,7 @@ func (s *Server) saveEmailTemplate(c *fiber.Ctx) error {
 	}
 	switch {
 	case body == "" || utf8.RuneCountInString(body) > mail.BodyMax:
-		bodyErr = L.T("email_body_required", "Max", mail.BodyMax)
+		bodyErr = L.T("email_body_required", "Max", L.Number(mail.BodyMax))
 	default:
 		bodyErr = mail.CheckPlaceholders(L, body)
 	}

@@ -171,7 +171,7 @@ func questionFromForm(c *fiber.Ctx, L *i18n.Translator) (questionRow, school.Que
 	case choice && len(q.OptionsCS) > 0 && len(q.OptionsCS) != len(q.OptionsEN):
 		return row, q, L.T("builder_error_options_cs")
 	case utf8.RuneCountInString(row.OptionsEN) > 5000 || utf8.RuneCountInString(row.OptionsCS) > 5000:
-		return row, q, L.T("validation_max", "Max", 5000)
+		return row, q, L.T("validation_max", "Max", L.Number(5000))
 	}
 	if !choice {
 		q.OptionsEN, q.OptionsCS = nil, nil

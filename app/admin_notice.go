@@ -109,7 +109,7 @@ func (s *Server) saveNotice(c *fiber.Ctx) error {
 // noticeTextError says what is wrong with a notice's text, or "".
 func noticeTextError(L *i18n.Translator, text string) string {
 	if utf8.RuneCountInString(text) > noticeMax {
-		return L.T("notice_editor_too_long", "Max", noticeMax)
+		return L.T("notice_editor_too_long", "Max", L.Number(noticeMax))
 	}
 	return ""
 }

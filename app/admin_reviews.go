@@ -97,7 +97,7 @@ func (s *Server) submitReview(c *fiber.Ctx) error {
 	r := school.Review{ApplicationID: a.ID, ReviewerID: u.ID, Conflict: c.FormValue("conflict") == "yes",
 		Comment: strings.TrimSpace(strings.ToValidUTF8(c.FormValue("comment"), "")), Scores: map[int64]int{}}
 	if len([]rune(r.Comment)) > 4000 {
-		return s.renderReviewForm(c, fiber.StatusUnprocessableEntity, r.Scores, r.Comment, L.T("validation_max", "Max", 4000))
+		return s.renderReviewForm(c, fiber.StatusUnprocessableEntity, r.Scores, r.Comment, L.T("validation_max", "Max", L.Number(4000)))
 	}
 	if !r.Conflict {
 		for _, crit := range rubric {

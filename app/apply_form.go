@@ -199,7 +199,7 @@ func (s *Server) validateApplyForm(f *applyForm, e school.Edition, questions []s
 			}
 		default:
 			if len(ans) > 0 && utf8.RuneCountInString(ans[0]) > 5000 {
-				errs.add(name, L.T("validation_max", "Max", 5000))
+				errs.add(name, L.T("validation_max", "Max", L.Number(5000)))
 			}
 			if len(ans) > 0 && q.Kind == school.QuestionText && !singleLine(ans[0]) {
 				errs.add(name, L.T("validation_single_line"))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -101,6 +102,9 @@ func validationMessage(L *i18n.Translator, fe validator.FieldError) string {
 	case "email":
 		return L.T("validation_email")
 	case "max":
+		if n, err := strconv.ParseInt(fe.Param(), 10, 64); err == nil {
+			return L.T("validation_max", "Max", L.Number(n))
+		}
 		return L.T("validation_max", "Max", fe.Param())
 	case "datetime":
 		return L.T("validation_date")

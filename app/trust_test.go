@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -403,5 +404,31 @@ func TestANoticeFilledInDifferentlyIsANewVersion(t *testing.T) {
 	}
 	if after := version(); after != before {
 		t.Errorf("a change of the fee made version %s of %s", after, before)
+	}
+}
+
+// TestLimitsReadAsNumbersInTheReadersLanguage: a Czech organiser told the notice is too long
+// reads the limit as Czech writes it, "40 000", not "40000".
+func TestLimitsReadAsNumbersInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	ts := newTrustServer(t)
+	summer, err := ts.store.PublicEdition(t.Context(), summerSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	organiser := createUser(t, ts, "limits@school.test", school.RoleOrganiser)
+	if err := ts.store.AssignStaff(t.Context(), organiser.ID, summer.ID); err != nil {
+		t.Fatal(err)
+	}
+	staff := signIn(t, ts, organiser.Email)
+	page := "/admin/editions/" + strconv.FormatInt(summer.ID, 10) + "/notice"
+	for lang, want := range map[string]string{"cs": "40\u00a0000", "en": "40,000"} {
+		f := staff.openForm(t, page+"?lang="+lang, page)
+		resp, body := staff.submit(t, f, url.Values{"notice_cs": {strings.Repeat("a", 40001)}})
+		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+		if !strings.Contains(html.UnescapeString(body), want) {
+			main := testkit.MainText(t, body)
+			t.Errorf("%s: the limit does not read %q: %s", lang, want, main[max(0, len(main)-200):])
+		}
 	}
 }

@@ -159,20 +159,31 @@ func (t *Translator) Moment(at time.Time) string {
 // Money formats an amount in minor units: "330 EUR", "2,300 CZK" or "2 300 CZK".
 func (t *Translator) Money(cents int64, currency string) string {
 	whole, frac := cents/100, cents%100
-	sep, dec := ",", "."
+	dec := "."
 	if t.Lang == "cs" {
-		sep, dec = "\u00a0", ","
+		dec = ","
 	}
-	digits := strconv.FormatInt(whole, 10)
+	s := t.Number(whole)
+	if frac != 0 {
+		s += fmt.Sprintf("%s%02d", dec, frac)
+	}
+	return s + "\u00a0" + currency
+}
+
+// Number writes a whole number with its thousands grouped as the language does: "40,000" or
+// "40 000" (a non-breaking space, so that a line never breaks inside it).
+func (t *Translator) Number(n int64) string {
+	sep := ","
+	if t.Lang == "cs" {
+		sep = "\u00a0"
+	}
+	digits := strconv.FormatInt(n, 10)
 	var b strings.Builder
 	for i, r := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
+		if i > 0 && r != '-' && digits[i-1] != '-' && (len(digits)-i)%3 == 0 {
 			b.WriteString(sep)
 		}
 		b.WriteRune(r)
 	}
-	if frac != 0 {
-		fmt.Fprintf(&b, "%s%02d", dec, frac)
-	}
-	return b.String() + "\u00a0" + currency
+	return b.String()
 }

@@ -230,6 +230,10 @@ func TestDatesTimesAndMoneyInEachLanguage(t *testing.T) {
 		{"Czech cents with a comma", cs.Money(123456789, "EUR"), "1" + nbsp + "234" + nbsp + "567,89" + nbsp + "EUR"},
 		{"single cent", en.Money(5, "EUR"), "0.05" + nbsp + "EUR"},
 		{"nothing", en.Money(0, "EUR"), "0" + nbsp + "EUR"},
+		{"English number", en.Number(40000), "40,000"},
+		{"Czech number with a space", cs.Number(40000), "40" + nbsp + "000"},
+		{"small number", cs.Number(500), "500"},
+		{"negative number", en.Number(-1234567), "-1,234,567"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
