@@ -25,6 +25,8 @@
 //	uploads.go                      uploaded files' records
 //	users.go, second_factors.go     staff accounts; their second factors
 //	alumni.go, stats.go, search.go  the alumni directory; statistics; the catalogue search
+//	sitemap.go                      the public pages a sitemap lists, with when each last changed
+//	notices.go                      editions' privacy notices: their texts, contact and versions
 //	backup.go, checkpoint.go        online backups and restore; WAL checkpoints
 //	demo*.go                        the demo catalogue, its alumni, made-up applications for benches
 //

@@ -11,6 +11,9 @@
 //	application.go  the Application, the form's choices, references, the submission grace
 //	questions.go    an edition's extra questions and the answers to them
 //	consents.go     the consents asked, and the wording's version
+//	notices.go      privacy notices: their versions, placeholders, contact addresses
+//	payment.go      paying the fee: the account's checks, the variable symbol, QR Platba and EPC payloads
+//	text.go         the plain text of organisers' Markdown, for search and descriptions
 //	edition.go      series, editions, the application window
 //	editor.go       an edition's problems before saving or publishing, slugs, the next year's copy
 //	programme.go    sessions, lecturers and documents of an edition
