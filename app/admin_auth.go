@@ -24,7 +24,10 @@ const (
 	sessionUserKey = "user_id"
 	// sessionSignedInKey holds when the user signed in (Unix seconds), for sessionLifetime.
 	sessionSignedInKey = "signed_in_at"
-	localsUser         = "user"
+	// sessionGenerationKey holds the user's session generation at sign-in; a session of an
+	// older one has ended (school.User.SessionGeneration).
+	sessionGenerationKey = "generation"
+	localsUser           = "user"
 	// sessionIdle ends a back-office session after this long without a request.
 	sessionIdle = 2 * time.Hour
 	// sessionLifetime ends it this long after sign-in however active it is, so a stolen
@@ -89,7 +92,8 @@ func (s *Server) requireUser(c *fiber.Ctx) error {
 		return c.Redirect("/admin/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	u, err := s.store.User(c.UserContext(), id)
-	if errors.Is(err, db.ErrNotFound) {
+	generation, _ := sess.Get(sessionGenerationKey).(int64)
+	if errors.Is(err, db.ErrNotFound) || err == nil && generation != u.SessionGeneration {
 		_ = sess.Destroy()
 		return c.Redirect("/admin/login", fiber.StatusSeeOther)
 	}
@@ -183,6 +187,7 @@ func (s *Server) signIn(c *fiber.Ctx, u school.User, next string) error {
 	}
 	sess.Set(sessionUserKey, u.ID)
 	sess.Set(sessionSignedInKey, s.now().Unix())
+	sess.Set(sessionGenerationKey, u.SessionGeneration)
 	if err := sess.Save(); err != nil {
 		return err
 	}

@@ -252,6 +252,15 @@ func TestAnAdminResetsASecondFactorAndTheAuditLogSaysWho(t *testing.T) {
 	resp, body = admin.submit(t, form, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = admin.get(t, resp.Header.Get("Location"))
+	// Whoever held the lost phone may have signed in with it: the organiser's open sessions end.
+	if resp, _ := ov.get(t, "/admin"); resp.StatusCode != http.StatusSeeOther ||
+		!strings.HasPrefix(resp.Header.Get("Location"), "/admin/login") {
+		t.Errorf("after the reset the organiser's open session answers %d to %q, want the login page",
+			resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := admin.get(t, "/admin"); resp.StatusCode != http.StatusOK {
+		t.Errorf("the admin's own session answers %d after resetting another's second factor", resp.StatusCode)
+	}
 	wantText(t, body, "The two-factor authentication of organiser@school.test is reset",
 		"Two-factor authentication of organiser@school.test reset · user:"+strconv.FormatInt(f.staff.admin.ID, 10)+" admin@school.test")
 	history, err := ts.store.StaffHistory(context.Background(), 10)

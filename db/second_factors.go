@@ -113,14 +113,20 @@ func (s *Store) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error
 	return n, nil
 }
 
-// ResetSecondFactor removes the user's second factor and recovery codes, with an audit entry
-// naming who did it; the user sets up a new one at their next sign-in if they must have one.
+// ResetSecondFactor removes the user's second factor and recovery codes and ends their sessions,
+// with an audit entry naming who did it; the user sets up a new one at their next sign-in if they
+// must have one.
 func (s *Store) ResetSecondFactor(ctx context.Context, u school.User, actor string, now time.Time) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := affectedOne(tx.ExecContext(ctx, `DELETE FROM second_factors WHERE user_id = ?`, u.ID)); err != nil {
 			return fmt.Errorf("db: reset second factor of %d: %w", u.ID, err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = ?`, u.ID); err != nil {
+			return fmt.Errorf("db: reset second factor of %d: %w", u.ID, err)
+		}
+		// Whoever has the lost phone may be signed in with it: the user's sessions end.
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET session_generation = session_generation + 1
+			WHERE id = ?`, u.ID); err != nil {
 			return fmt.Errorf("db: reset second factor of %d: %w", u.ID, err)
 		}
 		return writeAudit(ctx, tx, userAudit(now, actor, "second_factor_reset", u))

@@ -24,8 +24,9 @@ func (s *Store) CreateUser(ctx context.Context, u school.User, passwordHash stri
 func (s *Store) UserByEmail(ctx context.Context, email string) (school.User, string, error) {
 	var u school.User
 	var hash string
-	err := s.reader.QueryRowContext(ctx, `SELECT id, email, name, role, password_hash, `+hasSecondFactor+`
-		FROM users WHERE email = ?`, strings.TrimSpace(email)).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &hash, &u.SecondFactor)
+	err := s.reader.QueryRowContext(ctx, `SELECT id, email, name, role, password_hash, `+hasSecondFactor+`, session_generation
+		FROM users WHERE email = ?`, strings.TrimSpace(email)).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &hash, &u.SecondFactor,
+		&u.SessionGeneration)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, "", ErrNotFound
 	}
@@ -42,8 +43,8 @@ const hasSecondFactor = `EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id 
 // User is the user with the given id.
 func (s *Store) User(ctx context.Context, id int64) (school.User, error) {
 	var u school.User
-	err := s.reader.QueryRowContext(ctx, `SELECT id, email, name, role, `+hasSecondFactor+`
-		FROM users WHERE id = ?`, id).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.SecondFactor)
+	err := s.reader.QueryRowContext(ctx, `SELECT id, email, name, role, `+hasSecondFactor+`, session_generation
+		FROM users WHERE id = ?`, id).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.SecondFactor, &u.SessionGeneration)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, ErrNotFound
 	}

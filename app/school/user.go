@@ -26,6 +26,9 @@ type User struct {
 	Role  Role
 	// SecondFactor tells whether the user signs in with a code from an authenticator app too.
 	SecondFactor bool
+	// SessionGeneration is stamped on each session at sign-in; a session of an older generation
+	// has ended (a reset second factor raises it).
+	SessionGeneration int64
 }
 
 // SecondFactorRequired reports whether the user must sign in with a second factor: admins
