@@ -67,11 +67,15 @@ func NewVerificationCode() (string, error) {
 }
 
 // FormatCode shows a stored code in groups of four: 7K3M-Q9XD-2HTW.
-func FormatCode(code string) string {
+func FormatCode(code string) string { return inFours(code, '-') }
+
+// inFours writes s in groups of four characters with sep between them, as people read codes and
+// account numbers.
+func inFours(s string, sep byte) string {
 	var b strings.Builder
-	for i, r := range code {
+	for i, r := range s {
 		if i > 0 && i%4 == 0 {
-			b.WriteByte('-')
+			b.WriteByte(sep)
 		}
 		b.WriteRune(r)
 	}

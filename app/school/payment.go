@@ -177,16 +177,7 @@ func ValidIBAN(iban string) bool {
 func (p PaymentAccount) IBANGrouped() string { return GroupIBAN(p.IBAN) }
 
 // GroupIBAN writes an IBAN in groups of four, as people read and type it.
-func GroupIBAN(iban string) string {
-	var b strings.Builder
-	for i, r := range iban {
-		if i > 0 && i%4 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func GroupIBAN(iban string) string { return inFours(iban, ' ') }
 
 var bicShape = regexp.MustCompile(`^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$`)
 
