@@ -5,8 +5,8 @@
 //	status.go       an application's statuses, the one state machine (CheckTransition), seats
 //	                (TakesSeat, FreesSeat, AdmitOpen) and the email sent on entering a status
 //	offer.go        when an offer expires (23:59 Prague time) and when it has lapsed
-//	fill_seats.go   fill seats: who is proposed a seat and who waits, within balance targets
-//	review.go       the rubric's weighted score and reviewers' normalisation
+//	fill_seats.go   fill seats: the best-ranked set within balance targets, and why each is in or out
+//	review.go       the rubric's weighted score, reviewers' normalisation, which score ranks
 //	retention.go    which applications the retention period erases, and when
 //	application.go  the Application, the form's choices, references, the submission grace
 //	questions.go    an edition's extra questions and the answers to them

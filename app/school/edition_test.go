@@ -133,3 +133,22 @@ func TestTitlesFallBackToTheOtherLanguage(t *testing.T) {
 		})
 	}
 }
+
+func TestRankBy(t *testing.T) {
+	for _, tc := range []struct {
+		setting Ranking
+		scored  []int
+		want    Ranking
+	}{
+		{RankingAuto, nil, RankingRaw},
+		{RankingAuto, []int{3, 2}, RankingRaw},
+		{RankingAuto, []int{3, 7}, RankingNormalised},
+		{RankingRaw, []int{3, 7}, RankingRaw},
+		{RankingNormalised, []int{1}, RankingNormalised},
+		{"", []int{5}, RankingNormalised},
+	} {
+		if got := RankBy(tc.setting, tc.scored); got != tc.want {
+			t.Errorf("RankBy(%q, %v) = %q, want %q", tc.setting, tc.scored, got, tc.want)
+		}
+	}
+}

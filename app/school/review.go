@@ -72,3 +72,38 @@ func (r ReviewerStats) Normalised(score float64) float64 {
 func StdDev(mean, meanOfSquares float64) float64 {
 	return math.Sqrt(math.Max(0, meanOfSquares-mean*mean))
 }
+
+// Ranking is which score ranks an edition's applications for the list and for filling seats.
+type Ranking string
+
+const (
+	// RankingAuto: the normalised score once every reviewer has scored NormaliseAfter
+	// applications, the raw score before.
+	RankingAuto       Ranking = "auto"
+	RankingRaw        Ranking = "raw"
+	RankingNormalised Ranking = "normalised"
+)
+
+// Rankings lists the settings in the order the form offers them.
+var Rankings = []Ranking{RankingAuto, RankingRaw, RankingNormalised}
+
+// NormaliseAfter is how many applications each reviewer must have scored before the automatic
+// ranking trusts normalised scores: fewer say little of how harsh or generous a reviewer is.
+const NormaliseAfter = 3
+
+// RankBy is the score that ranks under setting, given how many applications each reviewer of
+// the edition has scored.
+func RankBy(setting Ranking, scoredByReviewer []int) Ranking {
+	if setting == RankingRaw || setting == RankingNormalised {
+		return setting
+	}
+	if len(scoredByReviewer) == 0 {
+		return RankingRaw
+	}
+	for _, n := range scoredByReviewer {
+		if n < NormaliseAfter {
+			return RankingRaw
+		}
+	}
+	return RankingNormalised
+}
