@@ -113,6 +113,7 @@ type applicationsPage struct {
 	Region        string
 	Regions       []option
 	ExportColumns []option
+	RankedBy      string // which score ranks applications for fill seats, for organisers
 }
 
 // scoreBound reads a score filter: a number from 1 to 5, or 0 for none.
@@ -190,6 +191,13 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 		Statuses: school.Statuses, Sectors: school.Sectors, Countries: s.countries[L.Lang],
 		Sorts: sorts, CanDecide: u.Role != school.RoleReviewer, Done: c.Query("done"),
 		Region: region, Regions: regionOptions(L.Lang), ExportColumns: exportChoices(L, u, e)}
+	if data.CanDecide {
+		ranking, err := s.store.EditionRanking(c.UserContext(), e.ID)
+		if err != nil {
+			return err
+		}
+		data.RankedBy = rankingText(L, ranking)
+	}
 	for i := range data.Rows {
 		hideFromStaff(&data.Rows[i], u, e)
 	}

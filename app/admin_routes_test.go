@@ -186,6 +186,8 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 		"GET /admin/editions/:id/fill":       {path: fixed(edition + "/fill"), want: editionRunner(ok)},
 		// Nothing asked for, nothing staged.
 		"POST /admin/editions/:id/fill": {path: fixed(edition + "/fill"), form: none, want: editionRunner(done)},
+		// Choosing the automatic ranking, as it is.
+		"POST /admin/editions/:id/ranking": {path: fixed(edition + "/ranking"), form: url.Values{"ranking": {"auto"}}, want: editionRunner(done)},
 
 		// The outbox shows each organiser their editions' emails (TestAnOrganiserSeesAndRetriesOnlyTheEmailsOfTheirEditions).
 		"GET /admin/outbox":            {path: fixed("/admin/outbox"), want: anyOrganiser(ok)},

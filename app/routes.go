@@ -140,6 +140,7 @@ func (s *Server) routes() {
 	admin.Post("/editions/:id/bulk", organisers, s.bulkAction)
 	admin.Get("/editions/:id/fill", organisers, s.showFillSeats)
 	admin.Post("/editions/:id/fill", organisers, s.stageFillSeats)
+	admin.Post("/editions/:id/ranking", organisers, s.setRanking)
 	admin.Get("/outbox", organisers, s.showOutbox)
 	admin.Post("/outbox/:id/retry", organisers, s.retryEmail)
 	admin.Get("/editions/:id/emails", organisers, s.showEmails)

@@ -1,8 +1,10 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -101,16 +103,19 @@ var applicationSorts = map[string]string{
 	"name":   "a.family_name COLLATE NOCASE, a.given_name COLLATE NOCASE, a.id",
 	// The stored score (see SubmitReview); SQLite puts NULLs, the unreviewed, last when descending.
 	"score": "a.score DESC, a.submitted_at, a.id",
+	// Within the same score, and for "normalised" (ordered by normalisedPage, as the score is not
+	// stored): the order of sending.
+	"normalised": "a.submitted_at, a.id",
 	// References share their edition's prefix; the shorter number is the smaller one.
 	"reference": "length(a.reference), a.reference, a.id",
 }
 
 // ApplicationSortKeys lists the accepted sort keys.
-var ApplicationSortKeys = []string{"newest", "oldest", "name", "score", "reference"}
+var ApplicationSortKeys = []string{"newest", "oldest", "name", "score", "normalised", "reference"}
 
 // BlindSortKeys are the orders that tell nothing of who applied: not by name, nor by the time
 // of sending, which a reviewer may know of a colleague's application.
-var BlindSortKeys = []string{"reference", "score"}
+var BlindSortKeys = []string{"reference", "score", "normalised"}
 
 // ApplicationList is one page of an edition's applications and how many match in all.
 func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]school.Application, int, error) {
@@ -176,6 +181,10 @@ func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]sch
 	if f.Page < 1 {
 		f.Page = 1
 	}
+	if f.Sort == "normalised" {
+		apps, err := s.normalisedPage(ctx, f, cond, args)
+		return apps, total, err
+	}
 	// The page's ids first, from an index where the filter and order allow, and only then the 50
 	// rows: a deep page skips index entries rather than whole rows.
 	rows, err := s.reader.QueryContext(ctx, `SELECT `+applicationColumns+applicationFrom+
@@ -194,6 +203,71 @@ func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]sch
 		apps = append(apps, a)
 	}
 	return apps, total, rows.Err()
+}
+
+// normalisedPage is one page of the applications matching cond, best normalised score first
+// (see EditionScores), then the unscored, each in the order of sending. The score is computed,
+// not stored, as every review moves its reviewer's mean: so the matching ids are ordered here.
+func (s *Store) normalisedPage(ctx context.Context, f ApplicationFilter, cond string, args []any) ([]school.Application, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT a.id FROM applications a`+cond+` ORDER BY `+applicationSorts["normalised"], args...)
+	if err != nil {
+		return nil, fmt.Errorf("db: application list: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("db: application list: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("db: application list: %w", err)
+	}
+	scores, err := s.allScores(ctx, f.EditionID)
+	if err != nil {
+		return nil, err
+	}
+	if f.ScoredBy != 0 {
+		reviewed, err := s.ReviewedBy(ctx, f.EditionID, f.ScoredBy)
+		if err != nil {
+			return nil, err
+		}
+		maps.DeleteFunc(scores, func(id int64, _ ScoreSummary) bool { return !reviewed[id] })
+	}
+	slices.SortStableFunc(ids, func(a, b int64) int {
+		sa, scoredA := scores[a]
+		sb, scoredB := scores[b]
+		if scoredA != scoredB {
+			if scoredA {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(sb.Normalised, sa.Normalised)
+	})
+	from := min(len(ids), (f.Page-1)*f.PerPage)
+	ids = ids[from:min(len(ids), from+f.PerPage)]
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	marks, idArgs := inList(ids)
+	rows, err = s.reader.QueryContext(ctx, `SELECT `+applicationColumns+applicationFrom+` WHERE a.id IN (`+marks+`)`, idArgs...)
+	if err != nil {
+		return nil, fmt.Errorf("db: application list: %w", err)
+	}
+	defer rows.Close()
+	apps := make([]school.Application, len(ids))
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, fmt.Errorf("db: application list: %w", err)
+		}
+		apps[slices.Index(ids, a.ID)] = a
+	}
+	return apps, rows.Err()
 }
 
 // inList is the placeholders of an IN (…) list for values, and the values as arguments.

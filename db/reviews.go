@@ -165,52 +165,123 @@ type ScoreSummary struct {
 
 // EditionScores computes the score summaries of the given applications of an edition.
 func (s *Store) EditionScores(ctx context.Context, editionID int64, applicationIDs []int64) (map[int64]ScoreSummary, error) {
-	stats := map[int64]school.ReviewerStats{}
-	rows, err := s.reader.QueryContext(ctx, `SELECT r.reviewer_id, AVG(r.weighted_score),
-		AVG(r.weighted_score * r.weighted_score), COUNT(*)
-		FROM reviews r WHERE r.edition_id = ? AND r.conflict = 0 GROUP BY r.reviewer_id`, editionID)
+	all, err := s.allScores(ctx, editionID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]ScoreSummary, len(applicationIDs))
+	for _, id := range applicationIDs {
+		out[id] = all[id]
+	}
+	return out, nil
+}
+
+// allScores computes the score summaries of every reviewed application of an edition from its
+// reviews, read once: normalising needs each reviewer's scores of the whole edition anyway.
+func (s *Store) allScores(ctx context.Context, editionID int64) (map[int64]ScoreSummary, error) {
+	type review struct {
+		application, reviewer int64
+		score                 float64
+	}
+	rows, err := s.reader.QueryContext(ctx, `SELECT application_id, reviewer_id, weighted_score
+		FROM reviews WHERE edition_id = ? AND conflict = 0 ORDER BY id`, editionID)
 	if err != nil {
 		return nil, fmt.Errorf("db: edition scores: %w", err)
 	}
+	defer rows.Close()
+	var reviews []review
+	sums := map[int64]*struct{ sum, squares float64 }{}
+	stats := map[int64]school.ReviewerStats{}
 	for rows.Next() {
-		var id int64
-		var mean, squares float64
-		var n int
-		if err := rows.Scan(&id, &mean, &squares, &n); err != nil {
-			rows.Close()
+		var r review
+		if err := rows.Scan(&r.application, &r.reviewer, &r.score); err != nil {
 			return nil, fmt.Errorf("db: edition scores: %w", err)
 		}
-		stats[id] = school.ReviewerStats{Mean: mean, StdDev: school.StdDev(mean, squares), Count: n}
+		reviews = append(reviews, r)
+		if sums[r.reviewer] == nil {
+			sums[r.reviewer] = &struct{ sum, squares float64 }{}
+		}
+		sums[r.reviewer].sum += r.score
+		sums[r.reviewer].squares += r.score * r.score
+		st := stats[r.reviewer]
+		st.Count++
+		stats[r.reviewer] = st
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("db: edition scores: %w", err)
+	}
+	for id, st := range stats {
+		n := float64(st.Count)
+		st.Mean = sums[id].sum / n
+		st.StdDev = school.StdDev(st.Mean, sums[id].squares/n)
+		stats[id] = st
 	}
 	out := map[int64]ScoreSummary{}
-	for _, appID := range applicationIDs {
-		rs, err := s.reader.QueryContext(ctx, `SELECT reviewer_id, weighted_score FROM reviews
-			WHERE application_id = ? AND conflict = 0`, appID)
-		if err != nil {
-			return nil, fmt.Errorf("db: edition scores: %w", err)
-		}
-		var sum ScoreSummary
-		for rs.Next() {
-			var reviewer int64
-			var w float64
-			if err := rs.Scan(&reviewer, &w); err != nil {
-				rs.Close()
-				return nil, fmt.Errorf("db: edition scores: %w", err)
-			}
-			sum.Reviews++
-			sum.Score += w
-			sum.Normalised += stats[reviewer].Normalised(w)
-		}
-		rs.Close()
-		if sum.Reviews > 0 {
-			sum.Score /= float64(sum.Reviews)
-			sum.Normalised /= float64(sum.Reviews)
-		}
-		out[appID] = sum
+	for _, r := range reviews {
+		sum := out[r.application]
+		sum.Reviews++
+		sum.Score += r.score
+		sum.Normalised += stats[r.reviewer].Normalised(r.score)
+		out[r.application] = sum
+	}
+	for id, sum := range out {
+		sum.Score /= float64(sum.Reviews)
+		sum.Normalised /= float64(sum.Reviews)
+		out[id] = sum
 	}
 	return out, nil
+}
+
+// Ranking is an edition's ranking setting and the score it ranks by now (school.RankBy).
+type Ranking struct {
+	Setting school.Ranking
+	By      school.Ranking
+}
+
+// EditionRanking reads which score ranks an edition's applications.
+func (s *Store) EditionRanking(ctx context.Context, editionID int64) (Ranking, error) {
+	var r Ranking
+	err := s.reader.QueryRowContext(ctx, `SELECT ranking FROM editions WHERE id = ?`, editionID).Scan(&r.Setting)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	if err != nil {
+		return r, fmt.Errorf("db: edition ranking: %w", err)
+	}
+	rows, err := s.reader.QueryContext(ctx, `SELECT COUNT(*) FROM reviews
+		WHERE edition_id = ? AND conflict = 0 GROUP BY reviewer_id`, editionID)
+	if err != nil {
+		return r, fmt.Errorf("db: edition ranking: %w", err)
+	}
+	defer rows.Close()
+	var scored []int
+	for rows.Next() {
+		var n int
+		if err := rows.Scan(&n); err != nil {
+			return r, fmt.Errorf("db: edition ranking: %w", err)
+		}
+		scored = append(scored, n)
+	}
+	r.By = school.RankBy(r.Setting, scored)
+	return r, rows.Err()
+}
+
+// SetEditionRanking chooses which score ranks an edition's applications; actor and now are who
+// chooses and when, for the audit log.
+func (s *Store) SetEditionRanking(ctx context.Context, editionID int64, ranking school.Ranking, actor string, now time.Time) error {
+	return s.write(ctx, "set edition ranking", func(tx *sql.Tx) error {
+		var from string
+		err := tx.QueryRowContext(ctx, `SELECT ranking FROM editions WHERE id = ?`, editionID).Scan(&from)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE editions SET ranking = ? WHERE id = ?`, ranking, editionID); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, AuditEntry{At: now, Actor: actor, Action: "edition_ranking",
+			Entity: "edition", EntityID: editionID, From: from, To: string(ranking)})
+	})
 }
