@@ -120,10 +120,14 @@ func (s *Server) showFillSeats(c *fiber.Ctx) error {
 	data.Targets, data.Relaxed = fillTargets(L, p, data.MaxShare > 0 && data.MaxShare < 100, sectorName)
 	why := func(a school.Application) string {
 		r := p.Reasons[a.ID]
+		// The holders of a country's places, each chosen for the minimum marked as such.
 		holders := func() string {
 			refs := make([]string, len(r.Holders))
 			for i, id := range r.Holders {
 				refs[i] = byID[id].Reference
+				if p.Reasons[id].Why == school.InForMinimum {
+					refs[i] = L.T("fill_holder_for_minimum", "Reference", refs[i], "Sector", sectorName)
+				}
 			}
 			return strings.Join(refs, ", ")
 		}
@@ -133,10 +137,8 @@ func (s *Server) showFillSeats(c *fiber.Ctx) error {
 			return L.T("fill_in_minimum", "Sector", sectorName)
 		case school.OutSeatsFull:
 			return L.T("fill_out_seats_full")
-		case school.OutCountryCap:
+		case school.OutCountryCap, school.OutCapForMinimum:
 			return L.T("fill_out_cap", "Country", country, "Cap", p.Applied.CountryCap, "Holders", holders())
-		case school.OutCapForMinimum:
-			return L.T("fill_out_cap_minimum", "Country", country, "Cap", p.Applied.CountryCap, "Holders", holders(), "Sector", sectorName)
 		case school.OutSeatsForMinimum:
 			return L.T("fill_out_seats_minimum", "Sector", sectorName)
 		}

@@ -113,7 +113,7 @@ func TestFillSeatsExplainsEachRow(t *testing.T) {
 		third.Reference:   "In: 3rd best score",
 		fourth.Reference:  "In: 4th best score",
 		student.Reference: "In: chosen for the “Student” minimum",
-		second.Reference:  "Out: Ukraine's cap of 1 is taken by " + student.Reference + ", chosen for the “Student” minimum",
+		second.Reference:  "Out: Ukraine's cap of 1 is taken by " + student.Reference + " (chosen for the “Student” minimum)",
 		czech.Reference:   "cap of 1 is taken by " + best.Reference,
 		unscored:          "Out: no score yet",
 	} {

@@ -14,7 +14,7 @@
 //	submissions.go                  submissions written in groups (group commit) with their receipts
 //	application_list.go             the back office's filtered, sorted application list
 //	decisions.go                    staged decisions (one, or a batch in one transaction), release, offers
-//	reviews.go, notes.go            reviews and scores; staff notes
+//	reviews.go, notes.go            reviews, scores and which score ranks (raw or normalised); staff notes
 //	audit.go                        the audit log: one writer, writeAudit, stamped with the caller's time
 //	outbox.go                       queued emails and their delivery state
 //	webstate.go                     the second file, state.db: sessions, CSRF tokens and rate limits,
