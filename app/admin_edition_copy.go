@@ -125,11 +125,18 @@ func copyProblem(L *i18n.Translator, e school.Edition, startsOn time.Time, messa
 }
 
 // copiedLines say what the copy of an edition took over, counted in the copy itself, for its
-// editor's notice right after copying.
+// editor's notice right after copying; kinds it has none of are left out.
 func copiedLines(L *i18n.Translator, n db.EditionContents) []string {
-	lines := []string{L.T("copied_settings"), L.N("copied_sessions", n.Sessions), L.N("copied_lecturers", n.Lecturers),
-		L.N("copied_questions", n.Questions), L.N("copied_criteria", n.Criteria), L.N("copied_emails", n.EmailTemplates),
-		L.N("copied_staff", n.Staff)}
+	lines := []string{L.T("copied_settings")}
+	for _, c := range []struct {
+		id string
+		n  int
+	}{{"copied_sessions", n.Sessions}, {"copied_lecturers", n.Lecturers}, {"copied_questions", n.Questions},
+		{"copied_criteria", n.Criteria}, {"copied_emails", n.EmailTemplates}, {"copied_staff", n.Staff}} {
+		if c.n > 0 {
+			lines = append(lines, L.N(c.id, c.n))
+		}
+	}
 	if n.PrivacyNotice {
 		lines = append(lines, L.T("copied_privacy_notice"))
 	}
