@@ -28,8 +28,11 @@ type Copy struct {
 	Years int
 }
 
+// MaxCopyYears is how many years on a copy may start: further is most likely a mistyped year.
+const MaxCopyYears = 5
+
 // CopyTo plans the copy of the edition that starts on startsOn, or says why it cannot: the
-// copy starts in a later year, on the original's weekday. An edition without a first day is
+// copy starts in a later year, at most MaxCopyYears on, on the original's weekday. An edition without a first day is
 // copied 52 weeks on, whatever startsOn is.
 func (e Edition) CopyTo(startsOn time.Time) (Copy, *Problem) {
 	if e.StartsOn.IsZero() {
@@ -41,6 +44,8 @@ func (e Edition) CopyTo(startsOn time.Time) (Copy, *Problem) {
 		return problem("copy_error_start_missing")
 	case startsOn.Year() <= e.StartsOn.Year():
 		return problem("copy_error_start_later")
+	case startsOn.Year() > e.StartsOn.Year()+MaxCopyYears:
+		return problem("copy_error_start_far")
 	}
 	days := int(startsOn.Sub(e.StartsOn).Hours()) / 24
 	if days%7 != 0 {

@@ -69,6 +69,7 @@ func TestCopyRefusesAStartThatMovesWeekdays(t *testing.T) {
 		{"no date", time.Time{}, "copy_error_start_missing"},
 		{"before the original", day(2026, 7, 6), "copy_error_start_later"},
 		{"the same year", day(2027, 9, 6), "copy_error_start_later"},
+		{"a mistyped year", day(2207, 7, 6), "copy_error_start_far"},
 	} {
 		_, p := e.CopyTo(tt.start)
 		if p == nil || p.Field != "starts_on" || p.Message != tt.want {
