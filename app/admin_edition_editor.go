@@ -280,6 +280,7 @@ type editionEditorPage struct {
 	Done     string
 	Problems []string      // what stops publishing, for the status buttons
 	History  []historyLine // who created, saved, copied, published it, newest first
+	Copied   []string      // what a copy just made took over from its original
 }
 
 // editionHistoryShown is how many of an edition's audit entries its editor lists.
@@ -400,6 +401,13 @@ func (s *Server) editorPage(c *fiber.Ctx, status int, e school.Edition, f editio
 		if data.History, err = s.editionHistory(c, e, L); err != nil {
 			return err
 		}
+		if data.Done == "cloned" {
+			contents, err := s.store.EditionContents(c.UserContext(), e.ID)
+			if err != nil {
+				return err
+			}
+			data.Copied = copiedLines(L, contents)
+		}
 	}
 	for _, name := range errs.order {
 		data.Errors = append(data.Errors, fieldMessage{Field: name, Label: L.T("editor_" + name), Message: errs.msg[name]})
@@ -512,27 +520,6 @@ func (s *Server) setEditionStatus(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/admin/editions/"+strconv.FormatInt(e.ID, 10)+"/edit?done="+string(status), fiber.StatusSeeOther)
-}
-
-// cloneEdition copies an edition a year on as a draft and opens the copy's editor.
-func (s *Server) cloneEdition(c *fiber.Ctx) error {
-	e, err := s.pathEdition(c)
-	if err != nil {
-		return err
-	}
-	scope, err := s.editionScope(c)
-	if err != nil {
-		return err
-	}
-	var assign int64
-	if !scope.All {
-		assign = currentUser(c).ID
-	}
-	id, err := s.store.CloneEdition(c.UserContext(), e.ID, assign, userActor(currentUser(c)), s.now())
-	if err != nil {
-		return err
-	}
-	return c.Redirect("/admin/editions/"+strconv.FormatInt(id, 10)+"/edit?done=cloned", fiber.StatusSeeOther)
 }
 
 // editionHistory is what the audit log says of changes to the edition, newest first.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -215,7 +216,11 @@ func TestPublishingNeedsDatesAndATitle(t *testing.T) {
 	wantText(t, body, "A published edition needs its first and last day.")
 }
 
-func TestCloneCopiesTheEditionAYearOnAsADraft(t *testing.T) {
+// TestCopyForNextYearAsksForTheStartAndMovesByWholeWeeks: "Copy for next year" asks for the
+// copy's first day, proposing the same weekday a year on; a day that would move the weekdays is
+// refused; the copy's title says the new year, its editor says what was copied, and copying
+// again names the edition that has the address already.
+func TestCopyForNextYearAsksForTheStartAndMovesByWholeWeeks(t *testing.T) {
 	t.Parallel()
 	f := newAdminFixture(t)
 	ts := f.ts
@@ -226,42 +231,71 @@ func TestCloneCopiesTheEditionAYearOnAsADraft(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	en := ts.i18n.Translator("en")
 	v := signIn(t, ts, f.staff.organiser.Email)
-	resp, body := v.postAdmin(t, editionPath(src.ID, "/clone"), nil)
+	// The editor's button opens the form; it changes nothing.
+	_, body := v.get(t, editionPath(src.ID, "/edit?lang=en"))
+	if !strings.Contains(body, `href="`+editionPath(src.ID, "/clone")+`"`) {
+		t.Error("the editor has no link to the copy form")
+	}
+	proposed := school.NextYearStart(src.StartsOn)
+	if proposed.Weekday() != src.StartsOn.Weekday() || proposed.Year() != src.StartsOn.Year()+1 {
+		t.Fatalf("proposed %s for %s", proposed, src.StartsOn)
+	}
+	page := editionPath(src.ID, "/clone?lang=en")
+	form := v.openForm(t, page, editionPath(src.ID, "/clone"))
+	if got := form.Values.Get("starts_on"); got != proposed.Format(time.DateOnly) {
+		t.Errorf("the form proposes %q, want %s", got, proposed.Format(time.DateOnly))
+	}
+	_, body = v.get(t, page)
+	wantText(t, body, "Copy for next year: Summer School on Migration Studies 2027",
+		"Proposed: "+en.DayDate(proposed), "“Summer School on Migration Studies 2028”", "summer-school-2028")
+
+	// The same calendar date a year on falls on another weekday: refused, with the days that do.
+	sameDate := src.StartsOn.AddDate(1, 0, 0)
+	resp, body := v.submit(t, form, url.Values{"starts_on": {sameDate.Format(time.DateOnly)}})
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	wantText(t, body, "Choose a "+src.StartsOn.Weekday().String()+", the weekday this edition starts on", en.DayDate(proposed))
+
+	resp, body = v.submit(t, form, nil)
 	id := editedID(t, resp, body)
 	resp, body = v.get(t, resp.Header.Get("Location")+"&lang=en")
 	wantStatus(t, resp, body, http.StatusOK)
-	wantText(t, body, "This is the copy for next year")
+	want, err := ts.store.EditionContents(ctx, src.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantText(t, body, "Edit Summer School on Migration Studies 2028", "This is the copy, a draft",
+		"Copied:", fmt.Sprintf("the programme of %d sessions", want.Sessions), fmt.Sprintf("%d lecturers", want.Lecturers),
+		fmt.Sprintf("%d extra questions", want.Questions), fmt.Sprintf("%d review criteria", want.Criteria),
+		"1 edited email text", "Not copied: applications, reviews")
 
 	e, err := ts.store.EditionByID(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
+	weeks := 52 * 7
 	if e.Status != school.EditionDraft || e.Year != src.Year+1 || e.Slug != "summer-school-2028" ||
-		!e.StartsOn.Equal(src.StartsOn.AddDate(1, 0, 0)) || !e.ClosesAt.Equal(src.ClosesAt.AddDate(1, 0, 0)) ||
-		e.SeatsInPerson != src.SeatsInPerson || e.TitleEN != src.TitleEN || len(e.OptionalFields) != len(src.OptionalFields) {
+		e.TitleEN != "Summer School on Migration Studies 2028" || e.TitleCS != strings.Replace(src.TitleCS, "2027", "2028", 1) ||
+		!e.StartsOn.Equal(proposed) || !e.EndsOn.Equal(src.EndsOn.AddDate(0, 0, weeks)) ||
+		e.SeatsInPerson != src.SeatsInPerson || len(e.OptionalFields) != len(src.OptionalFields) {
 		t.Errorf("the copy is %+v", e)
 	}
-	count := func(what string, get func(int64) (int, error)) {
-		t.Helper()
-		before, err1 := get(src.ID)
-		after, err2 := get(id)
-		if err1 != nil || err2 != nil {
-			t.Fatal(err1, err2)
-		}
-		if before == 0 || before != after {
-			t.Errorf("%s: %d in the original, %d in the copy", what, before, after)
-		}
+	if e.ClosesAt.In(school.Prague).Format("Mon 15:04") != src.ClosesAt.In(school.Prague).Format("Mon 15:04") {
+		t.Errorf("the call closes %s; the original's %s", e.ClosesAt.In(school.Prague), src.ClosesAt.In(school.Prague))
 	}
-	count("sessions", func(id int64) (int, error) { p, err := ts.store.Programme(ctx, id); return len(p), err })
-	count("questions", func(id int64) (int, error) { q, err := ts.store.Questions(ctx, id); return len(q), err })
-	count("criteria", func(id int64) (int, error) { r, err := ts.store.Rubric(ctx, id); return len(r), err })
-	count("email templates", func(id int64) (int, error) { m, err := ts.store.EmailTemplates(ctx, id); return len(m), err })
+	got, err := ts.store.EditionContents(ctx, id)
+	if err != nil || want.Sessions == 0 || want.Questions == 0 || want.Criteria == 0 || got.Sessions != want.Sessions ||
+		got.Lecturers != want.Lecturers || got.Questions != want.Questions || got.Criteria != want.Criteria ||
+		got.EmailTemplates != 1 {
+		t.Errorf("the copy holds %+v, the original %+v (%v)", got, want, err)
+	}
 	srcProg, _ := ts.store.Programme(ctx, src.ID)
 	prog, _ := ts.store.Programme(ctx, id)
-	if len(prog) > 0 && (!prog[0].Day.Equal(srcProg[0].Day.AddDate(1, 0, 0)) || len(prog[0].Lecturers) != len(srcProg[0].Lecturers)) {
-		t.Errorf("first session on %v with %d lecturers, the original on %v with %d", prog[0].Day, len(prog[0].Lecturers),
-			srcProg[0].Day, len(srcProg[0].Lecturers))
+	for i := range prog {
+		if !prog[i].Day.Equal(srcProg[i].Day.AddDate(0, 0, weeks)) || prog[i].StartsAt != srcProg[i].StartsAt {
+			t.Errorf("session %d on %v at %s, the original on %v at %s", i, prog[i].Day, prog[i].StartsAt, srcProg[i].Day, srcProg[i].StartsAt)
+		}
 	}
 	if sum, err := ts.store.EditionSummary(ctx, id); err != nil || sum.Total != 0 {
 		t.Errorf("the copy has %d applications (%v)", sum.Total, err)
@@ -271,11 +305,13 @@ func TestCloneCopiesTheEditionAYearOnAsADraft(t *testing.T) {
 	if resp, _ := rv.get(t, editionPath(id, "")); resp.StatusCode != http.StatusOK {
 		t.Errorf("the summer school's reviewer gets %d on the copy", resp.StatusCode)
 	}
-	// A second copy of the same edition gets an address of its own.
-	resp, body = v.postAdmin(t, editionPath(src.ID, "/clone"), nil)
-	second, _ := ts.store.EditionByID(ctx, editedID(t, resp, body))
-	if second.Slug != "summer-school-2028-2" {
-		t.Errorf("the second copy's address is %q", second.Slug)
+	// Copying again would list two "…2028": the form says which edition has the address.
+	resp, body = v.submit(t, form, nil)
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	wantText(t, body, "The copy's address summer-school-2028 is already used by “Summer School on Migration Studies 2028”",
+		"Open “Summer School on Migration Studies 2028”")
+	if !strings.Contains(body, `href="`+editionPath(id, "/edit")+`"`) {
+		t.Error("no link to the edition that has the address")
 	}
 }
 

@@ -213,7 +213,7 @@ func (s *Server) sessionEditor(c *fiber.Ctx, e school.Edition, id int64, f sessi
 	}
 	var days, kinds, people []option
 	for _, d := range school.EditionDays(e) {
-		days = append(days, option{Value: d.Format(time.DateOnly), Label: L.Date(d)})
+		days = append(days, option{Value: d.Format(time.DateOnly), Label: L.DayDate(d)})
 	}
 	for _, k := range school.SessionKinds {
 		kinds = append(kinds, option{Value: string(k), Label: L.T("session_" + string(k))})

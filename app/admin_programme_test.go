@@ -87,6 +87,30 @@ func wantMarkup(t testing.TB, body string, wants ...string) {
 	}
 }
 
+// TestProgrammeEditorShowsEachDayWithItsWeekday: a school that moved by calendar date would
+// run Wednesday to Sunday; the editor names each day's weekday so that nobody misses it. (The
+// "add a session on" link keeps the bare date: Czech would need the weekday in the accusative.)
+func TestProgrammeEditorShowsEachDayWithItsWeekday(t *testing.T) {
+	t.Parallel()
+	p := newProgrammeEditor(t)
+	first, last := p.summer.StartsOn, p.summer.EndsOn
+	for lang, want := range map[string][]string{
+		"en": {first.Weekday().String() + " " + first.Format("2 January 2006"), last.Weekday().String() + " " + last.Format("2 January 2006"),
+			"Add a session on " + first.Format("2 January 2006")},
+		"cs": {p.ts.i18n.Translator("cs").DayDate(first), p.ts.i18n.Translator("cs").DayDate(last)},
+	} {
+		resp, body := p.v.get(t, p.base+"?lang="+lang)
+		wantStatus(t, resp, body, http.StatusOK)
+		wantText(t, body, want...)
+		resp, body = p.v.get(t, p.base+"/new?lang="+lang+"&day="+first.Format(time.DateOnly))
+		wantStatus(t, resp, body, http.StatusOK)
+		wantText(t, body, want[0])
+	}
+	if got := p.ts.i18n.Translator("cs").DayDate(time.Date(2027, 7, 5, 0, 0, 0, 0, time.UTC)); got != "pondělí 5. července 2027" {
+		t.Errorf("a Czech day: %q", got)
+	}
+}
+
 func TestOrganiserEditsTheProgrammeAndThePublicPageShowsItAtOnce(t *testing.T) {
 	t.Parallel()
 	p := newProgrammeEditor(t)
@@ -339,6 +363,24 @@ func TestBrowserProgrammeEditorIsAccessible(t *testing.T) {
 		chromedp.CSS(`#main p.notice[role=status]`))
 	wantPageText(t, office, "the programme after adding", "The session is added", "Closing Round Table", "Zdeňka Přibylová")
 	testkit.CheckAccessibility(t, office, "programme editor with a notice")
+	// Delete is quieter than the arrows beside it (no fill, no border), still a 44 px target
+	// at least 8 px from the next button.
+	row := `document.querySelector('#main tbody tr:has(button[aria-label^="Delete"])')`
+	look := evaluate[map[string]any](t, office, `(() => {
+		const row = `+row+`;
+		const del = row.querySelector('button[aria-label^="Delete"]'), down = row.querySelectorAll('form[action$="/move"] button')[1];
+		const s = getComputedStyle(del), a = getComputedStyle(down), d = del.getBoundingClientRect(), b = down.getBoundingClientRect();
+		return {delBg: s.backgroundColor, delBorder: s.borderTopColor, arrowBorder: a.borderTopColor, height: d.height, gap: d.left - b.right, sameLine: Math.abs(d.top - b.top) < 1};
+	})()`)
+	if look["delBg"] != "rgba(0, 0, 0, 0)" || look["delBorder"] != "rgba(0, 0, 0, 0)" || look["arrowBorder"] == "rgba(0, 0, 0, 0)" {
+		t.Errorf("Delete is not quieter than the arrows: %v", look)
+	}
+	if h, _ := look["height"].(float64); h < 44 {
+		t.Errorf("Delete is %.0f px tall", h)
+	}
+	if g, _ := look["gap"].(float64); look["sameLine"] == true && g < 8 {
+		t.Errorf("Delete is %.0f px from ↓", g)
+	}
 
 	browse(t, office, "open the documents", chromedp.Navigate(base+"/admin/editions/"+strconv.FormatInt(summer.ID, 10)+"/documents"),
 		chromedp.WaitVisible(chromedp.CSS(`#file`)))

@@ -33,13 +33,27 @@ func TestBrowserOrganiserClonesEditsAndPublishesAnEdition(t *testing.T) {
 	editor := "/admin/editions/" + strconv.FormatInt(summer.ID, 10) + "/edit"
 	follow(t, office, chromedp.CSS(`#main a[href="`+editor+`"]`))
 	testkit.CheckAccessibility(t, office, "edition editor")
-	click(t, office, "copy for next year", chromedp.CSS(`#main form[action$="/clone"] button`),
-		chromedp.CSS(`#main p.notice[role=status]`))
-	wantPageText(t, office, "the copy's editor", "This is the copy for next year", "Status: Draft")
+	follow(t, office, chromedp.CSS(`#main a[href$="/clone"]`))
+	testkit.CheckAccessibility(t, office, "the copy form")
+	if starts := evaluate[string](t, office, `document.querySelector('#starts_on').value`); starts != school.NextYearStart(summer.StartsOn).Format("2006-01-02") {
+		t.Errorf("the copy form proposes %s", starts)
+	}
+	// The same date a year on is another weekday: the form comes back saying which days would do.
+	browse(t, office, "a start on another weekday",
+		chromedp.SetValue(chromedp.CSS(`#starts_on`), summer.StartsOn.AddDate(1, 0, 0).Format("2006-01-02")))
+	click(t, office, "copy to another weekday", chromedp.CSS(`#main form[action$="/clone"] button[type=submit]`),
+		chromedp.CSS(`#main .error-summary`))
+	wantPageText(t, office, "the refused start", "the weekday this edition starts on")
+	testkit.CheckAccessibility(t, office, "the copy form with an error")
+	browse(t, office, "the proposed start",
+		chromedp.SetValue(chromedp.CSS(`#starts_on`), school.NextYearStart(summer.StartsOn).Format("2006-01-02")))
+	click(t, office, "make the copy", chromedp.CSS(`#main form[action$="/clone"] button[type=submit]`),
+		chromedp.CSS(`#main section.notice[role=status]`))
+	wantPageText(t, office, "the copy's editor", "This is the copy, a draft", "Copied:", "Status: Draft")
 	if slug := evaluate[string](t, office, `document.querySelector('#slug').value`); slug != "summer-school-2028" {
 		t.Errorf("the copy's address is %q", slug)
 	}
-	if starts := evaluate[string](t, office, `document.querySelector('#starts_on').value`); starts != summer.StartsOn.AddDate(1, 0, 0).Format("2006-01-02") {
+	if starts := evaluate[string](t, office, `document.querySelector('#starts_on').value`); starts != school.NextYearStart(summer.StartsOn).Format("2006-01-02") {
 		t.Errorf("the copy starts on %s; the original on %s", starts, summer.StartsOn.Format("2006-01-02"))
 	}
 	testkit.CheckAccessibility(t, office, "the copy's editor")

@@ -169,6 +169,7 @@ func (s *Server) routes() {
 	admin.Get("/editions/:id/edit", organisers, s.showEditionEditor)
 	admin.Post("/editions/:id/edit", organisers, s.saveEdition)
 	admin.Post("/editions/:id/status", organisers, s.setEditionStatus)
+	admin.Get("/editions/:id/clone", organisers, s.showCopyEdition)
 	admin.Post("/editions/:id/clone", organisers, s.cloneEdition)
 	admin.Get("/editions/:id/form", organisers, s.showFormBuilder)
 	admin.Post("/editions/:id/form/fields", organisers, s.saveOptionalFields)

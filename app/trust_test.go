@@ -140,7 +140,7 @@ func TestOrganisersEditTheNoticeAndTheConsentNamesItsVersion(t *testing.T) {
 	}
 
 	// Next year's copy keeps the notice, under the same version.
-	copied, err := ts.store.CloneEdition(ctx, summer.ID, 0, "user:1", demoNow)
+	copied, err := ts.store.CloneEdition(ctx, summer.ID, time.Time{}, 0, "user:1", demoNow)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func TestAnEditionsAuditEntriesCarryTheInjectedClocksTime(t *testing.T) {
 	if err := s.SetEditionStatus(ctx, id, school.EditionPublished, ActorSystem, at.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	copyID, err := s.CloneEdition(ctx, id, 0, ActorSystem, at.Add(2*time.Minute))
+	copyID, err := s.CloneEdition(ctx, id, time.Time{}, 0, ActorSystem, at.Add(2*time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}

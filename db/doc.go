@@ -5,7 +5,7 @@
 // One file per entity, named by the entity, not by the screen that uses it:
 //
 //	db.go                           Open, Migrate, the Store, transactions and the shared write helpers
-//	editions.go                     editions and series: read, save, publish, copy a year on, settings
+//	editions.go                     editions and series: read, save, publish, copy by whole weeks, settings
 //	edition_summaries.go            editions with their applications counted, for the back office
 //	criteria.go, questions.go       an edition's review rubric; its extra questions
 //	programme.go, lecturers.go      the programme's sessions; the lecturers

@@ -421,12 +421,15 @@ func (s *Store) SetEditionStatus(ctx context.Context, editionID int64, status sc
 	return nil
 }
 
-// CloneEdition copies an edition a year on as a draft (school.Edition.NextYear): its settings,
-// programme (sessions with their lecturers), questions still asked, rubric, email wordings,
-// privacy notice and staff. Documents and applications stay behind. A taken slug gets a number
-// added. assignTo is a user to assign to the copy too, 0 for none; actor and now are who copies
-// and when, for the audit log. It returns the new edition's id.
-func (s *Store) CloneEdition(ctx context.Context, sourceID, assignTo int64, actor string, now time.Time) (int64, error) {
+// CloneEdition copies an edition to a later year as a draft, starting on startsOn (zero: the
+// proposal, school.NextYearStart), every date moved by the same whole weeks and the year in its
+// titles and address moved on (school.Copy). It copies the settings, the programme (sessions with
+// their lecturers), the questions still asked, the rubric, the email wordings, the privacy notice
+// and the staff; documents, applications and everything that hangs on them (reviews, decisions,
+// emails sent, documents issued) stay behind. A taken address is a *SlugTakenError. assignTo is
+// a user to assign to the copy too, 0 for none; actor and now are who copies and when, for the
+// audit log. It returns the new edition's id.
+func (s *Store) CloneEdition(ctx context.Context, sourceID int64, startsOn time.Time, assignTo int64, actor string, now time.Time) (int64, error) {
 	var id int64
 	err := s.write(ctx, "clone edition", func(tx *sql.Tx) error {
 		src, err := scanEdition(tx.QueryRowContext(ctx, `SELECT `+editionColumns+editionFrom+` WHERE e.id = ?`, sourceID))
@@ -436,22 +439,25 @@ func (s *Store) CloneEdition(ctx context.Context, sourceID, assignTo int64, acto
 		if err != nil {
 			return err
 		}
-		next := src.NextYear()
-		base := next.Slug
-		for n := 2; ; n++ {
-			taken, err := exists(ctx, tx, `SELECT 1 FROM editions WHERE slug = ?`, next.Slug)
-			if err != nil {
-				return err
-			}
-			if !taken {
-				break
-			}
-			next.Slug = fmt.Sprintf("%s-%d", base, n)
+		if startsOn.IsZero() && !src.StartsOn.IsZero() {
+			startsOn = school.NextYearStart(src.StartsOn)
+		}
+		plan, problem := src.CopyTo(startsOn)
+		if problem != nil {
+			return fmt.Errorf("the copy cannot start on %s: %s", formatOptionalDate(startsOn), problem.Message)
+		}
+		next := plan.Apply(src)
+		var takenBy int64
+		switch err := tx.QueryRowContext(ctx, `SELECT id FROM editions WHERE slug = ?`, next.Slug).Scan(&takenBy); {
+		case err == nil:
+			return &SlugTakenError{Slug: next.Slug, EditionID: takenBy}
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
 		}
 		if id, err = insertEdition(ctx, tx, next); err != nil {
 			return err
 		}
-		if err := cloneProgramme(ctx, tx, sourceID, id); err != nil {
+		if err := cloneProgramme(ctx, tx, sourceID, id, plan); err != nil {
 			return err
 		}
 		copies := []string{
@@ -486,9 +492,21 @@ func (s *Store) CloneEdition(ctx context.Context, sourceID, assignTo int64, acto
 	return id, err
 }
 
-// cloneProgramme copies the sessions of one edition to another a year later, with their
-// lecturers.
-func cloneProgramme(ctx context.Context, tx *sql.Tx, fromID, toID int64) error {
+// SlugTakenError says which edition already has the address a copy would get.
+type SlugTakenError struct {
+	Slug      string
+	EditionID int64
+}
+
+func (e *SlugTakenError) Error() string {
+	return fmt.Sprintf("db: the address %s is taken by edition %d", e.Slug, e.EditionID)
+}
+
+func (e *SlugTakenError) Unwrap() error { return ErrSlugTaken }
+
+// cloneProgramme copies the sessions of one edition to another, each on the day the copy's
+// weeks move it to, with their lecturers. Times of day are Prague wall-clock times and stay.
+func cloneProgramme(ctx context.Context, tx *sql.Tx, fromID, toID int64, plan school.Copy) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, day FROM programme_sessions WHERE edition_id = ?
 		ORDER BY day, starts_at, position, id`, fromID)
 	if err != nil {
@@ -520,7 +538,7 @@ func cloneProgramme(ctx context.Context, tx *sql.Tx, fromID, toID int64) error {
 			ends_at, kind, title_en, title_cs, room, room_cs, description_en, description_cs, position)
 			SELECT ?, ?, starts_at, ends_at, kind, title_en, title_cs, room, room_cs, description_en,
 			       description_cs, position
-			FROM programme_sessions WHERE id = ?`, toID, formatDate(day.AddDate(1, 0, 0)), ps.id)
+			FROM programme_sessions WHERE id = ?`, toID, formatDate(plan.Day(day)), ps.id)
 		if err != nil {
 			return err
 		}
@@ -534,6 +552,33 @@ func cloneProgramme(ctx context.Context, tx *sql.Tx, fromID, toID int64) error {
 		}
 	}
 	return nil
+}
+
+// EditionContents counts what an edition holds beside its settings: what a copy took over.
+type EditionContents struct {
+	Sessions, Lecturers, Questions, Criteria, EmailTemplates, Staff int
+	PrivacyNotice                                                   bool
+}
+
+// EditionContents counts an edition's programme sessions and their distinct lecturers, the
+// questions still asked, the rubric's criteria, the edited email wordings, its staff, and
+// whether it has a privacy notice of its own.
+func (s *Store) EditionContents(ctx context.Context, editionID int64) (EditionContents, error) {
+	var c EditionContents
+	err := s.reader.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM programme_sessions WHERE edition_id = ?1),
+		(SELECT count(DISTINCT sl.lecturer_id) FROM session_lecturers sl
+		 JOIN programme_sessions ps ON ps.id = sl.session_id WHERE ps.edition_id = ?1),
+		(SELECT count(*) FROM questions WHERE edition_id = ?1 AND retired = 0),
+		(SELECT count(*) FROM criteria WHERE edition_id = ?1),
+		(SELECT count(*) FROM email_templates WHERE edition_id = ?1),
+		(SELECT count(*) FROM edition_staff WHERE edition_id = ?1),
+		EXISTS (SELECT 1 FROM privacy_notices WHERE edition_id = ?1)`, editionID).Scan(
+		&c.Sessions, &c.Lecturers, &c.Questions, &c.Criteria, &c.EmailTemplates, &c.Staff, &c.PrivacyNotice)
+	if err != nil {
+		return c, fmt.Errorf("db: edition contents: %w", err)
+	}
+	return c, nil
 }
 
 // SetBlindReview turns blind review of an edition's applications on or off: reviewers then do

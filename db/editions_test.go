@@ -55,7 +55,7 @@ func TestEveryEditorWriteChangesTheCatalogueVersion(t *testing.T) {
 				Subject: "S", Body: "B", UpdatedAt: time.Now()})
 		}},
 		{"default email", func() error { return s.DeleteEmailTemplate(ctx, newID, "application_received", "en") }},
-		{"clone", func() error { _, err := s.CloneEdition(ctx, newID, 0, ActorSystem, now); return err }},
+		{"clone", func() error { _, err := s.CloneEdition(ctx, newID, time.Time{}, 0, ActorSystem, now); return err }},
 	}
 	for _, st := range steps {
 		before := s.CatalogueVersion()

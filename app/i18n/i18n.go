@@ -128,6 +128,27 @@ func (t *Translator) Date(d time.Time) string {
 	return fmt.Sprintf("%d %s %d", d.Day(), monthsEN[d.Month()-1], d.Year())
 }
 
+var weekdaysEN = [...]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+
+// Czech weekdays are written in lower case.
+var weekdaysCS = [...]string{"neděle", "pondělí", "úterý", "středa", "čtvrtek", "pátek", "sobota"}
+
+// Weekday names the day of the week of a calendar date: "Monday", "pondělí".
+func (t *Translator) Weekday(d time.Time) string {
+	if t.Lang == "cs" {
+		return weekdaysCS[d.Weekday()]
+	}
+	return weekdaysEN[d.Weekday()]
+}
+
+// DayDate formats a calendar date with its weekday: "Monday 6 July 2028", "pondělí 6. července 2028".
+func (t *Translator) DayDate(d time.Time) string {
+	if d.IsZero() {
+		return ""
+	}
+	return t.Weekday(d) + " " + t.Date(d)
+}
+
 // DateRange formats the days an edition runs, shortening what the two dates share.
 func (t *Translator) DateRange(from, to time.Time) string {
 	switch {

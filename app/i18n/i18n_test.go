@@ -212,6 +212,8 @@ func TestDatesTimesAndMoneyInEachLanguage(t *testing.T) {
 		{"Czech date in the genitive", cs.Date(date(2016, time.September, 4)), "4. září 2016"},
 		{"Czech January", cs.Date(date(2027, time.January, 11)), "11. ledna 2027"},
 		{"zero date is empty", en.Date(time.Time{}), ""},
+		{"English date with its weekday", en.DayDate(date(2028, time.July, 3)), "Monday 3 July 2028"},
+		{"Czech date with its weekday in lower case", cs.DayDate(date(2028, time.July, 5)), "středa 5. července 2028"},
 		{"English range in one month", en.DateRange(date(2016, time.September, 4), date(2016, time.September, 10)), "4–10 September 2016"},
 		{"Czech range in one month", cs.DateRange(date(2016, time.September, 4), date(2016, time.September, 10)), "4.–10. září 2016"},
 		{"one-day range is one date", en.DateRange(date(2001, time.November, 14), date(2001, time.November, 14)), "14 November 2001"},

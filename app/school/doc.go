@@ -15,7 +15,8 @@
 //	payment.go      paying the fee: the account's checks, the variable symbol, QR Platba and EPC payloads
 //	text.go         the plain text of organisers' Markdown, for search and descriptions
 //	edition.go      series, editions, the application window
-//	editor.go       an edition's problems before saving or publishing, slugs, the next year's copy
+//	editor.go       an edition's problems before saving or publishing, slugs
+//	copy.go         the copy for a later year: its proposed first day, whole weeks, the year in titles
 //	programme.go    sessions, lecturers and documents of an edition
 //	documents.go    visa letters and certificates: who may have one, verification codes
 //	user.go         staff roles

@@ -3,7 +3,6 @@ package school
 import (
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -71,37 +70,6 @@ func (e Edition) PublishProblems() []Problem {
 // EditionSlug suggests the address of a series' edition in a year, "summer-school-2027".
 func EditionSlug(seriesSlug string, year int) string {
 	return seriesSlug + "-" + strconv.Itoa(year)
-}
-
-// NextYearSlug is the address of next year's copy of an edition: its year in the slug moves
-// on by one, or the year is added when the slug has none.
-func NextYearSlug(slug string, year int) string {
-	this, next := strconv.Itoa(year), strconv.Itoa(year+1)
-	if strings.Contains(slug, this) {
-		return strings.Replace(slug, this, next, 1)
-	}
-	return slug + "-" + next
-}
-
-// NextYear is the edition copied a year on, as a draft: its dates and application window move
-// by a year; its settings stay.
-func (e Edition) NextYear() Edition {
-	n := e
-	n.ID = 0
-	n.Year = e.Year + 1
-	n.Slug = NextYearSlug(e.Slug, e.Year)
-	n.Status = EditionDraft
-	shift := func(t *time.Time) {
-		if !t.IsZero() {
-			*t = t.AddDate(1, 0, 0)
-		}
-	}
-	shift(&n.StartsOn)
-	shift(&n.EndsOn)
-	shift(&n.OpensAt)
-	shift(&n.ClosesAt)
-	shift(&n.Payment.DueOn)
-	return n
 }
 
 // Slugify turns a name into the lower-case ASCII words of an address, at most 80 characters:

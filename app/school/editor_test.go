@@ -42,30 +42,6 @@ func TestEditionProblems(t *testing.T) {
 	}
 }
 
-func TestNextYearMovesDatesAndSlugAndMakesADraft(t *testing.T) {
-	e := Edition{ID: 7, Year: 2026, Slug: "summer-school-2026", Status: EditionPublished,
-		StartsOn: day(2026, 7, 6), EndsOn: day(2026, 7, 17),
-		OpensAt: time.Date(2026, 1, 10, 8, 0, 0, 0, time.UTC), ClosesAt: time.Date(2026, 3, 31, 21, 59, 0, 0, time.UTC),
-		SeatsInPerson: 30, BlindReview: true}
-	n := e.NextYear()
-	if n.ID != 0 || n.Year != 2027 || n.Slug != "summer-school-2027" || n.Status != EditionDraft {
-		t.Errorf("next year: id %d, year %d, slug %q, status %s", n.ID, n.Year, n.Slug, n.Status)
-	}
-	if !n.StartsOn.Equal(day(2027, 7, 6)) || !n.EndsOn.Equal(day(2027, 7, 17)) ||
-		!n.ClosesAt.Equal(time.Date(2027, 3, 31, 21, 59, 0, 0, time.UTC)) {
-		t.Errorf("dates not a year on: %v %v %v", n.StartsOn, n.EndsOn, n.ClosesAt)
-	}
-	if n.SeatsInPerson != 30 || !n.BlindReview {
-		t.Error("settings were not kept")
-	}
-	if got := (Edition{Slug: "conference", Year: 2026}).NextYear().Slug; got != "conference-2027" {
-		t.Errorf("slug without a year: %q", got)
-	}
-	if got := (Edition{Year: 2026}).NextYear(); !got.StartsOn.IsZero() || !got.OpensAt.IsZero() {
-		t.Error("missing dates became dates")
-	}
-}
-
 func TestSlugify(t *testing.T) {
 	for in, want := range map[string]string{
 		"Letní škola migračních studií": "letni-skola-migracnich-studii",
