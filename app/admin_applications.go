@@ -154,6 +154,7 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 	if r := c.Query("reviewed"); r == "yes" || r == "no" {
 		f.Reviewed, f.Required = r, e.RequiredReviews
 	}
+	f.OfferMade = c.Query("offered") == "yes"
 	f.MinScore = scoreBound(c.Query("min_score"))
 	f.MaxScore = scoreBound(c.Query("max_score"))
 	f.Page, _ = strconv.Atoi(c.Query("page"))
@@ -197,7 +198,7 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 		q := url.Values{}
 		for k, v := range map[string]string{"status": string(f.Status), "nationality": f.Nationality,
 			"sector": string(f.Sector), "q": f.Query, "sort": f.Sort, "region": region,
-			"reviewed": f.Reviewed, "min_score": formatBound(f.MinScore), "max_score": formatBound(f.MaxScore)} {
+			"reviewed": f.Reviewed, "offered": map[bool]string{true: "yes"}[f.OfferMade], "min_score": formatBound(f.MinScore), "max_score": formatBound(f.MaxScore)} {
 			if v != "" {
 				q.Set(k, v)
 			}
