@@ -74,10 +74,15 @@ func (s *Server) showEditionDashboard(c *fiber.Ctx) error {
 			data.IssuedNotice = L.N("certificates_issued", issued)
 		}
 	}
-	if !blind(u, e) {
+	// Even counted, a detail may point at the one applicant who has it.
+	shown := school.VisibilityFor(e, u.Role)
+	if shown.Visible(school.IdentNationality) {
 		data.Charts = append(data.Charts,
 			newChart(L.T("chart_countries"), stats.ByNationality, func(k string) string { return s.countries.name(L.Lang, k) }, 15),
-			newChart(L.T("chart_regions"), byRegion(stats.ByNationality, L.Lang), func(k string) string { return k }, 0),
+			newChart(L.T("chart_regions"), byRegion(stats.ByNationality, L.Lang), func(k string) string { return k }, 0))
+	}
+	if shown.Visible(school.IdentGender) {
+		data.Charts = append(data.Charts,
 			newChart(L.T("chart_gender"), stats.ByGender, func(k string) string {
 				if k == "" {
 					return L.T("chart_not_given")
