@@ -191,4 +191,10 @@ func TestBlindReviewSettingsStartWithEveryDetailHidden(t *testing.T) {
 	}
 	_, body := organiser.get(t, "/admin/editions/"+strconv.FormatInt(f.summer.ID, 10)+"/edit")
 	wantText(t, body, "Country of residence", "Institution", "Answers to short-text extra questions")
+
+	// The edition's privacy notice tells applicants what reviewers do not see, as set.
+	hide := []school.IdentifyingField{school.IdentName, school.IdentResidence, school.IdentInstitution}
+	setBlindReview(t, organiser, f.summer.ID, hide)
+	_, body = f.ts.get(t, "/editions/"+summerSlug+"/privacy?lang=en")
+	wantText(t, body, "reviewers do not see these details of your application: name, country of residence or institution;")
 }

@@ -346,11 +346,11 @@ func (s *Store) SaveEdition(ctx context.Context, d EditionDraft, now time.Time) 
 				}
 			}
 		} else {
-			var titleEN, titleCS string
+			var titleEN, titleCS, blindShown string
 			var retention int
 			var blind bool
-			if err := tx.QueryRowContext(ctx, `SELECT title_en, title_cs, retention_months, blind_review
-				FROM editions WHERE id = ?`, e.ID).Scan(&titleEN, &titleCS, &retention, &blind); errors.Is(err, sql.ErrNoRows) {
+			if err := tx.QueryRowContext(ctx, `SELECT title_en, title_cs, retention_months, blind_review, blind_shown
+				FROM editions WHERE id = ?`, e.ID).Scan(&titleEN, &titleCS, &retention, &blind, &blindShown); errors.Is(err, sql.ErrNoRows) {
 				return ErrNotFound
 			} else if err != nil {
 				return err
@@ -358,7 +358,8 @@ func (s *Store) SaveEdition(ctx context.Context, d EditionDraft, now time.Time) 
 			if err := updateEdition(ctx, tx, e); err != nil {
 				return err
 			}
-			if titleEN != e.TitleEN || titleCS != e.TitleCS || retention != e.RetentionMonths || blind != e.BlindReview {
+			if titleEN != e.TitleEN || titleCS != e.TitleCS || retention != e.RetentionMonths || blind != e.BlindReview ||
+				(blind && blindShown != joinFields(e.BlindShown)) {
 				if err := reviseNotice(ctx, tx, e.ID, now); err != nil {
 					return err
 				}
