@@ -74,9 +74,14 @@ func (s *Store) EditionSummaries(ctx context.Context, scope school.Scope) ([]Edi
 
 // offerMade holds for an application that was offered a place at some point, whether the offer
 // is open, answered, lapsed or withdrawn from: its status is no longer "accepted" then, but the
-// audit log keeps every status it entered. The funnel counts by the same condition.
-const offerMade = `EXISTS (SELECT 1 FROM audit_log l WHERE l.entity = 'application' AND l.entity_id = a.id
-	AND l.action = 'status' AND l.to_state = 'accepted')`
+// audit log keeps every status it entered. A status that only an offer leads to counts too (in a
+// selection, a place is confirmed only after an offer), for rows older than their history, such
+// as the demo's past editions. The funnel counts by the same condition.
+const offerMade = `(a.status IN ('accepted', 'declined', 'expired')
+	OR (a.status IN ('confirmed', 'attended', 'no_show')
+		AND (SELECT admission FROM editions WHERE id = a.edition_id) = 'selection')
+	OR EXISTS (SELECT 1 FROM audit_log l WHERE l.entity = 'application' AND l.entity_id = a.id
+		AND l.action = 'status' AND l.to_state = 'accepted'))`
 
 // ApplicationFilter narrows and orders an edition's application list.
 type ApplicationFilter struct {
