@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -18,20 +17,19 @@ import (
 	"registrar/db"
 )
 
-// blind reports whether the user must not see who the applicant is.
+// blind reports whether the user reviews blind: school.Visibility says what that hides.
 func blind(u school.User, e school.Edition) bool {
-	return u.Role == school.RoleReviewer && e.BlindReview
+	return school.VisibilityFor(e, u.Role).Blind()
 }
 
 // hideFromStaff removes from an application what the user may not see: health answers
-// (dietary and accessibility needs) from every reviewer, and in blind review who the applicant is.
-func hideFromStaff(a *school.Application, u school.User, e school.Edition) {
+// (dietary and accessibility needs) from every reviewer, and in blind review the identifying
+// details the edition hides (questions tell which answers are short texts).
+func hideFromStaff(a *school.Application, u school.User, e school.Edition, questions []school.Question) {
 	if u.Role == school.RoleReviewer {
 		a.Dietary, a.Accessibility = "", ""
 	}
-	if blind(u, e) {
-		hideIdentity(a)
-	}
+	school.VisibilityFor(e, u.Role).Hide(a, questions)
 }
 
 // hideUnreviewedScores removes the scores a reviewer may not see yet: those of the applications
@@ -47,29 +45,6 @@ func (s *Server) hideUnreviewedScores(c *fiber.Ctx, e school.Edition, scores map
 	}
 	maps.DeleteFunc(scores, func(id int64, _ db.ScoreSummary) bool { return !reviewed[id] })
 	return nil
-}
-
-// hideIdentity removes what blind review hides: name, gender, nationality, date of birth.
-func hideIdentity(a *school.Application) {
-	a.GivenName, a.FamilyName, a.Email = "", "", ""
-	a.Gender, a.Nationality = "", ""
-	a.DateOfBirth = time.Time{}
-	a.RefereeName, a.RefereeEmail, a.PassportName = "", "", ""
-	// The CV names the applicant too.
-	a.CVUploadID, a.CVFileName = 0, ""
-	// A file's own name may name its author: a file answer goes by the reference instead.
-	a.Answers = slices.Clone(a.Answers)
-	for i, ans := range a.Answers {
-		if ans.UploadID != 0 {
-			a.Answers[i].FileName = blindFileName(a.Reference, ans.QuestionID)
-			a.Answers[i].Value = a.Answers[i].FileName
-		}
-	}
-}
-
-// blindFileName is the name of a file answer in blind review.
-func blindFileName(reference string, questionID int64) string {
-	return reference + "-answer-" + strconv.FormatInt(questionID, 10) + ".pdf"
 }
 
 // staffFiles links the application's files for the back office: the CV first, then the file
@@ -96,6 +71,7 @@ type applicationsPage struct {
 	User          school.User
 	Edition       school.Edition
 	Blind         bool
+	Shown         school.Visibility
 	Rows          []school.Application
 	Scores        map[int64]db.ScoreSummary
 	Total         int
@@ -155,6 +131,7 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 	if r := c.Query("reviewed"); r == "yes" || r == "no" {
 		f.Reviewed, f.Required = r, e.RequiredReviews
 	}
+	f.OfferMade = c.Query("offered") == "yes"
 	f.MinScore = scoreBound(c.Query("min_score"))
 	f.MaxScore = scoreBound(c.Query("max_score"))
 	f.Page, _ = strconv.Atoi(c.Query("page"))
@@ -164,9 +141,19 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 		f.ScoredBy = u.ID
 	}
 	sorts := db.ApplicationSortKeys
-	if blind(u, e) {
-		f.Query, f.Nationality, f.Countries, region = "", "", nil, ""
+	shown := school.VisibilityFor(e, u.Role)
+	if shown.Blind() {
+		// What a search or a filter finds would tell who is who.
+		if !shown.Visible(school.IdentName) || !shown.Visible(school.IdentEmail) {
+			f.Query = ""
+		}
+		if !shown.Visible(school.IdentNationality) {
+			f.Nationality, f.Countries, region = "", nil, ""
+		}
 		sorts = db.BlindSortKeys
+		if shown.Visible(school.IdentName) {
+			sorts = slices.Concat(sorts, []string{"name"})
+		}
 	}
 	if !slices.Contains(sorts, f.Sort) {
 		f.Sort = sorts[0]
@@ -186,7 +173,7 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 	if err := s.hideUnreviewedScores(c, e, scores); err != nil {
 		return err
 	}
-	data := applicationsPage{User: u, Edition: e, Blind: blind(u, e), Rows: rows, Scores: scores, Total: total,
+	data := applicationsPage{User: u, Edition: e, Blind: shown.Blind(), Shown: shown, Rows: rows, Scores: scores, Total: total,
 		Page: f.Page, Pages: max(1, int(math.Ceil(float64(total)/float64(f.PerPage)))), Filter: f,
 		Statuses: school.Statuses, Sectors: school.Sectors, Countries: s.countries[L.Lang],
 		Sorts: sorts, CanDecide: u.Role != school.RoleReviewer, Done: c.Query("done"),
@@ -199,13 +186,13 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 		data.RankedBy = rankingText(L, ranking)
 	}
 	for i := range data.Rows {
-		hideFromStaff(&data.Rows[i], u, e)
+		hideFromStaff(&data.Rows[i], u, e, nil) // the list shows no answers
 	}
 	pageURL := func(p int) string {
 		q := url.Values{}
 		for k, v := range map[string]string{"status": string(f.Status), "nationality": f.Nationality,
 			"sector": string(f.Sector), "q": f.Query, "sort": f.Sort, "region": region,
-			"reviewed": f.Reviewed, "min_score": formatBound(f.MinScore), "max_score": formatBound(f.MaxScore)} {
+			"reviewed": f.Reviewed, "offered": map[bool]string{true: "yes"}[f.OfferMade], "min_score": formatBound(f.MinScore), "max_score": formatBound(f.MaxScore)} {
 			if v != "" {
 				q.Set(k, v)
 			}
@@ -227,6 +214,7 @@ type applicationPage struct {
 	Edition     school.Edition
 	Application school.Application
 	Blind       bool
+	Shown       school.Visibility
 	Summary     []mail.SummaryLine
 	History     []historyLine
 	Files       []fileLink
@@ -258,8 +246,8 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 	}
 	L := s.i18n.Translator(langOf(c))
 	u := currentUser(c)
-	data := applicationPage{User: u, Edition: e, Blind: blind(u, e)}
-	hideFromStaff(&a, u, e)
+	data := applicationPage{User: u, Edition: e, Blind: blind(u, e), Shown: school.VisibilityFor(e, u.Role)}
+	hideFromStaff(&a, u, e, questions)
 	data.Application = a
 	data.Summary = s.emails.Summary(a, e, questions, L)
 	if data.Reviews, data.Reviewed, data.Conflict, err = s.visibleReviews(c, a, e); err != nil {
@@ -311,7 +299,7 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 }
 
 // downloadStaffFile serves an application's file to staff who may see it; in blind review a
-// reviewer gets no CV, since a CV names its author, and file answers under blind names.
+// reviewer gets only the files school.Visibility leaves, under the names it gives them.
 func (s *Server) downloadStaffFile(c *fiber.Ctx) error {
 	a, e, err := s.staffApplication(c)
 	if err != nil {
@@ -325,12 +313,21 @@ func (s *Server) downloadStaffFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if blind(currentUser(c), e) {
+	if shown := school.VisibilityFor(e, currentUser(c).Role); shown.Blind() {
+		questions, _, err := s.store.AllQuestions(c.UserContext(), e.ID)
+		if err != nil {
+			return err
+		}
+		shown.Hide(&a, questions)
 		i := slices.IndexFunc(a.Answers, func(ans school.Answer) bool { return ans.UploadID == up.ID })
-		if i < 0 { // the CV
+		switch {
+		case up.ID == a.CVUploadID:
+			up.OriginalName = a.CVFileName
+		case i >= 0:
+			up.OriginalName = a.Answers[i].FileName
+		default: // hidden
 			return db.ErrNotFound
 		}
-		up.OriginalName = blindFileName(a.Reference, a.Answers[i].QuestionID)
 	}
 	// ?inline=1 is the frame of the application page.
 	return s.sendUpload(c, up, c.Query("inline") == "1")

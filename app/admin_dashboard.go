@@ -10,15 +10,19 @@ import (
 	"registrar/db"
 )
 
+// funnelStep is one number of the dashboard's funnel, in the words of the application list's
+// filter that lists exactly those applications, and that list's address.
 type funnelStep struct {
 	Label string
 	N     int
+	URL   string
 }
 
 type editionDashboard struct {
 	User      school.User
 	Edition   db.EditionSummary
-	Funnel    []funnelStep
+	Funnel    []funnelStep // how far applications came
+	Standing  []funnelStep // where they stand now, one step a status
 	SeatsLeft int
 	DaysLeft  int
 	Window    school.Window
@@ -49,19 +53,17 @@ func (s *Server) showEditionDashboard(c *fiber.Ctx) error {
 	}
 	L := s.i18n.Translator(langOf(c))
 	n := sum.Counts
-	offered := n[school.StatusAccepted] + n[school.StatusConfirmed] + n[school.StatusDeclined] +
-		n[school.StatusExpired] + n[school.StatusAttended] + n[school.StatusNoShow]
+	list := "/admin/editions/" + strconv.FormatInt(e.ID, 10) + "/applications"
 	data := editionDashboard{User: currentUser(c), Edition: sum,
 		SeatsLeft: max(0, e.Seats()-sum.SeatsTaken()), DaysLeft: e.DaysLeft(s.now()), Window: e.WindowAt(s.now()),
 		Funnel: []funnelStep{
-			{L.T("funnel_submitted"), sum.Total},
-			{L.T("funnel_reviewed"), stats.Reviewed},
-			{L.T("funnel_offered"), offered},
-			{L.T("funnel_confirmed"), n[school.StatusConfirmed] + n[school.StatusAttended] + n[school.StatusNoShow]},
-			{L.T("status_waitlisted"), n[school.StatusWaitlisted]},
-			{L.T("status_rejected"), n[school.StatusRejected]},
-			{L.T("status_withdrawn"), n[school.StatusWithdrawn]},
+			{L.T("funnel_submitted"), sum.Total, list},
+			{L.T("admin_reviewed_yes"), stats.Reviewed, list + "?reviewed=yes"},
+			{L.T("funnel_offers_made"), stats.OffersMade, list + "?offered=yes"},
 		}}
+	for _, st := range school.Statuses {
+		data.Standing = append(data.Standing, funnelStep{L.T("status_" + string(st)), n[st], list + "?status=" + string(st)})
+	}
 	u := currentUser(c)
 	if u.Role != school.RoleReviewer {
 		data.CanIssue, data.Attended, data.NoSignatory = true, n[school.StatusAttended], e.SignatoryName == ""
@@ -72,10 +74,15 @@ func (s *Server) showEditionDashboard(c *fiber.Ctx) error {
 			data.IssuedNotice = L.N("certificates_issued", issued)
 		}
 	}
-	if !blind(u, e) {
+	// Even counted, a detail may point at the one applicant who has it.
+	shown := school.VisibilityFor(e, u.Role)
+	if shown.Visible(school.IdentNationality) {
 		data.Charts = append(data.Charts,
 			newChart(L.T("chart_countries"), stats.ByNationality, func(k string) string { return s.countries.name(L.Lang, k) }, 15),
-			newChart(L.T("chart_regions"), byRegion(stats.ByNationality, L.Lang), func(k string) string { return k }, 0),
+			newChart(L.T("chart_regions"), byRegion(stats.ByNationality, L.Lang), func(k string) string { return k }, 0))
+	}
+	if shown.Visible(school.IdentGender) {
+		data.Charts = append(data.Charts,
 			newChart(L.T("chart_gender"), stats.ByGender, func(k string) string {
 				if k == "" {
 					return L.T("chart_not_given")

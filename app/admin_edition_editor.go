@@ -56,6 +56,7 @@ type editionForm struct {
 	OfferDays       string   `form:"offer_days" validate:"required,numeric"`
 	RequiredReviews string   `form:"required_reviews" validate:"required,numeric"`
 	BlindReview     string   `form:"blind_review" validate:"omitempty,eq=yes"`
+	BlindHidden     []string `form:"blind_hidden"` // the identifying details blind review hides
 	AutoPromote     string   `form:"auto_promote" validate:"omitempty,eq=yes"`
 	RetentionMonths string   `form:"retention_months" validate:"required,numeric"`
 	SignatoryName   string   `form:"signatory_name" validate:"singleline,max=200"`
@@ -112,6 +113,11 @@ func formFromEdition(e school.Edition) editionForm {
 	}
 	if e.BlindReview {
 		f.BlindReview = "yes"
+	}
+	for _, field := range school.IdentifyingFields {
+		if !slices.Contains(e.BlindShown, field) {
+			f.BlindHidden = append(f.BlindHidden, string(field))
+		}
 	}
 	if !e.ManualWaitlist {
 		f.AutoPromote = "yes"
@@ -235,6 +241,12 @@ func (s *Server) editionFromForm(f editionForm, base school.Edition, series []sc
 	e.VenueCS, e.CityCS = f.VenueCS, f.CityCS
 	e.Admission, e.SignatoryName, e.SignatoryTitle = school.Admission(f.Admission), f.SignatoryName, f.SignatoryTitle
 	e.BlindReview, e.ManualWaitlist = f.BlindReview == "yes", f.AutoPromote != "yes"
+	e.BlindShown = nil
+	for _, field := range school.IdentifyingFields {
+		if !slices.Contains(f.BlindHidden, string(field)) {
+			e.BlindShown = append(e.BlindShown, field)
+		}
+	}
 	e.StartsOn, _ = time.Parse("2006-01-02", f.StartsOn)
 	e.EndsOn, _ = time.Parse("2006-01-02", f.EndsOn)
 	e.Payment = school.PaymentAccount{Holder: f.PaymentHolder, IBAN: school.NormaliseIBAN(f.PaymentIBAN), BIC: f.PaymentBIC}
@@ -330,6 +342,11 @@ func (s *Server) editorView(f editionForm, series []school.Series, errs formErro
 		optional.Options = append(optional.Options, option{Value: string(of), Label: L.T("editor_optional_" + string(of))})
 	}
 	checkbox := func(name, value string) formField { return field(name, "checkbox", false, value, 0) }
+	blindHidden := field("blind_hidden", "checkboxes", false, "", 0)
+	blindHidden.Values = f.BlindHidden
+	for _, bf := range school.IdentifyingFields {
+		blindHidden.Options = append(blindHidden.Options, option{Value: string(bf), Label: L.T("blind_field_" + string(bf))})
+	}
 	currency := field("currency", "select", true, f.Currency, 0)
 	currency.Options = []option{{"EUR", "EUR"}, {"CZK", "CZK"}, {"USD", "USD"}}
 	year := field("year", "number", true, f.Year, 4)
@@ -365,6 +382,7 @@ func (s *Server) editorView(f editionForm, series []school.Series, errs formErro
 		{L.T("editor_section_selection"), [][]formField{
 			{field("required_reviews", "number", true, f.RequiredReviews, 2), help(field("retention_months", "number", true, f.RetentionMonths, 3), "editor_retention_help")},
 			{checkbox("blind_review", f.BlindReview), checkbox("auto_promote", f.AutoPromote)},
+			{blindHidden},
 			{optional},
 		}},
 		{L.T("editor_section_payment"), [][]formField{

@@ -32,8 +32,17 @@ const (
 	health                     // never reviewers
 )
 
+// identifyingColumns are the columns that blind review may hide, each with its detail.
+var identifyingColumns = map[string]school.IdentifyingField{"given_name": school.IdentName,
+	"family_name": school.IdentName, "email": school.IdentEmail, "date_of_birth": school.IdentDateOfBirth,
+	"gender": school.IdentGender, "nationality": school.IdentNationality, "residence": school.IdentResidence,
+	"institution": school.IdentInstitution}
+
 // shownTo reports whether the user may see the column in the edition's exports.
 func (col exportColumn) shownTo(u school.User, e school.Edition) bool {
+	if field, ok := identifyingColumns[col.Key]; ok {
+		return school.VisibilityFor(e, u.Role).Visible(field)
+	}
 	switch col.Kind {
 	case identity:
 		return !blind(u, e)

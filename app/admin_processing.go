@@ -84,8 +84,8 @@ func (s *Server) processingRecord(c *fiber.Ctx, e school.Edition, L *i18n.Transl
 	data.Lists = slicesWithItems(data.Lists)
 
 	reviewers := L.T("processing_reviewers_open")
-	if e.BlindReview {
-		reviewers = L.T("processing_reviewers_blind")
+	if hidden := blindHiddenList(L, e); e.BlindReview && hidden != "" {
+		reviewers = L.T("processing_reviewers_blind", "Hidden", hidden)
 	}
 	months := e.RetentionMonths
 	if months <= 0 {

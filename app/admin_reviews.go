@@ -17,6 +17,7 @@ type reviewQueuePage struct {
 	Edition school.Edition
 	Queue   []school.Application
 	Blind   bool
+	Shown   school.Visibility
 }
 
 // showReviewQueue lists the applications waiting for the user's review.
@@ -35,9 +36,9 @@ func (s *Server) showReviewQueue(c *fiber.Ctx) error {
 			return c.Redirect("/admin/applications/"+strconv.FormatInt(queue[0].ID, 10)+"/review", fiber.StatusSeeOther)
 		}
 	}
-	data := reviewQueuePage{User: u, Edition: e, Queue: queue, Blind: blind(u, e)}
+	data := reviewQueuePage{User: u, Edition: e, Queue: queue, Blind: blind(u, e), Shown: school.VisibilityFor(e, u.Role)}
 	for i := range data.Queue {
-		hideFromStaff(&data.Queue[i], u, e)
+		hideFromStaff(&data.Queue[i], u, e, nil) // the queue shows no answers
 	}
 	L := s.i18n.Translator(langOf(c))
 	return s.renderPage(c, "admin/review_queue", s.newPage(c, L.T("review_queue_title"), "admin", data))
@@ -72,8 +73,8 @@ func (s *Server) renderReviewForm(c *fiber.Ctx, status int, scores map[int64]int
 	L := s.i18n.Translator(langOf(c))
 	u := currentUser(c)
 	data := reviewPage{Rubric: rubric, Scores: scores, Comment: comment, Error: problem}
-	data.User, data.Edition, data.Blind = u, e, blind(u, e)
-	hideFromStaff(&a, u, e)
+	data.User, data.Edition, data.Blind, data.Shown = u, e, blind(u, e), school.VisibilityFor(e, u.Role)
+	hideFromStaff(&a, u, e, questions)
 	data.Application = a
 	data.Summary = s.emails.Summary(a, e, questions, L)
 	data.Files = staffFiles(a, questions, L)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html/template"
 	"io/fs"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -48,8 +49,8 @@ func (s *Server) noticeValues(L *i18n.Translator, e *school.Edition, contact str
 	v["event"] = L.T("notice_event", "Title", school.EscapeMarkdown(e.Title(L.Lang)))
 	v["retention"] = L.T("notice_retention", "Months", L.N("privacy_months", months))
 	v["reviewers"] = L.T("notice_reviewers")
-	if e.BlindReview {
-		v["reviewers"] = L.T("notice_reviewers_blind")
+	if hidden := blindHiddenList(L, *e); e.BlindReview && hidden != "" {
+		v["reviewers"] = L.T("notice_reviewers_blind", "Hidden", hidden)
 	}
 	return v
 }
@@ -132,4 +133,19 @@ func mailtoMarkdown(address string) string {
 func (s *Server) editionContact(ctx context.Context, editionID int64) (string, error) {
 	n, err := s.store.PrivacyNotice(ctx, editionID)
 	return s.emails.Contact(n), err
+}
+
+// blindHiddenList names, for a privacy notice, the details blind review hides from reviewers of
+// e: "your name, email … or the names of your files".
+func blindHiddenList(L *i18n.Translator, e school.Edition) string {
+	var names []string
+	for _, f := range school.IdentifyingFields {
+		if !school.VisibilityFor(e, school.RoleReviewer).Visible(f) {
+			names = append(names, L.T("blind_notice_"+string(f)))
+		}
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + L.T("blind_notice_last") + names[len(names)-1]
 }

@@ -74,6 +74,17 @@ func (s *Store) EditionSummaries(ctx context.Context, scope school.Scope) ([]Edi
 	return out, nil
 }
 
+// offerMade holds for an application that was offered a place at some point, whether the offer
+// is open, answered, lapsed or withdrawn from: its status is no longer "accepted" then, but the
+// audit log keeps every status it entered. A status that only an offer leads to counts too (in a
+// selection, a place is confirmed only after an offer), for rows older than their history, such
+// as the demo's past editions. The funnel counts by the same condition.
+const offerMade = `(a.status IN ('accepted', 'declined', 'expired')
+	OR (a.status IN ('confirmed', 'attended', 'no_show')
+		AND (SELECT admission FROM editions WHERE id = a.edition_id) = 'selection')
+	OR EXISTS (SELECT 1 FROM audit_log l WHERE l.entity = 'application' AND l.entity_id = a.id
+		AND l.action = 'status' AND l.to_state = 'accepted'))`
+
 // ApplicationFilter narrows and orders an edition's application list.
 type ApplicationFilter struct {
 	EditionID   int64
@@ -83,6 +94,7 @@ type ApplicationFilter struct {
 	Countries   []string // nationality any of these: a region's countries
 	Sector      school.Sector
 	Reviewed    string  // "yes": has the required reviews; "no": not yet
+	OfferMade   bool    // only those offered a place at some point, whatever became of the offer
 	Required    int     // the edition's required number of reviews, for Reviewed
 	MinScore    float64 // 0: no bound
 	MaxScore    float64 // 0: no bound
@@ -140,6 +152,9 @@ func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]sch
 		where, args = append(where, "a.review_count >= ?"), append(args, max(f.Required, 1))
 	case "no":
 		where, args = append(where, "a.review_count < ?"), append(args, max(f.Required, 1))
+	}
+	if f.OfferMade {
+		where = append(where, offerMade)
 	}
 	score, scoreArgs := "a.score", []any{}
 	if f.ScoredBy != 0 {

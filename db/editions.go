@@ -15,7 +15,7 @@ const editionColumns = `e.id, e.series_id, s.slug, s.name_en, s.name_cs, e.slug,
 	e.title_en, e.title_cs, e.theme_en, e.theme_cs, e.description_en, e.description_cs,
 	e.starts_on, e.ends_on, e.venue, e.venue_cs, e.city, e.city_cs, e.mode, e.language, e.fee_cents, e.currency,
 	e.seats_in_person, e.seats_online, e.opens_at, e.closes_at, e.admission, e.offer_days,
-	e.status, e.optional_fields, e.required_reviews, e.blind_review, e.auto_promote,
+	e.status, e.optional_fields, e.required_reviews, e.blind_review, e.blind_shown, e.auto_promote,
 	e.retention_months, e.signatory_name, e.signatory_title, e.hours, e.updated_at,
 	e.payment_holder, e.payment_iban, e.payment_bic, e.payment_due_on`
 
@@ -26,14 +26,14 @@ const publicEditions = ` e.status IN ('published', 'archived')`
 
 func scanEdition(row scanner) (school.Edition, error) {
 	var e school.Edition
-	var startsOn, endsOn, optional, updatedAt, paymentDueOn string
+	var startsOn, endsOn, optional, blindShown, updatedAt, paymentDueOn string
 	var autoPromote bool
 	var opensAt, closesAt sql.NullString
 	err := row.Scan(&e.ID, &e.SeriesID, &e.SeriesSlug, &e.SeriesNameEN, &e.SeriesNameCS, &e.Slug,
 		&e.Year, &e.Kind, &e.TitleEN, &e.TitleCS, &e.ThemeEN, &e.ThemeCS, &e.DescriptionEN,
 		&e.DescriptionCS, &startsOn, &endsOn, &e.Venue, &e.VenueCS, &e.City, &e.CityCS, &e.Mode, &e.Language, &e.FeeCents,
 		&e.Currency, &e.SeatsInPerson, &e.SeatsOnline, &opensAt, &closesAt, &e.Admission,
-		&e.OfferDays, &e.Status, &optional, &e.RequiredReviews, &e.BlindReview, &autoPromote,
+		&e.OfferDays, &e.Status, &optional, &e.RequiredReviews, &e.BlindReview, &blindShown, &autoPromote,
 		&e.RetentionMonths, &e.SignatoryName, &e.SignatoryTitle, &e.Hours, &updatedAt,
 		&e.Payment.Holder, &e.Payment.IBAN, &e.Payment.BIC, &paymentDueOn)
 	if err != nil {
@@ -58,6 +58,11 @@ func scanEdition(row scanner) (school.Edition, error) {
 	for _, f := range strings.Split(optional, ",") {
 		if f != "" {
 			e.OptionalFields = append(e.OptionalFields, school.OptionalField(f))
+		}
+	}
+	for _, f := range strings.Split(blindShown, ",") {
+		if f != "" {
+			e.BlindShown = append(e.BlindShown, school.IdentifyingField(f))
 		}
 	}
 	e.UpdatedAt, _ = time.Parse("2006-01-02T15:04:05Z", updatedAt)
@@ -218,15 +223,15 @@ func insertEdition(ctx context.Context, tx *sql.Tx, e school.Edition) (int64, er
 		title_en, title_cs, theme_en, theme_cs, description_en, description_cs, starts_on, ends_on,
 		venue, venue_cs, city, city_cs, mode, language, fee_cents, currency, seats_in_person, seats_online,
 		opens_at, closes_at, admission, offer_days, status, optional_fields, required_reviews,
-		blind_review, auto_promote, retention_months, signatory_name, signatory_title, hours,
+		blind_review, blind_shown, auto_promote, retention_months, signatory_name, signatory_title, hours,
 		payment_holder, payment_iban, payment_bic, payment_due_on)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-			?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.SeriesID, e.Slug, e.Year, e.Kind, e.TitleEN, e.TitleCS, e.ThemeEN, e.ThemeCS,
 		e.DescriptionEN, e.DescriptionCS, formatOptionalDate(e.StartsOn), formatOptionalDate(e.EndsOn), e.Venue,
 		e.VenueCS, e.City, e.CityCS, e.Mode, e.Language, e.FeeCents, e.Currency, e.SeatsInPerson, e.SeatsOnline,
 		formatInstant(e.OpensAt), formatInstant(e.ClosesAt), e.Admission, e.OfferDays, e.Status,
-		joinFields(e.OptionalFields), max(e.RequiredReviews, 1), e.BlindReview, !e.ManualWaitlist,
+		joinFields(e.OptionalFields), max(e.RequiredReviews, 1), e.BlindReview, joinFields(e.BlindShown), !e.ManualWaitlist,
 		retentionOrDefault(e.RetentionMonths), e.SignatoryName, e.SignatoryTitle, e.Hours,
 		e.Payment.Holder, e.Payment.IBAN, e.Payment.BIC, formatOptionalDate(e.Payment.DueOn))
 	if err != nil {
@@ -243,7 +248,7 @@ func retentionOrDefault(months int) int {
 	return months
 }
 
-func joinFields(fields []school.OptionalField) string {
+func joinFields[F ~string](fields []F) string {
 	parts := make([]string, len(fields))
 	for i, f := range fields {
 		parts[i] = string(f)
@@ -341,11 +346,11 @@ func (s *Store) SaveEdition(ctx context.Context, d EditionDraft, now time.Time) 
 				}
 			}
 		} else {
-			var titleEN, titleCS string
+			var titleEN, titleCS, blindShown string
 			var retention int
 			var blind bool
-			if err := tx.QueryRowContext(ctx, `SELECT title_en, title_cs, retention_months, blind_review
-				FROM editions WHERE id = ?`, e.ID).Scan(&titleEN, &titleCS, &retention, &blind); errors.Is(err, sql.ErrNoRows) {
+			if err := tx.QueryRowContext(ctx, `SELECT title_en, title_cs, retention_months, blind_review, blind_shown
+				FROM editions WHERE id = ?`, e.ID).Scan(&titleEN, &titleCS, &retention, &blind, &blindShown); errors.Is(err, sql.ErrNoRows) {
 				return ErrNotFound
 			} else if err != nil {
 				return err
@@ -353,7 +358,8 @@ func (s *Store) SaveEdition(ctx context.Context, d EditionDraft, now time.Time) 
 			if err := updateEdition(ctx, tx, e); err != nil {
 				return err
 			}
-			if titleEN != e.TitleEN || titleCS != e.TitleCS || retention != e.RetentionMonths || blind != e.BlindReview {
+			if titleEN != e.TitleEN || titleCS != e.TitleCS || retention != e.RetentionMonths || blind != e.BlindReview ||
+				(blind && blindShown != joinFields(e.BlindShown)) {
 				if err := reviseNotice(ctx, tx, e.ID, now); err != nil {
 					return err
 				}
@@ -378,7 +384,7 @@ func updateEdition(ctx context.Context, tx *sql.Tx, e school.Edition) error {
 		starts_on = ?, ends_on = ?, venue = ?, venue_cs = ?, city = ?, city_cs = ?, mode = ?, language = ?, fee_cents = ?,
 		currency = ?, seats_in_person = ?, seats_online = ?, opens_at = ?, closes_at = ?,
 		admission = ?, offer_days = ?, optional_fields = ?, required_reviews = ?, blind_review = ?,
-		auto_promote = ?, retention_months = ?, signatory_name = ?, signatory_title = ?, hours = ?,
+		blind_shown = ?, auto_promote = ?, retention_months = ?, signatory_name = ?, signatory_title = ?, hours = ?,
 		payment_holder = ?, payment_iban = ?, payment_bic = ?, payment_due_on = ?,
 		updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')
 		WHERE id = ?`,
@@ -386,7 +392,7 @@ func updateEdition(ctx context.Context, tx *sql.Tx, e school.Edition) error {
 		e.DescriptionEN, e.DescriptionCS, formatOptionalDate(e.StartsOn), formatOptionalDate(e.EndsOn),
 		e.Venue, e.VenueCS, e.City, e.CityCS, e.Mode, e.Language, e.FeeCents, e.Currency, e.SeatsInPerson, e.SeatsOnline,
 		formatInstant(e.OpensAt), formatInstant(e.ClosesAt), e.Admission, e.OfferDays,
-		joinFields(e.OptionalFields), max(e.RequiredReviews, 1), e.BlindReview, !e.ManualWaitlist,
+		joinFields(e.OptionalFields), max(e.RequiredReviews, 1), e.BlindReview, joinFields(e.BlindShown), !e.ManualWaitlist,
 		retentionOrDefault(e.RetentionMonths), e.SignatoryName, e.SignatoryTitle, e.Hours,
 		e.Payment.Holder, e.Payment.IBAN, e.Payment.BIC, formatOptionalDate(e.Payment.DueOn), e.ID))
 }

@@ -18,6 +18,7 @@ type EditionStats struct {
 	ByGender      []Count
 	ByDay         []Count // YYYY-MM-DD of submission, oldest first
 	Reviewed      int     // applications with at least the required number of reviews
+	OffersMade    int     // applications offered a place at some point, as ApplicationFilter.OfferMade
 }
 
 // EditionStatistics counts an edition's applications by nationality, sector, gender and day.
@@ -54,8 +55,9 @@ func (s *Store) EditionStatistics(ctx context.Context, editionID int64, required
 			return st, err
 		}
 	}
-	err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications
-		WHERE edition_id = ? AND review_count >= ?`, editionID, max(requiredReviews, 1)).Scan(&st.Reviewed)
+	err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE a.review_count >= ?),
+		COUNT(*) FILTER (WHERE `+offerMade+`) FROM applications a
+		WHERE a.edition_id = ?`, max(requiredReviews, 1), editionID).Scan(&st.Reviewed, &st.OffersMade)
 	if err != nil {
 		return st, fmt.Errorf("db: edition statistics: %w", err)
 	}

@@ -7,6 +7,7 @@
 //	offer.go        when an offer expires (23:59 Prague time) and when it has lapsed
 //	fill_seats.go   fill seats: the best-ranked set within balance targets, and why each is in or out
 //	review.go       the rubric's weighted score, reviewers' normalisation, which score ranks
+//	blind.go        blind review: the identifying details an edition hides, Visibility for one viewer
 //	retention.go    which applications the retention period erases, and when
 //	application.go  the Application, the form's choices, references, the submission grace
 //	questions.go    an edition's extra questions and the answers to them

@@ -117,8 +117,10 @@ type Edition struct {
 	OptionalFields []OptionalField
 	// RequiredReviews is how many reviews each application needs.
 	RequiredReviews int
-	// BlindReview hides name, gender, nationality and date of birth from reviewers.
+	// BlindReview hides from reviewers who applied: every identifying detail (IdentifyingFields)
+	// but those in BlindShown.
 	BlindReview bool
+	BlindShown  []IdentifyingField
 	// ManualWaitlist stops offering a freed seat to the next on the waiting list at once.
 	ManualWaitlist bool
 	// RetentionMonths is how long after the edition ends the personal data of applicants who
