@@ -123,6 +123,18 @@ func TestRaisingTheSeatsOffersThemToTheWaitingList(t *testing.T) {
 	if rk := rankOf(t, ts, m.waiting[0]); rk != 1 {
 		t.Errorf("with manual promotion the waiting applicant is number %d, want still 1", rk)
 	}
+	// Turning automatic promotion on offers the seat that waited.
+	e, err = ts.store.EditionByID(ctx, m.e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ManualWaitlist = false
+	if _, err := ts.store.SaveEdition(ctx, db.EditionDraft{Edition: e, Actor: db.ActorSystem, Render: ts.renderer(t, e)}, ts.now()); err != nil {
+		t.Fatal(err)
+	}
+	if m := lastEmail(t, ts, m.waiting[0].ID); m.Template != "decision_accepted" {
+		t.Errorf("after promotion became automatic the waiting applicant's last email is %s, want the offer", m.Template)
+	}
 }
 
 func TestLoweringTheSeatsBelowWhatIsTakenIsRefusedSayingByWhom(t *testing.T) {

@@ -307,8 +307,9 @@ type EditionDraft struct {
 
 // SaveEdition creates the edition (ID 0) or updates it, with its new series if any, and
 // returns its id; now stamps its audit entry. The status is not changed here: SetEditionStatus
-// does that. Seats fewer than are held are refused (*school.SeatsBelowHeld); seats added are
-// offered to the waiting list by rank in the same transaction, unless promotion is manual.
+// does that. Seats fewer than are held are refused (*school.SeatsBelowHeld); seats added, and
+// free seats when promotion turns automatic, are offered to the waiting list by rank in the
+// same transaction, unless promotion is manual.
 func (s *Store) SaveEdition(ctx context.Context, d EditionDraft, now time.Time) (int64, error) {
 	e := d.Edition
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -346,10 +347,10 @@ func (s *Store) SaveEdition(ctx context.Context, d EditionDraft, now time.Time) 
 		} else {
 			var titleEN, titleCS string
 			var retention, seats int
-			var blind bool
+			var blind, autoPromote bool
 			if err := tx.QueryRowContext(ctx, `SELECT title_en, title_cs, retention_months, blind_review,
-				seats_in_person + seats_online FROM editions WHERE id = ?`, e.ID).Scan(&titleEN, &titleCS,
-				&retention, &blind, &seats); errors.Is(err, sql.ErrNoRows) {
+				seats_in_person + seats_online, auto_promote FROM editions WHERE id = ?`, e.ID).Scan(&titleEN, &titleCS,
+				&retention, &blind, &seats, &autoPromote); errors.Is(err, sql.ErrNoRows) {
 				return ErrNotFound
 			} else if err != nil {
 				return err
@@ -366,7 +367,8 @@ func (s *Store) SaveEdition(ctx context.Context, d EditionDraft, now time.Time) 
 			if err := updateEdition(ctx, tx, e); err != nil {
 				return err
 			}
-			if e.Seats() > seats && !e.ManualWaitlist {
+			// Seats added, or seats left free while promotion was manual, go to the waiting list.
+			if !e.ManualWaitlist && (e.Seats() > seats || !autoPromote) {
 				for range held.Free(e.Seats()) {
 					waiting, err := promoteNext(ctx, tx, e, now, d.Render)
 					if err != nil {
