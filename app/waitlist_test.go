@@ -80,6 +80,20 @@ func TestASecondApplicantAtRankOneMovesTheFirstDown(t *testing.T) {
 			t.Errorf("after Ben withdrew %s is number %d, want %d", a.GivenName, r, want+1)
 		}
 	}
+
+	// One release that both takes Cleo off the list (offered the seat) and puts Eve at 2: Eve's
+	// email says the rank she holds once Cleo has left, not one that shifts after it was sent.
+	eve := createApplicant(t, ts, e, "Eve", "en")
+	stageOK(t, v, cleo.ID, school.StatusAccepted, 0)
+	stageOK(t, v, eve.ID, school.StatusWaitlisted, 2)
+	resp, body = release(t, v, e.ID)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	for want, a := range []school.Application{anna, eve, dora} {
+		if r := rankOf(t, ts, a); r != want+1 {
+			t.Errorf("after the release %s is number %d, want %d", a.GivenName, r, want+1)
+		}
+	}
+	wantText(t, lastEmail(t, ts, eve.ID).Text, "you are number 2 on the waiting list")
 }
 
 // saveSeats saves the edition editor with another number of seats in person.
