@@ -3,9 +3,11 @@ package app
 import (
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"registrar/app/i18n"
 	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
@@ -62,6 +64,11 @@ type decisionsPage struct {
 	Counts   map[school.Status]int
 	Examples []emailExample
 	Released int
+	// NoFit, when set, says that the staged acceptances no longer fit the seats: the release
+	// is disabled until they do.
+	NoFit string
+	// Refused says why a release just sent was refused.
+	Refused string
 }
 
 // emailExample is one email a release will send, rendered for a real application.
@@ -78,7 +85,14 @@ func (s *Server) showDecisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return s.decisionsView(c, e, fiber.StatusOK, "")
+}
+
+// decisionsView renders the release preview with status, saying why a release was refused if
+// refused is set.
+func (s *Server) decisionsView(c *fiber.Ctx, e school.Edition, status int, refused string) error {
 	ctx := c.UserContext()
+	L := s.i18n.Translator(langOf(c))
 	summary, err := s.store.EditionSummary(ctx, e.ID)
 	if err != nil {
 		return err
@@ -91,8 +105,16 @@ func (s *Server) showDecisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	held, err := s.store.SeatsHeld(ctx, e.ID)
+	if err != nil {
+		return err
+	}
 	data := decisionsPage{User: currentUser(c), Edition: summary, Staged: staged,
-		Counts: map[school.Status]int{}}
+		Counts: map[school.Status]int{}, Refused: refused}
+	if school.CheckSeats(e.Seats(), held) != nil {
+		data.NoFit = L.T("decisions_no_fit", "Staged", held.Staged,
+			"Free", max(0, e.Seats()-held.Confirmed-held.Offers), "Seats", e.Seats())
+	}
 	data.Released, _ = strconv.Atoi(c.Query("released"))
 	example := map[school.Status]db.StagedDecision{}
 	for _, d := range staged {
@@ -124,8 +146,7 @@ func (s *Server) showDecisions(c *fiber.Ctx) error {
 		}
 		data.Examples = append(data.Examples, emailExample{Decision: kind, Count: data.Counts[kind], Subject: m.Subject, Text: m.Text})
 	}
-	L := s.i18n.Translator(langOf(c))
-	return s.renderPage(c, "admin/decisions", s.newPage(c, L.T("decisions_title"), "admin", data))
+	return s.renderStatus(c, status, "admin/decisions", s.newPage(c, L.T("decisions_title"), "admin", data))
 }
 
 // releaseDecisions sends every staged decision of the edition at once.
@@ -142,9 +163,9 @@ func (s *Server) releaseDecisions(c *fiber.Ctx) error {
 	n, err := s.store.ReleaseDecisions(c.UserContext(), e.ID, userActor(currentUser(c)), s.now(), render)
 	switch {
 	case errors.Is(err, db.ErrNoSeat):
-		return fiber.NewError(fiber.StatusConflict, L.T("decision_no_seat", "Seats", e.Seats()))
+		return s.decisionsView(c, e, fiber.StatusConflict, L.T("decisions_release_no_seat"))
 	case errors.Is(err, school.ErrTransition):
-		return fiber.NewError(fiber.StatusConflict, L.T("decision_release_changed"))
+		return s.decisionsView(c, e, fiber.StatusConflict, L.T("decision_release_changed"))
 	case err != nil:
 		return err
 	}
@@ -154,3 +175,19 @@ func (s *Server) releaseDecisions(c *fiber.Ctx) error {
 
 // userActor names a back-office user in the audit log.
 func userActor(u school.User) string { return "user:" + strconv.FormatInt(u.ID, 10) + " " + u.Email }
+
+// seatsHeldMessage says how many seats are held and by whom, for an organiser who tried to
+// lower the seats below that.
+func seatsHeldMessage(L *i18n.Translator, held school.SeatsHeld) string {
+	var parts []string
+	for _, p := range []struct {
+		id    string
+		count int
+	}{{"seats_held_confirmed", held.Confirmed}, {"seats_held_offers", held.Offers}, {"seats_held_staged", held.Staged}} {
+		if p.count > 0 {
+			parts = append(parts, L.N(p.id, p.count))
+		}
+	}
+	return L.T("seats_held_below", "Held", L.N("seats_held", held.Total()), "Parts", strings.Join(parts, ", "),
+		"Count", held.Total())
+}

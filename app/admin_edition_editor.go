@@ -489,6 +489,11 @@ func (s *Server) saveEditionForm(c *fiber.Ctx, stored school.Edition) error {
 		return s.editorPage(c, fiber.StatusUnprocessableEntity, stored, f, errs, false)
 	}
 	draft := db.EditionDraft{Edition: e, NewSeries: newSeries, Actor: userActor(currentUser(c))}
+	if stored.ID != 0 {
+		if draft.Render, err = s.emails.Renderer(c.UserContext(), e); err != nil {
+			return err
+		}
+	}
 	if stored.ID == 0 {
 		scope, err := s.editionScope(c)
 		if err != nil {
@@ -499,6 +504,10 @@ func (s *Server) saveEditionForm(c *fiber.Ctx, stored school.Edition) error {
 		}
 	}
 	id, err := s.store.SaveEdition(c.UserContext(), draft, s.now())
+	if below := (*school.SeatsBelowHeld)(nil); errors.As(err, &below) {
+		errs.add("seats_in_person", seatsHeldMessage(L, below.Held))
+		return s.editorPage(c, fiber.StatusUnprocessableEntity, stored, f, errs, false)
+	}
 	if errors.Is(err, db.ErrSlugTaken) {
 		if newSeries != nil && slices.ContainsFunc(series, func(sr school.Series) bool { return sr.Slug == newSeries.Slug }) {
 			errs.add("series_name_en", L.T("editor_error_series_taken"))

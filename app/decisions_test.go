@@ -297,7 +297,7 @@ func TestReleaseIsAllOrNothing(t *testing.T) {
 	setStatus(t, ts, e, dora.ID, school.StatusAccepted)
 	resp, body = release(t, v, e.ID)
 	wantStatus(t, resp, body, http.StatusConflict)
-	wantText(t, body, "No seat is left")
+	wantText(t, body, "Nothing was released: the staged acceptances need more seats than are free.")
 	for _, a := range []school.Application{anna, cleo} {
 		if st := statusOf(t, ts, a.ID).Status; st != school.StatusSubmitted {
 			t.Errorf("%s is %s after a refused release", a.GivenName, st)
@@ -425,7 +425,8 @@ func TestDeclineOffersTheSeatToTheFirstOnTheWaitingList(t *testing.T) {
 	if got := templatesOf(emailsOf(t, ts, first.ID)); len(got) != 3 || got[2] != "decision_accepted" {
 		t.Errorf("the promoted applicant's emails: %v", got)
 	}
-	if st := statusOf(t, ts, second.ID); st.Status != school.StatusWaitlisted || st.WaitlistRank != 2 {
+	// The one promoted leaves the list, and the second moves up to first.
+	if st := statusOf(t, ts, second.ID); st.Status != school.StatusWaitlisted || st.WaitlistRank != 1 {
 		t.Errorf("the second on the waiting list is %s (rank %d)", st.Status, st.WaitlistRank)
 	}
 	// The promoted applicant can confirm from their own email.

@@ -466,7 +466,7 @@ func (s *Store) TransitionApplication(ctx context.Context, id int64, to school.S
 	var a school.Application
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		a, err = transition(ctx, tx, id, to, actor, now, render)
+		a, err = transition(ctx, tx, id, to, 0, actor, now, render)
 		return err
 	})
 	if errors.Is(err, ErrNotFound) || errors.Is(err, school.ErrTransition) || errors.Is(err, ErrNoSeat) {
@@ -478,8 +478,11 @@ func (s *Store) TransitionApplication(ctx context.Context, id int64, to school.S
 	return a, nil
 }
 
-// transition is the one place an application's status changes, inside a transaction.
-func transition(ctx context.Context, tx *sql.Tx, id int64, to school.Status, actor string,
+// transition is the one place an application's status changes, inside a transaction. An
+// application put on the waiting list takes rank (0: the end of the list), moving those from that
+// rank on one down; one leaving the list moves those after it one up, so that the ranks run
+// 1, 2, 3 … with no gap and the emails say the rank that holds.
+func transition(ctx context.Context, tx *sql.Tx, id int64, to school.Status, rank int, actor string,
 	now time.Time, render Renderer) (school.Application, error) {
 	a, err := scanApplication(tx.QueryRowContext(ctx,
 		`SELECT `+applicationColumns+applicationFrom+` WHERE a.id = ?`, id))
@@ -509,18 +512,30 @@ func transition(ctx context.Context, tx *sql.Tx, id int64, to school.Status, act
 			return a, ErrNoSeat
 		}
 	}
-	var expires sql.NullString
+	var expires, remind sql.NullString
 	if to == school.StatusAccepted {
 		a.OfferExpiresAt = school.OfferExpiry(now, e.OfferDays)
 		expires = formatInstant(a.OfferExpiresAt)
+		if at, ok := school.OfferReminder(now, a.OfferExpiresAt); ok {
+			remind = formatInstant(at)
+		}
 	}
-	rank := a.WaitlistRank
-	if to != school.StatusWaitlisted {
+	if to == school.StatusWaitlisted {
+		if rank, err = placeOnWaitlist(ctx, tx, e.ID, rank); err != nil {
+			return a, err
+		}
+	} else {
 		rank = 0
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE applications SET status = ?, updated_at = ?,
-		offer_expires_at = ?, waitlist_rank = ? WHERE id = ?`, to, formatInstant(now), expires, rank, id); err != nil {
+		offer_expires_at = ?, offer_remind_at = ?, waitlist_rank = ? WHERE id = ?`,
+		to, formatInstant(now), expires, remind, rank, id); err != nil {
 		return a, err
+	}
+	if from == school.StatusWaitlisted && to != school.StatusWaitlisted {
+		if err := moveRanks(ctx, tx, e.ID, a.WaitlistRank+1, -1); err != nil {
+			return a, err
+		}
 	}
 	a.Status, a.UpdatedAt, a.WaitlistRank = to, now, rank
 	if err := writeAudit(ctx, tx, AuditEntry{At: now, Actor: actor, Action: "status",
@@ -537,31 +552,84 @@ func transition(ctx context.Context, tx *sql.Tx, id int64, to school.Status, act
 		}
 	}
 	if school.FreesSeat(from, to) && !e.ManualWaitlist {
-		if err := promoteNext(ctx, tx, e, now, render); err != nil {
+		if _, err := promoteNext(ctx, tx, e, now, render); err != nil {
 			return a, err
 		}
 	}
 	return a, nil
 }
 
+// placeOnWaitlist makes room at rank on an edition's waiting list, moving those at that rank
+// and after one down, and returns the rank: one past the end of the list, or 0, is the end.
+func placeOnWaitlist(ctx context.Context, tx *sql.Tx, editionID int64, rank int) (int, error) {
+	var waiting int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications
+		WHERE edition_id = ? AND status = 'waitlisted'`, editionID).Scan(&waiting); err != nil {
+		return 0, err
+	}
+	if rank < 1 || rank > waiting {
+		return waiting + 1, nil
+	}
+	return rank, moveRanks(ctx, tx, editionID, rank, 1)
+}
+
+// moveRanks moves every application waiting in an edition at rank from or later by places
+// (1 down, -1 up). The unique index checks each row as it changes, so the ranks pass through
+// negative numbers on the way.
+func moveRanks(ctx context.Context, tx *sql.Tx, editionID int64, from, by int) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE applications SET waitlist_rank = -(waitlist_rank + ?)
+		WHERE edition_id = ? AND status = 'waitlisted' AND waitlist_rank >= ?`, by, editionID, from); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE applications SET waitlist_rank = -waitlist_rank
+		WHERE edition_id = ? AND status = 'waitlisted' AND waitlist_rank < 0`, editionID)
+	return err
+}
+
 // promoteNext offers a freed seat to the first on the waiting list: an offer to confirm, or at
-// once a confirmed place where admission is open.
-func promoteNext(ctx context.Context, tx *sql.Tx, e school.Edition, now time.Time, render Renderer) error {
+// once a confirmed place where admission is open. It reports whether anyone was waiting.
+func promoteNext(ctx context.Context, tx *sql.Tx, e school.Edition, now time.Time, render Renderer) (bool, error) {
 	var next int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM applications WHERE edition_id = ?
 		AND status = 'waitlisted' AND erased_at IS NULL ORDER BY waitlist_rank, id LIMIT 1`, e.ID).Scan(&next)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	to := school.StatusAccepted
 	if e.Admission == school.AdmissionOpen {
 		to = school.StatusConfirmed
 	}
-	_, err = transition(ctx, tx, next, to, ActorSystem, now, render)
-	return err
+	_, err = transition(ctx, tx, next, to, 0, ActorSystem, now, render)
+	return err == nil, err
+}
+
+// querier is a read-only pool or a transaction.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// seatsHeld counts who holds an edition's seats: confirmed places, open offers, and the
+// acceptances staged and not yet released.
+func seatsHeld(ctx context.Context, q querier, editionID int64) (school.SeatsHeld, error) {
+	var h school.SeatsHeld
+	err := q.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM applications WHERE edition_id = ?1 AND status = 'confirmed'),
+		(SELECT COUNT(*) FROM applications WHERE edition_id = ?1 AND status = 'accepted'),
+		(SELECT COUNT(*) FROM staged_decisions WHERE edition_id = ?1 AND decision = 'accepted')`,
+		editionID).Scan(&h.Confirmed, &h.Offers, &h.Staged)
+	return h, err
+}
+
+// SeatsHeld counts who holds an edition's seats, for the release preview.
+func (s *Store) SeatsHeld(ctx context.Context, editionID int64) (school.SeatsHeld, error) {
+	h, err := seatsHeld(ctx, s.reader, editionID)
+	if err != nil {
+		return h, fmt.Errorf("db: seats held: %w", err)
+	}
+	return h, nil
 }
 
 // SendStatusLink queues an email (template) with a new status link for an application. Earlier

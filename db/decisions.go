@@ -108,17 +108,73 @@ func stageDecision(ctx context.Context, tx *sql.Tx, editionID int64, d DecisionT
 			return ErrNoSeat
 		}
 	}
+	// A change of mind replaces the decision staged before, which first gives up its rank.
+	if err := unstage(ctx, tx, applicationID); err != nil {
+		return err
+	}
+	if decision == school.StatusWaitlisted {
+		if rank, err = stagedRank(ctx, tx, a.EditionID, rank); err != nil {
+			return err
+		}
+	} else {
+		rank = 0
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO staged_decisions (application_id, edition_id, decision,
-		waitlist_rank, staged_by, staged_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (application_id) DO UPDATE SET decision = excluded.decision,
-		waitlist_rank = excluded.waitlist_rank, staged_by = excluded.staged_by, staged_at = excluded.staged_at`,
+		waitlist_rank, staged_by, staged_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		applicationID, a.EditionID, decision, rank, userID, formatInstant(now))
 	return err
 }
 
+// stagedRank makes room at rank among an edition's staged waiting-list decisions, moving those
+// staged at that rank and after one down, and returns the rank. A staged rank is the place on
+// the waiting list as the release will leave it, so one past the end of that list (or a rank
+// below 1) is the end of it.
+func stagedRank(ctx context.Context, tx *sql.Tx, editionID int64, rank int) (int, error) {
+	var staying, staged int
+	if err := tx.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM applications a WHERE a.edition_id = ?1 AND a.status = 'waitlisted'
+			AND NOT EXISTS (SELECT 1 FROM staged_decisions d WHERE d.application_id = a.id)),
+		(SELECT COUNT(*) FROM staged_decisions WHERE edition_id = ?1 AND decision = 'waitlisted')`,
+		editionID).Scan(&staying, &staged); err != nil {
+		return 0, err
+	}
+	if rank < 1 || rank > staying+staged {
+		return staying + staged + 1, nil
+	}
+	return rank, moveStagedRanks(ctx, tx, editionID, rank, 1)
+}
+
+// moveStagedRanks moves every staged waiting-list decision of an edition at rank from or later
+// by places, through negative numbers as moveRanks does.
+func moveStagedRanks(ctx context.Context, tx *sql.Tx, editionID int64, from, by int) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE staged_decisions SET waitlist_rank = -(waitlist_rank + ?)
+		WHERE edition_id = ? AND decision = 'waitlisted' AND waitlist_rank >= ?`, by, editionID, from); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE staged_decisions SET waitlist_rank = -waitlist_rank
+		WHERE edition_id = ? AND decision = 'waitlisted' AND waitlist_rank < 0`, editionID)
+	return err
+}
+
+// unstage drops the decision staged for an application, if any, closing the gap its rank leaves.
+func unstage(ctx context.Context, tx *sql.Tx, applicationID int64) error {
+	var editionID int64
+	var decision school.Status
+	var rank int
+	err := tx.QueryRowContext(ctx, `DELETE FROM staged_decisions WHERE application_id = ?
+		RETURNING edition_id, decision, waitlist_rank`, applicationID).Scan(&editionID, &decision, &rank)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil || decision != school.StatusWaitlisted {
+		return err
+	}
+	return moveStagedRanks(ctx, tx, editionID, rank+1, -1)
+}
+
 // UnstageDecision drops a prepared decision.
 func (s *Store) UnstageDecision(ctx context.Context, applicationID int64) error {
-	if _, err := s.writer.ExecContext(ctx, `DELETE FROM staged_decisions WHERE application_id = ?`, applicationID); err != nil {
+	if err := s.inTx(ctx, func(tx *sql.Tx) error { return unstage(ctx, tx, applicationID) }); err != nil {
 		return fmt.Errorf("db: unstage decision: %w", err)
 	}
 	return nil
@@ -147,13 +203,15 @@ func (s *Store) StagedDecisions(ctx context.Context, editionID int64) ([]StagedD
 
 // ReleaseDecisions carries out every staged decision of an edition in one transaction, each
 // through the one transition, with its audit entry and email. If any one is refused (no seat
-// left, a status that changed meanwhile) nothing is released.
+// left, a status that changed meanwhile) nothing is released. Those leaving the waiting list go
+// first and those joining it last, by rank: no later step moves a rank an email has told.
 func (s *Store) ReleaseDecisions(ctx context.Context, editionID int64, actor string, now time.Time,
 	render Renderer) (int, error) {
 	var n int
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT application_id, decision, waitlist_rank
-			FROM staged_decisions WHERE edition_id = ? ORDER BY decision = 'accepted', application_id`, editionID)
+			FROM staged_decisions WHERE edition_id = ?
+			ORDER BY decision = 'waitlisted', decision = 'accepted', waitlist_rank, application_id`, editionID)
 		if err != nil {
 			return err
 		}
@@ -176,12 +234,7 @@ func (s *Store) ReleaseDecisions(ctx context.Context, editionID int64, actor str
 			return err
 		}
 		for _, d := range batch {
-			if d.to == school.StatusWaitlisted {
-				if _, err := tx.ExecContext(ctx, `UPDATE applications SET waitlist_rank = ? WHERE id = ?`, d.rank, d.id); err != nil {
-					return err
-				}
-			}
-			if _, err := transition(ctx, tx, d.id, d.to, actor, now, render); err != nil {
+			if _, err := transition(ctx, tx, d.id, d.to, d.rank, actor, now, render); err != nil {
 				return err
 			}
 		}
@@ -231,12 +284,12 @@ func (s *Store) StagedDecisionFor(ctx context.Context, applicationID int64) (Sta
 	return d, nil
 }
 
-// OffersToRemind lists accepted applications whose offer lapses within the given time and whose
-// applicant has not been reminded yet.
-func (s *Store) OffersToRemind(ctx context.Context, now time.Time, within time.Duration) ([]int64, error) {
+// OffersToRemind lists accepted applications whose reminder (school.OfferReminder, set with the
+// offer) is due and whose applicant has not been reminded yet.
+func (s *Store) OffersToRemind(ctx context.Context, now time.Time) ([]int64, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT id FROM applications
-		WHERE status = 'accepted' AND offer_reminded_at IS NULL AND offer_expires_at <= ?`,
-		formatInstant(now.Add(within)))
+		WHERE status = 'accepted' AND offer_reminded_at IS NULL AND offer_remind_at <= ?`,
+		formatInstant(now))
 	if err != nil {
 		return nil, fmt.Errorf("db: offers to remind: %w", err)
 	}

@@ -10,7 +10,8 @@
 //	criteria.go, questions.go       an edition's review rubric; its extra questions
 //	programme.go, lecturers.go      the programme's sessions; the lecturers
 //	documents.go                    an edition's documents, public and for participants
-//	applications.go                 applications and the one status transition (TransitionApplication)
+//	applications.go                 applications and the one status transition (TransitionApplication),
+//	                                which keeps waiting-list ranks unique and gap-free
 //	submissions.go                  submissions written in groups (group commit) with their receipts
 //	application_list.go             the back office's filtered, sorted application list
 //	decisions.go                    staged decisions (one, or a batch in one transaction), release, offers

@@ -306,11 +306,15 @@ type EditionDraft struct {
 	AssignTo int64
 	// Actor is who saves it, for the audit log.
 	Actor string
+	// Render renders the offers made when added seats go to the waiting list.
+	Render Renderer
 }
 
 // SaveEdition creates the edition (ID 0) or updates it, with its new series if any, and
 // returns its id; now stamps its audit entry. The status is not changed here: SetEditionStatus
-// does that.
+// does that. Seats fewer than are held are refused (*school.SeatsBelowHeld); seats added, and
+// free seats when promotion turns automatic, are offered to the waiting list by rank in the
+// same transaction, unless promotion is manual.
 func (s *Store) SaveEdition(ctx context.Context, d EditionDraft, now time.Time) (int64, error) {
 	e := d.Edition
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -347,16 +351,38 @@ func (s *Store) SaveEdition(ctx context.Context, d EditionDraft, now time.Time) 
 			}
 		} else {
 			var titleEN, titleCS, blindShown string
-			var retention int
-			var blind bool
-			if err := tx.QueryRowContext(ctx, `SELECT title_en, title_cs, retention_months, blind_review, blind_shown
-				FROM editions WHERE id = ?`, e.ID).Scan(&titleEN, &titleCS, &retention, &blind, &blindShown); errors.Is(err, sql.ErrNoRows) {
+			var retention, seats int
+			var blind, autoPromote bool
+			if err := tx.QueryRowContext(ctx, `SELECT title_en, title_cs, retention_months, blind_review, blind_shown,
+				seats_in_person + seats_online, auto_promote FROM editions WHERE id = ?`, e.ID).Scan(&titleEN, &titleCS,
+				&retention, &blind, &blindShown, &seats, &autoPromote); errors.Is(err, sql.ErrNoRows) {
 				return ErrNotFound
 			} else if err != nil {
 				return err
 			}
+			held, err := seatsHeld(ctx, tx, e.ID)
+			if err != nil {
+				return err
+			}
+			if e.Seats() < seats {
+				if err := school.CheckSeats(e.Seats(), held); err != nil {
+					return err
+				}
+			}
 			if err := updateEdition(ctx, tx, e); err != nil {
 				return err
+			}
+			// Seats added, or seats left free while promotion was manual, go to the waiting list.
+			if !e.ManualWaitlist && (e.Seats() > seats || !autoPromote) {
+				for range held.Free(e.Seats()) {
+					waiting, err := promoteNext(ctx, tx, e, now, d.Render)
+					if err != nil {
+						return err
+					}
+					if !waiting {
+						break
+					}
+				}
 			}
 			if titleEN != e.TitleEN || titleCS != e.TitleCS || retention != e.RetentionMonths || blind != e.BlindReview ||
 				(blind && blindShown != joinFields(e.BlindShown)) {

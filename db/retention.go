@@ -318,7 +318,7 @@ func (s *Store) CarryOutErasure(ctx context.Context, id int64, actor, uploadsDir
 		if a.Status.Withdrawable() {
 			// The withdrawal's own email is scrubbed with the rest below; the next on the
 			// waiting list is told of their offer as usual.
-			if a, err = transition(ctx, tx, id, school.StatusWithdrawn, actor, now, render); err != nil {
+			if a, err = transition(ctx, tx, id, school.StatusWithdrawn, 0, actor, now, render); err != nil {
 				return err
 			}
 		}

@@ -11,9 +11,6 @@ import (
 	"registrar/db"
 )
 
-// offerReminder is how long before an offer lapses its applicant is reminded.
-const offerReminder = 48 * time.Hour
-
 // backupsKept is how many nightly backups stay in BackupsDir.
 const backupsKept = 14
 
@@ -92,10 +89,11 @@ func (r *Runner) ExpireOffers(ctx context.Context) error {
 	return nil
 }
 
-// RemindOffers emails, once, every applicant whose offer lapses within two days.
+// RemindOffers emails, once, every applicant whose offer's reminder is due: two days before a
+// long offer lapses, halfway through a short one (school.OfferReminder).
 func (r *Runner) RemindOffers(ctx context.Context) error {
 	now := r.Clock()
-	ids, err := r.Store.OffersToRemind(ctx, now, offerReminder)
+	ids, err := r.Store.OffersToRemind(ctx, now)
 	if err != nil {
 		return err
 	}

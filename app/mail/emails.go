@@ -18,7 +18,7 @@ const (
 	DecisionAccepted   = "decision_accepted"
 	DecisionWaitlisted = "decision_waitlisted"
 	DecisionRejected   = "decision_rejected"
-	// OfferReminder is sent once, two days before an offer lapses (app/jobs).
+	// OfferReminder is sent once while an offer is open (school.OfferReminder, app/jobs).
 	OfferReminder = "offer_reminder"
 	// OfferExpired is sent when an offer lapsed unconfirmed (app/jobs).
 	OfferExpired = "offer_expired"

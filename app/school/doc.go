@@ -3,8 +3,10 @@
 // (callers pass now) and is table-tested.
 //
 //	status.go       an application's statuses, the one state machine (CheckTransition), seats
-//	                (TakesSeat, FreesSeat, AdmitOpen) and the email sent on entering a status
-//	offer.go        when an offer expires (23:59 Prague time) and when it has lapsed
+//	                (TakesSeat, FreesSeat, AdmitOpen, SeatsHeld, CheckSeats) and the email sent on
+//	                entering a status
+//	offer.go        when an offer expires (23:59 Prague time), when it has lapsed, and when its
+//	                reminder goes (OfferReminder)
 //	fill_seats.go   fill seats: the best-ranked set within balance targets, and why each is in or out
 //	review.go       the rubric's weighted score, reviewers' normalisation, which score ranks
 //	blind.go        blind review: the identifying details an edition hides, Visibility for one viewer

@@ -16,3 +16,20 @@ func OfferExpiry(now time.Time, offerDays int) time.Time {
 func OfferLapsed(expires, now time.Time) bool {
 	return !expires.IsZero() && !now.Before(expires.Add(time.Minute))
 }
+
+// OfferReminder is when the applicant offered a seat at offered, to confirm by expires, is
+// reminded of it: two days before the end of an offer longer than four days, else halfway
+// through it. A reminder within an hour of the offer would repeat the offer itself, so an offer
+// shorter than two hours gets none (ok is false).
+func OfferReminder(offered, expires time.Time) (at time.Time, ok bool) {
+	runs := expires.Sub(offered)
+	if runs > 4*24*time.Hour {
+		at = expires.Add(-48 * time.Hour)
+	} else {
+		at = offered.Add(runs / 2)
+	}
+	if at.Sub(offered) < time.Hour {
+		return time.Time{}, false
+	}
+	return at, true
+}

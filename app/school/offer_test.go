@@ -85,3 +85,34 @@ func TestOfferExpiryAcrossTheAutumnChangeKeepsItsLastMinute(t *testing.T) {
 		t.Error("not lapsed at midnight CET")
 	}
 }
+
+func TestOfferReminderIsTwoDaysBeforeLongOffersAndHalfwayThroughShortOnes(t *testing.T) {
+	offered := time.Date(2027, 7, 1, 21, 59, 40, 0, time.UTC)
+	const h, day = time.Hour, 24 * time.Hour
+	tests := []struct {
+		name   string
+		runs   time.Duration // from the offer to its end
+		after  time.Duration // the reminder, after the offer
+		remind bool
+	}{
+		{"a week: two days before the end", 7 * day, 5 * day, true},
+		{"just over four days: two days before the end", 4*day + h, 2*day + h, true},
+		{"four days: halfway", 4 * day, 2 * day, true},
+		{"one day: halfway, not at once", day, 12 * h, true},
+		{"three hours: halfway", 3 * h, 90 * time.Minute, true},
+		{"two hours: an hour after the offer", 2 * h, h, true},
+		{"under two hours: none, it would come within the hour", 2*h - time.Minute, 0, false},
+		{"already over: none", 0, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			at, ok := OfferReminder(offered, offered.Add(tt.runs))
+			if ok != tt.remind {
+				t.Fatalf("remind = %v, want %v", ok, tt.remind)
+			}
+			if ok && !at.Equal(offered.Add(tt.after)) {
+				t.Errorf("reminder %s after the offer, want %s", at.Sub(offered), tt.after)
+			}
+		})
+	}
+}

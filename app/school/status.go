@@ -86,3 +86,33 @@ func EmailOnEntering(to Status) string {
 	}
 	return ""
 }
+
+// SeatsHeld counts who holds an edition's seats: confirmed places, open offers, and
+// acceptances staged but not yet released.
+type SeatsHeld struct{ Confirmed, Offers, Staged int }
+
+// Total is how many seats are held.
+func (h SeatsHeld) Total() int { return h.Confirmed + h.Offers + h.Staged }
+
+// Free is how many of seats nobody holds, to offer to the waiting list.
+func (h SeatsHeld) Free(seats int) int { return max(0, seats-h.Total()) }
+
+// SeatsBelowHeld refuses an edition fewer seats than are held.
+type SeatsBelowHeld struct {
+	Seats int
+	Held  SeatsHeld
+}
+
+func (e *SeatsBelowHeld) Error() string {
+	return fmt.Sprintf("school: %d seats, fewer than the %d held", e.Seats, e.Held.Total())
+}
+
+// CheckSeats says whether an edition may have seats seats while held ones are taken: an
+// organiser cannot take back a confirmed place, an open offer or a staged acceptance by
+// lowering the number (SeatsBelowHeld).
+func CheckSeats(seats int, held SeatsHeld) error {
+	if seats < held.Total() {
+		return &SeatsBelowHeld{Seats: seats, Held: held}
+	}
+	return nil
+}

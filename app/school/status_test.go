@@ -130,3 +130,22 @@ func TestEmailOnEnteringEachStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestSeatsMayNotGoBelowThoseHeld(t *testing.T) {
+	held := SeatsHeld{Confirmed: 8, Offers: 3, Staged: 1}
+	tests := []struct {
+		seats int
+		ok    bool
+		free  int
+	}{{11, false, 0}, {12, true, 0}, {15, true, 3}}
+	for _, tt := range tests {
+		err := CheckSeats(tt.seats, held)
+		var below *SeatsBelowHeld
+		if (err == nil) != tt.ok || (err != nil && (!errors.As(err, &below) || below.Held != held)) {
+			t.Errorf("%d seats: %v", tt.seats, err)
+		}
+		if f := held.Free(tt.seats); f != tt.free {
+			t.Errorf("%d seats: %d free, want %d", tt.seats, f, tt.free)
+		}
+	}
+}
