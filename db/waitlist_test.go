@@ -2,8 +2,11 @@ package db
 
 import (
 	"context"
+	"io/fs"
 	"testing"
 	"time"
+
+	"github.com/pressly/goose/v3"
 )
 
 // A database from before ranks were unique, with a rank given twice and a rank left behind by
@@ -21,10 +24,7 @@ func TestMigrationMakesExistingWaitlistRanksUnique(t *testing.T) {
 		}
 	}
 	// Back to the schema before 0026, then the data it allowed.
-	exec(`DROP INDEX applications_one_per_rank`)
-	exec(`DROP INDEX staged_one_per_rank`)
-	exec(`ALTER TABLE applications DROP COLUMN offer_remind_at`)
-	exec(`DELETE FROM goose_db_version WHERE version_id = 26`)
+	migrateDownTo(t, s, 25)
 	for i, rank := range []int{3, 1, 1} {
 		exec(`UPDATE applications SET status = 'waitlisted', waitlist_rank = ? WHERE id = ?`, rank, ids[i])
 	}
@@ -69,5 +69,21 @@ func TestMigrationMakesExistingWaitlistRanksUnique(t *testing.T) {
 	// The index keeps them unique from now on.
 	if _, err := s.writer.ExecContext(ctx, `UPDATE applications SET waitlist_rank = 1 WHERE id = ?`, ids[0]); err == nil {
 		t.Error("a second rank 1 was stored")
+	}
+}
+
+// migrateDownTo runs the migrations' Down steps until the schema is at version.
+func migrateDownTo(t *testing.T, s *Store, version int64) {
+	t.Helper()
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	provider, err := goose.NewProvider(goose.DialectSQLite3, s.writer, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := provider.DownTo(context.Background(), version); err != nil {
+		t.Fatal(err)
 	}
 }
