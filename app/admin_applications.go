@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"errors"
 	"maps"
 	"math"
@@ -232,9 +233,17 @@ type applicationPage struct {
 	Notes       []db.Note
 	CVURL       string     // shown inline
 	Documents   []fileLink // visa letter, certificate
+	// DecisionError says what was wrong with the decision form sent.
+	DecisionError string
 }
 
 func (s *Server) showApplication(c *fiber.Ctx) error {
+	return s.renderApplication(c, fiber.StatusOK, "")
+}
+
+// renderApplication shows an application to staff, with status and, when the decision form
+// came back, what to fix in it.
+func (s *Server) renderApplication(c *fiber.Ctx, status int, decisionError string) error {
 	a, e, err := s.staffApplication(c)
 	if err != nil {
 		return err
@@ -250,7 +259,7 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 	}
 	L := s.i18n.Translator(langOf(c))
 	u := currentUser(c)
-	data := applicationPage{User: u, Edition: e, Blind: blind(u, e)}
+	data := applicationPage{User: u, Edition: e, Blind: blind(u, e), DecisionError: decisionError}
 	hideFromStaff(&a, u, e)
 	data.Application = a
 	data.Summary = s.emails.Summary(a, e, questions, L)
@@ -263,11 +272,7 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 			data.Reviews == nil && h.Actor != userActor(u) {
 			continue
 		}
-		text := L.T("history_" + h.Action)
-		if h.Action == "status" || h.Action == "submit" {
-			text = L.T("status_" + h.To)
-		}
-		line := historyLine{At: L.Moment(h.At), Text: text + " · " + h.Actor}
+		line := historyLine{At: L.Moment(h.At), Text: staffHistoryText(L, h)}
 		if data.Blind { // when someone sent the form can tell who they are
 			line.At = L.Date(h.At)
 		}
@@ -298,8 +303,37 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 	if done := c.Query("done"); done == "staged" || done == "unstaged" || done == "fee_waived" || done == "fee_charged" {
 		data.Notice = L.T("decision_notice_" + done)
 	}
-	title := a.Reference
-	return s.renderPage(c, "admin/application", s.newPage(c, title, "admin", data))
+	return s.renderStatus(c, status, "admin/application", s.newPage(c, a.Reference, "admin", data))
+}
+
+// staffHistoryText is a line of an application's history in staff words: what the applicant
+// did is told about them, not to them, and every line says who made it.
+func staffHistoryText(L *i18n.Translator, h db.AuditEntry) string {
+	switch h.Action {
+	case "status", "submit":
+		return L.T("status_"+h.To) + " · " + actorName(L, h)
+	case "edit", "erasure_requested", "status_link_sent": // the text names the applicant
+		return L.T("staff_history_" + h.Action)
+	}
+	return L.T("history_"+h.Action) + " · " + actorName(L, h)
+}
+
+// actorName says who made an audit entry: a staff member by name (or address) and role, the
+// applicant, or Registrar itself.
+func actorName(L *i18n.Translator, h db.AuditEntry) string {
+	switch {
+	case h.Staff.ID != 0:
+		return L.T("actor_staff", "Name", cmp.Or(h.Staff.Name, h.Staff.Email), "Role", L.T("actor_role_"+string(h.Staff.Role)))
+	case h.Actor == db.ActorApplicant:
+		return L.T("actor_applicant")
+	case h.Actor == db.ActorSystem:
+		return L.T("actor_system")
+	}
+	// A removed account: the address its entries keep.
+	if id, email, ok := strings.Cut(h.Actor, " "); ok && strings.HasPrefix(id, "user:") {
+		return email
+	}
+	return h.Actor
 }
 
 // downloadStaffFile serves an application's file to staff who may see it; in blind review a

@@ -29,6 +29,9 @@ func (s *Server) stageDecision(c *fiber.Ctx) error {
 		return c.Redirect(back+"?done=unstaged", fiber.StatusSeeOther)
 	}
 	decision := school.Status(c.FormValue("decision"))
+	if decision == "" {
+		return s.renderApplication(c, fiber.StatusUnprocessableEntity, L.T("decision_missing"))
+	}
 	valid := false
 	for _, k := range decisionKinds {
 		valid = valid || k == decision

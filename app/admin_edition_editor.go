@@ -554,7 +554,7 @@ func (s *Server) editionHistory(c *fiber.Ctx, e school.Edition, L *i18n.Translat
 		default:
 			continue
 		}
-		lines = append(lines, historyLine{At: L.Moment(h.At), Text: text + " · " + h.Actor})
+		lines = append(lines, historyLine{At: L.Moment(h.At), Text: text + " · " + actorName(L, h)})
 		if len(lines) == editionHistoryShown {
 			break
 		}
