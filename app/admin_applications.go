@@ -73,20 +73,25 @@ func blindFileName(reference string, questionID int64) string {
 	return reference + "-answer-" + strconv.FormatInt(questionID, 10) + ".pdf"
 }
 
-// staffFiles links the application's files for the back office: the CV first, then the file
-// answers in the order of the questions.
-func staffFiles(a school.Application, questions []school.Question, L *i18n.Translator) []fileLink {
+// staffFiles links the application's files for the back office, each to open in the browser:
+// the CV first, then the file answers in the order of the questions. In blind review a file
+// goes by its question only, since a file's name may name its author.
+func staffFiles(a school.Application, questions []school.Question, L *i18n.Translator, blind bool) []fileLink {
 	base := "/admin/applications/" + strconv.FormatInt(a.ID, 10) + "/files/"
 	var files []fileLink
 	if a.CVUploadID != 0 {
 		files = append(files, fileLink{Label: L.T("field_cv"), Name: a.CVFileName,
-			URL: base + strconv.FormatInt(a.CVUploadID, 10)})
+			URL: base + strconv.FormatInt(a.CVUploadID, 10) + "?inline=1"})
 	}
 	for _, q := range questions {
 		for _, ans := range a.Answers {
 			if ans.QuestionID == q.ID && ans.UploadID != 0 {
-				files = append(files, fileLink{Label: q.Label(L.Lang), Name: ans.FileName,
-					URL: base + strconv.FormatInt(ans.UploadID, 10)})
+				link := fileLink{Label: q.Label(L.Lang), Name: ans.FileName,
+					URL: base + strconv.FormatInt(ans.UploadID, 10) + "?inline=1"}
+				if blind {
+					link.Label, link.Name = L.T("staff_file_pdf", "Label", link.Label), ""
+				}
+				files = append(files, link)
 			}
 		}
 	}
@@ -278,7 +283,7 @@ func (s *Server) renderApplication(c *fiber.Ctx, status int, decisionError strin
 		}
 		data.History = append(data.History, line)
 	}
-	data.Files = staffFiles(a, questions, L)
+	data.Files = staffFiles(a, questions, L, data.Blind)
 	data.CanDecide = u.Role != school.RoleReviewer
 	data.Decisions = decisionKinds
 	if data.CanDecide {
@@ -291,7 +296,7 @@ func (s *Server) renderApplication(c *fiber.Ctx, status int, decisionError strin
 		}
 	}
 	if a.CVUploadID != 0 { // the first of the files
-		data.CVURL = data.Files[0].URL + "?inline=1"
+		data.CVURL = data.Files[0].URL
 	}
 	if data.CanDecide {
 		staged, err := s.store.StagedDecisionFor(c.UserContext(), a.ID)

@@ -17,6 +17,8 @@ type reviewQueuePage struct {
 	Edition school.Edition
 	Queue   []school.Application
 	Blind   bool
+	// Progress, once the queue is empty: what the user did and what still waits for others.
+	Progress db.ReviewProgress
 }
 
 // showReviewQueue lists the applications waiting for the user's review.
@@ -36,6 +38,11 @@ func (s *Server) showReviewQueue(c *fiber.Ctx) error {
 		}
 	}
 	data := reviewQueuePage{User: u, Edition: e, Queue: queue, Blind: blind(u, e)}
+	if len(queue) == 0 {
+		if data.Progress, err = s.store.ReviewProgress(c.UserContext(), e.ID, u.ID, e.RequiredReviews); err != nil {
+			return err
+		}
+	}
 	for i := range data.Queue {
 		hideFromStaff(&data.Queue[i], u, e)
 	}
@@ -76,7 +83,10 @@ func (s *Server) renderReviewForm(c *fiber.Ctx, status int, scores map[int64]int
 	hideFromStaff(&a, u, e)
 	data.Application = a
 	data.Summary = s.emails.Summary(a, e, questions, L)
-	data.Files = staffFiles(a, questions, L)
+	data.Files = staffFiles(a, questions, L, data.Blind)
+	if a.CVUploadID != 0 { // the first of the files
+		data.CVURL = data.Files[0].URL
+	}
 	return s.renderStatus(c, status, "admin/review", s.newPage(c, L.T("review_title", "Reference", a.Reference), "admin", data))
 }
 
