@@ -105,3 +105,47 @@ func TestTheHistoryNamesTheStaffMemberAndTheirRole(t *testing.T) {
 		}
 	}
 }
+
+func TestBackOfficePagesSpeakStaffWords(t *testing.T) {
+	t.Parallel()
+	f := newAdminFixture(t)
+	id := strconv.FormatInt(f.app.ID, 10)
+	edition := "/admin/editions/" + strconv.FormatInt(f.summer.ID, 10)
+	for _, c := range []struct {
+		who, path string
+		want      []string
+	}{
+		{f.staff.organiser.Email, "/admin/applications/" + id, []string{"Sector", "Asks for a fee waiver", "Needs a visa invitation letter"}},
+		{f.staff.reviewer.Email, "/admin/applications/" + id + "/review", []string{"Sector"}},
+		{f.staff.organiser.Email, edition + "/applications", []string{"Sector"}},
+		{f.staff.organiser.Email, "/admin/applications/" + id + "?lang=cs", []string{"Oblast činnosti", "Žádá o prominutí poplatku"}},
+	} {
+		resp, body := signIn(t, f.ts, c.who).get(t, c.path)
+		wantStatus(t, resp, body, http.StatusOK)
+		text := testkit.MainText(t, body)
+		wantText(t, text, c.want...)
+		for _, applicantWords := range []string{"You are", "I ask for a fee waiver", "I need a visa", "your passport",
+			"How did you hear", "Oblast vaší činnosti", "Žádám o", "Potřebuji"} {
+			if strings.Contains(text, applicantWords) {
+				t.Errorf("%s says %q, the applicant's words", c.path, applicantWords)
+			}
+		}
+	}
+}
+
+func TestAReviewMissingAScoreSaysWhichCriterion(t *testing.T) {
+	t.Parallel()
+	f := newAdminFixture(t)
+	rubric, err := f.ts.store.Rubric(context.Background(), f.summer.ID)
+	if err != nil || len(rubric) < 2 {
+		t.Fatalf("rubric %v, %v", rubric, err)
+	}
+	values := url.Values{}
+	for _, c := range rubric[1:] {
+		values.Set("score_"+strconv.FormatInt(c.ID, 10), "4")
+	}
+	v := signIn(t, f.ts, f.staff.reviewer.Email)
+	resp, body := v.postAdmin(t, "/admin/applications/"+strconv.FormatInt(f.app.ID, 10)+"/review", values)
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	wantText(t, testkit.MainText(t, body), "Give a score from 1 to 5 (5 is best) to: "+rubric[0].LabelEN+".")
+}

@@ -267,7 +267,7 @@ func (s *Server) renderApplication(c *fiber.Ctx, status int, decisionError strin
 	data := applicationPage{User: u, Edition: e, Blind: blind(u, e), DecisionError: decisionError}
 	hideFromStaff(&a, u, e)
 	data.Application = a
-	data.Summary = s.emails.Summary(a, e, questions, L)
+	data.Summary = s.emails.StaffSummary(a, e, questions, L)
 	if data.Reviews, data.Reviewed, data.Conflict, err = s.visibleReviews(c, a, e); err != nil {
 		return err
 	}

@@ -82,7 +82,7 @@ func (s *Server) renderReviewForm(c *fiber.Ctx, status int, scores map[int64]int
 	data.User, data.Edition, data.Blind = u, e, blind(u, e)
 	hideFromStaff(&a, u, e)
 	data.Application = a
-	data.Summary = s.emails.Summary(a, e, questions, L)
+	data.Summary = s.emails.StaffSummary(a, e, questions, L)
 	data.Files = staffFiles(a, questions, L, data.Blind)
 	if a.CVUploadID != 0 { // the first of the files
 		data.CVURL = data.Files[0].URL
@@ -116,7 +116,17 @@ func (s *Server) submitReview(c *fiber.Ctx) error {
 			}
 		}
 		if r.Weighted, err = school.WeightedScore(rubric, r.Scores); err != nil {
-			return s.renderReviewForm(c, fiber.StatusUnprocessableEntity, r.Scores, r.Comment, L.T("review_scores_missing"))
+			var missing []string
+			for _, crit := range rubric {
+				if score, ok := r.Scores[crit.ID]; !ok || score < 1 || score > 5 {
+					missing = append(missing, crit.Label(L.Lang))
+				}
+			}
+			problem := L.T("review_scores_missing")
+			if len(missing) > 0 {
+				problem = L.T("review_scores_missing_named", "Criteria", strings.Join(missing, ", "))
+			}
+			return s.renderReviewForm(c, fiber.StatusUnprocessableEntity, r.Scores, r.Comment, problem)
 		}
 	}
 	err = s.store.SubmitReview(ctx, r, userActor(u), s.now())
