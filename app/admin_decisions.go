@@ -142,6 +142,10 @@ func (s *Server) releaseDecisions(c *fiber.Ctx) error {
 		return err
 	}
 	L := s.i18n.Translator(langOf(c))
+	// Released decisions are emailed and cannot be taken back: the form asks once more.
+	if c.FormValue("confirm") != "yes" {
+		return fiber.NewError(fiber.StatusUnprocessableEntity, L.T("decisions_confirm_missing"))
+	}
 	n, err := s.store.ReleaseDecisions(c.UserContext(), e.ID, userActor(currentUser(c)), s.now(), render)
 	switch {
 	case errors.Is(err, db.ErrNoSeat):
