@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"errors"
 	"maps"
 	"math"
@@ -47,20 +48,25 @@ func (s *Server) hideUnreviewedScores(c *fiber.Ctx, e school.Edition, scores map
 	return nil
 }
 
-// staffFiles links the application's files for the back office: the CV first, then the file
-// answers in the order of the questions.
-func staffFiles(a school.Application, questions []school.Question, L *i18n.Translator) []fileLink {
+// staffFiles links the application's files for the back office, each to open in the browser:
+// the CV first, then the file answers in the order of the questions. While blind review hides
+// file names, a file goes by its question only, since a file's name may name its author.
+func staffFiles(a school.Application, questions []school.Question, L *i18n.Translator, hideNames bool) []fileLink {
 	base := "/admin/applications/" + strconv.FormatInt(a.ID, 10) + "/files/"
 	var files []fileLink
 	if a.CVUploadID != 0 {
 		files = append(files, fileLink{Label: L.T("field_cv"), Name: a.CVFileName,
-			URL: base + strconv.FormatInt(a.CVUploadID, 10)})
+			URL: base + strconv.FormatInt(a.CVUploadID, 10) + "?inline=1"})
 	}
 	for _, q := range questions {
 		for _, ans := range a.Answers {
 			if ans.QuestionID == q.ID && ans.UploadID != 0 {
-				files = append(files, fileLink{Label: q.Label(L.Lang), Name: ans.FileName,
-					URL: base + strconv.FormatInt(ans.UploadID, 10)})
+				link := fileLink{Label: q.Label(L.Lang), Name: ans.FileName,
+					URL: base + strconv.FormatInt(ans.UploadID, 10) + "?inline=1"}
+				if hideNames {
+					link.Label, link.Name = L.T("staff_file_pdf", "Label", link.Label), ""
+				}
+				files = append(files, link)
 			}
 		}
 	}
@@ -228,9 +234,17 @@ type applicationPage struct {
 	Notes       []db.Note
 	CVURL       string     // shown inline
 	Documents   []fileLink // visa letter, certificate
+	// DecisionError says what was wrong with the decision form sent.
+	DecisionError string
 }
 
 func (s *Server) showApplication(c *fiber.Ctx) error {
+	return s.renderApplication(c, fiber.StatusOK, "")
+}
+
+// renderApplication shows an application to staff, with status and, when the decision form
+// came back, what to fix in it.
+func (s *Server) renderApplication(c *fiber.Ctx, status int, decisionError string) error {
 	a, e, err := s.staffApplication(c)
 	if err != nil {
 		return err
@@ -246,10 +260,10 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 	}
 	L := s.i18n.Translator(langOf(c))
 	u := currentUser(c)
-	data := applicationPage{User: u, Edition: e, Blind: blind(u, e), Shown: school.VisibilityFor(e, u.Role)}
+	data := applicationPage{User: u, Edition: e, Blind: blind(u, e), Shown: school.VisibilityFor(e, u.Role), DecisionError: decisionError}
 	hideFromStaff(&a, u, e, questions)
 	data.Application = a
-	data.Summary = s.emails.Summary(a, e, questions, L)
+	data.Summary = s.emails.StaffSummary(a, e, questions, L)
 	if data.Reviews, data.Reviewed, data.Conflict, err = s.visibleReviews(c, a, e); err != nil {
 		return err
 	}
@@ -259,17 +273,13 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 			data.Reviews == nil && h.Actor != userActor(u) {
 			continue
 		}
-		text := L.T("history_" + h.Action)
-		if h.Action == "status" || h.Action == "submit" {
-			text = L.T("status_" + h.To)
-		}
-		line := historyLine{At: L.Moment(h.At), Text: text + " · " + h.Actor}
+		line := historyLine{At: L.Moment(h.At), Text: staffHistoryText(L, h)}
 		if data.Blind { // when someone sent the form can tell who they are
 			line.At = L.Date(h.At)
 		}
 		data.History = append(data.History, line)
 	}
-	data.Files = staffFiles(a, questions, L)
+	data.Files = staffFiles(a, questions, L, !data.Shown.Visible(school.IdentFileNames))
 	data.CanDecide = u.Role != school.RoleReviewer
 	data.Decisions = decisionKinds
 	if data.CanDecide {
@@ -282,7 +292,7 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 		}
 	}
 	if a.CVUploadID != 0 { // the first of the files
-		data.CVURL = data.Files[0].URL + "?inline=1"
+		data.CVURL = data.Files[0].URL
 	}
 	if data.CanDecide {
 		staged, err := s.store.StagedDecisionFor(c.UserContext(), a.ID)
@@ -294,8 +304,37 @@ func (s *Server) showApplication(c *fiber.Ctx) error {
 	if done := c.Query("done"); done == "staged" || done == "unstaged" || done == "fee_waived" || done == "fee_charged" {
 		data.Notice = L.T("decision_notice_" + done)
 	}
-	title := a.Reference
-	return s.renderPage(c, "admin/application", s.newPage(c, title, "admin", data))
+	return s.renderStatus(c, status, "admin/application", s.newPage(c, a.Reference, "admin", data))
+}
+
+// staffHistoryText is a line of an application's history in staff words: what the applicant
+// did is told about them, not to them, and every line says who made it.
+func staffHistoryText(L *i18n.Translator, h db.AuditEntry) string {
+	switch h.Action {
+	case "status", "submit":
+		return L.T("status_"+h.To) + " · " + actorName(L, h)
+	case "edit", "erasure_requested", "status_link_sent": // the text names the applicant
+		return L.T("staff_history_" + h.Action)
+	}
+	return L.T("history_"+h.Action) + " · " + actorName(L, h)
+}
+
+// actorName says who made an audit entry: a staff member by name (or address) and role, the
+// applicant, or Registrar itself.
+func actorName(L *i18n.Translator, h db.AuditEntry) string {
+	switch {
+	case h.Staff.ID != 0:
+		return L.T("actor_staff", "Name", cmp.Or(h.Staff.Name, h.Staff.Email), "Role", L.T("actor_role_"+string(h.Staff.Role)))
+	case h.Actor == db.ActorApplicant:
+		return L.T("actor_applicant")
+	case h.Actor == db.ActorSystem:
+		return L.T("actor_system")
+	}
+	// A removed account: the address its entries keep.
+	if id, email, ok := strings.Cut(h.Actor, " "); ok && strings.HasPrefix(id, "user:") {
+		return email
+	}
+	return h.Actor
 }
 
 // downloadStaffFile serves an application's file to staff who may see it; in blind review a

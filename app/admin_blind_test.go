@@ -185,12 +185,18 @@ func TestABlindReviewerFindsNoTraceOfWhoApplied(t *testing.T) {
 	}
 	t.Run("before reviewing", walk)
 
-	// The file answer is there, under a name made of the reference; the CV is not.
-	resp, body := reviewer.get(t, "/admin/applications/"+id)
-	wantStatus(t, resp, body, http.StatusOK)
+	// The file answer is there, by its question on the pages and under a name made of the
+	// reference when opened; the CV is not.
 	blindName := a.Reference + "-answer-" + strconv.FormatInt(plan.ID, 10) + ".pdf"
-	wantText(t, body, "Research plan", "File attached", blindName)
-	resp, body = reviewer.get(t, planURL)
+	for _, page := range []string{"/admin/applications/" + id, "/admin/applications/" + id + "/review"} {
+		resp, body := reviewer.get(t, page)
+		wantStatus(t, resp, body, http.StatusOK)
+		wantText(t, body, "Research plan (PDF)", "File attached", "the CV is not shown")
+		if strings.Contains(body, cvURL) || strings.Contains(body, "<iframe") {
+			t.Errorf("%s shows the CV to a blind reviewer", page)
+		}
+	}
+	resp, body := reviewer.get(t, planURL)
 	wantStatus(t, resp, body, http.StatusOK)
 	if cd := resp.Header.Get("Content-Disposition"); !strings.Contains(cd, blindName) {
 		t.Errorf("the file answer is sent as %q, want the name %s", cd, blindName)

@@ -31,6 +31,9 @@ func (s *Server) stageDecision(c *fiber.Ctx) error {
 		return c.Redirect(back+"?done=unstaged", fiber.StatusSeeOther)
 	}
 	decision := school.Status(c.FormValue("decision"))
+	if decision == "" {
+		return s.renderApplication(c, fiber.StatusUnprocessableEntity, L.T("decision_missing"))
+	}
 	valid := false
 	for _, k := range decisionKinds {
 		valid = valid || k == decision
@@ -160,6 +163,10 @@ func (s *Server) releaseDecisions(c *fiber.Ctx) error {
 		return err
 	}
 	L := s.i18n.Translator(langOf(c))
+	// Released decisions are emailed and cannot be taken back: the form asks once more.
+	if c.FormValue("confirm") != "yes" {
+		return fiber.NewError(fiber.StatusUnprocessableEntity, L.T("decisions_confirm_missing"))
+	}
 	n, err := s.store.ReleaseDecisions(c.UserContext(), e.ID, userActor(currentUser(c)), s.now(), render)
 	switch {
 	case errors.Is(err, db.ErrNoSeat):

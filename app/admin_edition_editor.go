@@ -522,6 +522,12 @@ func (s *Server) saveEditionForm(c *fiber.Ctx, stored school.Edition) error {
 	return c.Redirect("/admin/editions/"+strconv.FormatInt(id, 10)+"/edit?done=saved", fiber.StatusSeeOther)
 }
 
+// unpublishPage asks whether to unpublish a live edition.
+type unpublishPage struct {
+	User    school.User
+	Edition school.Edition
+}
+
 // setEditionStatus publishes, unpublishes or archives an edition. Publishing and archiving
 // need the edition's dates and a title: the editor says what is missing otherwise.
 func (s *Server) setEditionStatus(c *fiber.Ctx) error {
@@ -542,6 +548,12 @@ func (s *Server) setEditionStatus(c *fiber.Ctx) error {
 			}
 			return s.editorPage(c, fiber.StatusUnprocessableEntity, e, formFromEdition(e), errs, false)
 		}
+	}
+	// Unpublishing takes a live edition's page and form offline at once: asked once more.
+	if status == school.EditionDraft && e.Status == school.EditionPublished && c.FormValue("confirm") != "yes" {
+		L := s.i18n.Translator(langOf(c))
+		return s.renderPage(c, "admin/edition_unpublish", s.newPage(c, L.T("unpublish_title", "Edition", e.Title(L.Lang)),
+			"admin", unpublishPage{User: currentUser(c), Edition: e}))
 	}
 	if err := s.store.SetEditionStatus(c.UserContext(), e.ID, status, userActor(currentUser(c)), s.now()); err != nil {
 		return err
@@ -568,7 +580,7 @@ func (s *Server) editionHistory(c *fiber.Ctx, e school.Edition, L *i18n.Translat
 		default:
 			continue
 		}
-		lines = append(lines, historyLine{At: L.Moment(h.At), Text: text + " · " + h.Actor})
+		lines = append(lines, historyLine{At: L.Moment(h.At), Text: text + " · " + actorName(L, h)})
 		if len(lines) == editionHistoryShown {
 			break
 		}

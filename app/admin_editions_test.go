@@ -105,7 +105,7 @@ func TestOrganiserCreatesAnEditionPublishesAndUnpublishesIt(t *testing.T) {
 	if _, body := ts.get(t, "/search?q=labour&lang=en"); !strings.Contains(body, "/editions/autumn-seminar-2027") {
 		t.Error("the search does not find the published edition")
 	}
-	resp, body = v.postAdmin(t, editionPath(id, "/status"), url.Values{"status": {"draft"}})
+	resp, body = v.postAdmin(t, editionPath(id, "/status"), url.Values{"status": {"draft"}, "confirm": {"yes"}})
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	if resp, _ := ts.get(t, "/editions/autumn-seminar-2027?lang=en"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("the unpublished edition's page answers %d", resp.StatusCode)
@@ -117,7 +117,7 @@ func TestOrganiserCreatesAnEditionPublishesAndUnpublishesIt(t *testing.T) {
 	_, body = v.get(t, editionPath(id, "/edit"))
 	history := testkit.MainText(t, body)
 	history = history[strings.Index(history, "History"):]
-	wantText(t, history, "Published → Draft", "Draft → Published", "Created", o.Email)
+	wantText(t, history, "Published → Draft", "Draft → Published", "Created", o.Name+" (organiser)")
 	if strings.Index(history, "Published → Draft") > strings.Index(history, "Created") {
 		t.Error("the history is not newest first")
 	}

@@ -18,6 +18,8 @@ type reviewQueuePage struct {
 	Queue   []school.Application
 	Blind   bool
 	Shown   school.Visibility
+	// Progress, once the queue is empty: what the user did and what still waits for others.
+	Progress db.ReviewProgress
 }
 
 // showReviewQueue lists the applications waiting for the user's review.
@@ -37,6 +39,11 @@ func (s *Server) showReviewQueue(c *fiber.Ctx) error {
 		}
 	}
 	data := reviewQueuePage{User: u, Edition: e, Queue: queue, Blind: blind(u, e), Shown: school.VisibilityFor(e, u.Role)}
+	if len(queue) == 0 {
+		if data.Progress, err = s.store.ReviewProgress(c.UserContext(), e.ID, u.ID, e.RequiredReviews); err != nil {
+			return err
+		}
+	}
 	for i := range data.Queue {
 		hideFromStaff(&data.Queue[i], u, e, nil) // the queue shows no answers
 	}
@@ -76,8 +83,11 @@ func (s *Server) renderReviewForm(c *fiber.Ctx, status int, scores map[int64]int
 	data.User, data.Edition, data.Blind, data.Shown = u, e, blind(u, e), school.VisibilityFor(e, u.Role)
 	hideFromStaff(&a, u, e, questions)
 	data.Application = a
-	data.Summary = s.emails.Summary(a, e, questions, L)
-	data.Files = staffFiles(a, questions, L)
+	data.Summary = s.emails.StaffSummary(a, e, questions, L)
+	data.Files = staffFiles(a, questions, L, !data.Shown.Visible(school.IdentFileNames))
+	if a.CVUploadID != 0 { // the first of the files
+		data.CVURL = data.Files[0].URL
+	}
 	return s.renderStatus(c, status, "admin/review", s.newPage(c, L.T("review_title", "Reference", a.Reference), "admin", data))
 }
 
@@ -107,7 +117,17 @@ func (s *Server) submitReview(c *fiber.Ctx) error {
 			}
 		}
 		if r.Weighted, err = school.WeightedScore(rubric, r.Scores); err != nil {
-			return s.renderReviewForm(c, fiber.StatusUnprocessableEntity, r.Scores, r.Comment, L.T("review_scores_missing"))
+			var missing []string
+			for _, crit := range rubric {
+				if score, ok := r.Scores[crit.ID]; !ok || score < 1 || score > 5 {
+					missing = append(missing, crit.Label(L.Lang))
+				}
+			}
+			problem := L.T("review_scores_missing")
+			if len(missing) > 0 {
+				problem = L.T("review_scores_missing_named", "Criteria", strings.Join(missing, ", "))
+			}
+			return s.renderReviewForm(c, fiber.StatusUnprocessableEntity, r.Scores, r.Comment, problem)
 		}
 	}
 	err = s.store.SubmitReview(ctx, r, userActor(u), s.now())

@@ -181,7 +181,7 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 		"POST /admin/applications/:id/fee-waiver": {path: fixed(app + "/fee-waiver"), form: none, want: editionRunner(done)},
 		"GET /admin/editions/:id/decisions":       {path: fixed(edition + "/decisions"), want: editionRunner(ok)},
 		// Releasing with nothing staged releases nothing.
-		"POST /admin/editions/:id/decisions": {path: fixed(edition + "/decisions"), form: none, want: editionRunner(done)},
+		"POST /admin/editions/:id/decisions": {path: fixed(edition + "/decisions"), form: url.Values{"confirm": {"yes"}}, want: editionRunner(done)},
 		"POST /admin/editions/:id/bulk":      {path: fixed(edition + "/bulk"), form: none, want: editionRunner(invalid)},
 		"GET /admin/editions/:id/fill":       {path: fixed(edition + "/fill"), want: editionRunner(ok)},
 		// Nothing asked for, nothing staged.

@@ -54,7 +54,7 @@ func (s *Server) listUsers(c *fiber.Ctx) error {
 	}
 	for _, h := range entries {
 		p.History = append(p.History, historyLine{At: L.Moment(h.At),
-			Text: L.T("history_"+h.Action, "Email", h.Detail) + " · " + h.Actor})
+			Text: L.T("history_"+h.Action, "Email", h.Detail) + " · " + actorName(L, h)})
 	}
 	return s.renderPage(c, "admin/users", s.newPage(c, L.T("admin_users_title"), "admin", p))
 }

@@ -206,7 +206,7 @@ func BenchmarkReleaseDecisions(b *testing.B) {
 			f := ba.v.openForm(b, page, page)
 			b.StartTimer()
 			start := time.Now()
-			resp, body := ba.v.submit(b, f, nil)
+			resp, body := ba.v.submit(b, f, url.Values{"confirm": {"yes"}})
 			durations = append(durations, time.Since(start))
 			b.StopTimer()
 			wantStatus(b, resp, body, http.StatusSeeOther)

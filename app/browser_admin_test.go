@@ -170,6 +170,7 @@ func TestBrowserOrganiserSelectsAndApplicantsAnswerTheirOffers(t *testing.T) {
 	browse(t, office, "open the decisions", chromedp.Navigate(base+decisions), chromedp.WaitVisible(chromedp.CSS(`#main form[action="`+decisions+`"]`)))
 	testkit.CheckAccessibility(t, office, "decisions page")
 	wantPageText(t, office, "the decisions preview", "Offered a place: 2 emails", "On the waiting list: 1 email")
+	browse(t, office, "confirm the release", chromedp.Click(chromedp.CSS(`#main form[action="`+decisions+`"] input[name=confirm]`)))
 	click(t, office, "release", chromedp.CSS(`#main form[action="`+decisions+`"] button[type=submit]`), chromedp.CSS(`#main p.notice[role=status]`))
 	wantPageText(t, office, "the decisions page after the release", "3 decisions released", "Seats taken: 2 / 2")
 

@@ -96,12 +96,13 @@ func stageOK(t testing.TB, v *visitor, appID int64, decision school.Status, rank
 	}
 }
 
-// release releases an edition's staged decisions through the decisions page's form.
+// release releases an edition's staged decisions through the decisions page's form, its box
+// ticked to confirm.
 func release(t testing.TB, v *visitor, editionID int64) (*http.Response, string) {
 	t.Helper()
 	page := "/admin/editions/" + strconv.FormatInt(editionID, 10) + "/decisions"
 	f := v.openForm(t, page, page)
-	return v.submit(t, f, nil)
+	return v.submit(t, f, url.Values{"confirm": {"yes"}})
 }
 
 // lastEmail is the newest email queued for an application.
@@ -206,7 +207,7 @@ func TestReleasedDecisionsSendOneEmailEachInTheApplicantsLanguage(t *testing.T) 
 		}
 	}
 	// Releasing again (a second click, a reload) sends nothing more.
-	resp, body = v.postAdmin(t, page, nil)
+	resp, body = v.postAdmin(t, page, url.Values{"confirm": {"yes"}})
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	if loc := resp.Header.Get("Location"); !strings.HasSuffix(loc, "released=0") {
 		t.Errorf("a second release led to %q", loc)

@@ -51,6 +51,8 @@ func loadTemplates(dev bool) (*templates, error) {
 		"adminNav": func(l *i18n.Translator, u school.User, csrf string) adminNavData {
 			return adminNavData{L: l, User: u, CSRF: csrf}
 		},
+		// editionMenu is the menu of an edition's pages (admin_menu.go).
+		"editionMenu": editionMenu,
 		// barWidth is a chart's bar, in percent of the widest: a bar of 0 still shows as a line.
 		"barWidth": func(percent float64) float64 { return max(0.5, percent) },
 		// scoreRange is the rubric's scale.

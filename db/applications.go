@@ -706,8 +706,8 @@ func (s *Store) SetFeeWaiverGranted(ctx context.Context, id int64, granted bool,
 
 // ApplicationHistory lists an application's audit entries, oldest first.
 func (s *Store) ApplicationHistory(ctx context.Context, id int64) ([]AuditEntry, error) {
-	entries, err := s.auditEntries(ctx, `SELECT at, actor, action, from_state, to_state, detail
-		FROM audit_log WHERE entity = 'application' AND entity_id = ? ORDER BY id`, id)
+	entries, err := s.auditEntries(ctx, auditSelect+`
+		WHERE l.entity = 'application' AND l.entity_id = ? ORDER BY l.id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("db: application history: %w", err)
 	}

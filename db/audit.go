@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"time"
+
+	"registrar/app/school"
 )
 
 // AuditEntry is one line of a record's history: who did what to which record, when.
@@ -17,6 +19,9 @@ type AuditEntry struct {
 	From     string
 	To       string
 	Detail   string
+	// Staff is the back-office user behind a "user:ID email" actor, read back with the entry
+	// from their account as it is now; zero for the applicant, the system, or a removed account.
+	Staff school.User
 }
 
 // errAuditWithoutTime refuses an entry whose caller forgot the clock: every entry carries the
@@ -35,7 +40,14 @@ func writeAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
 	return err
 }
 
-// auditEntries runs a query of audit_log's at, actor, action, from_state, to_state and detail.
+// auditSelect reads audit entries (audit_log l) with the account of the staff member who made
+// each: a user's actor is "user:ID email", and CAST takes the ID from its front.
+const auditSelect = `SELECT l.at, l.actor, l.action, l.from_state, l.to_state, l.detail,
+	COALESCE(u.id, 0), COALESCE(u.email, ''), COALESCE(u.name, ''), COALESCE(u.role, '')
+	FROM audit_log l LEFT JOIN users u
+	  ON l.actor LIKE 'user:%' AND u.id = CAST(substr(l.actor, 6) AS INTEGER)`
+
+// auditEntries runs a query that starts with auditSelect.
 func (s *Store) auditEntries(ctx context.Context, query string, args ...any) ([]AuditEntry, error) {
 	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -46,7 +58,8 @@ func (s *Store) auditEntries(ctx context.Context, query string, args ...any) ([]
 	for rows.Next() {
 		var e AuditEntry
 		var at string
-		if err := rows.Scan(&at, &e.Actor, &e.Action, &e.From, &e.To, &e.Detail); err != nil {
+		if err := rows.Scan(&at, &e.Actor, &e.Action, &e.From, &e.To, &e.Detail,
+			&e.Staff.ID, &e.Staff.Email, &e.Staff.Name, &e.Staff.Role); err != nil {
 			return nil, err
 		}
 		if e.At, err = parseInstant(sql.NullString{String: at, Valid: true}); err != nil {

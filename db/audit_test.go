@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -65,5 +66,38 @@ func TestAnAuditEntryWithoutATimeIsRefused(t *testing.T) {
 	})
 	if !errors.Is(err, errAuditWithoutTime) {
 		t.Errorf("got %v, want errAuditWithoutTime", err)
+	}
+}
+
+// A history entry made by a staff member carries their account as it is now, found from the
+// "user:ID email" actor; the applicant's and the system's entries carry none.
+func TestHistoryEntriesNameTheStaffMemberWhoMadeThem(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	s := openDemoStore(t, now)
+	ctx := context.Background()
+	jana := school.User{Email: "jana@school.test", Name: "Jana Nováková", Role: school.RoleOrganiser}
+	id, err := s.CreateUser(ctx, jana, "not a real hash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newestDemoEdition(t, s)
+	d.ID, d.Slug = 0, "audited-by-name"
+	edition, err := s.SaveEdition(ctx, EditionDraft{Edition: d, Actor: ActorSystem}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := "user:" + strconv.FormatInt(id, 10) + " " + jana.Email
+	if err := s.SetEditionStatus(ctx, edition, school.EditionPublished, actor, now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := s.EditionHistory(ctx, edition)
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("history %+v, %v", entries, err)
+	}
+	if got := entries[0].Staff; got.ID != id || got.Name != jana.Name || got.Email != jana.Email || got.Role != school.RoleOrganiser {
+		t.Errorf("the publication names %+v, want %s", got, jana.Name)
+	}
+	if got := entries[1].Staff; got.ID != 0 {
+		t.Errorf("the system's entry names %+v", got)
 	}
 }

@@ -16,7 +16,7 @@
 //	application_list.go             the back office's filtered, sorted application list
 //	decisions.go                    staged decisions (one, or a batch in one transaction), release, offers
 //	reviews.go, notes.go            reviews, scores and which score ranks (raw or normalised); staff notes
-//	audit.go                        the audit log: one writer, writeAudit, stamped with the caller's time
+//	audit.go                        the audit log: one writer, writeAudit, stamped with the caller's time; read back with the staff member behind each entry
 //	outbox.go                       queued emails and their delivery state
 //	webstate.go                     the second file, state.db: sessions, CSRF tokens and rate limits,
 //	                                whose constant small writes must not queue behind applications

@@ -348,8 +348,8 @@ func (s *Store) CarryOutErasure(ctx context.Context, id int64, actor, uploadsDir
 // EditionHistory lists the audit entries about an edition itself (such as what the retention
 // period erased), newest first.
 func (s *Store) EditionHistory(ctx context.Context, editionID int64) ([]AuditEntry, error) {
-	entries, err := s.auditEntries(ctx, `SELECT at, actor, action, from_state, to_state, detail
-		FROM audit_log WHERE entity = 'edition' AND entity_id = ? ORDER BY id DESC`, editionID)
+	entries, err := s.auditEntries(ctx, auditSelect+`
+		WHERE l.entity = 'edition' AND l.entity_id = ? ORDER BY l.id DESC`, editionID)
 	if err != nil {
 		return nil, fmt.Errorf("db: edition history: %w", err)
 	}

@@ -130,6 +130,31 @@ func (s *Store) ReviewedBy(ctx context.Context, editionID, reviewerID int64) (ma
 	return reviewed, rows.Err()
 }
 
+// ReviewProgress is what is left to review in an edition, as a reviewer's queue tells it.
+type ReviewProgress struct {
+	Reviewed  int // applications the reviewer scored
+	Conflicts int // applications the reviewer declared a conflict of interest on
+	// Short is how many submitted applications have fewer reviews than the edition asks for,
+	// and Required is that number.
+	Short, Required int
+}
+
+// ReviewProgress counts what a reviewer has done in an edition and what still waits for
+// reviews from anyone.
+func (s *Store) ReviewProgress(ctx context.Context, editionID, reviewerID int64, required int) (ReviewProgress, error) {
+	p := ReviewProgress{Required: max(required, 1)}
+	err := s.reader.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM reviews WHERE edition_id = ?1 AND reviewer_id = ?2 AND conflict = 0),
+		(SELECT COUNT(*) FROM reviews WHERE edition_id = ?1 AND reviewer_id = ?2 AND conflict = 1),
+		(SELECT COUNT(*) FROM applications WHERE edition_id = ?1 AND status = 'submitted'
+		   AND erased_at IS NULL AND review_count < ?3)`,
+		editionID, reviewerID, p.Required).Scan(&p.Reviewed, &p.Conflicts, &p.Short)
+	if err != nil {
+		return p, fmt.Errorf("db: review progress: %w", err)
+	}
+	return p, nil
+}
+
 // ReviewQueue lists the submitted applications of an edition that a reviewer has neither
 // reviewed nor declared a conflict on, those with the fewest reviews first; an erased one has
 // nothing left to review.

@@ -167,8 +167,8 @@ func (s *Store) SetSecondFactorForAll(ctx context.Context, on bool, admin school
 
 // StaffHistory lists the audit entries about staff accounts, newest first.
 func (s *Store) StaffHistory(ctx context.Context, limit int) ([]AuditEntry, error) {
-	entries, err := s.auditEntries(ctx, `SELECT at, actor, action, from_state, to_state, detail
-		FROM audit_log WHERE entity = 'user' ORDER BY id DESC LIMIT ?`, limit)
+	entries, err := s.auditEntries(ctx, auditSelect+`
+		WHERE l.entity = 'user' ORDER BY l.id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("db: staff history: %w", err)
 	}

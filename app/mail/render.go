@@ -258,13 +258,34 @@ func (l SummaryLine) Text() string {
 }
 
 // Summary lists what an application says, in the reader's language, leaving out what was not
-// asked or left empty: in the receipt, on the status page and to organisers.
+// asked or left empty: in the receipt and on the status page, in the applicant's words.
 func (m *Emails) Summary(a school.Application, e school.Edition, questions []school.Question,
 	L *i18n.Translator) []SummaryLine {
+	return m.summary(a, e, questions, L, func(key string) string { return L.T("field_" + key) })
+}
+
+// staffLabelled are the fields whose form label speaks to the applicant ("You are", "I need a
+// visa invitation letter"): staff read them under a label of their own.
+var staffLabelled = map[string]bool{"gender": true, "sector": true, "referee_name": true, "referee_email": true,
+	"attendance_mode": true, "fee_waiver": true, "visa_letter": true, "passport_name": true, "heard_from": true}
+
+// StaffSummary is Summary as the back office reads it: in staff words ("Sector", not "You are").
+func (m *Emails) StaffSummary(a school.Application, e school.Edition, questions []school.Question,
+	L *i18n.Translator) []SummaryLine {
+	return m.summary(a, e, questions, L, func(key string) string {
+		if staffLabelled[key] {
+			return L.T("staff_field_" + key)
+		}
+		return L.T("field_" + key)
+	})
+}
+
+func (m *Emails) summary(a school.Application, e school.Edition, questions []school.Question,
+	L *i18n.Translator, label func(key string) string) []SummaryLine {
 	var lines []SummaryLine
 	add := func(key, value string) {
 		if value != "" {
-			lines = append(lines, SummaryLine{Label: L.T("field_" + key), Value: value})
+			lines = append(lines, SummaryLine{Label: label(key), Value: value})
 		}
 	}
 	choice := func(prefix, v string) string {
