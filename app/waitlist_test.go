@@ -200,7 +200,7 @@ func TestReleasePreviewWarnsWhenStagedDecisionsNoLongerFit(t *testing.T) {
 	}
 	// A release sent anyway (from a page opened before) is refused on a page that explains it.
 	resp, body := v.post(t, "/admin/editions/"+strconv.FormatInt(e.ID, 10)+"/decisions?lang=en", page,
-		url.Values{"_csrf": {v.token(t)}})
+		url.Values{"_csrf": {v.token(t)}, "confirm": {"yes"}})
 	wantStatus(t, resp, body, http.StatusConflict)
 	wantText(t, testkit.MainText(t, body), "Nothing was released", "The staged decisions no longer fit the seats",
 		anna.Reference)
