@@ -190,6 +190,9 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 		// The outbox shows each organiser their editions' emails (TestAnOrganiserSeesAndRetriesOnlyTheEmailsOfTheirEditions).
 		"GET /admin/outbox":            {path: fixed("/admin/outbox"), want: anyOrganiser(ok)},
 		"POST /admin/outbox/:id/retry": {path: retry, form: none, want: editionRunner(done)},
+		// An email opens for those who see it in the outbox (TestAnOrganiserOpensAnEmailAsItWentWithoutItsStatusLink).
+		"GET /admin/outbox/:id":      {path: fixed("/admin/outbox/" + id(emails[0].ID)), want: editionRunner(ok)},
+		"GET /admin/outbox/:id/html": {path: fixed("/admin/outbox/" + id(emails[0].ID) + "/html"), want: editionRunner(ok)},
 
 		"GET /admin/editions/:id/emails":              {path: fixed(edition + "/emails"), want: editionRunner(ok)},
 		"GET /admin/editions/:id/emails/:name/:lang":  {path: fixed(edition + "/emails/application_received/en"), want: editionRunner(ok)},

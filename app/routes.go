@@ -142,6 +142,8 @@ func (s *Server) routes() {
 	admin.Post("/editions/:id/fill", organisers, s.stageFillSeats)
 	admin.Get("/outbox", organisers, s.showOutbox)
 	admin.Post("/outbox/:id/retry", organisers, s.retryEmail)
+	admin.Get("/outbox/:id", organisers, s.showEmail)
+	admin.Get("/outbox/:id/html", organisers, s.showEmailHTML)
 	admin.Get("/editions/:id/emails", organisers, s.showEmails)
 	admin.Get("/editions/:id/emails/:name/:lang", organisers, s.showEmailEditor)
 	admin.Post("/editions/:id/emails/:name/:lang", organisers, s.saveEmailTemplate)
