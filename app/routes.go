@@ -137,6 +137,7 @@ func (s *Server) routes() {
 	admin.Post("/applications/:id/fee-waiver", organisers, s.setFeeWaiver)
 	admin.Get("/editions/:id/decisions", organisers, s.showDecisions)
 	admin.Post("/editions/:id/decisions", organisers, s.releaseDecisions)
+	admin.Get("/editions/:id/decisions/preview/:decision", organisers, s.showDecisionEmail)
 	admin.Post("/editions/:id/bulk", organisers, s.bulkAction)
 	admin.Get("/editions/:id/fill", organisers, s.showFillSeats)
 	admin.Post("/editions/:id/fill", organisers, s.stageFillSeats)
