@@ -60,6 +60,7 @@ type decisionsPage struct {
 	User     school.User
 	Edition  db.EditionSummary
 	Staged   []db.StagedDecision
+	Seats    string // seatsLine
 	Examples []emailExample
 	Released int
 }
@@ -136,12 +137,12 @@ func (s *Server) showDecisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data := decisionsPage{User: currentUser(c), Edition: summary, Staged: staged}
+	L := s.i18n.Translator(langOf(c))
+	data := decisionsPage{User: currentUser(c), Edition: summary, Staged: staged, Seats: seatsLine(L, summary, s.now())}
 	data.Released, _ = strconv.Atoi(c.Query("released"))
 	if data.Examples, err = s.releaseExamples(ctx, e, staged); err != nil {
 		return err
 	}
-	L := s.i18n.Translator(langOf(c))
 	return s.renderPage(c, "admin/decisions", s.newPage(c, L.T("decisions_title"), "admin", data))
 }
 
