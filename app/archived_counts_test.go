@@ -68,7 +68,7 @@ func TestEndedEditionsShowWhoAttendedNotSeatsTaken(t *testing.T) {
 			confirmed := attended + e.Counts[school.StatusConfirmed] + e.Counts[school.StatusNoShow]
 			want := map[string]string{
 				"en": fmt.Sprintf("%d attended · %d confirmed of %d seats", attended, confirmed, e.Seats()),
-				"cs": fmt.Sprintf("Zúčastnilo se: %d · potvrzená místa: %d z %d", attended, confirmed, e.Seats()),
+				"cs": fmt.Sprintf("Zúčastnilo se: %d · potvrzená místa: %d z\u00a0%d", attended, confirmed, e.Seats()),
 			}[lang]
 			if e.Total == 0 {
 				want = map[string]string{"en": "no applications kept", "cs": "přihlášky se neuchovaly"}[lang]
