@@ -94,5 +94,11 @@ func TestEndedEditionsShowWhoAttendedNotSeatsTaken(t *testing.T) {
 		if strings.Contains(testkit.MainText(t, body), fmt.Sprintf("%d / %d", e.SeatsTaken(), e.Seats())) {
 			t.Errorf("%s: the ended edition's dashboard says seats taken", lang)
 		}
+
+		// Its public page gives the number of participants beside the seats.
+		resp, body = ts.get(t, "/editions/"+e.Slug+"?lang="+lang)
+		wantStatus(t, resp, body, http.StatusOK)
+		wantText(t, body, map[string]string{"en": "Participants", "cs": "Počet účastníků"}[lang]+
+			strconv.Itoa(e.Counts[school.StatusAttended]))
 	}
 }
