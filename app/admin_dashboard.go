@@ -6,9 +6,27 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"registrar/app/i18n"
 	"registrar/app/school"
 	"registrar/db"
 )
+
+// seatsLine says how an edition's seats are taken: "12 / 45" while it runs; once it has ended,
+// who attended and who confirmed ("40 attended · 42 confirmed of 45 seats"), or that the archive
+// kept no applications of it, never "0 / 45" for an edition that had participants.
+func seatsLine(L *i18n.Translator, e db.EditionSummary, now time.Time) string {
+	switch {
+	case !e.IsPast(now) && e.Status != school.EditionArchived:
+		return strconv.Itoa(e.SeatsTaken()) + " / " + strconv.Itoa(e.Seats())
+	case e.Total == 0 && e.Seats() > 0:
+		return L.T("seats_ended_unknown", "Seats", e.Seats())
+	case e.Total == 0:
+		return L.T("seats_ended_unknown_no_seats")
+	case e.Seats() > 0:
+		return L.T("seats_ended", "Attended", e.Attended(), "Confirmed", e.Confirmed(), "Seats", e.Seats())
+	}
+	return L.T("seats_ended_no_seats", "Attended", e.Attended(), "Confirmed", e.Confirmed())
+}
 
 // funnelStep is one number of the dashboard's funnel, in the words of the application list's
 // filter that lists exactly those applications, and that list's address.
@@ -24,6 +42,9 @@ type editionDashboard struct {
 	Funnel    []funnelStep // how far applications came
 	Standing  []funnelStep // where they stand now, one step a status
 	SeatsLeft int
+	// Ended editions show who attended instead of the seats left; SeatsLine is seatsLine.
+	Ended     bool
+	SeatsLine string
 	DaysLeft  int
 	Window    school.Window
 	Charts    []chart
@@ -56,6 +77,7 @@ func (s *Server) showEditionDashboard(c *fiber.Ctx) error {
 	list := "/admin/editions/" + strconv.FormatInt(e.ID, 10) + "/applications"
 	data := editionDashboard{User: currentUser(c), Edition: sum,
 		SeatsLeft: max(0, e.Seats()-sum.SeatsTaken()), DaysLeft: e.DaysLeft(s.now()), Window: e.WindowAt(s.now()),
+		Ended: e.IsPast(s.now()) || e.Status == school.EditionArchived, SeatsLine: seatsLine(L, sum, s.now()),
 		Funnel: []funnelStep{
 			{L.T("funnel_submitted"), sum.Total, list},
 			{L.T("admin_reviewed_yes"), stats.Reviewed, list + "?reviewed=yes"},
@@ -108,6 +130,7 @@ func (s *Server) showEditionDashboard(c *fiber.Ctx) error {
 type dashboardPage struct {
 	User     school.User
 	Editions []db.EditionSummary
+	Seats    map[int64]string // seatsLine of each edition, by id
 }
 
 func (s *Server) showDashboard(c *fiber.Ctx) error {
@@ -120,6 +143,10 @@ func (s *Server) showDashboard(c *fiber.Ctx) error {
 		return err
 	}
 	L := s.i18n.Translator(langOf(c))
+	seats := make(map[int64]string, len(editions))
+	for _, e := range editions {
+		seats[e.ID] = seatsLine(L, e, s.now())
+	}
 	return s.renderPage(c, "admin/dashboard", s.newPage(c, L.T("admin_title"), "admin",
-		dashboardPage{User: currentUser(c), Editions: editions}))
+		dashboardPage{User: currentUser(c), Editions: editions, Seats: seats}))
 }

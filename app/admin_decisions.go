@@ -1,7 +1,9 @@
 package app
 
 import (
+	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -64,7 +66,7 @@ type decisionsPage struct {
 	User     school.User
 	Edition  db.EditionSummary
 	Staged   []db.StagedDecision
-	Counts   map[school.Status]int
+	Seats    string // seatsLine
 	Examples []emailExample
 	Released int
 	// NoFit, when set, says that the staged acceptances no longer fit the seats: the release
@@ -74,15 +76,68 @@ type decisionsPage struct {
 	Refused string
 }
 
-// emailExample is one email a release will send, rendered for a real application.
+// emailExample is one email a release will send, rendered for the first application staged
+// for its decision, as the release will render it.
 type emailExample struct {
-	Decision school.Status
-	Count    int
-	Subject  string
-	Text     string
+	Decision  school.Status
+	Count     int
+	Reference string // of the application it is rendered for
+	Lang      string
+	Subject   string
+	// Text and HTML are as the applicant will get them, the status link's secret left out.
+	Text, HTML string
 }
 
-// showDecisions previews a release: how many emails of each kind, and one of each rendered.
+// releaseExamples renders one email of each decision staged for e, with how many of each the
+// release sends, for the application first staged for it.
+func (s *Server) releaseExamples(ctx context.Context, e school.Edition, staged []db.StagedDecision) ([]emailExample, error) {
+	counts := map[school.Status]int{}
+	first := map[school.Status]db.StagedDecision{}
+	for _, d := range staged {
+		counts[d.Decision]++
+		if _, ok := first[d.Decision]; !ok {
+			first[d.Decision] = d
+		}
+	}
+	if len(first) == 0 {
+		return nil, nil
+	}
+	questions, err := s.store.Questions(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions))
+	if err != nil {
+		return nil, err
+	}
+	var examples []emailExample
+	for _, kind := range decisionKinds {
+		d, ok := first[kind]
+		if !ok {
+			continue
+		}
+		a, err := s.store.Application(ctx, d.ApplicationID)
+		if err != nil {
+			return nil, err
+		}
+		a.Status, a.WaitlistRank = kind, d.WaitlistRank
+		if kind == school.StatusAccepted {
+			a.OfferExpiresAt = school.OfferExpiry(s.now(), e.OfferDays)
+		}
+		m, err := render(school.EmailOnEntering(kind), a)
+		if err != nil {
+			return nil, err
+		}
+		// The preview's link was never stored and opens nothing; it is left out as in the outbox.
+		shown := db.OutboxMessage{Text: m.Text, HTML: m.HTML, StatusToken: m.StatusToken}
+		text, html := shown.Shown()
+		examples = append(examples, emailExample{Decision: kind, Count: counts[kind], Reference: a.Reference,
+			Lang: m.Lang, Subject: m.Subject, Text: text, HTML: html})
+	}
+	return examples, nil
+}
+
+// showDecisions previews a release: how many emails of each kind, and one of each as it will go.
 func (s *Server) showDecisions(c *fiber.Ctx) error {
 	e, err := s.pathEdition(c)
 	if err != nil {
@@ -104,52 +159,43 @@ func (s *Server) decisionsView(c *fiber.Ctx, e school.Edition, status int, refus
 	if err != nil {
 		return err
 	}
-	questions, err := s.store.Questions(ctx, e.ID)
-	if err != nil {
-		return err
-	}
 	held, err := s.store.SeatsHeld(ctx, e.ID)
 	if err != nil {
 		return err
 	}
 	data := decisionsPage{User: currentUser(c), Edition: summary, Staged: staged,
-		Counts: map[school.Status]int{}, Refused: refused}
+		Seats: seatsLine(L, summary, s.now()), Refused: refused}
 	if school.CheckSeats(e.Seats(), held) != nil {
 		data.NoFit = L.T("decisions_no_fit", "Staged", held.Staged,
 			"Free", max(0, e.Seats()-held.Confirmed-held.Offers), "Seats", e.Seats())
 	}
 	data.Released, _ = strconv.Atoi(c.Query("released"))
-	example := map[school.Status]db.StagedDecision{}
-	for _, d := range staged {
-		data.Counts[d.Decision]++
-		if _, ok := example[d.Decision]; !ok {
-			example[d.Decision] = d
-		}
+	if data.Examples, err = s.releaseExamples(ctx, e, staged); err != nil {
+		return err
 	}
-	render, err := s.emails.Renderer(c.UserContext(), e, mail.WithQuestions(questions))
+	return s.renderStatus(c, status, "admin/decisions", s.newPage(c, L.T("decisions_title"), "admin", data))
+}
+
+// showDecisionEmail is the HTML of the email a release sends for one decision, for the frame of
+// the decisions page; not found when no application is staged for it.
+func (s *Server) showDecisionEmail(c *fiber.Ctx) error {
+	e, err := s.pathEdition(c)
 	if err != nil {
 		return err
 	}
-	for _, kind := range decisionKinds {
-		d, ok := example[kind]
-		if !ok {
-			continue
-		}
-		a, err := s.store.Application(ctx, d.ApplicationID)
-		if err != nil {
-			return err
-		}
-		a.Status, a.WaitlistRank = kind, d.WaitlistRank
-		if kind == school.StatusAccepted {
-			a.OfferExpiresAt = school.OfferExpiry(s.now(), e.OfferDays)
-		}
-		m, err := render(school.EmailOnEntering(kind), a)
-		if err != nil {
-			return err
-		}
-		data.Examples = append(data.Examples, emailExample{Decision: kind, Count: data.Counts[kind], Subject: m.Subject, Text: m.Text})
+	staged, err := s.store.StagedDecisions(c.UserContext(), e.ID)
+	if err != nil {
+		return err
 	}
-	return s.renderStatus(c, status, "admin/decisions", s.newPage(c, L.T("decisions_title"), "admin", data))
+	staged = slices.DeleteFunc(staged, func(d db.StagedDecision) bool { return string(d.Decision) != c.Params("decision") })
+	examples, err := s.releaseExamples(c.UserContext(), e, staged)
+	if err != nil {
+		return err
+	}
+	if len(examples) == 0 {
+		return db.ErrNotFound
+	}
+	return sendEmailFrame(c, examples[0].HTML)
 }
 
 // releaseDecisions sends every staged decision of the edition at once.

@@ -134,6 +134,22 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 		}
 		return "/admin/outbox/" + id(emails[0].ID) + "/retry"
 	}
+	// A decision staged for an applicant of its own before each request, so the release
+	// preview has an email to show although each role's release sends the last one.
+	stagedApplicants := 0
+	preview := func() string {
+		stagedApplicants++
+		a, err := ts.store.CreateApplication(ctx, f.summer, school.Application{Lang: "en",
+			Email: "staged" + strconv.Itoa(stagedApplicants) + "@example.org", GivenName: "Stella", FamilyName: "Staged",
+			Nationality: "AT", Residence: "AT", Sector: "student"}, "", demoNow, ts.renderer(t, f.summer))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.store.StageDecision(ctx, a.ID, school.StatusRejected, 0, f.staff.admin.ID, demoNow); err != nil {
+			t.Fatal(err)
+		}
+		return edition + "/decisions/preview/rejected"
+	}
 	tooLong := url.Values{"comment": {strings.Repeat("x", 4001)}}
 	none := url.Values{}
 
@@ -181,9 +197,10 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 		"POST /admin/applications/:id/fee-waiver": {path: fixed(app + "/fee-waiver"), form: none, want: editionRunner(done)},
 		"GET /admin/editions/:id/decisions":       {path: fixed(edition + "/decisions"), want: editionRunner(ok)},
 		// Releasing with nothing staged releases nothing.
-		"POST /admin/editions/:id/decisions": {path: fixed(edition + "/decisions"), form: url.Values{"confirm": {"yes"}}, want: editionRunner(done)},
-		"POST /admin/editions/:id/bulk":      {path: fixed(edition + "/bulk"), form: none, want: editionRunner(invalid)},
-		"GET /admin/editions/:id/fill":       {path: fixed(edition + "/fill"), want: editionRunner(ok)},
+		"POST /admin/editions/:id/decisions":                  {path: fixed(edition + "/decisions"), form: url.Values{"confirm": {"yes"}}, want: editionRunner(done)},
+		"GET /admin/editions/:id/decisions/preview/:decision": {path: preview, want: editionRunner(ok)},
+		"POST /admin/editions/:id/bulk":                       {path: fixed(edition + "/bulk"), form: none, want: editionRunner(invalid)},
+		"GET /admin/editions/:id/fill":                        {path: fixed(edition + "/fill"), want: editionRunner(ok)},
 		// Nothing asked for, nothing staged.
 		"POST /admin/editions/:id/fill": {path: fixed(edition + "/fill"), form: none, want: editionRunner(done)},
 		// Choosing the automatic ranking, as it is.
@@ -192,6 +209,9 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 		// The outbox shows each organiser their editions' emails (TestAnOrganiserSeesAndRetriesOnlyTheEmailsOfTheirEditions).
 		"GET /admin/outbox":            {path: fixed("/admin/outbox"), want: anyOrganiser(ok)},
 		"POST /admin/outbox/:id/retry": {path: retry, form: none, want: editionRunner(done)},
+		// An email opens for those who see it in the outbox (TestAnOrganiserOpensAnEmailAsItWentWithoutItsStatusLink).
+		"GET /admin/outbox/:id":      {path: fixed("/admin/outbox/" + id(emails[0].ID)), want: editionRunner(ok)},
+		"GET /admin/outbox/:id/html": {path: fixed("/admin/outbox/" + id(emails[0].ID) + "/html"), want: editionRunner(ok)},
 
 		"GET /admin/editions/:id/emails":              {path: fixed(edition + "/emails"), want: editionRunner(ok)},
 		"GET /admin/editions/:id/emails/:name/:lang":  {path: fixed(edition + "/emails/application_received/en"), want: editionRunner(ok)},

@@ -32,7 +32,7 @@ func applyInEnglish(t testing.TB, ts *testServer, slug, given, family, email str
 	resp, body := v.submit(t, f, answers, cvFile(strings.ToLower(family)+".pdf"))
 	formSent(t, resp, body)
 	// By address, not by the receipt's link: the outbox may have sent the receipt already, and a
-	// sent email keeps no body.
+	// sent email keeps no status link.
 	e, err := ts.store.PublicEdition(context.Background(), slug)
 	if err != nil {
 		t.Fatal(err)

@@ -114,6 +114,8 @@ type editionPage struct {
 	Sessions  map[int64]template.HTML
 	Documents []school.Document
 	Alumni    int // listed in the alumni directory, once the edition has ended
+	// Participants attended, once the edition has ended; zero when no applications were kept.
+	Participants int
 }
 
 func (s *Server) showEdition(c *fiber.Ctx) error {
@@ -145,6 +147,9 @@ func (s *Server) showEdition(c *fiber.Ctx) error {
 	}
 	if e.IsPast(now) {
 		if data.Alumni, err = s.store.EditionAlumniCount(ctx, e.ID, today(now)); err != nil {
+			return err
+		}
+		if data.Participants, err = s.store.EditionParticipants(ctx, e.ID); err != nil {
 			return err
 		}
 	}

@@ -16,6 +16,7 @@ import (
 
 	"registrar/app/school"
 	"registrar/app/testkit"
+	"registrar/db"
 )
 
 // lockedBuffer is a log that requests write to concurrently.
@@ -101,7 +102,7 @@ func TestSentEmailsKeepNoBodyAndErasureRemovesTheirFiles(t *testing.T) {
 	privacyApplicant(t, ts, "Timur", "TJ", false)
 	sendOutbox(t, ts)
 
-	// Sent: recipient, subject, template and times stay; no body, so no status link, is kept.
+	// Sent: recipient, subject, template, times and bodies stay, the status link's secret cut out.
 	msgs := emailsOf(t, ts, ap.app.ID)
 	if len(msgs) == 0 {
 		t.Fatal("no email")
@@ -110,8 +111,11 @@ func TestSentEmailsKeepNoBodyAndErasureRemovesTheirFiles(t *testing.T) {
 		if m.Status != "sent" || m.To != "zarina@example.org" || m.Subject == "" || m.Template == "" {
 			t.Errorf("sent email: %+v", m)
 		}
-		if m.Text != "" || m.HTML != "" {
-			t.Errorf("the sent %s email keeps its body:\n%s", m.Template, m.Text)
+		if strings.Contains(m.Text, ap.token) || strings.Contains(m.HTML, ap.token) || m.StatusToken != "" {
+			t.Errorf("the sent %s email keeps the status link:\n%s", m.Template, m.Text)
+		}
+		if !strings.Contains(m.Text, "/status/"+db.WithheldLink) || !strings.Contains(m.HTML, "Zarina") {
+			t.Errorf("the sent %s email keeps no body to open:\n%s", m.Template, m.Text)
 		}
 	}
 	v := signIn(t, ts, f.staff.admin.Email)
@@ -141,6 +145,12 @@ func TestSentEmailsKeepNoBodyAndErasureRemovesTheirFiles(t *testing.T) {
 	}
 	if files := emlFiles(t, ts, "zarina@example.org"); len(files) > 0 {
 		t.Errorf("after the daily jobs the mail folder still holds %v", files)
+	}
+	// Erasure empties the bodies the outbox kept, the confirmation's too.
+	for _, m := range emailsOf(t, ts, ap.app.ID) {
+		if m.Text != "" || m.HTML != "" || strings.Contains(m.To, "zarina") {
+			t.Errorf("the erased applicant's %s email keeps %q, %q", m.Template, m.To, m.Text)
+		}
 	}
 }
 

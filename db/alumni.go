@@ -65,6 +65,18 @@ func (s *Store) EditionAlumniCount(ctx context.Context, editionID int64, today t
 	return n, nil
 }
 
+// EditionParticipants counts those who attended an edition, erased or not: the number a past
+// edition's page gives, whoever the directory lists.
+func (s *Store) EditionParticipants(ctx context.Context, editionID int64) (int, error) {
+	var n int
+	err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications
+		WHERE edition_id = ? AND status = 'attended'`, editionID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("db: edition participants: %w", err)
+	}
+	return n, nil
+}
+
 // AlumniEdition is an ended edition with its alumni: all of them, and those listed by name.
 type AlumniEdition struct {
 	Edition school.Edition

@@ -16,6 +16,14 @@ func (e EditionSummary) SeatsTaken() int {
 	return e.Counts[school.StatusAccepted] + e.Counts[school.StatusConfirmed]
 }
 
+// Attended counts the participants marked as attended.
+func (e EditionSummary) Attended() int { return e.Counts[school.StatusAttended] }
+
+// Confirmed counts those who confirmed their place, whether they came or not.
+func (e EditionSummary) Confirmed() int {
+	return e.Counts[school.StatusConfirmed] + e.Counts[school.StatusAttended] + e.Counts[school.StatusNoShow]
+}
+
 // EditionSummaries lists the editions of the scope newest first with their application counts.
 func (s *Store) EditionSummaries(ctx context.Context, scope school.Scope) ([]EditionSummary, error) {
 	if scope.Empty() {

@@ -28,6 +28,9 @@ type Email struct {
 	Template string
 	// LinkHash is the hash of the status link the email carries, stored with it.
 	LinkHash string
+	// StatusToken is the status link's secret as it stands in the bodies, cut out of them
+	// once the email is sent (MarkEmailSent).
+	StatusToken string
 }
 
 // Renderer renders an email about an application from the application as the change left it.
@@ -319,10 +322,10 @@ func queueEmail(ctx context.Context, tx *sql.Tx, now time.Time, m Email, applica
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (created_at, to_addr, lang, subject,
-		text_body, html_body, template, application_id, next_attempt_at, message_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?)`,
+		text_body, html_body, template, application_id, next_attempt_at, message_id, status_token)
+		VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?)`,
 		formatInstant(now), m.To, m.Lang, m.Subject, m.Text, m.HTML, m.Template, applicationID,
-		formatInstant(now), "<"+hex.EncodeToString(id)+"@registrar>")
+		formatInstant(now), "<"+hex.EncodeToString(id)+"@registrar>", m.StatusToken)
 	return err
 }
 

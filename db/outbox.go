@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"registrar/app/school"
@@ -26,10 +27,30 @@ type OutboxMessage struct {
 	LastError     string
 	MessageID     string
 	CreatedAt     time.Time
+	// NextAttemptAt is when a queued email is tried next; for a failed one, when it was last
+	// tried. SentAt is when the server took a sent one.
+	NextAttemptAt time.Time
+	SentAt        time.Time
+	// StatusToken is the secret of the status link in the bodies until the email is sent; the
+	// bodies of a sent email keep WithheldLink in its place.
+	StatusToken string
+}
+
+// WithheldLink stands for the secret of a status link in a sent email's bodies and wherever
+// staff see an email: the secret opens the applicant's application.
+const WithheldLink = "…"
+
+// Shown is the email's text and HTML as staff may see them, without the status link's secret.
+func (m OutboxMessage) Shown() (text, html string) {
+	if m.StatusToken == "" {
+		return m.Text, m.HTML
+	}
+	return strings.ReplaceAll(m.Text, m.StatusToken, WithheldLink), strings.ReplaceAll(m.HTML, m.StatusToken, WithheldLink)
 }
 
 const outboxColumns = `id, to_addr, lang, subject, text_body, html_body, template,
-	COALESCE(application_id, 0), status, attempts, last_error, message_id, created_at`
+	COALESCE(application_id, 0), status, attempts, last_error, message_id, created_at,
+	next_attempt_at, sent_at, COALESCE(status_token, '')`
 
 func (s *Store) queryOutbox(ctx context.Context, query string, args ...any) ([]OutboxMessage, error) {
 	rows, err := s.reader.QueryContext(ctx, query, args...)
@@ -40,12 +61,20 @@ func (s *Store) queryOutbox(ctx context.Context, query string, args ...any) ([]O
 	var msgs []OutboxMessage
 	for rows.Next() {
 		var m OutboxMessage
-		var created string
+		var created, next string
+		var sent sql.NullString
 		if err := rows.Scan(&m.ID, &m.To, &m.Lang, &m.Subject, &m.Text, &m.HTML, &m.Template,
-			&m.ApplicationID, &m.Status, &m.Attempts, &m.LastError, &m.MessageID, &created); err != nil {
+			&m.ApplicationID, &m.Status, &m.Attempts, &m.LastError, &m.MessageID, &created,
+			&next, &sent, &m.StatusToken); err != nil {
 			return nil, fmt.Errorf("db: outbox: %w", err)
 		}
 		if m.CreatedAt, err = parseInstant(sql.NullString{String: created, Valid: true}); err != nil {
+			return nil, err
+		}
+		if m.NextAttemptAt, err = parseInstant(sql.NullString{String: next, Valid: true}); err != nil {
+			return nil, err
+		}
+		if m.SentAt, err = parseInstant(sent); err != nil {
 			return nil, err
 		}
 		msgs = append(msgs, m)
@@ -67,13 +96,18 @@ func (s *Store) ApplicationEmails(ctx context.Context, applicationID int64) ([]O
 }
 
 // MarkEmailSent records that the SMTP server accepted the message. A sent message keeps its
-// recipient, subject, template and times but not its body, which carries a status link and the
-// whole form, and would live on in every backup. A message about an erased application (the
-// confirmation of its erasure) keeps nothing of its address or subject either.
+// bodies with the status link's secret cut out (WithheldLink), so organisers can open it as it
+// went and no backup holds a link that opens an application; erasure empties them. One queued
+// before the secret was stored apart keeps no body. A message about an erased application
+// (the confirmation of its erasure) keeps nothing of its address or subject either.
 func (s *Store) MarkEmailSent(ctx context.Context, id int64, now time.Time) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, text_body = '',
-			html_body = '', attempts = attempts + 1, last_error = '' WHERE id = ? AND status = 'queued'`, formatInstant(now), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?1,
+			text_body = CASE WHEN status_token IS NULL THEN '' ELSE replace(text_body, status_token, ?2) END,
+			html_body = CASE WHEN status_token IS NULL THEN '' ELSE replace(html_body, status_token, ?2) END,
+			status_token = CASE WHEN status_token IS NULL THEN NULL ELSE '' END,
+			attempts = attempts + 1, last_error = '' WHERE id = ?3 AND status = 'queued'`,
+			formatInstant(now), WithheldLink, id); err != nil {
 			return err
 		}
 		var erased int64
@@ -175,6 +209,20 @@ func (s *Store) OutboxMessages(ctx context.Context, f OutboxFilter) ([]OutboxMes
 	return s.queryOutbox(ctx, `SELECT `+outboxColumns+` FROM outbox
 		WHERE (? = '' OR status = ?) AND `+scope+` ORDER BY id DESC LIMIT ?`,
 		slices.Concat([]any{f.Status, f.Status}, args, []any{f.Limit})...)
+}
+
+// OutboxMessage is one email of the scope; ErrNotFound when the scope has no such email.
+func (s *Store) OutboxMessage(ctx context.Context, id int64, sc EmailScope) (OutboxMessage, error) {
+	scope, args := sc.condition()
+	msgs, err := s.queryOutbox(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE id = ? AND `+scope,
+		slices.Concat([]any{id}, args)...)
+	if err != nil {
+		return OutboxMessage{}, err
+	}
+	if len(msgs) == 0 {
+		return OutboxMessage{}, ErrNotFound
+	}
+	return msgs[0], nil
 }
 
 // OutboxCounts counts the emails of a scope by status.

@@ -173,7 +173,7 @@ func eraseApplication(ctx context.Context, tx *sql.Tx, id int64, actor, reason s
 		// who were not selected, so certificates of participants are gone only on request.
 		{`DELETE FROM issued_documents WHERE application_id = ?`, []any{id}},
 		// Emails carry the name and the whole form; one still queued is never sent.
-		{`UPDATE outbox SET to_addr = ?, subject = '', text_body = '', html_body = '',
+		{`UPDATE outbox SET to_addr = ?, subject = '', text_body = '', html_body = '', status_token = NULL,
 			last_error = CASE status WHEN 'queued' THEN ? ELSE last_error END,
 			status = CASE status WHEN 'queued' THEN 'failed' ELSE status END
 			WHERE application_id = ?`, []any{school.ErasedPlaceholder(id), ErasedBeforeSending, id}},

@@ -221,7 +221,7 @@ func (m *Emails) Renderer(ctx context.Context, e school.Edition, opts ...Option)
 			data.Payment = &p
 		}
 		msg, err := m.templates.renderWith(p.w, name, data)
-		msg.LinkHash = hash
+		msg.LinkHash, msg.StatusToken = hash, token
 		return msg, err
 	}, nil
 }
