@@ -29,7 +29,7 @@ func TestTheReleasePreviewShowsTheEmailsAsTheyWillGo(t *testing.T) {
 	v := signIn(t, ts, organiser.Email)
 	stageOK(t, v, anna.ID, school.StatusAccepted, 0)
 	stageOK(t, v, hostile.ID, school.StatusRejected, 0)
-	stageOK(t, v, bohdan.ID, school.StatusWaitlisted, 3)
+	stageOK(t, v, bohdan.ID, school.StatusWaitlisted, 1)
 
 	page := "/admin/editions/" + strconv.FormatInt(e.ID, 10) + "/decisions"
 	resp, body := v.get(t, page)
@@ -44,7 +44,7 @@ func TestTheReleasePreviewShowsTheEmailsAsTheyWillGo(t *testing.T) {
 	wantText(t, body, "Dear Anna", "Dobrý den", "Text version", anna.Reference, bohdan.Reference, hostile.Reference)
 
 	wantEmailFrame(t, v, page+"/preview/accepted", "", "Dear Anna", "we are glad to offer you a place", "/status/"+db.WithheldLink)
-	wantEmailFrame(t, v, page+"/preview/waitlisted", "", "Dobrý den", "je 3")
+	wantEmailFrame(t, v, page+"/preview/waitlisted", "", "Dobrý den", "je 1.")
 	wantEmailFrame(t, v, page+"/preview/rejected", "", "&lt;script&gt;alert(1)&lt;/script&gt;")
 
 	// No example of a kind nobody is staged for; no such kind at all.
