@@ -202,3 +202,34 @@ func TestReturningApplicantsAreFoundThroughIndexes(t *testing.T) {
 		}
 	}
 }
+
+// TestTheDemoHasReturningApplicants: the demo's summer school has applicants who applied before,
+// two of them alumni, for a newcomer to see on the application page and in the list's filters.
+func TestTheDemoHasReturningApplicants(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, time.November, 27, 12, 0, 0, 0, time.UTC)
+	s := openDemoStore(t, now)
+	if err := s.LoadDemoApplicants(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	var summer int64
+	if err := s.reader.QueryRow(`SELECT edition_id FROM applications GROUP BY edition_id
+		ORDER BY COUNT(*) DESC LIMIT 1`).Scan(&summer); err != nil {
+		t.Fatal(err)
+	}
+	for returning, want := range map[string]int{"": demoApplicants, "applied": 3, "alumni": 2} {
+		apps, total, err := s.ApplicationList(ctx, ApplicationFilter{EditionID: summer, Returning: returning,
+			PastEditions: school.AllEditions()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != want {
+			t.Errorf("%q: %d applications, want %d", returning, total, want)
+		}
+		for _, a := range apps {
+			if a.SubmittedAt.After(now) {
+				t.Errorf("%s was sent after now: %v", a.Reference, a.SubmittedAt)
+			}
+		}
+	}
+}
