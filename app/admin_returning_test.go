@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"registrar/app/school"
 	"registrar/app/testkit"
 	"registrar/db"
@@ -143,6 +145,31 @@ func TestOrganisersSeeWhereAnApplicantAppliedBefore(t *testing.T) {
 		_, listPage := reviewer.get(t, "/admin/editions/"+strconv.FormatInt(f.summer.ID, 10)+"/applications")
 		if strings.Contains(listPage, `name="returning"`) {
 			t.Errorf("a reviewer (blind review %v) is offered the filter by earlier editions", blindReview)
+		}
+	}
+}
+
+// TestBrowserEarlierApplicationsFitAPhone: the earlier applications' table fits a phone (it
+// scrolls within its own region) and passes axe-core, in both languages.
+func TestBrowserEarlierApplicationsFitAPhone(t *testing.T) {
+	f := newReturningFixture(t)
+	base := f.ts.listen(t)
+	ctx := testkit.NewTab(t)
+	browse(t, ctx, "the organiser signs in", chromedp.Navigate(base+"/admin/login?lang=en"),
+		chromedp.WaitVisible(chromedp.CSS(`#password`)),
+		chromedp.SendKeys(chromedp.CSS(`#email`), f.staff.organiser.Email),
+		chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),
+		chromedp.Click(chromedp.CSS(`#main form[action="/admin/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#main table`)))
+	for _, lang := range []string{"en", "cs"} {
+		for _, width := range []int64{320, 1280} {
+			browse(t, ctx, "Boris's page", chromedp.EmulateViewport(width, 900),
+				chromedp.Navigate(base+"/admin/applications/"+strconv.FormatInt(f.boris.ID, 10)+"?lang="+lang),
+				chromedp.WaitVisible(chromedp.CSS(`#returning`)))
+			if sw := evaluate[int64](t, ctx, `document.documentElement.scrollWidth`); sw > width {
+				t.Errorf("%s at %d px: the page is %d px wide", lang, width, sw)
+			}
+			testkit.CheckAccessibility(t, ctx, "an application with earlier ones ("+lang+")")
 		}
 	}
 }
