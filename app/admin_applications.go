@@ -138,11 +138,18 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 		f.Reviewed, f.Required = r, e.RequiredReviews
 	}
 	f.OfferMade = c.Query("offered") == "yes"
+	u := currentUser(c)
+	// Who applied before is for organisers only (see pastApplications).
+	if r := c.Query("returning"); (r == "applied" || r == "alumni") && u.Role != school.RoleReviewer {
+		if f.PastEditions, err = s.editionScope(c); err != nil {
+			return err
+		}
+		f.Returning = r
+	}
 	f.MinScore = scoreBound(c.Query("min_score"))
 	f.MaxScore = scoreBound(c.Query("max_score"))
 	f.Page, _ = strconv.Atoi(c.Query("page"))
 	f.Page = max(f.Page, 1)
-	u := currentUser(c)
 	if u.Role == school.RoleReviewer {
 		f.ScoredBy = u.ID
 	}
@@ -198,7 +205,7 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 		q := url.Values{}
 		for k, v := range map[string]string{"status": string(f.Status), "nationality": f.Nationality,
 			"sector": string(f.Sector), "q": f.Query, "sort": f.Sort, "region": region,
-			"reviewed": f.Reviewed, "offered": map[bool]string{true: "yes"}[f.OfferMade], "min_score": formatBound(f.MinScore), "max_score": formatBound(f.MaxScore)} {
+			"reviewed": f.Reviewed, "offered": map[bool]string{true: "yes"}[f.OfferMade], "returning": f.Returning, "min_score": formatBound(f.MinScore), "max_score": formatBound(f.MaxScore)} {
 			if v != "" {
 				q.Set(k, v)
 			}
@@ -236,6 +243,47 @@ type applicationPage struct {
 	Documents   []fileLink // visa letter, certificate
 	// DecisionError says what was wrong with the decision form sent.
 	DecisionError string
+	Past          []pastLine // the applicant's applications to earlier editions
+}
+
+// pastLine is one of an applicant's applications to an earlier edition.
+type pastLine struct {
+	Edition, Reference, URL, Outcome, Attended, FoundBy string
+}
+
+// pastApplications lists the applicant's applications to earlier editions the user may see.
+// Only organisers see them: a reviewer scores the application as it stands, and in blind review
+// an earlier application would tell who the applicant is.
+func (s *Server) pastApplications(c *fiber.Ctx, a school.Application, L *i18n.Translator) ([]pastLine, error) {
+	if currentUser(c).Role == school.RoleReviewer {
+		return nil, nil
+	}
+	scope, err := s.editionScope(c)
+	if err != nil {
+		return nil, err
+	}
+	past, err := s.store.PastApplications(c.UserContext(), a.ID, scope)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]pastLine, len(past))
+	for i, p := range past {
+		attended := "no"
+		switch {
+		case p.Status == school.StatusAttended:
+			attended = "yes"
+		case p.Status.Selected() && s.now().Before(p.Edition.EndedAt()):
+			attended = "returning_not_yet"
+		}
+		foundBy := "returning_by_name"
+		if p.ByEmail {
+			foundBy = "returning_by_email"
+		}
+		lines[i] = pastLine{Edition: p.Edition.Title(L.Lang), Reference: p.Reference,
+			URL: "/admin/applications/" + strconv.FormatInt(p.ID, 10), Outcome: L.T("status_" + string(p.Status)),
+			Attended: L.T(attended), FoundBy: L.T(foundBy)}
+	}
+	return lines, nil
 }
 
 func (s *Server) showApplication(c *fiber.Ctx) error {
@@ -280,6 +328,9 @@ func (s *Server) renderApplication(c *fiber.Ctx, status int, decisionError strin
 		data.History = append(data.History, line)
 	}
 	data.Files = staffFiles(a, questions, L, !data.Shown.Visible(school.IdentFileNames))
+	if data.Past, err = s.pastApplications(c, a, L); err != nil {
+		return err
+	}
 	data.CanDecide = u.Role != school.RoleReviewer
 	data.Decisions = decisionKinds
 	if data.CanDecide {

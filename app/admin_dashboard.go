@@ -48,7 +48,7 @@ type editionDashboard struct {
 	DaysLeft  int
 	Window    school.Window
 	Charts    []chart
-	Timeline  chart
+	Timeline  timeline
 	// Certificates of attendance, for organisers: how many participants await one.
 	CanIssue     bool
 	Attended     int
@@ -118,12 +118,7 @@ func (s *Server) showEditionDashboard(c *fiber.Ctx) error {
 		}
 		return L.T("sector_" + k)
 	}, 0))
-	data.Timeline = newChart(L.T("chart_over_time"), stats.ByDay, func(k string) string {
-		if d, err := time.Parse("2006-01-02", k); err == nil {
-			return L.Date(d)
-		}
-		return k
-	}, 0)
+	data.Timeline = newTimeline(L.T("chart_over_time"), stats.ByDay, L)
 	return s.renderPage(c, "admin/edition", s.newPage(c, e.Title(L.Lang), "admin", data))
 }
 

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
@@ -18,10 +20,17 @@ import (
 
 // exportColumn is one column an export may have.
 type exportColumn struct {
-	Key   string
-	Kind  columnKind
-	Value func(s *Server, L *i18n.Translator, a school.Application, score db.ScoreSummary) string
+	Key  string
+	Kind columnKind
+	// Value is the cell's value: a string, a float64, a calendarDate or an instant; nil for none.
+	Value func(s *Server, L *i18n.Translator, a school.Application, score db.ScoreSummary) any
 }
+
+// calendarDate is a day with no time of its own, such as a date of birth.
+type calendarDate time.Time
+
+// instant is a moment, shown in Prague time.
+type instant time.Time
 
 // columnKind says who may see a column.
 type columnKind int
@@ -53,67 +62,69 @@ func (col exportColumn) shownTo(u school.User, e school.Edition) bool {
 }
 
 var exportColumns = []exportColumn{
-	{"reference", plain, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"reference", plain, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) any {
 		return a.Reference
 	}},
-	{"given_name", identity, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"given_name", identity, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) any {
 		return a.GivenName
 	}},
-	{"family_name", identity, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"family_name", identity, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) any {
 		if a.Erased() {
 			return L.T("erased_name")
 		}
 		return a.FamilyName
 	}},
-	{"email", identity, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"email", identity, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) any {
 		if a.Erased() {
 			return ""
 		}
 		return a.Email
 	}},
-	{"date_of_birth", identity, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"date_of_birth", identity, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) any {
 		if a.DateOfBirth.IsZero() {
-			return ""
+			return nil
 		}
-		return a.DateOfBirth.Format("2006-01-02")
+		return calendarDate(a.DateOfBirth)
 	}},
-	{"gender", identity, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"gender", identity, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) any {
 		if a.Gender == "" {
 			return ""
 		}
 		return L.T("gender_" + a.Gender)
 	}},
-	{"nationality", identity, func(s *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"nationality", identity, func(s *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) any {
 		return s.countries.name(L.Lang, a.Nationality)
 	}},
-	{"residence", plain, func(s *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"residence", plain, func(s *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) any {
 		return s.countries.name(L.Lang, a.Residence)
 	}},
-	{"sector", plain, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"sector", plain, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) any {
 		if a.Sector == "" {
 			return ""
 		}
 		return L.T("sector_" + string(a.Sector))
 	}},
-	{"institution", plain, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"institution", plain, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) any {
 		return a.Institution
 	}},
-	{"status", plain, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"status", plain, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) any {
 		return L.T("status_" + string(a.Status))
 	}},
-	{"score", plain, func(_ *Server, _ *i18n.Translator, _ school.Application, sc db.ScoreSummary) string {
+	{"score", plain, func(_ *Server, _ *i18n.Translator, _ school.Application, sc db.ScoreSummary) any {
 		if sc.Reviews == 0 {
-			return ""
+			return nil
 		}
-		return strconv.FormatFloat(sc.Score, 'f', 2, 64)
+		return sc.Score
 	}},
-	{"dietary", health, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string { return a.Dietary }},
-	{"accessibility", health, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
+	{"dietary", health, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) any {
+		return a.Dietary
+	}},
+	{"accessibility", health, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) any {
 		return a.Accessibility
 	}},
 	// When someone sent the form can tell who they are.
-	{"submitted_at", identity, func(_ *Server, L *i18n.Translator, a school.Application, _ db.ScoreSummary) string {
-		return L.Moment(a.SubmittedAt)
+	{"submitted_at", identity, func(_ *Server, _ *i18n.Translator, a school.Application, _ db.ScoreSummary) any {
+		return instant(a.SubmittedAt)
 	}},
 }
 
@@ -156,7 +167,8 @@ func (s *Server) exportApplications(c *fiber.Ctx) error {
 		if i < 0 {
 			return badRequest(L.T("export_bad_column", "Column", key))
 		}
-		if !exportColumns[i].shownTo(u, e) {
+		// A column asked for twice is shown once: a table's headers must differ.
+		if !exportColumns[i].shownTo(u, e) || slices.ContainsFunc(columns, func(col exportColumn) bool { return col.Key == key }) {
 			continue
 		}
 		columns = append(columns, exportColumns[i])
@@ -188,20 +200,43 @@ func (s *Server) exportApplications(c *fiber.Ctx) error {
 	for i, col := range columns {
 		header[i] = L.T("export_col_" + col.Key)
 	}
-	rows := [][]string{header}
-	for _, a := range apps {
-		row := make([]string, len(columns))
+	rows := make([][]any, len(apps))
+	for r, a := range apps {
+		rows[r] = make([]any, len(columns))
 		for i, col := range columns {
-			row[i] = col.Value(s, L, a, scores[a.ID])
+			rows[r][i] = col.Value(s, L, a, scores[a.ID])
 		}
-		rows = append(rows, row)
 	}
 	name := fmt.Sprintf("%s-%s", e.Slug, c.Query("list", "applications"))
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	if c.Params("format") == "xlsx" {
-		return sendXLSX(c, name+".xlsx", rows)
+		return sendXLSX(c, name+".xlsx", header, rows)
 	}
-	return sendCSV(c, name+".csv", rows)
+	text := [][]string{header}
+	for _, row := range rows {
+		line := make([]string, len(row))
+		for i, v := range row {
+			line[i] = cellText(L, v)
+		}
+		text = append(text, line)
+	}
+	return sendCSV(c, name+".csv", text)
+}
+
+// cellText is a cell's value as CSV text: scores with two decimals, dates as ISO dates,
+// instants in Prague time as the pages show them.
+func cellText(L *i18n.Translator, v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', 2, 64)
+	case calendarDate:
+		return time.Time(v).Format("2006-01-02")
+	case instant:
+		return L.Moment(time.Time(v))
+	}
+	return ""
 }
 
 func sendCSV(c *fiber.Ctx, filename string, rows [][]string) error {
@@ -241,8 +276,8 @@ func defuseFormula(v string) string {
 	return v
 }
 
-func sendXLSX(c *fiber.Ctx, filename string, rows [][]string) error {
-	data, err := xlsxBytes(rows)
+func sendXLSX(c *fiber.Ctx, filename string, header []string, rows [][]any) error {
+	data, err := xlsxBytes(header, rows)
 	if err != nil {
 		return err
 	}
@@ -261,25 +296,100 @@ func xmlText(v string) string {
 	}, v)
 }
 
-// xlsxBytes is a workbook of one sheet holding rows, every value as text.
-func xlsxBytes(rows [][]string) ([]byte, error) {
+// Number formats of the workbook: unambiguous in either language.
+const (
+	xlsxDateFormat    = "yyyy-mm-dd"
+	xlsxInstantFormat = "yyyy-mm-dd hh:mm"
+	xlsxScoreFormat   = "0.00"
+)
+
+// xlsxBytes is a workbook of one sheet, a table: the header, frozen and with filters, over rows
+// whose strings are text (never formulas), scores numbers and dates real dates, instants in
+// Prague's wall-clock time (a workbook's dates have no time zone). Columns are as wide as their
+// widest value, within limits.
+func xlsxBytes(header []string, rows [][]any) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := f.GetSheetName(0)
+	styles := map[string]int{}
+	for name, style := range map[string]*excelize.Style{
+		"header":  {Font: &excelize.Font{Bold: true}},
+		"date":    {CustomNumFmt: ptr(xlsxDateFormat)},
+		"instant": {CustomNumFmt: ptr(xlsxInstantFormat)},
+		"score":   {CustomNumFmt: ptr(xlsxScoreFormat)},
+	} {
+		id, err := f.NewStyle(style)
+		if err != nil {
+			return nil, err
+		}
+		styles[name] = id
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return nil, err
 	}
-	for i, row := range rows {
-		cells := make([]any, len(row))
-		for j, v := range row {
-			cells[j] = xmlText(v) // strings are written as text, never formulas
+	// Widths, panes and columns go before the first row.
+	widths := make([]int, len(header))
+	for i, h := range header {
+		widths[i] = utf8.RuneCountInString(h)
+	}
+	cells := make([][]any, len(rows))
+	for r, row := range rows {
+		cells[r] = make([]any, len(row))
+		for i, v := range row {
+			var cell excelize.Cell
+			width := 0
+			switch v := v.(type) {
+			case string:
+				cell.Value, width = xmlText(v), utf8.RuneCountInString(v)
+			case float64:
+				cell.Value, cell.StyleID, width = v, styles["score"], len(xlsxScoreFormat)
+			case calendarDate:
+				cell.Value, cell.StyleID, width = time.Time(v), styles["date"], len(xlsxDateFormat)
+			case instant:
+				p := time.Time(v).In(school.Prague)
+				cell.Value, cell.StyleID, width = time.Date(p.Year(), p.Month(), p.Day(), p.Hour(), p.Minute(),
+					p.Second(), 0, time.UTC), styles["instant"], len(xlsxInstantFormat)
+			}
+			cells[r][i] = cell
+			widths[i] = max(widths[i], width)
 		}
-		cell, err := excelize.CoordinatesToCellName(1, i+1)
+	}
+	for i, w := range widths {
+		// Some room for the filter's button beside the header; long answers wrap past 60.
+		if err := sw.SetColWidth(i+1, i+1, float64(min(max(w+4, 10), 60))); err != nil {
+			return nil, err
+		}
+	}
+	if len(header) > 0 {
+		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+			return nil, err
+		}
+	}
+	headerCells := make([]any, len(header))
+	for i, h := range header {
+		headerCells[i] = excelize.Cell{Value: xmlText(h), StyleID: styles["header"]}
+	}
+	if err := sw.SetRow("A1", headerCells); err != nil {
+		return nil, err
+	}
+	for r, row := range cells {
+		cell, err := excelize.CoordinatesToCellName(1, r+2)
 		if err != nil {
 			return nil, err
 		}
-		if err := sw.SetRow(cell, cells); err != nil {
+		if err := sw.SetRow(cell, row); err != nil {
+			return nil, err
+		}
+	}
+	if len(header) > 0 {
+		// A table over the rows gives the header its filter buttons.
+		last, err := excelize.CoordinatesToCellName(len(header), len(rows)+1)
+		if err != nil {
+			return nil, err
+		}
+		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: "Export",
+			StyleName: "TableStyleLight1", ShowRowStripes: ptr(true)}); err != nil {
 			return nil, err
 		}
 	}
@@ -292,6 +402,8 @@ func xlsxBytes(rows [][]string) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // exportChoices are the columns the export form offers the user, in their language.
 func exportChoices(L *i18n.Translator, u school.User, e school.Edition) []option {

@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"time"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
+	"registrar/app/i18n"
 	"registrar/db"
 )
 
@@ -42,6 +44,63 @@ func newChart(title string, counts []db.Count, label func(string) string, limit 
 		c.Bars = append(c.Bars, bar{Label: label(n.Key), N: n.N, Width: w})
 	}
 	return c
+}
+
+// timeline is the applications per day as columns, one a day from the first to the last, with
+// no labels inside the drawing: the first and last day and the busiest are text beneath it, and
+// every day's figure is in a table of its own, scrolled within a bounded height. A table row a
+// day (the other charts' form) ran to some 2,000 px for a call of two months.
+type timeline struct {
+	Title                    string
+	Days                     []column
+	First, Last, Busiest     string
+	DayHeading, CountHeading string
+}
+
+// column is one day of a timeline: its label and figure, and its column in a drawing 100 high
+// and one wide a day.
+type column struct {
+	Label   string
+	N       int
+	X, Y, H float64
+}
+
+// newTimeline draws counts of days (YYYY-MM-DD, oldest first); a day missing between two others
+// had no applications.
+func newTimeline(title string, counts []db.Count, L *i18n.Translator) timeline {
+	tl := timeline{Title: title, DayHeading: L.T("chart_day"), CountHeading: L.T("funnel_submitted")}
+	byDay := map[time.Time]int{}
+	var first, last time.Time
+	most := 0
+	for _, c := range counts {
+		d, err := time.Parse("2006-01-02", c.Key)
+		if err != nil {
+			continue
+		}
+		if first.IsZero() || d.Before(first) {
+			first = d
+		}
+		if d.After(last) {
+			last = d
+		}
+		byDay[d] += c.N
+		most = max(most, byDay[d])
+	}
+	if first.IsZero() {
+		return tl
+	}
+	busiest := first
+	for d, i := first, 0; !d.After(last); d, i = d.AddDate(0, 0, 1), i+1 {
+		n := byDay[d]
+		h := max(0.5, 100*float64(n)/float64(most)) // a day of none still shows as a line
+		tl.Days = append(tl.Days, column{Label: L.Date(d), N: n, X: float64(i) + 0.1, Y: 100 - h, H: h})
+		if n > byDay[busiest] {
+			busiest = d
+		}
+	}
+	tl.First, tl.Last = L.Date(first), L.Date(last)
+	tl.Busiest = L.T("chart_busiest", "Day", L.Date(busiest), "Count", byDay[busiest])
+	return tl
 }
 
 // regions are the UN M49 regions the dashboard groups countries by: Central Asia and Eastern

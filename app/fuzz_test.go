@@ -172,7 +172,7 @@ func FuzzExportCells(f *testing.F) {
 		if len(records) != 2 || len(records[1]) != 2 || records[1][0] != want {
 			t.Fatalf("the CSV of %q reads back as %q", v, records)
 		}
-		xlsx, err := xlsxBytes([][]string{{"header"}, {v}})
+		xlsx, err := xlsxBytes([]string{"header"}, [][]any{{v}})
 		if err != nil {
 			t.Fatal(err)
 		}

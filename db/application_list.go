@@ -107,6 +107,10 @@ type ApplicationFilter struct {
 	MinScore    float64 // 0: no bound
 	MaxScore    float64 // 0: no bound
 	Query       string  // name, email or reference
+	// Returning, "applied" or "alumni": only applicants who applied to, or attended, an earlier
+	// edition of PastEditions (see samePerson).
+	Returning    string
+	PastEditions school.Scope
 	// ScoredBy, when not 0, is a reviewer: only the applications they have reviewed (a declared
 	// conflict is no review) have a score for the score bounds and order; the others pass no
 	// bound and sort as if unscored, so nothing tells a reviewer how others scored them.
@@ -178,6 +182,10 @@ func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]sch
 	}
 	if f.Sector != "" {
 		where, args = append(where, "a.sector = ?"), append(args, f.Sector)
+	}
+	if f.Returning == "applied" || f.Returning == "alumni" {
+		cond, condArgs := returningCondition(f.Returning, f.PastEditions)
+		where, args = append(where, cond), append(args, condArgs...)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"

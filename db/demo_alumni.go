@@ -71,7 +71,7 @@ func insertDemoAlumni(ctx context.Context, tx *sql.Tx, now time.Time) error {
 			res, err := insertApp.ExecContext(ctx, e.ID, school.Reference(e.Year, number), email, given, family,
 				nationality, nationality, generatedGenders.pick(rng), generatedSectors.pick(rng),
 				generatedInstitutions[rng.IntN(len(generatedInstitutions))], generatedDegrees.pick(rng),
-				strings.ToLower(generatedLevels.pick(rng)), mode, submitted, attended)
+				generatedLevels.pick(rng), mode, submitted, attended)
 			if err != nil {
 				return err
 			}

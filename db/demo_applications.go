@@ -140,9 +140,10 @@ var (
 		school.Sector("student"), 35, school.Sector("young_professional"), 15, school.Sector("ngo"), 20,
 		school.Sector("government"), 15, school.Sector("international_organisation"), 8, school.Sector("other"), 7)
 	generatedGenders = newWeighted[string]("female", 56, "male", 38, "other", 1, "prefer_not", 2, "", 3)
-	generatedLevels  = newWeighted[string]("B2", 40, "C1", 40, "C2", 15, "B1", 5)
+	// Levels and sources are the form's own values, which the pages translate.
+	generatedLevels  = newWeighted[string]("b2", 40, "c1", 40, "c2", 15, "b1", 5)
 	generatedDegrees = newWeighted[string]("bachelor", 35, "master", 45, "doctorate", 15, "secondary", 5)
-	generatedHeard   = newWeighted[string]("website", 30, "colleague", 30, "university", 25, "social_media", 15)
+	generatedHeard   = newWeighted[string]("alumni", 30, "iom", 30, "university", 25, "social_media", 15)
 
 	generatedGiven = []string{"Aigerim", "Nursultan", "Dilnoza", "Timur", "Madina", "Rustam", "Aizhan",
 		"Bakhyt", "Olena", "Oleksandr", "Iryna", "Dmytro", "Kateryna", "Agnieszka", "Piotr", "Tereza",

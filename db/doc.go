@@ -14,6 +14,8 @@
 //	                                which keeps waiting-list ranks unique and gap-free
 //	submissions.go                  submissions written in groups (group commit) with their receipts
 //	application_list.go             the back office's filtered, sorted application list
+//	returning.go                    returning applicants: an application's earlier ones by the same
+//	                                email, or name and date of birth; the list's filter by them
 //	decisions.go                    staged decisions (one, or a batch in one transaction), release, offers
 //	reviews.go, notes.go            reviews, scores and which score ranks (raw or normalised); staff notes
 //	audit.go                        the audit log: one writer, writeAudit, stamped with the caller's time; read back with the staff member behind each entry
@@ -29,7 +31,8 @@
 //	sitemap.go                      the public pages a sitemap lists, with when each last changed
 //	notices.go                      editions' privacy notices: their texts, contact and versions
 //	backup.go, checkpoint.go        online backups and restore; WAL checkpoints
-//	demo*.go                        the demo catalogue, its alumni, made-up applications for benches
+//	demo*.go                        the demo catalogue, its alumni, made-up applications for benches,
+//	                                the demo's applicants to its open summer school
 //
 // Every write to the catalogue or the application form bumps the catalogue version, since the
 // public pages and the form are cached by it. Audit entries carry the caller's time (the

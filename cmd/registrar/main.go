@@ -213,7 +213,11 @@ func serve(ctx context.Context, cfg app.Config, store *db.Store, stdout io.Write
 }
 
 func loadDemo(ctx context.Context, store *db.Store, stdout io.Writer) error {
-	if err := store.LoadDemo(ctx, time.Now()); err != nil {
+	now := time.Now()
+	if err := store.LoadDemo(ctx, now); err != nil {
+		return err
+	}
+	if err := store.LoadDemoApplicants(ctx, now); err != nil {
 		return err
 	}
 	hash, err := auth.HashPassword(demoPassword)
