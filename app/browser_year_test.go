@@ -100,7 +100,7 @@ func walkOrganisersYear(t *testing.T, lang, shots string) {
 	}
 
 	w := &yearWalk{t: t, ts: ts, clock: clock, inbox: inbox, base: ts.listen(t), lang: lang,
-		L: ts.i18n.Translator(lang), shots: shots, browser: testkit.NewTabWithin(t, 4*time.Minute), spent: map[string]time.Duration{}}
+		L: ts.i18n.Translator(lang), shots: shots, browser: testkit.NewTabWithin(t, 5*time.Minute), spent: map[string]time.Duration{}}
 	defer func() { t.Logf("time spent: %v", w.spent) }()
 	L := w.L
 	title := yearTitles[lang]
@@ -334,9 +334,10 @@ func (w *yearWalk) signIn(ctx context.Context, u school.User, path string) {
 	w.signedIn = true
 	if evaluate[string](w.t, ctx, `location.pathname`) == "/admin/login" {
 		look(ctx, "login")
-		browse(w.t, ctx, "type the password",
-			chromedp.SendKeys(chromedp.CSS(`#email`), u.Email),
-			chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword))
+		// Set at once, as a password manager fills them: typing costs a round trip a key.
+		browse(w.t, ctx, "fill in email and password",
+			chromedp.SetValue(chromedp.CSS(`#email`), u.Email),
+			chromedp.SetValue(chromedp.CSS(`#password`), staffPassword))
 		w.click(ctx, "sign in", w.L.T("login_submit"))
 	}
 	if evaluate[string](w.t, ctx, `location.pathname`) == "/admin/login/code" {
@@ -429,18 +430,24 @@ func (w *yearWalk) submitFormOf(ctx context.Context, what, field string) {
 }
 
 // press presses the button (or link) whose text is text and checks the page then shows want.
-// When it does not and the page asks once more (a confirmation page posting where the button
-// did), the person confirms.
+// When it does not and the page asks once more (a form posting where the button did, or to the
+// page itself: a confirmation page), the person ticks its boxes and confirms.
 func (w *yearWalk) press(ctx context.Context, what, text string, want ...string) {
 	w.t.Helper()
 	to := w.click(ctx, what, text)
 	if !w.shows(ctx, want...) {
-		confirm := fmt.Sprintf(`#main form[method=post][action=%q]`, to)
-		if evaluate[bool](w.t, ctx, `!!document.querySelector('`+confirm+`')`) {
+		confirm := evaluate[string](w.t, ctx, fmt.Sprintf(`((to) => {
+			const forms = [...document.querySelectorAll('#main form')].filter(f => f.method === 'post' &&
+				[to, location.pathname].includes(new URL(f.action, location.href).pathname));
+			const b = forms.length && forms[0].querySelector('button[type=submit], button:not([type]), input[type=submit]');
+			if (!b) return '';
+			forms[0].querySelectorAll('input[type=checkbox]').forEach(c => { if (!c.checked) c.click(); });
+			b.setAttribute('data-walk', 'confirm-' + (window.walkMarks = (window.walkMarks || 0) + 1));
+			return b.getAttribute('data-walk');
+		})(%q)`, to))
+		if confirm != "" {
 			w.look(ctx, what+", asked once more")
-			browse(w.t, ctx, what+": tick the confirmation", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('`+confirm+
-				` input[type=checkbox]').forEach(c => { if (!c.checked) c.click(); })`))
-			w.submitFormOf(ctx, what+": confirm", confirm+` button`)
+			w.follow(ctx, what+": confirm", chromedp.CSS(`[data-walk="`+confirm+`"]`))
 		}
 	}
 	wantPageText(w.t, ctx, what, want...)
@@ -504,9 +511,12 @@ func (w *yearWalk) glance(ctx context.Context, name string) {
 
 // screenshot keeps what the tab's viewport shows as a PNG, numbered by the walk's step.
 func (w *yearWalk) screenshot(ctx context.Context, at, name string) {
-	size := evaluate[[]float64](w.t, ctx, `[window.innerWidth, Math.min(window.innerHeight, document.documentElement.scrollHeight)]`)
+	// Where the page is scrolled to, as after a form that answers with an anchor (#certificates).
+	view := evaluate[[]float64](w.t, ctx, `[window.scrollX, window.scrollY, window.innerWidth,
+		Math.min(window.innerHeight, document.documentElement.scrollHeight)]`)
 	shot, err := chromedp.Call(ctx, cdppage.CaptureScreenshot, cdppage.CaptureScreenshotParams{
-		Format: cdppage.CaptureScreenshotFormatPng, Clip: &cdppage.Viewport{Width: size[0], Height: size[1], Scale: 1},
+		Format:      cdppage.CaptureScreenshotFormatPng,
+		Clip:        &cdppage.Viewport{X: view[0], Y: view[1], Width: view[2], Height: view[3], Scale: 1},
 		FromSurface: new(true)})
 	if err != nil {
 		w.t.Errorf("%s: screenshot: %v", at, err)
@@ -643,7 +653,7 @@ func (w *yearWalk) review(r school.User, title string, scores map[int64]int, who
 		for _, c := range criteria {
 			steps = append(steps, chromedp.Click(chromedp.CSS(`#main input[name="`+c+`"][value="`+strconv.Itoa(score)+`"]`)))
 		}
-		steps = append(steps, chromedp.SendKeys(chromedp.CSS(`#comment`), "Scored "+strconv.Itoa(score)+" by "+who+"."))
+		steps = append(steps, chromedp.SetValue(chromedp.CSS(`#comment`), "Scored "+strconv.Itoa(score)+" by "+who+"."))
 		browse(t, ctx, who+" scores application "+m[1], steps...)
 		w.click(ctx, who+" submits the review", L.T("review_submit"))
 	}
