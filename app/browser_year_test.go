@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -104,6 +105,8 @@ func walkOrganisersYear(t *testing.T, lang, shots string) {
 	defer func() { t.Logf("time spent: %v", w.spent) }()
 	L := w.L
 	title := yearTitles[lang]
+	// Links are found by their text, in either of the names a page may give them: the edition
+	// menu (menu_*) names some entries otherwise than the links it replaces.
 
 	// September: last year's school is over. The organiser copies it, names the copy, makes it
 	// smaller and publishes it.
@@ -112,7 +115,7 @@ func walkOrganisersYear(t *testing.T, lang, shots string) {
 	w.look(office, "dashboard")
 	w.click(office, "open last year's edition", last.Title(lang))
 	w.look(office, "last year's edition")
-	w.click(office, "open its editor", L.T("editor_edit"))
+	w.click(office, "open its editor", L.T("editor_edit"), L.T("menu_edit"))
 	w.look(office, "last year's editor")
 	w.click(office, "copy for next year", L.T("editor_clone"))
 	if evaluate[bool](w.t, office, `!!document.querySelector('#main form[action$="/clone"] [name=starts_on]')`) {
@@ -181,11 +184,11 @@ func walkOrganisersYear(t *testing.T, lang, shots string) {
 	w.look(office, "dashboard in January")
 	w.click(office, "open the copy", title)
 	w.look(office, "the copy's dashboard")
-	w.click(office, "open the applications", L.T("admin_applications"))
+	w.click(office, "open the applications", L.T("admin_applications"), L.T("menu_applications"))
 	wantPageText(t, office, "the applications", L.N("admin_application_count", 5), browserApplicant.Reference)
 	w.look(office, "applications after the deadline")
 	w.backTo(office, copied)
-	w.click(office, "open fill seats", L.T("fill_title"))
+	w.click(office, "open fill seats", L.T("fill_title"), L.T("menu_fill"))
 	w.look(office, "fill seats")
 	proposed := evaluate[string](t, office, `[...document.querySelectorAll('#main tr')]
 		.filter(r => r.querySelector('input[type=checkbox]:checked')).map(r => r.innerText).join('\n')`)
@@ -202,7 +205,7 @@ func walkOrganisersYear(t *testing.T, lang, shots string) {
 		L.T("status_waitlisted")+": "+L.N("decisions_emails", len(waiting)))
 	w.look(office, "decisions to release")
 	w.press(office, "release the decisions", L.N("decisions_release", len(offered)+len(waiting)),
-		L.N("decisions_released", len(offered)+len(waiting)))
+		L.N("decisions_released", len(offered)+len(waiting)), fmt.Sprintf("%s: %d / %d", L.T("admin_seats"), yearSeats, yearSeats))
 	w.look(office, "decisions released")
 
 	// The applicant opens the offer from her email and confirms her place; Ana confirms hers too.
@@ -225,7 +228,7 @@ func walkOrganisersYear(t *testing.T, lang, shots string) {
 	office = w.person()
 	w.signIn(office, organiser, "/admin/editions/"+strconv.FormatInt(copied.ID, 10))
 	w.look(office, "the copy's dashboard in July")
-	w.click(office, "open practical information", L.T("practical_title"))
+	w.click(office, "open practical information", L.T("practical_title"), L.T("menu_send"))
 	wantPageText(t, office, "the practical information", L.N("practical_count", 2))
 	w.look(office, "practical information")
 	w.press(office, "send the practical information", L.N("practical_send", 2), L.T("outbox_title"))
@@ -238,7 +241,7 @@ func walkOrganisersYear(t *testing.T, lang, shots string) {
 	clock.Set(yearAfterSchool)
 	office = w.person()
 	w.signIn(office, organiser, "/admin/editions/"+strconv.FormatInt(copied.ID, 10))
-	w.click(office, "open the applications", L.T("admin_applications"))
+	w.click(office, "open the applications", L.T("admin_applications"), L.T("menu_applications"))
 	for _, a := range []school.Application{browserApplicant, others["Ana"]} {
 		browse(t, office, "select "+a.Reference,
 			chromedp.Click(chromedp.CSS(`#main input[type=checkbox][value="`+strconv.FormatInt(a.ID, 10)+`"]`), chromedp.NodeVisible))
@@ -354,19 +357,26 @@ func (w *yearWalk) signIn(ctx context.Context, u school.User, path string) {
 	}
 }
 
-// findScript marks the first shown link or button whose text (or label) is the given text, in
-// the main content first, and returns the mark and the path it leads or posts to; or a text
-// containing it when none is exactly it. A box in its form that asks to confirm is ticked, as a
-// person does before pressing a button that is hard to undo.
-const findScript = `((text) => {
+// findScript marks the first shown link or button whose text (or label) is one of the texts,
+// tried in turn, in the main content first; or, failing that, one in the main content whose
+// text contains one. It returns the mark and the path the link leads or the form posts to. A box
+// in the button's form that asks to confirm is ticked, as a person does before pressing a button
+// that is hard to undo.
+const findScript = `((texts) => {
 	const norm = s => (s || '').replace(/\s+/g, ' ').trim();
 	const shown = el => el.getClientRects().length > 0;
 	const all = [...document.querySelectorAll('a[href], button, input[type=submit], [role=button]')].filter(shown);
 	const main = document.getElementById('main');
-	const els = all.filter(e => main && main.contains(e)).concat(all.filter(e => !main || !main.contains(e)));
+	const inMain = all.filter(e => main && main.contains(e));
+	const els = inMain.concat(all.filter(e => !main || !main.contains(e)));
 	const label = e => norm(e.innerText || e.value);
-	const el = els.find(e => label(e) === text) || els.find(e => norm(e.getAttribute('aria-label')) === text) ||
-		els.find(e => label(e).includes(text));
+	let el;
+	for (const text of texts) {
+		el = el || els.find(e => label(e) === text || norm(e.getAttribute('aria-label')) === text);
+	}
+	for (const text of texts) {
+		el = el || inMain.find(e => label(e).includes(text));
+	}
 	if (!el) return {mark: '', path: ''};
 	window.walkMarks = (window.walkMarks || 0) + 1;
 	const mark = String(window.walkMarks);
@@ -386,13 +396,17 @@ type foundTarget struct {
 	Path string `json:"path"`
 }
 
-// click presses the link or button whose text is text and waits for the page it leads to, which
-// must answer 200; it returns the path the link or form led to.
-func (w *yearWalk) click(ctx context.Context, what, text string) string {
+// click presses the link or button whose text is one of texts and waits for the page it leads
+// to, which must answer 200; it returns the path the link or form led to.
+func (w *yearWalk) click(ctx context.Context, what string, texts ...string) string {
 	w.t.Helper()
-	found := evaluate[foundTarget](w.t, ctx, fmt.Sprintf("%s(%q)", findScript, text))
+	list, err := json.Marshal(texts)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	found := evaluate[foundTarget](w.t, ctx, fmt.Sprintf("%s(%s)", findScript, list))
 	if found.Mark == "" {
-		w.t.Fatalf("%s: no link or button says %q on %s; the page says:\n%s", what, text,
+		w.t.Fatalf("%s: no link or button says %q on %s; the page says:\n%s", what, texts,
 			evaluate[string](w.t, ctx, `location.pathname`), pageText(w.t, ctx))
 	}
 	w.follow(ctx, what, chromedp.CSS(`[data-walk="`+found.Mark+`"]`))
@@ -624,7 +638,7 @@ func (w *yearWalk) review(r school.User, title string, scores map[int64]int, who
 	look(ctx, who+" dashboard")
 	w.click(ctx, who+" opens the edition", title)
 	look(ctx, who+" edition")
-	w.click(ctx, who+" opens the queue", L.T("review_queue_title"))
+	w.click(ctx, who+" opens the queue", L.T("review_queue_title"), L.T("menu_review"))
 	wantPageText(t, ctx, who+"'s queue", L.N("review_queue_count", len(scores)))
 	look(ctx, who+" queue")
 	w.click(ctx, who+" starts", L.T("review_start"))
