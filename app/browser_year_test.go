@@ -75,6 +75,9 @@ var yearApplicant = map[string]struct{ given, family, nationality string }{
 	"cs": {"Žaneta", "Dvořáková", "CZ"},
 }
 
+// editorPath is the address of an edition's editor.
+var editorPath = regexp.MustCompile(`^/admin/editions/(\d+)/edit$`)
+
 // yearSeats are the places the organiser offers: fewer than the five applications.
 const yearSeats = 3
 
@@ -105,8 +108,6 @@ func walkOrganisersYear(t *testing.T, lang, shots string) {
 	defer func() { t.Logf("time spent: %v", w.spent) }()
 	L := w.L
 	title := yearTitles[lang]
-	// Links are found by their text, in either of the names a page may give them: the edition
-	// menu (menu_*) names some entries otherwise than the links it replaces.
 
 	// September: last year's school is over. The organiser copies it, names the copy, makes it
 	// smaller and publishes it.
@@ -129,10 +130,11 @@ func walkOrganisersYear(t *testing.T, lang, shots string) {
 	w.wantNotice(office, "the copy's editor")
 	w.look(office, "the copy's editor")
 	copyEditor := evaluate[string](t, office, `location.pathname`)
-	copyID, err := strconv.ParseInt(strings.Split(copyEditor, "/")[3], 10, 64)
-	if err != nil {
+	m := editorPath.FindStringSubmatch(copyEditor)
+	if m == nil {
 		t.Fatalf("the copy's editor is at %s", copyEditor)
 	}
+	copyID, _ := strconv.ParseInt(m[1], 10, 64)
 	startsOn := evaluate[string](t, office, `document.querySelector('#starts_on').value`)
 	if d, err := time.Parse("2006-01-02", startsOn); err != nil || d.Weekday() != last.StartsOn.Weekday() {
 		t.Logf("the copy starts on %s (%v), last year's on a %v", startsOn, d.Weekday(), last.StartsOn.Weekday())
@@ -397,7 +399,8 @@ type foundTarget struct {
 }
 
 // click presses the link or button whose text is one of texts and waits for the page it leads
-// to, which must answer 200; it returns the path the link or form led to.
+// to, which must answer 200; it returns the path the link or form led to. A link may go by two
+// names: the edition menu (menu_*) names some entries otherwise than the links it replaces.
 func (w *yearWalk) click(ctx context.Context, what string, texts ...string) string {
 	w.t.Helper()
 	list, err := json.Marshal(texts)
