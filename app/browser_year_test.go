@@ -46,11 +46,12 @@ func TestBrowserOrganisersYear(t *testing.T) {
 }
 
 // The year's moments, on the test clock: last year's school is over; the copy's call is open;
-// the deadline has passed; the school is near; the school is over.
+// the deadline has passed; an offer has lapsed; the school is near; the school is over.
 var (
 	yearAfterLastSchool = time.Date(2027, 9, 15, 8, 0, 0, 0, time.UTC)
 	yearCallOpen        = time.Date(2027, 11, 10, 9, 0, 0, 0, time.UTC)
 	yearAfterDeadline   = time.Date(2028, 1, 20, 9, 0, 0, 0, time.UTC)
+	yearOffersLapsed    = time.Date(2028, 2, 7, 9, 0, 0, 0, time.UTC)
 	yearBeforeSchool    = time.Date(2028, 7, 20, 9, 0, 0, 0, time.UTC)
 	yearAfterSchool     = time.Date(2028, 9, 4, 9, 0, 0, 0, time.UTC)
 )
@@ -160,7 +161,7 @@ func walkOrganisersYear(t *testing.T, lang, shots string) {
 
 	// November: the call is open. One applicant applies through the public form in her browser;
 	// four more send theirs.
-	clock.Set(yearCallOpen)
+	w.at(yearCallOpen)
 	who := yearApplicant[lang]
 	applicantEmail := strings.ToLower(school.Slugify(who.given+" "+who.family)) + "@example.org"
 	browserApplicant := w.applyInBrowser(copied, who.given, who.family, who.nationality, applicantEmail)
@@ -175,7 +176,7 @@ func walkOrganisersYear(t *testing.T, lang, shots string) {
 	waiting := []school.Application{others["Cyril"], others["Dana"]}
 
 	// January: the deadline has passed. Both reviewers work through their queues.
-	clock.Set(yearAfterDeadline)
+	w.at(yearAfterDeadline)
 	for i, r := range reviewers {
 		w.review(r, title, scores, fmt.Sprintf("reviewer %d", i+1))
 	}
@@ -225,8 +226,13 @@ func walkOrganisersYear(t *testing.T, lang, shots string) {
 	w.email(applicantEmail, subjects["confirmed"]+title)
 	w.confirmByLink(w.email(others["Ana"].Email, subjects["offer"]+title))
 
+	// February: Ben let his offer lapse. It expires and his seat is offered to Cyril, the first
+	// on the waiting list, who lets it lapse too; so does Dana after him.
+	w.at(yearOffersLapsed)
+	w.email(others["Cyril"].Email, subjects["offer"]+title)
+
 	// July: the organiser sends the practical information to the two confirmed participants.
-	clock.Set(yearBeforeSchool)
+	w.at(yearBeforeSchool)
 	office = w.person()
 	w.signIn(office, organiser, "/admin/editions/"+strconv.FormatInt(copied.ID, 10))
 	w.look(office, "the copy's dashboard in July")
@@ -240,7 +246,7 @@ func walkOrganisersYear(t *testing.T, lang, shots string) {
 	}
 
 	// September: the school is over. The organiser marks who attended and issues certificates.
-	clock.Set(yearAfterSchool)
+	w.at(yearAfterSchool)
 	office = w.person()
 	w.signIn(office, organiser, "/admin/editions/"+strconv.FormatInt(copied.ID, 10))
 	w.click(office, "open the applications", L.T("admin_applications"), L.T("menu_applications"))
@@ -275,7 +281,7 @@ func walkOrganisersYear(t *testing.T, lang, shots string) {
 		a    school.Application
 		want school.Status
 	}{{browserApplicant, school.StatusAttended}, {others["Ana"], school.StatusAttended},
-		{others["Ben"], school.StatusAccepted}, {others["Cyril"], school.StatusWaitlisted}, {others["Dana"], school.StatusWaitlisted}} {
+		{others["Ben"], school.StatusExpired}, {others["Cyril"], school.StatusExpired}, {others["Dana"], school.StatusExpired}} {
 		if st := statusOf(t, ts, c.a.ID).Status; st != c.want {
 			t.Errorf("%s %s is %s at the end of the year, want %s", c.a.Reference, c.a.GivenName, st, c.want)
 		}
@@ -305,6 +311,19 @@ func (w *yearWalk) timed(kind string, step func()) {
 	start := time.Now()
 	step()
 	w.spent[kind] += time.Since(start)
+}
+
+// at moves the clock to t and runs the server's jobs, as they run every minute: offers about to
+// lapse are reminded, lapsed ones expire and their seats go to the waiting list.
+func (w *yearWalk) at(t time.Time) {
+	w.t.Helper()
+	w.clock.Set(t)
+	jobs := w.ts.jobs()
+	for _, job := range []func(context.Context) error{jobs.RemindOffers, jobs.ExpireOffers} {
+		if err := job(context.Background()); err != nil {
+			w.t.Fatal(err)
+		}
+	}
 }
 
 // person is a new tab in a browser context of its own: another person's browser, or the same
