@@ -63,12 +63,13 @@ func (s *Server) stageDecision(c *fiber.Ctx) error {
 }
 
 type decisionsPage struct {
-	User     school.User
-	Edition  db.EditionSummary
-	Staged   []db.StagedDecision
-	Seats    string // seatsLine
-	Examples []emailExample
-	Released int
+	User       school.User
+	Edition    db.EditionSummary
+	Staged     []db.StagedDecision
+	Seats      string // seatsLine
+	Examples   []emailExample
+	Released   int
+	JustStaged int // how many fill seats just staged
 	// NoFit, when set, says that the staged acceptances no longer fit the seats: the release
 	// is disabled until they do.
 	NoFit string
@@ -170,6 +171,7 @@ func (s *Server) decisionsView(c *fiber.Ctx, e school.Edition, status int, refus
 			"Free", max(0, e.Seats()-held.Confirmed-held.Offers), "Seats", e.Seats())
 	}
 	data.Released, _ = strconv.Atoi(c.Query("released"))
+	data.JustStaged, _ = strconv.Atoi(c.Query("staged"))
 	if data.Examples, err = s.releaseExamples(ctx, e, staged); err != nil {
 		return err
 	}

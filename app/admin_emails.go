@@ -72,6 +72,13 @@ type renderedEmail struct {
 	Text    string
 }
 
+// previewOf is an email as a preview shows it: the status link, made for the preview and never
+// stored, is withheld as in the outbox, so that no one follows a link that opens nothing.
+func previewOf(m db.Email) renderedEmail {
+	text, _ := db.OutboxMessage{Text: m.Text, StatusToken: m.StatusToken}.Shown()
+	return renderedEmail{Subject: m.Subject, Text: text}
+}
+
 type emailEditorPage struct {
 	User         school.User
 	Edition      school.Edition
@@ -184,7 +191,7 @@ func (s *Server) emailEditor(c *fiber.Ctx, e school.Edition, name, lang string, 
 	if err != nil {
 		return data, err
 	}
-	data.Default = renderedEmail{Subject: def.Subject, Text: def.Text}
+	data.Default = previewOf(def)
 	if data.Custom != nil || data.Previewing {
 		own := map[string]db.EmailTemplate{lang + "/" + name: {Subject: data.Subject, Body: data.Body}}
 		render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions), mail.WithWordings(own))
@@ -195,7 +202,8 @@ func (s *Server) emailEditor(c *fiber.Ctx, e school.Edition, name, lang string, 
 		if err != nil {
 			return data, err
 		}
-		data.Preview = &renderedEmail{Subject: m.Subject, Text: m.Text}
+		preview := previewOf(m)
+		data.Preview = &preview
 	}
 	return data, nil
 }
@@ -337,7 +345,7 @@ func (s *Server) showPracticalInformation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data.Example, data.ExampleOn = renderedEmail{Subject: m.Subject, Text: m.Text}, previewNote(L, a, sample)
+	data.Example, data.ExampleOn = previewOf(m), previewNote(L, a, sample)
 	last, err := s.store.LastBulkEmail(ctx, e.ID, practicalInformation)
 	switch {
 	case err == nil:
@@ -349,7 +357,7 @@ func (s *Server) showPracticalInformation(c *fiber.Ctx) error {
 }
 
 // sendPracticalInformation queues the practical information for every confirmed participant,
-// then shows the outbox sending it. A second click within a minute queues nothing more.
+// then shows the outbox sending it, saying how many were queued. A second click within a minute queues nothing more.
 func (s *Server) sendPracticalInformation(c *fiber.Ctx) error {
 	e, err := s.pathEdition(c)
 	if err != nil {
@@ -359,11 +367,12 @@ func (s *Server) sendPracticalInformation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.store.QueueBulkEmail(c.UserContext(), e.ID, school.StatusConfirmed, practicalInformation,
+	n, err := s.store.QueueBulkEmail(c.UserContext(), e.ID, school.StatusConfirmed, practicalInformation,
 		userActor(currentUser(c)), s.now(), render)
 	if err != nil && !errors.Is(err, db.ErrJustSent) {
 		return err
 	}
 	s.outbox.Wake()
-	return c.Redirect("/admin/outbox?status=queued", fiber.StatusSeeOther)
+	// The whole outbox, not only what is queued: the emails may have gone by the time it opens.
+	return c.Redirect("/admin/outbox?queued="+strconv.Itoa(n), fiber.StatusSeeOther)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -296,14 +297,23 @@ func TestPracticalInformationGoesOnceToEachConfirmedParticipant(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusOK)
 	wantText(t, body, "3 confirmed participants will receive it.", "Shown for the application "+confirmed[0].Reference,
 		"sraz je v Prague první den", "Czech: Customised", "English: Default", "Send to 3 participants")
+	// The preview's status link was made for it and opens nothing: it is withheld, as in the outbox.
+	if live := regexp.MustCompile(`/status/[A-Za-z0-9_-]{20,}`).FindString(body); live != "" {
+		t.Errorf("the preview shows a status link that opens nothing: %s", live)
+	}
 
 	before := queuedCount(t, ts)
 	f := testkit.FormOn(t, page, body, page)
 	resp, body = v.submit(t, f, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
-	if loc := resp.Header.Get("Location"); loc != "/admin/outbox?status=queued" {
+	// The whole outbox, saying what was queued: by the time it opens the emails may be sent.
+	loc := resp.Header.Get("Location")
+	if loc != "/admin/outbox?queued=3" {
 		t.Errorf("sending led to %q", loc)
 	}
+	resp, body = v.get(t, loc)
+	wantStatus(t, resp, body, http.StatusOK)
+	wantText(t, testkit.MainText(t, body), "3 emails were queued.", "Practical information: "+e.TitleEN)
 	if q := queuedCount(t, ts); q != before+3 {
 		t.Errorf("%d emails queued, want 3", q-before)
 	}
@@ -338,6 +348,9 @@ func TestPracticalInformationGoesOnceToEachConfirmedParticipant(t *testing.T) {
 	// A second click (the clock has not moved) queues nothing more, and lands on the outbox too.
 	resp, body = v.submit(t, f, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
+	resp, body = v.get(t, resp.Header.Get("Location"))
+	wantStatus(t, resp, body, http.StatusOK)
+	wantText(t, testkit.MainText(t, body), "Nothing new was queued")
 	if q := queuedCount(t, ts); q != before+3 {
 		t.Errorf("a second click queued %d more", q-before-3)
 	}

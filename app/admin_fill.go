@@ -291,12 +291,12 @@ func (s *Server) stageFillSeats(c *fiber.Ctx) error {
 		batch = append(batch, db.DecisionToStage{ApplicationID: appID, Decision: decision, Rank: r})
 	}
 	// All or none: an application of another edition or too few seats stages nothing.
-	_, err = s.store.StageDecisions(c.UserContext(), e.ID, batch, currentUser(c).ID, s.now())
+	n, err := s.store.StageDecisions(c.UserContext(), e.ID, batch, currentUser(c).ID, s.now())
 	if errors.Is(err, db.ErrNoSeat) {
 		return fiber.NewError(fiber.StatusConflict, L.T("decision_no_seat", "Seats", e.Seats()))
 	}
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/admin/editions/"+strconv.FormatInt(e.ID, 10)+"/decisions", fiber.StatusSeeOther)
+	return c.Redirect("/admin/editions/"+strconv.FormatInt(e.ID, 10)+"/decisions?staged="+strconv.Itoa(n), fiber.StatusSeeOther)
 }

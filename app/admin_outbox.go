@@ -16,6 +16,8 @@ type outboxPage struct {
 	Statuses []string
 	Counts   map[string]int
 	Messages []db.OutboxMessage
+	// Queued says how many emails a bulk send just queued, after one.
+	Queued string
 }
 
 var outboxStatuses = []string{"queued", "sent", "failed"}
@@ -40,8 +42,15 @@ func (s *Server) showOutbox(c *fiber.Ctx) error {
 		return err
 	}
 	L := s.i18n.Translator(langOf(c))
-	return s.renderPage(c, "admin/outbox", s.newPage(c, L.T("outbox_title"), "admin",
-		outboxPage{User: currentUser(c), Status: status, Statuses: outboxStatuses, Counts: counts, Messages: msgs}))
+	data := outboxPage{User: currentUser(c), Status: status, Statuses: outboxStatuses, Counts: counts, Messages: msgs}
+	if q := c.Query("queued"); q != "" {
+		if n, err := strconv.Atoi(q); err == nil && n > 0 {
+			data.Queued = L.N("outbox_notice_queued", n)
+		} else {
+			data.Queued = L.T("outbox_notice_none_queued")
+		}
+	}
+	return s.renderPage(c, "admin/outbox", s.newPage(c, L.T("outbox_title"), "admin", data))
 }
 
 // emailScope is the part of the outbox the user may see: the emails about applications of the

@@ -138,7 +138,10 @@ func walkOrganisersYear(t *testing.T, lang, shots string) {
 	copyID, _ := strconv.ParseInt(m[1], 10, 64)
 	startsOn := evaluate[string](t, office, `document.querySelector('#starts_on').value`)
 	if d, err := time.Parse("2006-01-02", startsOn); err != nil || d.Weekday() != last.StartsOn.Weekday() {
-		t.Logf("the copy starts on %s (%v), last year's on a %v", startsOn, d.Weekday(), last.StartsOn.Weekday())
+		t.Errorf("the copy starts on %s (%v), last year's on a %v", startsOn, d.Weekday(), last.StartsOn.Weekday())
+	}
+	if title := evaluate[string](t, office, `document.querySelector('#title_en').value`); !strings.Contains(title, strconv.Itoa(last.StartsOn.Year()+1)) {
+		t.Errorf("the copy is called %q, not the next year's", title)
 	}
 	browse(t, office, "name the copy and make it smaller",
 		chromedp.SetValue(chromedp.CSS(`#title_en`), yearTitles["en"]),

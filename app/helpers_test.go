@@ -110,7 +110,7 @@ func newMailingServer(t testing.TB, mailFrom string, configure func(*Config)) (*
 	return ts, inbox
 }
 
-// runOutbox runs the server's outbox until the test ends. A sent email keeps no text, so a test
+// runOutbox runs the server's outbox until the test ends. A sent email keeps no status link, so a test
 // that reads a stored email's link (submitted, linkEmailedTo) does so before.
 func (ts *testServer) runOutbox(t testing.TB) {
 	ctx, cancel := context.WithCancel(context.Background())
