@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -121,7 +123,7 @@ func byRegion(counts []db.Count, lang string) []db.Count {
 		for _, code := range regions {
 			r := language.MustParseRegion(code)
 			if r.Contains(country) {
-				sums[namer.Name(r)] += c.N
+				sums[regionName(namer, r)] += c.N
 				found = true
 				break
 			}
@@ -156,12 +158,20 @@ func regionCountries(code string) []string {
 	return out
 }
 
+// regionName names a region as a label: CLDR writes Czech region names in lower case, as inside
+// a sentence ("východní Evropa"), which reads wrong beside countries in a chart or a list.
+func regionName(namer display.Namer, r language.Region) string {
+	name := namer.Name(r)
+	first, size := utf8.DecodeRuneInString(name)
+	return string(unicode.ToUpper(first)) + name[size:]
+}
+
 // regionOptions are the regions the application list filters by, named in lang.
 func regionOptions(lang string) []option {
 	namer := display.Regions(language.MustParse(lang))
 	opts := make([]option, len(regions))
 	for i, code := range regions {
-		opts[i] = option{Value: code, Label: namer.Name(language.MustParseRegion(code))}
+		opts[i] = option{Value: code, Label: regionName(namer, language.MustParseRegion(code))}
 	}
 	return opts
 }
