@@ -561,6 +561,11 @@ func (s *Server) setEditionStatus(c *fiber.Ctx) error {
 	return c.Redirect("/admin/editions/"+strconv.FormatInt(e.ID, 10)+"/edit?done="+string(status), fiber.StatusSeeOther)
 }
 
+// rankingName names an edition's choice of the score that ranks, as the fill seats form does.
+func rankingName(L *i18n.Translator, ranking string) string {
+	return L.T("ranking_option_"+ranking, "Count", school.NormaliseAfter)
+}
+
 // editionHistory is what the audit log says of changes to the edition, newest first.
 func (s *Server) editionHistory(c *fiber.Ctx, e school.Edition, L *i18n.Translator) ([]historyLine, error) {
 	entries, err := s.store.EditionHistory(c.UserContext(), e.ID)
@@ -573,6 +578,8 @@ func (s *Server) editionHistory(c *fiber.Ctx, e school.Edition, L *i18n.Translat
 		switch h.Action {
 		case "edition_status":
 			text = L.T("history_edition_status", "From", L.T("editor_status_"+h.From), "To", L.T("editor_status_"+h.To))
+		case "edition_ranking":
+			text = L.T("history_edition_ranking", "From", rankingName(L, h.From), "To", rankingName(L, h.To))
 		case "edition_copied":
 			text = L.T("history_edition_copied", "Slug", h.Detail)
 		case "edition_created", "edition_saved", "retention_purge":

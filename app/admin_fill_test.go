@@ -238,4 +238,7 @@ func TestNormalisedScoreRanksOnceEveryReviewerHasScoredAFew(t *testing.T) {
 	if !slices.Contains(ticked, cecilie) || slices.Contains(ticked, dana) {
 		t.Errorf("by the raw score chosen, ticked %v", ticked)
 	}
+	// The edition's history says who changed the ranking, from what to what.
+	_, body = organiser.get(t, "/admin/editions/"+strconv.FormatInt(e.ID, 10)+"/edit?lang=en")
+	wantText(t, testkit.MainText(t, body), "Ranking: Automatic: normalised once every reviewer has scored 3 → Raw score")
 }
