@@ -45,6 +45,13 @@ func loadTemplates(dev bool) (*templates, error) {
 			}
 			return u, nil
 		},
+		// zScore writes a normalised score with its sign, and a zero as 0.00, never -0.00.
+		"zScore": func(z float64) string {
+			if s := fmt.Sprintf("%+.2f", z); s != "-0.00" && s != "+0.00" {
+				return s
+			}
+			return "0.00"
+		},
 		// card hands a partial the edition and the translator together.
 		"card": func(l *i18n.Translator, e editionCard) cardData { return cardData{L: l, E: e} },
 		// adminNav hands the back-office navigation the user and the logout form's token.
