@@ -11,10 +11,12 @@ import (
 // the same weekday nearest to the same date a year on. That is start + 52 weeks (364 days, a
 // day or two before the date), unless start + 53 weeks lands nearer. Each copy so starts a day
 // or two earlier in the year than the last; the organiser may pick the next week instead.
+// From the first days of January 52 weeks on is still the same year, where a copy may not
+// start (CopyTo): then 53 weeks on.
 func NextYearStart(start time.Time) time.Time {
 	date := start.AddDate(1, 0, 0)
 	early, late := start.AddDate(0, 0, 52*7), start.AddDate(0, 0, 53*7)
-	if late.Sub(date) < date.Sub(early) {
+	if late.Sub(date) < date.Sub(early) || early.Year() == start.Year() {
 		return late
 	}
 	return early
