@@ -261,7 +261,8 @@ func (s *Server) setRanking(c *fiber.Ctx) error {
 }
 
 // stageFillSeats stages the edited proposal, all of it or none: the ticked ones accepted, the
-// others onto the waiting list in the order shown.
+// others onto the waiting list in the order shown, after those already waiting (rank 0, the
+// end): they were told their ranks, and fill seats shows only the undecided.
 func (s *Server) stageFillSeats(c *fiber.Ctx) error {
 	e, err := s.pathEdition(c)
 	if err != nil {
@@ -275,20 +276,17 @@ func (s *Server) stageFillSeats(c *fiber.Ctx) error {
 			accept[n] = true
 		}
 	}
-	rank := 1
 	var batch []db.DecisionToStage
 	for _, v := range args.PeekMulti("order") {
 		appID, err := strconv.ParseInt(string(v), 10, 64)
 		if err != nil {
 			continue
 		}
-		decision, r := school.StatusWaitlisted, rank
+		decision := school.StatusWaitlisted
 		if accept[appID] {
-			decision, r = school.StatusAccepted, 0
-		} else {
-			rank++
+			decision = school.StatusAccepted
 		}
-		batch = append(batch, db.DecisionToStage{ApplicationID: appID, Decision: decision, Rank: r})
+		batch = append(batch, db.DecisionToStage{ApplicationID: appID, Decision: decision})
 	}
 	// All or none: an application of another edition or too few seats stages nothing.
 	n, err := s.store.StageDecisions(c.UserContext(), e.ID, batch, currentUser(c).ID, s.now())

@@ -590,11 +590,15 @@ func moveRanks(ctx context.Context, tx *sql.Tx, editionID int64, from, by int) e
 }
 
 // promoteNext offers a freed seat to the first on the waiting list: an offer to confirm, or at
-// once a confirmed place where admission is open. It reports whether anyone was waiting.
+// once a confirmed place where admission is open. It reports whether anyone was waiting. One
+// with a decision staged is passed over: a staged acceptance holds a seat already (seatsHeld),
+// a staged rejection is the organiser's word, and either would fail the release.
 func promoteNext(ctx context.Context, tx *sql.Tx, e school.Edition, now time.Time, render Renderer) (bool, error) {
 	var next int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM applications WHERE edition_id = ?
-		AND status = 'waitlisted' AND erased_at IS NULL ORDER BY waitlist_rank, id LIMIT 1`, e.ID).Scan(&next)
+	err := tx.QueryRowContext(ctx, `SELECT a.id FROM applications a WHERE a.edition_id = ?
+		AND a.status = 'waitlisted' AND a.erased_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM staged_decisions d WHERE d.application_id = a.id)
+		ORDER BY a.waitlist_rank, a.id LIMIT 1`, e.ID).Scan(&next)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

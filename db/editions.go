@@ -489,6 +489,11 @@ func (s *Store) CloneEdition(ctx context.Context, sourceID int64, startsOn time.
 		if id, err = insertEdition(ctx, tx, next); err != nil {
 			return err
 		}
+		// The score that ranks is a setting kept apart from school.Edition (SetEditionRanking).
+		if _, err := tx.ExecContext(ctx, `UPDATE editions SET ranking = (SELECT ranking FROM editions WHERE id = ?)
+			WHERE id = ?`, sourceID, id); err != nil {
+			return err
+		}
 		if err := cloneProgramme(ctx, tx, sourceID, id, plan); err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -40,12 +41,19 @@ type OutboxMessage struct {
 // staff see an email: the secret opens the applicant's application.
 const WithheldLink = "…"
 
-// Shown is the email's text and HTML as staff may see them, without the status link's secret.
+// statusLinkSecret is a status link's secret in a body (mail.NewStatusToken: 43 characters).
+var statusLinkSecret = regexp.MustCompile(`/status/[A-Za-z0-9_-]{20,}`)
+
+// Shown is the email's text and HTML as staff may see them, without the status link's secret:
+// also in an email queued before the secret was kept apart (status_token NULL), whose secret
+// only the link's form tells.
 func (m OutboxMessage) Shown() (text, html string) {
-	if m.StatusToken == "" {
-		return m.Text, m.HTML
+	text, html = m.Text, m.HTML
+	if m.StatusToken != "" {
+		text, html = strings.ReplaceAll(text, m.StatusToken, WithheldLink), strings.ReplaceAll(html, m.StatusToken, WithheldLink)
 	}
-	return strings.ReplaceAll(m.Text, m.StatusToken, WithheldLink), strings.ReplaceAll(m.HTML, m.StatusToken, WithheldLink)
+	withhold := "/status/" + WithheldLink
+	return statusLinkSecret.ReplaceAllLiteralString(text, withhold), statusLinkSecret.ReplaceAllLiteralString(html, withhold)
 }
 
 const outboxColumns = `id, to_addr, lang, subject, text_body, html_body, template,

@@ -1,6 +1,7 @@
 package school
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"time"
@@ -10,10 +11,12 @@ import (
 // the same weekday nearest to the same date a year on. That is start + 52 weeks (364 days, a
 // day or two before the date), unless start + 53 weeks lands nearer. Each copy so starts a day
 // or two earlier in the year than the last; the organiser may pick the next week instead.
+// From the first days of January 52 weeks on is still the same year, where a copy may not
+// start (CopyTo): then 53 weeks on.
 func NextYearStart(start time.Time) time.Time {
 	date := start.AddDate(1, 0, 0)
 	early, late := start.AddDate(0, 0, 52*7), start.AddDate(0, 0, 53*7)
-	if late.Sub(date) < date.Sub(early) {
+	if late.Sub(date) < date.Sub(early) || early.Year() == start.Year() {
 		return late
 	}
 	return early
@@ -94,16 +97,35 @@ func (c Copy) Apply(e Edition) Edition {
 	return n
 }
 
-var fourDigits = regexp.MustCompile(`\b\d{4}\b`)
+// aYear is a year, or a school year written as a span: "2027", "2027/2028", "2027/28", "2027–28".
+var aYear = regexp.MustCompile(`\b(\d{4})(?:([/–-])(\d{4}|\d{2}))?\b`)
 
 // moveYears moves the years year and year+1 written in s on by years: "Summer School 2027" and
-// "Winter School 2027/2028" a year on. Other numbers, such as "since 2015", stay.
+// "Winter School 2027/2028" a year on. A school year that starts the year before or that year
+// moves as a whole, its second year as long as it was written ("Winter School 2026/27", of an
+// edition in January 2027). Other numbers, such as "since 2015", stay.
 func moveYears(s string, year, years int) string {
-	return fourDigits.ReplaceAllStringFunc(s, func(m string) string {
+	move := func(m string) string {
 		y, _ := strconv.Atoi(m)
 		if y != year && y != year+1 {
 			return m
 		}
 		return strconv.Itoa(y + years)
+	}
+	return aYear.ReplaceAllStringFunc(s, func(m string) string {
+		parts := aYear.FindStringSubmatch(m)
+		first, sep, second := parts[1], parts[2], parts[3]
+		if sep == "" {
+			return move(first)
+		}
+		y, _ := strconv.Atoi(first)
+		if (y == year-1 || y == year) && (second == strconv.Itoa(y+1) || second == fmt.Sprintf("%02d", (y+1)%100)) {
+			next := strconv.Itoa(y + 1 + years)
+			return strconv.Itoa(y+years) + sep + next[len(next)-len(second):]
+		}
+		if len(second) == 4 {
+			second = move(second)
+		}
+		return move(first) + sep + second
 	})
 }
