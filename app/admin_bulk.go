@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -52,14 +53,19 @@ func (s *Server) bulkAction(c *fiber.Ctx) error {
 	done := 0
 	switch action {
 	case school.StatusAccepted, school.StatusWaitlisted, school.StatusRejected:
-		rank, err := strconv.Atoi(c.FormValue("first_rank", "1"))
-		if err != nil || rank < 1 {
-			return badRequest(L.T("decision_bad_rank"))
+		// No rank given puts them after those already waiting, in the order selected (rank 0 is
+		// the end of the list); a rank places the first there and the others after it.
+		rank := 0
+		if v := strings.TrimSpace(c.FormValue("first_rank")); v != "" {
+			var err error
+			if rank, err = strconv.Atoi(v); err != nil || rank < 1 {
+				return badRequest(L.T("decision_bad_rank"))
+			}
 		}
 		batch := make([]db.DecisionToStage, 0, len(ids))
 		for _, appID := range ids {
 			r := 0
-			if action == school.StatusWaitlisted {
+			if action == school.StatusWaitlisted && rank > 0 {
 				r, rank = rank, rank+1
 			}
 			batch = append(batch, db.DecisionToStage{ApplicationID: appID, Decision: action, Rank: r})

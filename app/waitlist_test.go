@@ -266,3 +266,36 @@ func TestStatusPageShowsTheCurrentWaitlistRank(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	see("en", "You are number 1 on the waiting list.")
 }
+
+// The list's bulk action puts those it sends to the waiting list after those already waiting,
+// unless the organiser gives a first rank: nobody told "you are number 1" is moved down unasked.
+func TestBulkWaitingListJoinsTheEndUnlessARankIsGiven(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	e := createSelectionEdition(t, ts, "bulk-ranks-2027", 1)
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	v := signIn(t, ts, organiser.Email)
+	first := createApplicant(t, ts, e, "Anna", "en")
+	second := createApplicant(t, ts, e, "Ben", "en")
+	third := createApplicant(t, ts, e, "Cleo", "en")
+	fourth := createApplicant(t, ts, e, "Dan", "en")
+	stageOK(t, v, first.ID, school.StatusWaitlisted, 1)
+	resp, body := release(t, v, e.ID)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+
+	list := "/admin/editions/" + strconv.FormatInt(e.ID, 10) + "/applications"
+	bulk := "/admin/editions/" + strconv.FormatInt(e.ID, 10) + "/bulk"
+	resp, body = v.post(t, bulk, list, url.Values{"_csrf": {v.token(t)}, "action": {"waitlisted"},
+		"ids": {strconv.FormatInt(second.ID, 10), strconv.FormatInt(third.ID, 10)}, "first_rank": {""}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	resp, body = v.post(t, bulk, list, url.Values{"_csrf": {v.token(t)}, "action": {"waitlisted"},
+		"ids": {strconv.FormatInt(fourth.ID, 10)}, "first_rank": {"1"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	resp, body = release(t, v, e.ID)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	for want, a := range []school.Application{fourth, first, second, third} {
+		if got := statusOf(t, ts, a.ID).WaitlistRank; got != want+1 {
+			t.Errorf("%s is number %d on the waiting list, want %d", a.GivenName, got, want+1)
+		}
+	}
+}
