@@ -416,3 +416,26 @@ func TestSSOCallbacksAreRateLimitedAsLogins(t *testing.T) {
 	}
 	testkit.WantText(t, "the limit", testkit.MainText(t, body), "Wait 15 minutes")
 }
+
+func TestSSOSaysSoWhenThePersonCancelledAtTheProvider(t *testing.T) {
+	site := newSSOSite(t, nil)
+	b := newSSOBrowser(t)
+	// The browser stops before the provider, which answers as it does to a person who cancelled.
+	b.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, _ := site.signInWithSSO(t, b, verifiedUser("summer.organiser@school.test"))
+	to, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || to.Query().Get("state") == "" {
+		t.Fatalf("the start answered %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	for _, want := range []string{"code_challenge", "nonce", "state"} {
+		if to.Query().Get(want) == "" {
+			t.Errorf("the provider is not sent a %s: %s", want, to)
+		}
+	}
+	resp, body := b.get(t, site.base+"/admin/login/sso/callback?"+url.Values{"error": {"access_denied"},
+		"state": {to.Query().Get("state")}}.Encode())
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a cancelled sign-in answered %d", resp.StatusCode)
+	}
+	testkit.WantText(t, "a cancelled sign-in", testkit.MainText(t, body), "was cancelled or refused")
+}
