@@ -211,6 +211,9 @@ func TestSSOSignsInAKnownOrganiserWhoSeesTheBackOffice(t *testing.T) {
 		!strings.HasPrefix(history[0].Actor, "user:") {
 		t.Errorf("the staff history after the sign-in: %+v", history)
 	}
+	admin := createUser(t, site.testServer, "admin@school.test", school.RoleAdmin)
+	_, users := signIn(t, site.testServer, admin.Email).get(t, "/admin/users")
+	testkit.WantText(t, "the users page", testkit.MainText(t, users), "summer.organiser@school.test signed in with the school's account")
 
 	// The answer from the provider is taken once: from the same browser, or another.
 	callback := b.callback(t)
