@@ -136,11 +136,12 @@ type loginPage struct {
 	Email string
 	Next  string
 	Error string
+	SSO   string // the label of the button that signs in with the school's account; empty when off
 }
 
 func (s *Server) showLogin(c *fiber.Ctx) error {
 	L := s.i18n.Translator(langOf(c))
-	data := loginPage{CSRF: csrfToken(c), Next: safeNext(c.Query("next"))}
+	data := loginPage{CSRF: csrfToken(c), Next: safeNext(c.Query("next")), SSO: s.ssoButton(c)}
 	return s.renderPage(c, "admin/login", s.newPage(c, L.T("login_title"), "admin", data))
 }
 
@@ -150,7 +151,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	L := s.i18n.Translator(langOf(c))
 	email := strings.TrimSpace(c.FormValue("email"))
 	password := c.FormValue("password")
-	data := loginPage{CSRF: csrfToken(c), Email: email, Next: safeNext(c.FormValue("next"))}
+	data := loginPage{CSRF: csrfToken(c), Email: email, Next: safeNext(c.FormValue("next")), SSO: s.ssoButton(c)}
 	u, hash, err := s.store.UserByEmail(c.UserContext(), email)
 	if err != nil && !errors.Is(err, db.ErrNotFound) {
 		return err
@@ -169,7 +170,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return s.renderStatus(c, fiber.StatusUnauthorized, "admin/login", s.newPage(c, L.T("login_title"), "admin", data))
 	}
 	if u.SecondFactor {
-		return s.askSecondFactor(c, u, data.Next)
+		return s.askSecondFactor(c, u, data.Next, false)
 	}
 	return s.signIn(c, u, data.Next)
 }

@@ -160,7 +160,10 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 		// Without a password given first, the code step sends back to the login page.
 		"GET /admin/login/code":  {path: fixed("/admin/login/code"), want: [roleCount]int{done, done, done, done, done}, public: true},
 		"POST /admin/login/code": {path: fixed("/admin/login/code"), form: none, want: [roleCount]int{done, done, done, done, done}, public: true},
-		"POST /admin/logout":     {path: fixed("/admin/logout"), form: none, want: [roleCount]int{done, done, done, done, done}},
+		// Single sign-on is off here: there is nothing to start or finish (admin_sso_test.go tests it on).
+		"GET /admin/login/sso":          {path: fixed("/admin/login/sso"), want: [roleCount]int{notFound, notFound, notFound, notFound, notFound}, public: true},
+		"GET /admin/login/sso/callback": {path: fixed("/admin/login/sso/callback?state=guess&code=guess"), want: [roleCount]int{notFound, notFound, notFound, notFound, notFound}, public: true},
+		"POST /admin/logout":            {path: fixed("/admin/logout"), form: none, want: [roleCount]int{done, done, done, done, done}},
 
 		// Everyone's own account: the administrator has a second factor, the others none yet.
 		"GET /admin/account": {path: fixed("/admin/account"), want: everyone},

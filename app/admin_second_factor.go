@@ -22,14 +22,17 @@ const (
 	sessionPendingKey   = "pending_user_id"
 	sessionPendingAtKey = "pending_at"
 	sessionPendingNext  = "pending_next"
+	// sessionPendingSSO: the school's account, not a password, came first (admin_sso.go).
+	sessionPendingSSO = "pending_sso"
 	// pendingLifetime is how long the code may be typed after the password.
 	pendingLifetime = 10 * time.Minute
 	// totpIssuer names the site in the authenticator app.
 	totpIssuer = "Registrar"
 )
 
-// askSecondFactor remembers that u typed the right password and asks for the code.
-func (s *Server) askSecondFactor(c *fiber.Ctx, u school.User, next string) error {
+// askSecondFactor remembers that u typed the right password, or signed in with the school's
+// account (viaSSO), and asks for the code.
+func (s *Server) askSecondFactor(c *fiber.Ctx, u school.User, next string, viaSSO bool) error {
 	sess, err := s.sessions.Get(c)
 	if err != nil {
 		return err
@@ -40,6 +43,7 @@ func (s *Server) askSecondFactor(c *fiber.Ctx, u school.User, next string) error
 	sess.Set(sessionPendingKey, u.ID)
 	sess.Set(sessionPendingAtKey, s.now().Unix())
 	sess.Set(sessionPendingNext, next)
+	sess.Set(sessionPendingSSO, viaSSO)
 	if err := sess.Save(); err != nil {
 		return err
 	}
@@ -71,6 +75,18 @@ func (s *Server) pendingAccount(c *fiber.Ctx) string {
 type secondStepPage struct {
 	CSRF  string
 	Error string
+	// ViaSSO: the school's account came first, not a password.
+	ViaSSO bool
+}
+
+// pendingViaSSO tells whether the sign-in waiting for its code began with the school's account.
+func (s *Server) pendingViaSSO(c *fiber.Ctx) bool {
+	sess, err := s.sessions.Get(c)
+	if err != nil {
+		return false
+	}
+	via, _ := sess.Get(sessionPendingSSO).(bool)
+	return via
 }
 
 func (s *Server) showSecondStep(c *fiber.Ctx) error {
@@ -83,7 +99,7 @@ func (s *Server) showSecondStep(c *fiber.Ctx) error {
 	}
 	L := s.i18n.Translator(langOf(c))
 	return s.renderPage(c, "admin/login_code", s.newPage(c, L.T("login_code_title"), "admin",
-		secondStepPage{CSRF: csrfToken(c)}))
+		secondStepPage{CSRF: csrfToken(c), ViaSSO: s.pendingViaSSO(c)}))
 }
 
 // secondStep checks the code from the authenticator app, or a recovery code, and signs in.
@@ -110,7 +126,7 @@ func (s *Server) secondStep(c *fiber.Ctx) error {
 	if !ok {
 		L := s.i18n.Translator(langOf(c))
 		return s.renderStatus(c, fiber.StatusUnauthorized, "admin/login_code", s.newPage(c, L.T("login_code_title"), "admin",
-			secondStepPage{CSRF: csrfToken(c), Error: L.T("login_code_failed")}))
+			secondStepPage{CSRF: csrfToken(c), Error: L.T("login_code_failed"), ViaSSO: s.pendingViaSSO(c)}))
 	}
 	if recovered {
 		// Whoever needs a recovery code has likely lost their phone: the account page says how

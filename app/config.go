@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"registrar/app/auth"
 	"registrar/app/files"
 	"registrar/app/school"
 )
@@ -49,6 +50,9 @@ type Config struct {
 	UploadWait time.Duration
 	// UploadSilence is how long an upload may send nothing before it loses its place (0: 15 s).
 	UploadSilence time.Duration
+	// SSO signs staff in with the school's accounts, next to passwords (REGISTRAR_OIDC_*,
+	// config_sso.go); off unless set.
+	SSO auth.SSOSettings
 	// Clock tells the time; tests set it, nil means time.Now.
 	Clock func() time.Time
 }
@@ -99,6 +103,9 @@ func ConfigFromEnv() (Config, error) {
 		return cfg, err
 	}
 	if cfg.Demo, err = envBool("REGISTRAR_DEMO"); err != nil {
+		return cfg, err
+	}
+	if cfg.SSO, err = ssoFromEnv(); err != nil {
 		return cfg, err
 	}
 	return cfg, nil

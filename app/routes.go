@@ -109,6 +109,8 @@ func (s *Server) routes() {
 	app.Post("/admin/login", append(s.limitLogins("login", typedAccount), forms, s.login)...)
 	app.Get("/admin/login/code", forms, s.showSecondStep)
 	app.Post("/admin/login/code", append(s.limitLogins("code", s.pendingAccount), forms, s.secondStep)...)
+	app.Get("/admin/login/sso", forms, s.startSSO)
+	app.Get("/admin/login/sso/callback", append(s.limitLogins("sso", func(*fiber.Ctx) string { return "sso" }), forms, s.finishSSO)...)
 	admin := app.Group("/admin", forms, s.requireUser)
 	admin.Post("/logout", s.logout)
 	admin.Get("/account", s.showAccount)

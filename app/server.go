@@ -44,6 +44,7 @@ type Server struct {
 	web       *fiber.App
 	// secrets seals the keys of second factors with a key derived from secret.
 	secrets *auth.SecretBox
+	sso     *auth.SingleSignOn // signs staff in with the school's accounts; nil when off
 }
 
 // New builds the web application.
@@ -110,6 +111,9 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	s.outbox.SetRate(cfg.MailRate)
 	s.sessions = s.newSessions()
 	s.secrets = secrets
+	if cfg.SSO.On() {
+		s.sso = auth.NewSingleSignOn(cfg.SSO, cfg.BaseURL+"/admin/login/sso/callback", cfg.Clock)
+	}
 	s.web = fiber.New(fiber.Config{
 		// Fiber reuses request memory; without this a string kept from one request reads
 		// another's bytes.

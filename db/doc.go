@@ -27,6 +27,7 @@
 //	retention.go, erasures.go       purges after the retention period, erasures and their journal
 //	uploads.go                      uploaded files' records
 //	users.go, second_factors.go     staff accounts; their second factors
+//	sign_ins.go                     sign-ins with the school's accounts, in the staff history
 //	alumni.go, stats.go, search.go  the alumni directory; statistics; the catalogue search
 //	sitemap.go                      the public pages a sitemap lists, with when each last changed
 //	notices.go                      editions' privacy notices: their texts, contact and versions
