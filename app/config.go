@@ -51,6 +51,8 @@ type Config struct {
 	UploadSilence time.Duration
 	// Clock tells the time; tests set it, nil means time.Now.
 	Clock func() time.Time
+	// Ops: the disk space guard, metrics and version (config_ops.go).
+	Ops OpsConfig
 }
 
 // DefaultSchoolAddress is the postal address of IOM Prague, which runs the school.
@@ -101,7 +103,7 @@ func ConfigFromEnv() (Config, error) {
 	if cfg.Demo, err = envBool("REGISTRAR_DEMO"); err != nil {
 		return cfg, err
 	}
-	return cfg, nil
+	return cfg, opsFromEnv(&cfg.Ops)
 }
 
 // Layout is where each thing in the data folder is kept.

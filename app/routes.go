@@ -45,6 +45,12 @@ func (s *Server) routes() {
 	}))
 	app.Use(s.language)
 
+	// A disk nearly full takes no new application or file, before any body is read (disk_guard.go).
+	app.Get("/editions/:slug/apply", s.refuseWhenDiskLow)
+	app.Post("/editions/:slug/apply", s.refuseWhenDiskLow)
+	app.Post("/status/:token/edit", s.refuseWhenDiskLow)
+	app.Post("/admin/editions/:id/documents", s.refuseWhenDiskLow)
+
 	// Bodies: 1 MB at most, more on the routes that take files (bodies.go).
 	app.Post("/editions/:slug/apply", takeFiles(applyBodyLimit, nil))
 	app.Post("/status/:token/edit", takeFiles(applyBodyLimit, s.withApplicationLink))

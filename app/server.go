@@ -17,6 +17,7 @@ import (
 	"registrar/app/auth"
 	"registrar/app/i18n"
 	"registrar/app/mail"
+	"registrar/app/ops"
 	"registrar/app/webstate"
 	"registrar/db"
 	"registrar/views"
@@ -44,6 +45,7 @@ type Server struct {
 	web       *fiber.App
 	// secrets seals the keys of second factors with a key derived from secret.
 	secrets *auth.SecretBox
+	disk    *ops.DiskWatch // the data folder's free space (disk_guard.go)
 }
 
 // New builds the web application.
@@ -110,6 +112,8 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	s.outbox.SetRate(cfg.MailRate)
 	s.sessions = s.newSessions()
 	s.secrets = secrets
+	s.disk = ops.NewDiskWatch(cfg.DataDir, cfg.Ops.MinFreeDisk, cfg.Ops.SpaceOf, diskCheckEvery, cfg.Clock)
+	s.disk.OnLow(s.tellAdminsDiskLow)
 	s.web = fiber.New(fiber.Config{
 		// Fiber reuses request memory; without this a string kept from one request reads
 		// another's bytes.

@@ -194,6 +194,7 @@ func serve(ctx context.Context, cfg app.Config, store *db.Store, stdout io.Write
 	mailCtx, stopMail := context.WithCancel(context.Background())
 	defer stopMail()
 	go server.Outbox().Run(mailCtx)
+	go server.Disk().Run(mailCtx)
 	go newJobs(cfg, store, logger, server.Emails(), server.Outbox()).Run(mailCtx)
 	errc := make(chan error, 1)
 	go func() { errc <- server.Listen(cfg.Addr) }()
