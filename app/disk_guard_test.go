@@ -95,7 +95,8 @@ func TestDiskNearlyFullRefusesApplicationsAndTellsAdminsOnce(t *testing.T) {
 	// Space freed: applications are taken again.
 	disk.free.Store(2 << 30)
 	clock.Set(clock.Now().Add(diskCheckEvery))
-	ts.visitor().applyOK(t, summerSlug, summerAnswers(t, ts, "later@example.org"), cvFile("cv.pdf"))
+	resp, body = ts.visitor().apply(t, summerSlug, summerAnswers(t, ts, "later@example.org"), cvFile("cv.pdf"))
+	formSent(t, resp, body)
 	resp, body = staff.get(t, "/admin")
 	if strings.Contains(body, "disk is nearly full") {
 		t.Errorf("the banner stays once space is freed")

@@ -28,6 +28,9 @@ func (s *Server) routes() {
 	// Middleware, in the order a request meets it.
 	app.Use(recover.New())
 	app.Use(requestid.New())
+	if s.metrics != nil {
+		app.Use(s.measure) // outside the logger, which renders errors: it sees the status sent
+	}
 	app.Use(s.logRequests)
 	app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: contentSecurityPolicy,
@@ -130,6 +133,7 @@ func (s *Server) routes() {
 	admin.Get("/applications/:id", s.showApplication)
 	admin.Get("/applications/:id/files/:file", s.downloadStaffFile)
 	admin.Get("/users", requireRole(school.RoleAdmin), s.listUsers)
+	admin.Get("/system", requireRole(school.RoleAdmin), s.showSystem)
 	admin.Post("/users/assign", requireRole(school.RoleAdmin), s.assignStaff)
 	admin.Post("/users/second-factor", requireRole(school.RoleAdmin), s.setSecondFactorPolicy)
 	admin.Post("/users/:id/second-factor/reset", requireRole(school.RoleAdmin), s.resetSecondFactor)

@@ -46,6 +46,8 @@ type Server struct {
 	// secrets seals the keys of second factors with a key derived from secret.
 	secrets *auth.SecretBox
 	disk    *ops.DiskWatch // the data folder's free space (disk_guard.go)
+	watch   *ops.Watch     // the System page's and the metrics' snapshot (admin_system.go)
+	metrics *ops.Metrics   // nil unless REGISTRAR_METRICS_ADDR is set
 }
 
 // New builds the web application.
@@ -114,6 +116,10 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	s.secrets = secrets
 	s.disk = ops.NewDiskWatch(cfg.DataDir, cfg.Ops.MinFreeDisk, cfg.Ops.SpaceOf, diskCheckEvery, cfg.Clock)
 	s.disk.OnLow(s.tellAdminsDiskLow)
+	s.watch = &ops.Watch{Store: store, Disk: s.disk, BackupsDir: cfg.Layout().Backups(), Version: cfg.Ops.Version, Started: cfg.Clock()}
+	if cfg.Ops.MetricsAddr != "" {
+		s.metrics = ops.NewMetrics(s.watch, cfg.Clock)
+	}
 	s.web = fiber.New(fiber.Config{
 		// Fiber reuses request memory; without this a string kept from one request reads
 		// another's bytes.

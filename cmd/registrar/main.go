@@ -205,6 +205,11 @@ func serve(ctx context.Context, cfg app.Config, store *db.Store, stdout io.Write
 	defer stopMail()
 	go server.Outbox().Run(mailCtx)
 	go server.Disk().Run(mailCtx)
+	go func() {
+		if err := server.ServeMetrics(mailCtx); err != nil {
+			logger.Error("metrics", "error", err)
+		}
+	}()
 	go newJobs(cfg, store, logger, server.Emails(), server.Outbox()).Run(mailCtx)
 	errc := make(chan error, 1)
 	go func() { errc <- server.Listen(cfg.Addr) }()
