@@ -53,6 +53,10 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, level *slog.LevelVar) error {
+	if len(args) > 0 && args[0] == "version" { // needs no configuration
+		fmt.Fprintln(stdout, "registrar", version)
+		return nil
+	}
 	cfg, err := app.ConfigFromEnv()
 	if err != nil {
 		return err
@@ -66,10 +70,6 @@ func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, 
 	defer stop()
 
 	// A restore replaces the database file, so it runs before anything opens it.
-	if command == "version" {
-		fmt.Fprintln(stdout, "registrar", version)
-		return nil
-	}
 	if command == "restore" {
 		if len(args) != 1 {
 			return errors.New("usage: registrar restore PATH (stop the server first)")
