@@ -155,3 +155,10 @@ func equalDumps(t *testing.T, what string, want, got map[string]string, upgraded
 	}
 	return ok
 }
+
+func TestVersionNeedsNoConfiguration(t *testing.T) {
+	t.Setenv("REGISTRAR_METRICS_ADDR", "not an address")
+	if got := registrar(t, "version"); got != "registrar dev\n" {
+		t.Errorf("registrar version says %q", got)
+	}
+}
