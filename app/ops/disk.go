@@ -83,7 +83,7 @@ func (t Threshold) Of(total uint64) uint64 {
 	return max(t.Bytes, uint64(float64(total)*t.Percent/100))
 }
 
-// String says the threshold as it was set.
+// String says the threshold as it was set, in no language: "500 MB", "5 %", "max(5 %, 500 MB)".
 func (t Threshold) String() string {
 	switch {
 	case t.Percent == 0:
@@ -91,7 +91,7 @@ func (t Threshold) String() string {
 	case t.Bytes == 0:
 		return strconv.FormatFloat(t.Percent, 'f', -1, 64) + " %"
 	}
-	return strconv.FormatFloat(t.Percent, 'f', -1, 64) + " % or " + strconv.FormatUint(t.Bytes>>20, 10) + " MB, whichever is larger"
+	return "max(" + strconv.FormatFloat(t.Percent, 'f', -1, 64) + " %, " + strconv.FormatUint(t.Bytes>>20, 10) + " MB)"
 }
 
 // DiskState is what the last look at the disk found.
