@@ -5,6 +5,8 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CGO_ENABLED := 1
 MAILPIT_VERSION := v1.33.1
 MAILPIT = $(shell go env GOPATH)/bin/mailpit
+# `registrar version` prints this; a build without make says "dev".
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 .DEFAULT_GOAL := help
 .PHONY: help run mail build test test-deps lint bench fuzz clean
@@ -30,7 +32,7 @@ mail: ## Start Mailpit (installed with go install when missing): inbox http://12
 	$(MAILPIT) --listen 127.0.0.1:8025 --smtp 127.0.0.1:1025 --disable-version-check
 
 build: ## Build bin/registrar
-	go build $(GOFLAGS_TAGS) -o bin/registrar ./cmd/registrar
+	go build $(GOFLAGS_TAGS) -ldflags "-X main.version=$(VERSION)" -o bin/registrar ./cmd/registrar
 
 test: test-deps ## Install test dependencies (Chromium, poppler-utils) and run every test with the race detector
 	go vet $(GOFLAGS_TAGS) ./...

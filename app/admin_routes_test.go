@@ -174,6 +174,7 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 		"GET /admin/":                           {path: fixed("/admin"), want: everyone},
 
 		"GET /admin/users":         {path: fixed("/admin/users"), want: adminsOnly(ok)},
+		"GET /admin/system":        {path: fixed("/admin/system"), want: adminsOnly(ok)},
 		"POST /admin/users/assign": {path: fixed("/admin/users/assign"), form: none, want: adminsOnly(invalid)},
 		// Leaves the second factor optional for everyone but administrators.
 		"POST /admin/users/second-factor": {path: fixed("/admin/users/second-factor"), form: none, want: adminsOnly(done)},

@@ -203,6 +203,7 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	default:
+		s.countSubmission()
 		// Files this browser sent with earlier tries of a form and that no form claimed are the
 		// applicant's too: their erasure takes them. Left untied, the daily job removes them anyway.
 		if err := s.store.UploadsSentFor(ctx, sentFrom(c), created.ID); err != nil {

@@ -55,6 +55,8 @@ type Config struct {
 	SSO auth.SSOSettings
 	// Clock tells the time; tests set it, nil means time.Now.
 	Clock func() time.Time
+	// Ops: the disk space guard, metrics and version (config_ops.go).
+	Ops OpsConfig
 }
 
 // DefaultSchoolAddress is the postal address of IOM Prague, which runs the school.
@@ -108,7 +110,7 @@ func ConfigFromEnv() (Config, error) {
 	if cfg.SSO, err = ssoFromEnv(); err != nil {
 		return cfg, err
 	}
-	return cfg, nil
+	return cfg, opsFromEnv(&cfg.Ops)
 }
 
 // Layout is where each thing in the data folder is kept.

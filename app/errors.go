@@ -54,6 +54,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		e.Heading, e.Message = p.L.T("error_503_heading"), p.L.T("error_503_uploads")
 	case status == fiber.StatusServiceUnavailable && fe != nil && fe.Message == formsBusy:
 		e.Heading, e.Message = p.L.T("error_503_heading"), p.L.T("error_503_forms")
+	case status == fiber.StatusServiceUnavailable && fe != nil && fe.Message == diskLow:
+		e.Heading, e.Message = p.L.T("error_503_disk_heading"), p.L.T("error_503_disk")
 	case status == fiber.StatusConflict:
 		e.Heading, e.Message = p.L.T("error_409_heading"), fe.Message
 	case status == fiber.StatusForbidden && fe != nil && fe.Message == csrfFailed:

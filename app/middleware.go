@@ -155,6 +155,10 @@ func (s *Server) csrfProtection() fiber.Handler {
 				// not a page that expired.
 				return badRequest(s.i18n.Translator(langOf(c)).T("error_form_unreadable"))
 			}
+			if s.state.WriteFailed() {
+				// The token was likely never stored (a full disk): not a page that expired.
+				return fiber.NewError(fiber.StatusServiceUnavailable, diskLow)
+			}
 			return fiber.NewError(fiber.StatusForbidden, csrfFailed)
 		},
 	})

@@ -200,6 +200,8 @@ type page struct {
 	Public *publicAddress
 	// NoIndex keeps a public page out of search engines (a search's results).
 	NoIndex bool
+	// DiskLow shows staff the banner of a disk nearly full (disk_guard.go).
+	DiskLow bool
 }
 
 // publicAddress is where a public page lives, absolute, in each language.
@@ -233,6 +235,7 @@ func (s *Server) newPage(c *fiber.Ctx, title, nav string, data any) page {
 		Contact:    s.cfg.Contact,
 		Data:       data,
 		Public:     s.publicAddress(c.Path(), lang),
+		DiskLow:    s.staffSeesDiskLow(c),
 	}
 }
 

@@ -28,6 +28,9 @@ func (s *Server) routes() {
 	// Middleware, in the order a request meets it.
 	app.Use(recover.New())
 	app.Use(requestid.New())
+	if s.metrics != nil {
+		app.Use(s.measure) // outside the logger, which renders errors: it sees the status sent
+	}
 	app.Use(s.logRequests)
 	app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: contentSecurityPolicy,
@@ -44,6 +47,12 @@ func (s *Server) routes() {
 		MaxAge: int((365 * 24 * time.Hour).Seconds()), // asset URLs carry a content hash
 	}))
 	app.Use(s.language)
+
+	// A disk nearly full takes no new application or file, before any body is read (disk_guard.go).
+	app.Get("/editions/:slug/apply", s.refuseWhenDiskLow)
+	app.Post("/editions/:slug/apply", s.refuseWhenDiskLow)
+	app.Post("/status/:token/edit", s.refuseWhenDiskLow)
+	app.Post("/admin/editions/:id/documents", s.refuseWhenDiskLow)
 
 	// Bodies: 1 MB at most, more on the routes that take files (bodies.go).
 	app.Post("/editions/:slug/apply", takeFiles(applyBodyLimit, nil))
@@ -126,6 +135,7 @@ func (s *Server) routes() {
 	admin.Get("/applications/:id", s.showApplication)
 	admin.Get("/applications/:id/files/:file", s.downloadStaffFile)
 	admin.Get("/users", requireRole(school.RoleAdmin), s.listUsers)
+	admin.Get("/system", requireRole(school.RoleAdmin), s.showSystem)
 	admin.Post("/users/assign", requireRole(school.RoleAdmin), s.assignStaff)
 	admin.Post("/users/second-factor", requireRole(school.RoleAdmin), s.setSecondFactorPolicy)
 	admin.Post("/users/:id/second-factor/reset", requireRole(school.RoleAdmin), s.resetSecondFactor)

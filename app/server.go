@@ -17,6 +17,7 @@ import (
 	"registrar/app/auth"
 	"registrar/app/i18n"
 	"registrar/app/mail"
+	"registrar/app/ops"
 	"registrar/app/webstate"
 	"registrar/db"
 	"registrar/views"
@@ -45,6 +46,9 @@ type Server struct {
 	// secrets seals the keys of second factors with a key derived from secret.
 	secrets *auth.SecretBox
 	sso     *auth.SingleSignOn // signs staff in with the school's accounts; nil when off
+	disk    *ops.DiskWatch     // the data folder's free space (disk_guard.go)
+	watch   *ops.Watch         // the System page's and the metrics' snapshot (admin_system.go)
+	metrics *ops.Metrics       // nil unless REGISTRAR_METRICS_ADDR is set
 }
 
 // New builds the web application.
@@ -113,6 +117,12 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	s.secrets = secrets
 	if cfg.SSO.On() {
 		s.sso = auth.NewSingleSignOn(cfg.SSO, cfg.BaseURL+"/admin/login/sso/callback", cfg.Clock)
+	}
+	s.disk = ops.NewDiskWatch(cfg.DataDir, cfg.Ops.MinFreeDisk, cfg.Ops.SpaceOf, diskCheckEvery, cfg.Clock)
+	s.disk.OnLow(s.tellAdminsDiskLow)
+	s.watch = &ops.Watch{Store: store, Disk: s.disk, BackupsDir: cfg.Layout().Backups(), Version: cfg.Ops.Version, Started: cfg.Clock()}
+	if cfg.Ops.MetricsAddr != "" {
+		s.metrics = ops.NewMetrics(s.watch, cfg.Clock)
 	}
 	s.web = fiber.New(fiber.Config{
 		// Fiber reuses request memory; without this a string kept from one request reads

@@ -9,6 +9,7 @@ package webstate
 import (
 	"bytes"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"registrar/db"
@@ -38,6 +39,19 @@ type Store struct {
 	mu      sync.Mutex
 	written map[string]stateWrite
 	swept   time.Time
+	// failedAt is when a write last failed (Unix nanoseconds; 0: never). A later write that
+	// succeeds does not clear it: tokens lost before it are still missing.
+	failedAt atomic.Int64
+}
+
+// failedLately is how long after a failed write a missing token may be the one that failed.
+const failedLately = 10 * time.Minute
+
+// WriteFailed tells whether a write failed lately (a full disk): the CSRF middleware ignores a
+// failed write, and a form's token that was never stored then looks like an expired page.
+func (w *Store) WriteFailed() bool {
+	at := w.failedAt.Load()
+	return at != 0 && time.Since(time.Unix(0, at)) < failedLately
 }
 
 type stateWrite struct {
@@ -56,6 +70,7 @@ func (w *Store) Set(key string, val []byte, exp time.Duration) error {
 		return nil
 	}
 	if err := w.WebState.Set(key, val, exp); err != nil {
+		w.failedAt.Store(now.UnixNano())
 		return err
 	}
 	w.mu.Lock()

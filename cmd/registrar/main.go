@@ -8,6 +8,7 @@
 //	registrar backup PATH                      write an online copy of the database to PATH
 //	registrar restore PATH                     replace the database with a checked backup (server stopped)
 //	registrar purge [--dry-run]                erase applicants not selected once their edition's retention is over
+//	registrar version                          print the version (git describe at build; "dev" otherwise)
 //
 // Configuration comes from REGISTRAR_* environment variables (see app.Config).
 package main
@@ -52,6 +53,10 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, level *slog.LevelVar) error {
+	if len(args) > 0 && args[0] == "version" { // needs no configuration
+		fmt.Fprintln(stdout, "registrar", version)
+		return nil
+	}
 	cfg, err := app.ConfigFromEnv()
 	if err != nil {
 		return err
@@ -81,7 +86,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, 
 		return nil
 	}
 
-	store, err := openStore(ctx, cfg)
+	store, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -112,7 +117,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, 
 	case "purge":
 		return purge(ctx, cfg, store, args, stdout)
 	default:
-		return fmt.Errorf("unknown command %q (serve, migrate, demo, user add, backup, restore, purge)", command)
+		return fmt.Errorf("unknown command %q (serve, migrate, demo, user add, backup, restore, purge, version)", command)
 	}
 }
 
@@ -151,9 +156,13 @@ func newJobs(cfg app.Config, store *db.Store, logger *slog.Logger, emails *mail.
 		MailDir: cfg.Layout().Mail(), FormLifetime: app.FormLifetime}
 }
 
-func openStore(ctx context.Context, cfg app.Config) (*db.Store, error) {
+func openStore(ctx context.Context, cfg app.Config, logger *slog.Logger) (*db.Store, error) {
 	store, err := db.Open(cfg.Layout().Database())
 	if err != nil {
+		return nil, err
+	}
+	if err := backupBeforeUpgrade(ctx, cfg, store, logger); err != nil {
+		store.Close()
 		return nil, err
 	}
 	if err := store.Migrate(ctx); err != nil {
@@ -187,6 +196,7 @@ func serve(ctx context.Context, cfg app.Config, store *db.Store, stdout io.Write
 			}
 		}
 	}
+	cfg.Ops.Version = version
 	server, err := app.New(cfg, store, logger)
 	if err != nil {
 		return err
@@ -194,6 +204,12 @@ func serve(ctx context.Context, cfg app.Config, store *db.Store, stdout io.Write
 	mailCtx, stopMail := context.WithCancel(context.Background())
 	defer stopMail()
 	go server.Outbox().Run(mailCtx)
+	go server.Disk().Run(mailCtx)
+	go func() {
+		if err := server.ServeMetrics(mailCtx); err != nil {
+			logger.Error("metrics", "error", err)
+		}
+	}()
 	go newJobs(cfg, store, logger, server.Emails(), server.Outbox()).Run(mailCtx)
 	errc := make(chan error, 1)
 	go func() { errc <- server.Listen(cfg.Addr) }()
