@@ -255,6 +255,22 @@ func wantHTTPSAnswer(t testing.TB, resp *http.Response) {
 	}
 }
 
+// deploySettings are the settings deploy/registrar.env gives, by name.
+func deploySettings(t testing.TB) map[string]string {
+	t.Helper()
+	text, err := os.ReadFile(filepath.Join("..", "deploy", "registrar.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := map[string]string{}
+	for _, line := range strings.Split(string(text), "\n") {
+		if name, value, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+			settings[name] = value
+		}
+	}
+	return settings
+}
+
 // httpsLinkEmailedTo is the secret of the status link in the newest email queued to address,
 // which must lead to the public address base.
 func httpsLinkEmailedTo(t testing.TB, ts *testServer, base, address string) string {
@@ -279,10 +295,16 @@ func httpsLinkEmailedTo(t testing.TB, ts *testServer, base, address string) stri
 func TestApplyingThroughCaddyOverHTTPS(t *testing.T) {
 	t.Parallel()
 	httpsPort := freePort(t)
-	// As deploy/registrar.env configures it, with a limit of two forms a minute.
+	settings := deploySettings(t)
+	if settings["REGISTRAR_ADDR"] != "127.0.0.1:8080" {
+		t.Fatalf("deploy/registrar.env listens on %q, not where deploy/Caddyfile sends requests", settings["REGISTRAR_ADDR"])
+	}
+	// As deploy/registrar.env configures it, at the test's address, with a limit of two forms
+	// a minute.
 	ts := newTestServerWith(t, func() time.Time { return demoNow }, func(c *Config) {
-		c.BaseURL = fmt.Sprintf("https://127.0.0.1:%d", httpsPort)
-		c.TrustedProxies = []string{"127.0.0.1"}
+		c.BaseURL = strings.Replace(settings["REGISTRAR_BASE_URL"], "registrar.school.example",
+			fmt.Sprintf("127.0.0.1:%d", httpsPort), 1)
+		c.TrustedProxies = strings.Split(settings["REGISTRAR_TRUSTED_PROXIES"], ",")
 		c.ApplyLimit = 2
 	})
 	upstream := strings.TrimPrefix(ts.listen(t), "http://")
