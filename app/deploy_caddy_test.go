@@ -177,6 +177,8 @@ func (b *syncBuffer) String() string {
 type httpsApplicant struct {
 	front  caddyFront
 	client *http.Client
+	// claims are headers the applicant adds to every form, such as an address of their choosing.
+	claims map[string]string
 }
 
 // get opens a page and returns the answer with its body read.
@@ -219,6 +221,9 @@ func (a httpsApplicant) send(t testing.TB, f testkit.Form, change url.Values, fi
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Referer", a.front.base+f.Page)
 	req.Header.Set("Origin", a.front.base)
+	for name, value := range a.claims {
+		req.Header.Set(name, value)
+	}
 	resp, err := a.client.Do(req)
 	if err != nil {
 		t.Fatalf("POST %s: %v", f.Action, err)
@@ -334,6 +339,11 @@ func TestApplyingThroughCaddyOverHTTPS(t *testing.T) {
 	resp, body = first.send(t, f, url.Values{"given_name": {""}})
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 	resp, body = first.send(t, f, url.Values{"given_name": {""}})
+	wantStatus(t, resp, body, http.StatusTooManyRequests)
+	// …even when claiming to be someone else: Caddy replaces what the client says.
+	pretender := first
+	pretender.claims = map[string]string{"X-Real-IP": "203.0.113.9", "X-Forwarded-For": "203.0.113.9"}
+	resp, body = pretender.send(t, f, url.Values{"given_name": {""}})
 	wantStatus(t, resp, body, http.StatusTooManyRequests)
 
 	// …while the second applicant, behind the same Caddy, applies as if nobody else had.
