@@ -34,13 +34,14 @@ mail: ## Start Mailpit (installed with go install when missing): inbox http://12
 build: ## Build bin/registrar
 	go build $(GOFLAGS_TAGS) -ldflags "-X main.version=$(VERSION)" -o bin/registrar ./cmd/registrar
 
-test: test-deps ## Install test dependencies (Chromium, poppler-utils) and run every test with the race detector
+test: test-deps ## Install test dependencies (Chromium, poppler-utils, Caddy) and run every test with the race detector
 	go vet $(GOFLAGS_TAGS) ./...
 	go test -race -timeout 30m $(GOFLAGS_TAGS) -count=1 ./...
 
-test-deps: ## Install Debian's chromium (browser tests) and poppler-utils (pdftotext reads the PDFs) when missing
+test-deps: ## Install Debian's chromium (browser tests), poppler-utils (pdftotext reads the PDFs) and caddy (the HTTPS test) when missing
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 	@command -v pdftotext >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq poppler-utils; }
+	@command -v caddy >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq caddy; }
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
