@@ -5,9 +5,12 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CGO_ENABLED := 1
 MAILPIT_VERSION := v1.33.1
 MAILPIT = $(shell go env GOPATH)/bin/mailpit
+# Litestream replicates the database (deploy/litestream.yml); the tests run the real binary.
+LITESTREAM_VERSION := v0.5.18
+LITESTREAM := $(CURDIR)/tools/bin/litestream
 
 .DEFAULT_GOAL := help
-.PHONY: help run mail build test test-deps lint bench fuzz clean
+.PHONY: help run mail build test test-deps litestream lint bench fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -32,13 +35,18 @@ mail: ## Start Mailpit (installed with go install when missing): inbox http://12
 build: ## Build bin/registrar
 	go build $(GOFLAGS_TAGS) -o bin/registrar ./cmd/registrar
 
-test: test-deps ## Install test dependencies (Chromium, poppler-utils) and run every test with the race detector
+test: test-deps litestream ## Install test dependencies (Chromium, poppler-utils, Litestream) and run every test with the race detector
 	go vet $(GOFLAGS_TAGS) ./...
 	go test -race -timeout 30m $(GOFLAGS_TAGS) -count=1 ./...
 
 test-deps: ## Install Debian's chromium (browser tests) and poppler-utils (pdftotext reads the PDFs) when missing
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 	@command -v pdftotext >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq poppler-utils; }
+
+litestream: $(LITESTREAM) ## Install Litestream $(LITESTREAM_VERSION) into tools/bin when missing (a clean build takes minutes)
+
+$(LITESTREAM):
+	GOBIN=$(CURDIR)/tools/bin go install github.com/benbjohnson/litestream/cmd/litestream@$(LITESTREAM_VERSION)
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }

@@ -44,7 +44,10 @@ type Store struct {
 }
 
 // Open opens (creating when missing) the database file at path.
-func Open(path string) (*Store, error) {
+func Open(path string) (*Store, error) { return OpenWith(path, Options{}) }
+
+// OpenWith opens the database file at path as Open does, with the options o.
+func OpenWith(path string, o Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("db: create data folder: %w", err)
 	}
@@ -84,6 +87,9 @@ func Open(path string) (*Store, error) {
 	reader.SetMaxIdleConns(8)
 	s := &Store{path: path, writer: writer, reader: reader}
 	s.startSubmissions()
+	if o.Replicated {
+		return s, nil // Litestream checkpoints (checkpoint.go)
+	}
 	if s.checkpoints, err = startCheckpoints("file:" + file + "?_busy_timeout=5000"); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("db: open %s: %w", path, err)

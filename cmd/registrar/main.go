@@ -152,7 +152,7 @@ func newJobs(cfg app.Config, store *db.Store, logger *slog.Logger, emails *mail.
 }
 
 func openStore(ctx context.Context, cfg app.Config) (*db.Store, error) {
-	store, err := db.Open(cfg.Layout().Database())
+	store, err := db.OpenWith(cfg.Layout().Database(), db.Options{Replicated: cfg.Replicated})
 	if err != nil {
 		return nil, err
 	}
@@ -198,6 +198,9 @@ func serve(ctx context.Context, cfg app.Config, store *db.Store, stdout io.Write
 	errc := make(chan error, 1)
 	go func() { errc <- server.Listen(cfg.Addr) }()
 	fmt.Fprintf(stdout, "Registrar is running at %s (database %s)\n", cfg.BaseURL, cfg.Layout().Database())
+	if cfg.Replicated {
+		fmt.Fprintln(stdout, "Litestream replicates the database and runs its checkpoints (REGISTRAR_LITESTREAM=1)")
+	}
 	if cfg.Demo {
 		fmt.Fprintf(stdout, "Demo organiser: %s / %s\n", demoEmail, demoPassword)
 		fmt.Fprintln(stdout, "Two-factor authentication: admins set it up at their first sign-in (an authenticator app"+
