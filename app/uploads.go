@@ -62,9 +62,8 @@ func (s *Server) receiveFile(c *fiber.Ctx, name string, sentFor int64, L *i18n.T
 	return receivedFile{}, false
 }
 
-// storeUpload checks a file is a PDF of at most 5 MB by its content while it is copied, a piece
-// at a time, under a random name outside the public folder. A *fiber.Error carries a message for
-// the person.
+// storeUpload checks a file is a PDF of at most 5 MB by its content and stores it in the
+// database under a random name. A *fiber.Error carries a message for the person.
 func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, sentFor int64, L *i18n.Translator) (db.Upload, error) {
 	tooLarge := fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_file_size", "Max", "5 MB"))
 	if fh.Size > MaxUploadBytes {
@@ -75,7 +74,7 @@ func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, sentFor int
 		return db.Upload{}, err
 	}
 	defer f.Close()
-	got, err := files.Receive(s.cfg.Layout().Uploads(), f, MaxUploadBytes, files.PDF)
+	got, err := files.Receive(f, fh.Size, MaxUploadBytes, files.PDF)
 	switch {
 	case errors.Is(err, files.ErrTooLarge):
 		return db.Upload{}, tooLarge
@@ -90,8 +89,7 @@ func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, sentFor int
 	}
 	up := db.Upload{ClaimKey: claim, StoredName: got.Name, OriginalName: cleanFileName(fh.Filename),
 		ContentType: got.Type, Size: got.Size, SHA256: got.SHA256, SentFrom: sentFrom(c), SentFor: sentFor}
-	if up.ID, err = s.store.CreateUpload(c.UserContext(), up, s.now()); err != nil {
-		files.Remove(s.cfg.Layout().Uploads(), got.Name)
+	if up.ID, err = s.store.CreateUpload(c.UserContext(), up, got.Data, s.now()); err != nil {
 		return db.Upload{}, err
 	}
 	return up, nil
@@ -145,8 +143,12 @@ func randomHex(n int) (string, error) {
 // from its name: as an attachment, or inline (a PDF only) for a frame of the application's pages.
 func (s *Server) sendUpload(c *fiber.Ctx, up db.Upload, inline bool) error {
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	data, err := s.store.FileData(c.UserContext(), up.StoredName)
+	if err != nil {
+		return err
+	}
 	fileHeaders(c, up.ContentType, up.OriginalName, inline)
-	return c.SendFile(filepath.Join(s.cfg.Layout().Uploads(), up.StoredName))
+	return c.Send(data)
 }
 
 // fileHeaders marks a response as a file of contentType named name: never sniffed, running

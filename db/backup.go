@@ -69,10 +69,10 @@ func latestMigration() (int64, error) {
 
 // Restore replaces the database file at dbPath with the backup at from, after checking the
 // backup. Everyone erased from the replaced database (its journal of erasures) is erased from
-// the restored one again, their files under uploadsDir too: a backup must not bring them back.
+// the restored one again, their files too: a backup must not bring them back.
 // The replaced file is kept beside it. No server may have the database open. It returns the
 // kept file and how many applications were erased again.
-func Restore(ctx context.Context, from, dbPath, uploadsDir string, now time.Time) (kept string, erased int, err error) {
+func Restore(ctx context.Context, from, dbPath string, now time.Time) (kept string, erased int, err error) {
 	if err := CheckBackup(ctx, from); err != nil {
 		return "", 0, err
 	}
@@ -92,7 +92,7 @@ func Restore(ctx context.Context, from, dbPath, uploadsDir string, now time.Time
 	if err := os.WriteFile(tmp, data, 0o640); err != nil {
 		return "", 0, fmt.Errorf("db: restore: %w", err)
 	}
-	if erased, err = eraseAgain(ctx, tmp, journal, uploadsDir); err != nil {
+	if erased, err = eraseAgain(ctx, tmp, journal); err != nil {
 		_ = os.Remove(tmp)
 		return "", 0, err
 	}
@@ -115,7 +115,7 @@ func Restore(ctx context.Context, from, dbPath, uploadsDir string, now time.Time
 
 // eraseAgain brings the database file at path to this version's schema and erases again the
 // applications of the journal it holds unerased.
-func eraseAgain(ctx context.Context, path string, journal []Erasure, uploadsDir string) (int, error) {
+func eraseAgain(ctx context.Context, path string, journal []Erasure) (int, error) {
 	s, err := Open(path)
 	if err != nil {
 		return 0, fmt.Errorf("db: restore: %w", err)
@@ -123,7 +123,7 @@ func eraseAgain(ctx context.Context, path string, journal []Erasure, uploadsDir 
 	err = s.Migrate(ctx)
 	n := 0
 	if err == nil {
-		n, err = s.reapplyErasures(ctx, journal, uploadsDir)
+		n, err = s.reapplyErasures(ctx, journal)
 	}
 	if cerr := s.Close(); err == nil {
 		err = cerr

@@ -54,9 +54,11 @@ func OpenWith(path string, o Options) (*Store, error) {
 	file := url.PathEscape(path)
 	// The writer is opened first so that it creates the file and switches it to WAL. Both pools
 	// keep their connections' prepared statements (_stmt_cache_size): the hot statements are
-	// parsed once per connection, not on every request.
+	// parsed once per connection, not on every request. The writer overwrites what it deletes
+	// (_secure_delete), so an erased CV is not left in the file's free pages (blobs.go).
 	writer, err := sql.Open("sqlite3", "file:"+file+
 		"?_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate"+
+		"&_secure_delete=on"+
 		"&_stmt_cache_size=64")
 	if err != nil {
 		return nil, fmt.Errorf("db: open writer: %w", err)

@@ -69,7 +69,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, 
 		if len(args) != 1 {
 			return errors.New("usage: registrar restore PATH (stop the server first)")
 		}
-		kept, erased, err := db.Restore(ctx, args[0], cfg.Layout().Database(), cfg.Layout().Uploads(), time.Now())
+		kept, erased, err := db.Restore(ctx, args[0], cfg.Layout().Database(), time.Now())
 		if err != nil {
 			return err
 		}
@@ -147,8 +147,7 @@ func newJobs(cfg app.Config, store *db.Store, logger *slog.Logger, emails *mail.
 		clock = time.Now
 	}
 	return &jobs.Runner{Store: store, Emails: emails, Outbox: outbox, Log: logger, Clock: clock,
-		BackupsDir: cfg.Layout().Backups(), UploadsDir: cfg.Layout().Uploads(),
-		MailDir: cfg.Layout().Mail(), FormLifetime: app.FormLifetime}
+		BackupsDir: cfg.Layout().Backups(), MailDir: cfg.Layout().Mail(), FormLifetime: app.FormLifetime}
 }
 
 func openStore(ctx context.Context, cfg app.Config) (*db.Store, error) {
@@ -157,6 +156,12 @@ func openStore(ctx context.Context, cfg app.Config) (*db.Store, error) {
 		return nil, err
 	}
 	if err := store.Migrate(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
+	// A data folder from before files moved into the database (migration 0028) still keeps them
+	// in folders.
+	if _, err := store.MoveFilesIn(ctx, cfg.Layout().Uploads(), cfg.Layout().Documents()); err != nil {
 		store.Close()
 		return nil, err
 	}
