@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -84,12 +85,9 @@ func Restore(ctx context.Context, from, dbPath string, now time.Time) (kept stri
 				"whoever was erased since the backup must then be erased again by hand", dbPath, err)
 		}
 	}
-	data, err := os.ReadFile(from)
-	if err != nil {
-		return "", 0, fmt.Errorf("db: restore: %w", err)
-	}
 	tmp := dbPath + ".restoring"
-	if err := os.WriteFile(tmp, data, 0o640); err != nil {
+	if err := copyFile(from, tmp); err != nil {
+		_ = os.Remove(tmp)
 		return "", 0, fmt.Errorf("db: restore: %w", err)
 	}
 	if erased, err = eraseAgain(ctx, tmp, journal); err != nil {
@@ -168,4 +166,23 @@ func backupTime(path string) time.Time {
 	name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(path), "registrar-"), ".db")
 	t, _ := time.Parse("20060102-150405", name)
 	return t
+}
+
+// copyFile copies the file at from to a new file at to, a piece at a time (a backup holds every
+// file applicants sent, so it may be large), and syncs it.
+func copyFile(from, to string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	return errors.Join(dst.Sync(), dst.Close())
 }

@@ -156,3 +156,42 @@ func TestFilesOfAnOldDataFolderMoveIntoTheDatabase(t *testing.T) {
 		t.Errorf("a second run moved %d files: %v", moved, err)
 	}
 }
+
+// A CV sent with a form is written in the application's own transaction: stored with the
+// application, and not at all when the application is refused (the same address twice).
+func TestACVIsStoredWithItsApplicationOrNotAtAll(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, time.November, 27, 12, 0, 0, 0, time.UTC)
+	s := openDemoStore(t, now)
+	summer := openSummer(t, s, now)
+	apply := func(name string) (school.Application, []byte, error) {
+		cv, _ := markedCV(t)
+		up := Upload{ClaimKey: "claim-" + name, StoredName: name, OriginalName: "cv.pdf",
+			ContentType: "application/pdf", Size: int64(len(cv)), SHA256: "x"}
+		a, err := s.CreateApplication(ctx, summer, school.Application{Lang: "en", Email: "twice@example.org",
+			GivenName: "Twice", FamilyName: "Applicant", Nationality: "UA", Residence: "UA"}, "", now, nil,
+			NewFile{Upload: up, Data: cv})
+		return a, cv, err
+	}
+	first, cv, err := apply("11111111111111111111111111111111")
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := s.ApplicationUpload(ctx, first.ID, first.CVUploadID)
+	if err != nil {
+		t.Fatalf("the application's CV: %v", err)
+	}
+	if got, err := s.FileData(ctx, up.StoredName); err != nil || !bytes.Equal(got, cv) {
+		t.Errorf("the CV is stored as %d bytes: %v", len(got), err)
+	}
+	if _, _, err := apply("22222222222222222222222222222222"); err != ErrDuplicate {
+		t.Fatalf("the same address again: %v", err)
+	}
+	if _, err := s.FileData(ctx, "22222222222222222222222222222222"); err != ErrNotFound {
+		t.Errorf("the refused application's CV was stored: %v", err)
+	}
+	var uploads int
+	if err := s.reader.QueryRow(`SELECT COUNT(*) FROM uploads WHERE claim_key LIKE 'claim-%'`).Scan(&uploads); err != nil || uploads != 1 {
+		t.Errorf("%d uploads recorded: %v", uploads, err)
+	}
+}

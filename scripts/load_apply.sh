@@ -27,8 +27,8 @@ base="http://$addr"
 # maximum p99 in ms.
 names=(no-file pdf-200kb)
 cv_bytes=(none 204800)
-min_rps=(3000 "")
-max_p99=(50 "")
+min_rps=(3000 1000)
+max_p99=(50 100)
 
 case $addr in
 127.0.0.1:*) ;;
