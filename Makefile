@@ -43,7 +43,7 @@ test-deps: ## Install Debian's chromium (browser tests) and poppler-utils (pdfto
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 	@command -v pdftotext >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq poppler-utils; }
 
-litestream: $(LITESTREAM) ## Install Litestream v0.5.18 into tools/bin when missing (a clean build: 4 to 12 min on 2 cores)
+litestream: $(LITESTREAM) ## Install Litestream v0.5.18 into tools/bin when missing (a clean build took 11 min on this busy 2-core machine)
 
 $(LITESTREAM):
 	GOBIN=$(CURDIR)/tools/bin go install github.com/benbjohnson/litestream/cmd/litestream@$(LITESTREAM_VERSION)
