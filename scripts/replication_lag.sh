@@ -17,4 +17,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 make --no-print-directory litestream
 REGISTRAR_LAG_RUN=1 go test -v -tags sqlite_fts5 -count=1 -timeout 10m \
-	-run '^TestReplicationLagUnderLoad$' ./cmd/registrar/ | grep -E '^(replication lag|--- FAIL|FAIL|ok)|_test.go'
+	-run '^TestReplicationLagUnderLoad$' ./cmd/registrar/ | grep -E '^(replication lag|Litestream took|--- FAIL|FAIL|ok)|_test.go'

@@ -37,7 +37,8 @@ func TestReplicationLagUnderLoad(t *testing.T) {
 		"REGISTRAR_APPLY_LIMIT=1000000000")
 	srv := startServer(t, bin, env, filepath.Join(dir, "server.log"))
 	t.Cleanup(func() { srv.stop() })
-	startLitestream(t, litestream, env, filepath.Join(dir, "litestream.log"))
+	litestreamLog := filepath.Join(dir, "litestream.log")
+	startLitestream(t, litestream, env, litestreamLog)
 	base := "http://" + addr
 	slug := openSummerSchool(t, base)
 
@@ -153,6 +154,14 @@ func TestReplicationLagUnderLoad(t *testing.T) {
 		"acknowledged → in the replica: p50 %s, p99 %s, max %s; %d of %d within 2 s; %d never arrived within 5 s\n",
 		len(acked), cvBytes>>10, duration, float64(len(acked))/duration.Seconds(), workers, failed.Load(),
 		pct(0.5), pct(0.99), lags[len(lags)-1].Round(time.Millisecond), within, len(acked), missing)
+	// A snapshot after the first means Litestream lost its place in the write-ahead log (a
+	// checkpoint started the log over before it had read it) and sent the whole file again.
+	log, err := os.ReadFile(litestreamLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("Litestream took %d snapshots of the database (1: it read every frame of the log)\n",
+		bytes.Count(log, []byte(`msg="snapshot complete"`)))
 }
 
 func envDuration(t *testing.T, name string, fallback time.Duration) time.Duration {
