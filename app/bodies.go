@@ -268,9 +268,14 @@ func (s *Server) receiveFiles(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	// fasthttp neither closes nor removes a body stream it was given.
+	// fasthttp neither closes nor removes a body stream it was given. It reads a form from a
+	// stream with files over 8 KB in temporary files; a body held in memory is read from memory.
 	defer spooled.Remove()
-	c.Request().SetBodyStream(spooled, int(spooled.Size))
+	if body, ok := spooled.InMemory(); ok {
+		c.Request().SetBodyRaw(body)
+	} else {
+		c.Request().SetBodyStream(spooled, int(spooled.Size))
+	}
 	return c.Next()
 }
 

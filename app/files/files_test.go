@@ -94,6 +94,9 @@ func TestSpoolHoldsFieldsNotFiles(t *testing.T) {
 			t.Fatalf("a form with a 3 MB file and small fields: %v", err)
 		}
 		spooled, _ := io.ReadAll(f)
+		if held, ok := f.InMemory(); ok != (inMemory > int64(len(body))) || (ok && !bytes.Equal(held, body)) {
+			t.Errorf("held %d in memory: in memory %v", inMemory, ok)
+		}
 		f.Remove()
 		if f.Size != int64(len(body)) || !bytes.Equal(spooled, body) {
 			t.Errorf("held %d in memory: spooled %d bytes of %d, not the body", inMemory, f.Size, len(body))

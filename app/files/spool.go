@@ -22,6 +22,15 @@ type Spooled struct {
 	io.Reader
 	Size int64
 	file *os.File
+	data []byte
+}
+
+// InMemory is the body when it is held in memory.
+func (s Spooled) InMemory() ([]byte, bool) {
+	if s.file != nil {
+		return nil, false
+	}
+	return s.data, true
 }
 
 // Remove closes and removes the temporary file, if the body needed one.
@@ -49,7 +58,7 @@ func Spool(r io.Reader, boundary string, maxFields, inMemory int64) (Spooled, er
 		s.Remove()
 		return Spooled{}, err
 	}
-	s.Reader = bytes.NewReader(w.buf)
+	s.Reader, s.data = bytes.NewReader(w.buf), w.buf
 	if w.file != nil {
 		s.Reader = w.file
 	}
