@@ -257,7 +257,7 @@ func (s *Server) receiveFiles(c *fiber.Ctx) error {
 	body := &silenceReader{r: c.Context().RequestBodyStream(), conn: c.Context().Conn(),
 		silence: s.cfg.UploadSilence, end: time.Now().Add(uploadReadTime)}
 	boundary := string(c.Request().Header.MultipartFormBoundary())
-	spooled, err := files.Spool(body, boundary, defaultBodyLimit, spoolInMemory)
+	spooled, err := files.Spool(body, boundary, int64(c.Request().Header.ContentLength()), defaultBodyLimit, spoolInMemory)
 	switch {
 	case errors.Is(err, files.ErrFields):
 		c.Context().SetConnectionClose()

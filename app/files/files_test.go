@@ -89,7 +89,7 @@ func form(t *testing.T, fieldBytes, fileBytes int) ([]byte, string) {
 func TestSpoolHoldsFieldsNotFiles(t *testing.T) {
 	body, boundary := form(t, 10<<10, 3<<20)
 	for _, inMemory := range []int64{0, 1 << 10, 4 << 20} { // in a file, spilt into one, in memory
-		f, err := Spool(bytes.NewReader(body), boundary, 64<<10, inMemory)
+		f, err := Spool(bytes.NewReader(body), boundary, int64(len(body)), 64<<10, inMemory)
 		if err != nil {
 			t.Fatalf("a form with a 3 MB file and small fields: %v", err)
 		}
@@ -104,15 +104,15 @@ func TestSpoolHoldsFieldsNotFiles(t *testing.T) {
 	}
 
 	body, boundary = form(t, 200<<10, 10)
-	if _, err := Spool(bytes.NewReader(body), boundary, 64<<10, 0); !errors.Is(err, ErrFields) {
+	if _, err := Spool(bytes.NewReader(body), boundary, int64(len(body)), 64<<10, 0); !errors.Is(err, ErrFields) {
 		t.Errorf("a 200 KB field: %v", err)
 	}
 	header := "--b\r\nContent-Disposition: form-data; name=\"a\"; x=\"" + strings.Repeat("h", 1<<20) + "\"\r\n\r\nv\r\n--b--\r\n"
-	if _, err := Spool(strings.NewReader(header), "b", 64<<10, 0); !errors.Is(err, ErrFields) {
+	if _, err := Spool(strings.NewReader(header), "b", int64(len(header)), 64<<10, 0); !errors.Is(err, ErrFields) {
 		t.Errorf("a 1 MB part header: %v", err)
 	}
 	body, boundary = form(t, 10, 100<<10)
-	if _, err := Spool(bytes.NewReader(body[:len(body)/2]), boundary, 64<<10, 0); !errors.Is(err, ErrUnreadable) {
+	if _, err := Spool(bytes.NewReader(body[:len(body)/2]), boundary, int64(len(body)), 64<<10, 0); !errors.Is(err, ErrUnreadable) {
 		t.Errorf("a form that broke off: %v", err)
 	}
 }

@@ -46,9 +46,10 @@ func (s Spooled) Remove() {
 // 200 KB CV more than storing it). Go's multipart reader, which later reads the form from it,
 // keeps each field and each part's header in memory, up to 10 MB a request; here everything but
 // the files' contents is counted as it streams by, and a form with more than maxFields of it is
-// refused (ErrFields) before much of it is held. The caller calls Remove.
-func Spool(r io.Reader, boundary string, maxFields, inMemory int64) (Spooled, error) {
-	w := &spillWriter{max: inMemory}
+// refused (ErrFields) before much of it is held. size is the length the sender declared, which
+// sizes the buffer. The caller calls Remove.
+func Spool(r io.Reader, boundary string, size, maxFields, inMemory int64) (Spooled, error) {
+	w := &spillWriter{max: inMemory, buf: make([]byte, 0, max(0, min(size, inMemory)))}
 	n, err := spool(w, r, boundary, maxFields)
 	if err == nil && w.file != nil {
 		_, err = w.file.Seek(0, io.SeekStart)
