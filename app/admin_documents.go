@@ -4,7 +4,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"path/filepath"
 	"slices"
 	"strconv"
 
@@ -120,15 +119,14 @@ func (s *Server) uploadDocument(c *fiber.Ctx) error {
 	if !errs.empty() {
 		return s.renderDocuments(c, fiber.StatusUnprocessableEntity, e, f, errs)
 	}
-	stored, err := s.writeDocument(data)
+	stored, err := files.RandomName()
 	if err != nil {
 		return err
 	}
 	d := school.Document{EditionID: e.ID, TitleEN: f.TitleEN, TitleCS: f.TitleCS, Kind: f.Kind,
 		FileName: fileName, Public: f.Public, StoredName: stored, ContentType: documentType(data),
 		Size: int64(len(data))}
-	if _, err := s.store.CreateDocument(c.UserContext(), d); err != nil {
-		files.Remove(s.cfg.Layout().Documents(), stored)
+	if _, err := s.store.CreateDocument(c.UserContext(), d, data); err != nil {
 		return err
 	}
 	return c.Redirect(editorBase(e, "documents")+"?done=uploaded", fiber.StatusSeeOther)
@@ -155,16 +153,6 @@ func documentType(data []byte) string {
 	return ""
 }
 
-func (s *Server) documentPath(stored string) string {
-	return filepath.Join(s.cfg.Layout().Documents(), stored)
-}
-
-// writeDocument writes a document under a random name in the documents folder, which is never
-// served as a folder, and returns that name.
-func (s *Server) writeDocument(data []byte) (string, error) {
-	return files.Write(s.cfg.Layout().Documents(), data)
-}
-
 func (s *Server) deleteDocument(c *fiber.Ctx) error {
 	e, err := s.pathEdition(c)
 	if err != nil {
@@ -174,14 +162,8 @@ func (s *Server) deleteDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.store.DeleteDocument(c.UserContext(), e.ID, id)
-	if err != nil {
+	if _, err := s.store.DeleteDocument(c.UserContext(), e.ID, id); err != nil {
 		return err
-	}
-	if d.StoredName != "" {
-		if err := files.Remove(s.cfg.Layout().Documents(), d.StoredName); err != nil {
-			s.log.Warn("document file not removed", "request_id", requestID(c), "error", err)
-		}
 	}
 	return c.Redirect(editorBase(e, "documents")+"?done=deleted", fiber.StatusSeeOther)
 }
@@ -210,9 +192,13 @@ func (s *Server) sendDocument(c *fiber.Ctx, d school.Document, cache string) err
 	if d.StoredName == "" {
 		return db.ErrNotFound
 	}
+	data, err := s.store.FileData(c.UserContext(), d.StoredName)
+	if err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderCacheControl, cache)
 	fileHeaders(c, d.ContentType, d.FileName, false)
-	return c.SendFile(s.documentPath(d.StoredName))
+	return c.Send(data)
 }
 
 // downloadPublicDocument serves a public document of a public edition to anyone.

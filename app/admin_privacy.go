@@ -116,7 +116,7 @@ func (s *Server) carryOutErasure(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.store.CarryOutErasure(c.UserContext(), a.ID, userActor(currentUser(c)), s.cfg.Layout().Uploads(), s.now(), render)
+	_, err = s.store.CarryOutErasure(c.UserContext(), a.ID, userActor(currentUser(c)), s.now(), render)
 	if errors.Is(err, db.ErrNoErasureRequest) {
 		return db.ErrNotFound
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -96,7 +94,7 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 	}
 	newDocument := func() string {
 		did, err := ts.store.CreateDocument(ctx, school.Document{EditionID: f.summer.ID, TitleEN: "Reading list",
-			TitleCS: "Četba", Kind: "reading_list", URL: "https://example.org/reading"})
+			TitleCS: "Četba", Kind: "reading_list", URL: "https://example.org/reading"}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,14 +103,8 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 	document := newDocument()
 	stored, err := ts.store.CreateDocument(ctx, school.Document{EditionID: f.summer.ID, TitleEN: "Report",
 		TitleCS: "Zpráva", Kind: "report", FileName: "report.pdf", StoredName: "report-for-the-table",
-		ContentType: "application/pdf", Size: 100})
+		ContentType: "application/pdf", Size: 100}, minimalPDF("report"))
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Dir(ts.documentPath("report-for-the-table")), 0o750); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(ts.documentPath("report-for-the-table"), minimalPDF("report"), 0o640); err != nil {
 		t.Fatal(err)
 	}
 	questions, _, err := ts.store.AllQuestions(ctx, f.summer.ID)

@@ -179,6 +179,9 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	s.validateApplyForm(&f, e, questions, now, L, &errs)
 	files := s.collectFiles(c, e, questions, 0, L, &errs, nil)
 	if !errs.empty() {
+		if err := s.keepFiles(ctx, files); err != nil {
+			return err
+		}
 		return s.renderApplyForm(c, fiber.StatusUnprocessableEntity, e, questions, f, errs, files, c.FormValue("opened_at"), false)
 	}
 	a := f.application(e, questions, L.Lang, now)
@@ -192,11 +195,12 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	created, err := s.store.CreateApplication(ctx, e, a, "", now, render)
+	// The files new in this request are stored in the application's own transaction.
+	created, err := s.store.CreateApplication(ctx, e, a, "", now, render, newFiles(questions, files)...)
 	switch {
 	case errors.Is(err, db.ErrDuplicate):
-		// The files of a form sent again stay unclaimed, and the daily job removes them: tied
-		// to the application made before, they would outlive their sender's purpose.
+		// The files of a form sent again are not stored: tied to the application made before,
+		// they would outlive their sender's purpose.
 		if err := s.emailAlreadyApplied(ctx, e, questions, f.Email); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -607,29 +608,24 @@ func TestCVIsKeptAcrossAFormSentBack(t *testing.T) {
 		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 		checkFieldError(t, body, "cv", "Choose your CV: a PDF file of at most 5 MB.")
 	})
-	t.Run("files are stored under random names in the uploads folder", func(t *testing.T) {
+	t.Run("files are stored under random names in the database", func(t *testing.T) {
 		checkUploadsFolder(t, ts, 2)
 	})
 }
 
 var storedName = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
-// checkUploadsFolder checks every file the applicants sent sits in REGISTRAR_DATA/uploads under
-// a random name, and nothing else was written in the data folder.
+// checkUploadsFolder checks every file the applicants sent is stored in the database under a
+// random name, and nothing else was written in the data folder.
 func checkUploadsFolder(t testing.TB, ts *testServer, atLeast int) {
 	t.Helper()
-	n := 0
 	err := filepath.WalkDir(ts.dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		rel, _ := filepath.Rel(ts.dir, p)
-		dir, name := filepath.Split(rel)
-		switch {
-		case dir == "uploads/" && storedName.MatchString(name):
-			n++
-		case dir == "" && (strings.HasPrefix(name, "registrar.db") || strings.HasPrefix(name, "state.db") || name == "secret.key"):
-		default:
+		if name := filepath.Base(rel); rel != name || !(strings.HasPrefix(name, "registrar.db") ||
+			strings.HasPrefix(name, "state.db") || name == "secret.key") {
 			t.Errorf("unexpected file %s in the data folder", rel)
 		}
 		return nil
@@ -637,8 +633,29 @@ func checkUploadsFolder(t testing.TB, ts *testServer, atLeast int) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	conn, err := sql.Open("sqlite3", "file:"+ts.cfg.Layout().Database()+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	rows, err := conn.Query(`SELECT b.name FROM file_blobs b JOIN uploads u ON u.stored_name = b.name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		if !storedName.MatchString(name) {
+			t.Errorf("a file is stored as %q", name)
+		}
+		n++
+	}
 	if n < atLeast {
-		t.Errorf("%d files in uploads, want at least %d", n, atLeast)
+		t.Errorf("%d files stored, want at least %d", n, atLeast)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"os"
 	"sync"
 	"time"
 
@@ -26,6 +25,10 @@ const (
 	applyBodyLimit = 40 << 20
 	// documentBodyLimit is a 20 MB document with its form.
 	documentBodyLimit = 21 << 20
+	// spoolInMemory is how much of a body with files is held in memory, the rest going to a
+	// temporary file: an application with a CV of a few hundred KB needs no file, and the 64
+	// places for uploads hold at most 32 MB so.
+	spoolInMemory = 512 << 10
 	// uploadReadTime is how long a request that takes files has to send its body once its turn
 	// has come, instead of the server's 30 s read timeout: 40 MB at 350 KB/s.
 	uploadReadTime = 2 * time.Minute
@@ -254,7 +257,7 @@ func (s *Server) receiveFiles(c *fiber.Ctx) error {
 	body := &silenceReader{r: c.Context().RequestBodyStream(), conn: c.Context().Conn(),
 		silence: s.cfg.UploadSilence, end: time.Now().Add(uploadReadTime)}
 	boundary := string(c.Request().Header.MultipartFormBoundary())
-	f, n, err := files.Spool(body, boundary, defaultBodyLimit)
+	spooled, err := files.Spool(body, boundary, int64(c.Request().Header.ContentLength()), defaultBodyLimit, spoolInMemory)
 	switch {
 	case errors.Is(err, files.ErrFields):
 		c.Context().SetConnectionClose()
@@ -265,12 +268,14 @@ func (s *Server) receiveFiles(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	// fasthttp neither closes nor removes a body stream it was given.
-	defer func() {
-		f.Close()
-		os.Remove(f.Name())
-	}()
-	c.Request().SetBodyStream(f, int(n))
+	// fasthttp neither closes nor removes a body stream it was given. It reads a form from a
+	// stream with files over 8 KB in temporary files; a body held in memory is read from memory.
+	defer spooled.Remove()
+	if body, ok := spooled.InMemory(); ok {
+		c.Request().SetBodyRaw(body)
+	} else {
+		c.Request().SetBodyStream(spooled, int(spooled.Size))
+	}
 	return c.Next()
 }
 

@@ -31,6 +31,9 @@ type Config struct {
 
 	Dev  bool // REGISTRAR_DEV: templates are read from ./views on every request
 	Demo bool // REGISTRAR_DEMO: load the demo data into an empty database
+	// Replicated says that Litestream replicates the database (REGISTRAR_LITESTREAM=1), which
+	// then runs its checkpoints instead of Registrar (db.Options).
+	Replicated bool
 	// ApplyLimit is how many application forms one address may send a minute
 	// (REGISTRAR_APPLY_LIMIT, default 10).
 	ApplyLimit int
@@ -108,6 +111,9 @@ func ConfigFromEnv() (Config, error) {
 		return cfg, err
 	}
 	if cfg.SSO, err = ssoFromEnv(); err != nil {
+		return cfg, err
+	}
+	if cfg.Replicated, err = envBool("REGISTRAR_LITESTREAM"); err != nil {
 		return cfg, err
 	}
 	return cfg, opsFromEnv(&cfg.Ops)

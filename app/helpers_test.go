@@ -53,7 +53,7 @@ func (ts *testServer) renderer(t testing.TB, e school.Edition) db.Renderer {
 // command that serves does.
 func (ts *testServer) jobs() *jobs.Runner {
 	return &jobs.Runner{Store: ts.store, Emails: ts.emails, Outbox: ts.outbox, Log: ts.log, Clock: ts.cfg.Clock,
-		BackupsDir: ts.cfg.Layout().Backups(), UploadsDir: ts.cfg.Layout().Uploads(), MailDir: ts.cfg.Layout().Mail(),
+		BackupsDir: ts.cfg.Layout().Backups(), MailDir: ts.cfg.Layout().Mail(),
 		FormLifetime: FormLifetime}
 }
 

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -31,14 +29,14 @@ func refusedWithFile(t testing.TB, v *visitor, f testkit.Form, answers url.Value
 	return back, up
 }
 
-// wantUploadGone checks an upload has left the database and the disk; wantUploadKept the opposite.
+// wantUploadGone checks an upload has left the database, its bytes too; wantUploadKept the opposite.
 func wantUploadGone(t testing.TB, ts *testServer, up db.Upload, what string) {
 	t.Helper()
 	if _, err := ts.store.UploadByClaim(context.Background(), up.ClaimKey); !errors.Is(err, db.ErrNotFound) {
 		t.Errorf("%s is still in the database (%v)", what, err)
 	}
-	if _, err := os.Stat(filepath.Join(ts.cfg.Layout().Uploads(), up.StoredName)); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("%s is still on disk (%v)", what, err)
+	if _, err := ts.store.FileData(context.Background(), up.StoredName); !errors.Is(err, db.ErrNotFound) {
+		t.Errorf("%s's bytes are still stored (%v)", what, err)
 	}
 }
 
@@ -47,8 +45,8 @@ func wantUploadKept(t testing.TB, ts *testServer, up db.Upload, what string) {
 	if _, err := ts.store.UploadByClaim(context.Background(), up.ClaimKey); err != nil {
 		t.Errorf("%s left the database: %v", what, err)
 	}
-	if _, err := os.Stat(filepath.Join(ts.cfg.Layout().Uploads(), up.StoredName)); err != nil {
-		t.Errorf("%s left the disk: %v", what, err)
+	if _, err := ts.store.FileData(context.Background(), up.StoredName); err != nil {
+		t.Errorf("%s's bytes left the database: %v", what, err)
 	}
 }
 
@@ -62,7 +60,7 @@ func TestUnattachedUploadsGoOnceTheirFormHasExpired(t *testing.T) {
 	f := v.openForm(t, applyPath(summerSlug), applyPath(summerSlug))
 	_, old := refusedWithFile(t, v, f, summerAnswers(t, ts, "gave-up@example.org"), "old.pdf")
 	kept := privacyApplicant(t, ts, "Attached", "CZ", false)
-	keptCV := uploadOnDisk(t, ts, kept.app)
+	keptCV := storedCV(t, ts, kept.app)
 
 	clock.Set(demoNow.Add(FormLifetime + time.Minute))
 	w := ts.visitor()
@@ -74,8 +72,8 @@ func TestUnattachedUploadsGoOnceTheirFormHasExpired(t *testing.T) {
 	}
 	wantUploadGone(t, ts, old, "the CV of a form that expired")
 	wantUploadKept(t, ts, fresh, "the CV of a form still open")
-	if _, err := os.Stat(keptCV); err != nil {
-		t.Errorf("an application's CV went with the unattached ones: %v", err)
+	if !fileStored(t, ts, keptCV) {
+		t.Error("an application's CV went with the unattached ones")
 	}
 	// The form still open is sent, fixed, with the CV it kept.
 	resp, body := w.submit(t, back, url.Values{"family_name": {"Typing"}})
@@ -109,7 +107,7 @@ func TestErasureTakesTheApplicantsUnattachedUploads(t *testing.T) {
 	e := v.openForm(t, edit, edit)
 	_, up := refusedWithFile(t, v, e, nil, "edit-try.pdf")
 	left = append(left, up)
-	final := uploadOnDisk(t, ts, a)
+	final := storedCV(t, ts, a)
 
 	// Another applicant's file, sent back in another browser, is not theirs to erase.
 	w := ts.visitor()
@@ -119,14 +117,14 @@ func TestErasureTakesTheApplicantsUnattachedUploads(t *testing.T) {
 	if err := ts.store.RequestErasure(ctx, a.ID, demoNow); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.store.CarryOutErasure(ctx, a.ID, db.ActorSystem, ts.cfg.Layout().Uploads(), demoNow, ts.renderer(t, summer)); err != nil {
+	if _, err := ts.store.CarryOutErasure(ctx, a.ID, db.ActorSystem, demoNow, ts.renderer(t, summer)); err != nil {
 		t.Fatal(err)
 	}
 	for i, up := range left {
 		wantUploadGone(t, ts, up, fmt.Sprintf("unattached file %d of the erased applicant", i))
 	}
-	if _, err := os.Stat(final); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("the erased applicant's CV is still on disk")
+	if fileStored(t, ts, final) {
+		t.Errorf("the erased applicant's CV is still stored")
 	}
 	wantUploadKept(t, ts, other, "another applicant's file")
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -33,17 +31,27 @@ func privacyApplicant(t testing.TB, ts *testServer, given, nationality string, a
 	return applied{v: v, token: token, app: applicationOf(t, ts, token)}
 }
 
-func uploadOnDisk(t testing.TB, ts *testServer, a school.Application) string {
+// storedCV is the stored name of an application's CV, whose bytes are in the database.
+func storedCV(t testing.TB, ts *testServer, a school.Application) string {
 	t.Helper()
 	up, err := ts.store.ApplicationUpload(context.Background(), a.ID, a.CVUploadID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(ts.cfg.Layout().Uploads(), up.StoredName)
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("the CV of %s is not on disk: %v", a.Reference, err)
+	if _, err := ts.store.FileData(context.Background(), up.StoredName); err != nil {
+		t.Fatalf("the CV of %s is not stored: %v", a.Reference, err)
 	}
-	return path
+	return up.StoredName
+}
+
+// fileStored tells whether the bytes of the file stored under name are in the database.
+func fileStored(t testing.TB, ts *testServer, name string) bool {
+	t.Helper()
+	_, err := ts.store.FileData(context.Background(), name)
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
+		t.Fatal(err)
+	}
+	return err == nil
 }
 
 func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t *testing.T) {
@@ -65,7 +73,7 @@ func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t
 	if err := ts.store.AddNote(ctx, rejected.app.ID, organiser.ID, "Strong but late.", demoNow); err != nil {
 		t.Fatal(err)
 	}
-	rejectedCV, attendedCV := uploadOnDisk(t, ts, rejected.app), uploadOnDisk(t, ts, attended.app)
+	rejectedCV, attendedCV := storedCV(t, ts, rejected.app), storedCV(t, ts, attended.app)
 
 	// Another edition, which keeps data for a year: still within retention at the same moment.
 	kept := createSelectionEdition(t, ts, "kept-2027", 5)
@@ -87,13 +95,13 @@ func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t
 
 	// A day before the retention period ends: nothing to erase.
 	clock.Set(summer.PurgeAt().Add(-24 * time.Hour))
-	if purges, err := ts.store.PurgeRetention(ctx, ts.cfg.Layout().Uploads(), clock.Now(), true); err != nil || len(purges) != 0 {
+	if purges, err := ts.store.PurgeRetention(ctx, clock.Now(), true); err != nil || len(purges) != 0 {
 		t.Fatalf("before the period ends: %+v, %v", purges, err)
 	}
 
 	// Once it has ended, a dry run counts the three not selected and changes nothing.
 	clock.Set(summer.PurgeAt().Add(time.Hour))
-	purges, err := ts.store.PurgeRetention(ctx, ts.cfg.Layout().Uploads(), clock.Now(), true)
+	purges, err := ts.store.PurgeRetention(ctx, clock.Now(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +111,7 @@ func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t
 	if a := statusOf(t, ts, rejected.app.ID); a.Erased() || a.GivenName != "Rustam" {
 		t.Fatal("the dry run erased an application")
 	}
-	if _, err := os.Stat(rejectedCV); err != nil {
+	if !fileStored(t, ts, rejectedCV) {
 		t.Fatal("the dry run removed a file")
 	}
 
@@ -131,8 +139,8 @@ func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t
 		resp, body := ap.v.get(t, ap.status())
 		wantStatus(t, resp, body, http.StatusNotFound)
 	}
-	if _, err := os.Stat(rejectedCV); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("the CV of the rejected applicant is still on disk: %v", err)
+	if fileStored(t, ts, rejectedCV) {
+		t.Error("the CV of the rejected applicant is still stored")
 	}
 	if _, err := ts.store.ApplicationUpload(ctx, rejected.app.ID, rejected.app.CVUploadID); !errors.Is(err, db.ErrNotFound) {
 		t.Errorf("the CV's record survives: %v", err)
@@ -145,8 +153,8 @@ func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t
 	if a := statusOf(t, ts, attended.app.ID); a.Erased() || a.GivenName != "Aigerim" {
 		t.Errorf("the participant was erased: %+v", a)
 	}
-	if _, err := os.Stat(attendedCV); err != nil {
-		t.Errorf("the participant's CV is gone: %v", err)
+	if !fileStored(t, ts, attendedCV) {
+		t.Error("the participant's CV is gone")
 	}
 	if a := statusOf(t, ts, keptApp.ID); a.Erased() {
 		t.Error("an application of an edition within retention was erased")
@@ -171,7 +179,7 @@ func TestRetentionErasesOnlyApplicantsNotSelectedOnceTheEditionIsPastRetention(t
 	}
 
 	// A second run erases nothing more and writes no entry.
-	purges, err = ts.store.PurgeRetention(ctx, ts.cfg.Layout().Uploads(), clock.Now(), false)
+	purges, err = ts.store.PurgeRetention(ctx, clock.Now(), false)
 	if err != nil || len(purges) != 0 {
 		t.Fatalf("second run: %+v, %v", purges, err)
 	}
@@ -230,7 +238,7 @@ func TestErasureQueueCarriesOutARequestAndConfirmsByEmail(t *testing.T) {
 	setStatus(t, ts, f.summer, participant.app.ID, school.StatusAccepted)
 	setStatus(t, ts, f.summer, participant.app.ID, school.StatusConfirmed)
 	setStatus(t, ts, f.summer, next.app.ID, school.StatusWaitlisted)
-	cv := uploadOnDisk(t, ts, participant.app)
+	cv := storedCV(t, ts, participant.app)
 	askErasure(t, participant)
 
 	// An organiser of another edition neither sees the request nor carries it out; reviewers
@@ -265,8 +273,8 @@ func TestErasureQueueCarriesOutARequestAndConfirmsByEmail(t *testing.T) {
 	if !a.Erased() || a.GivenName != "" || a.Status != school.StatusWithdrawn {
 		t.Errorf("after erasure: %+v", a)
 	}
-	if _, err := os.Stat(cv); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("the CV is still on disk: %v", err)
+	if fileStored(t, ts, cv) {
+		t.Error("the CV is still stored")
 	}
 	// The seat went to the waiting list, as on any withdrawal.
 	if b := statusOf(t, ts, next.app.ID); b.Status != school.StatusAccepted {
@@ -398,7 +406,7 @@ func TestErasureLeavesNoLetterCertificateOrAddressBehind(t *testing.T) {
 	if err := ts.store.RequestErasure(ctx, attended.app.ID, clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.store.CarryOutErasure(ctx, attended.app.ID, db.ActorSystem, ts.cfg.Layout().Uploads(), clock.Now(), render); err != nil {
+	if _, err := ts.store.CarryOutErasure(ctx, attended.app.ID, db.ActorSystem, clock.Now(), render); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := ts.store.IssueCertificates(ctx, e.ID, db.ActorSystem, clock.Now(), render); err != nil || n != 0 {

@@ -263,6 +263,9 @@ func (s *Server) saveEdit(c *fiber.Ctx) error {
 		have[name] = true
 	}
 	files := s.collectFiles(c, e, questions, a.ID, L, &errs, have)
+	if err := s.keepFiles(c.UserContext(), files); err != nil {
+		return err
+	}
 	for name, rf := range kept {
 		if _, ok := files[name]; !ok {
 			files[name] = rf

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -16,6 +17,7 @@ import (
 
 	"registrar/app/files"
 	"registrar/app/i18n"
+	"registrar/app/school"
 	"registrar/db"
 )
 
@@ -31,6 +33,9 @@ const FormLifetime = 24 * time.Hour
 type receivedFile struct {
 	Upload db.Upload
 	Claim  string // hidden-field key that keeps it across a form sent back with errors
+	// Data is a file new in this request and not stored yet: it is stored with the application
+	// (in the submission's transaction), or by keepFiles when the form goes back.
+	Data []byte
 }
 
 // receiveFile takes the PDF sent in field name, or the one kept from an earlier try of the same
@@ -40,7 +45,7 @@ func (s *Server) receiveFile(c *fiber.Ctx, name string, sentFor int64, L *i18n.T
 	ctx := c.UserContext()
 	fh, err := c.FormFile(name)
 	if err == nil && fh.Size > 0 {
-		up, err := s.storeUpload(c, fh, sentFor, L)
+		up, data, err := s.takeUpload(c, fh, sentFor, L)
 		if err != nil {
 			var fe *fiber.Error
 			if errors.As(err, &fe) {
@@ -51,7 +56,7 @@ func (s *Server) receiveFile(c *fiber.Ctx, name string, sentFor int64, L *i18n.T
 			errs.add(name, L.T("validation_upload_failed"))
 			return receivedFile{}, false
 		}
-		return receivedFile{Upload: up, Claim: up.ClaimKey}, true
+		return receivedFile{Upload: up, Claim: up.ClaimKey, Data: data}, true
 	}
 	if claim := c.FormValue(name + "_claim"); claim != "" {
 		up, err := s.store.UploadByClaim(ctx, claim)
@@ -62,39 +67,65 @@ func (s *Server) receiveFile(c *fiber.Ctx, name string, sentFor int64, L *i18n.T
 	return receivedFile{}, false
 }
 
-// storeUpload checks a file is a PDF of at most 5 MB by its content while it is copied, a piece
-// at a time, under a random name outside the public folder. A *fiber.Error carries a message for
-// the person.
-func (s *Server) storeUpload(c *fiber.Ctx, fh *multipart.FileHeader, sentFor int64, L *i18n.Translator) (db.Upload, error) {
+// takeUpload checks a file is a PDF of at most 5 MB by its content and reads it, to be stored
+// under a random name. A *fiber.Error carries a message for the person.
+func (s *Server) takeUpload(c *fiber.Ctx, fh *multipart.FileHeader, sentFor int64, L *i18n.Translator) (db.Upload, []byte, error) {
 	tooLarge := fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_file_size", "Max", "5 MB"))
 	if fh.Size > MaxUploadBytes {
-		return db.Upload{}, tooLarge
+		return db.Upload{}, nil, tooLarge
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return db.Upload{}, err
+		return db.Upload{}, nil, err
 	}
 	defer f.Close()
-	got, err := files.Receive(s.cfg.Layout().Uploads(), f, MaxUploadBytes, files.PDF)
+	got, err := files.Receive(f, fh.Size, MaxUploadBytes, files.PDF)
 	switch {
 	case errors.Is(err, files.ErrTooLarge):
-		return db.Upload{}, tooLarge
+		return db.Upload{}, nil, tooLarge
 	case errors.Is(err, files.ErrType):
-		return db.Upload{}, fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_pdf"))
+		return db.Upload{}, nil, fiber.NewError(fiber.StatusUnprocessableEntity, L.T("validation_pdf"))
 	case err != nil:
-		return db.Upload{}, err
+		return db.Upload{}, nil, err
 	}
 	claim, err := randomHex(24)
 	if err != nil {
-		return db.Upload{}, err
+		return db.Upload{}, nil, err
 	}
 	up := db.Upload{ClaimKey: claim, StoredName: got.Name, OriginalName: cleanFileName(fh.Filename),
 		ContentType: got.Type, Size: got.Size, SHA256: got.SHA256, SentFrom: sentFrom(c), SentFor: sentFor}
-	if up.ID, err = s.store.CreateUpload(c.UserContext(), up, s.now()); err != nil {
-		files.Remove(s.cfg.Layout().Uploads(), got.Name)
-		return db.Upload{}, err
+	return up, got.Data, nil
+}
+
+// keepFiles stores the files of a form new in this request, so that the form can be sent back
+// and claim them.
+func (s *Server) keepFiles(ctx context.Context, files map[string]receivedFile) error {
+	for name, rf := range files {
+		if rf.Data == nil {
+			continue
+		}
+		var err error
+		if rf.Upload.ID, err = s.store.CreateUpload(ctx, rf.Upload, rf.Data, s.now()); err != nil {
+			return err
+		}
+		rf.Data = nil
+		files[name] = rf
 	}
-	return up, nil
+	return nil
+}
+
+// newFiles are the files of a form new in this request, to be stored with its application.
+func newFiles(questions []school.Question, files map[string]receivedFile) []db.NewFile {
+	var out []db.NewFile
+	if rf, ok := files["cv"]; ok && rf.Data != nil {
+		out = append(out, db.NewFile{Upload: rf.Upload, Data: rf.Data})
+	}
+	for _, q := range questions {
+		if rf, ok := files[questionField(q.ID)]; ok && rf.Data != nil {
+			out = append(out, db.NewFile{QuestionID: q.ID, Upload: rf.Upload, Data: rf.Data})
+		}
+	}
+	return out
 }
 
 // sentFrom names the browser that sent a form, for the files it sent: a hash of its CSRF token,
@@ -145,8 +176,12 @@ func randomHex(n int) (string, error) {
 // from its name: as an attachment, or inline (a PDF only) for a frame of the application's pages.
 func (s *Server) sendUpload(c *fiber.Ctx, up db.Upload, inline bool) error {
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	data, err := s.store.FileData(c.UserContext(), up.StoredName)
+	if err != nil {
+		return err
+	}
 	fileHeaders(c, up.ContentType, up.OriginalName, inline)
-	return c.SendFile(filepath.Join(s.cfg.Layout().Uploads(), up.StoredName))
+	return c.Send(data)
 }
 
 // fileHeaders marks a response as a file of contentType named name: never sniffed, running

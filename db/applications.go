@@ -103,10 +103,11 @@ func optionalDate(t time.Time) string {
 //
 // Submissions are written by one goroutine that commits every submission waiting at the time in
 // one transaction, each inside a savepoint of its own (see submissions.go): a failed one (the
-// same email twice) rolls back alone, and every caller hears back after the commit.
+// same email twice) rolls back alone, and every caller hears back after the commit. The files
+// sent with the form (files) are stored in that transaction too, bytes and all.
 func (s *Store) CreateApplication(ctx context.Context, e school.Edition, a school.Application,
-	landingHash string, now time.Time, render Renderer) (school.Application, error) {
-	stored, err := s.submit(ctx, &submission{e: e, a: a, landingHash: landingHash, now: now, render: render})
+	landingHash string, now time.Time, render Renderer, files ...NewFile) (school.Application, error) {
+	stored, err := s.submit(ctx, &submission{e: e, a: a, files: files, landingHash: landingHash, now: now, render: render})
 	if errors.Is(err, ErrDuplicate) {
 		return a, ErrDuplicate
 	}
@@ -122,8 +123,8 @@ const receiptTemplate = "application_received"
 // insertApplication writes one new application and everything that comes with it, its receipt
 // included, inside tx. seats holds what the batch knows of open editions' seats.
 func insertApplication(ctx context.Context, tx *sql.Tx, e school.Edition, a school.Application,
-	landingHash string, now time.Time, render Renderer, seats batchSeats) (school.Application, error) {
-	a, err := insertApplicationRows(ctx, tx, e, a, landingHash, now, seats)
+	files []NewFile, landingHash string, now time.Time, render Renderer, seats batchSeats) (school.Application, error) {
+	a, err := insertApplicationRows(ctx, tx, e, a, files, landingHash, now, seats)
 	if err != nil {
 		return a, err
 	}
@@ -132,7 +133,10 @@ func insertApplication(ctx context.Context, tx *sql.Tx, e school.Edition, a scho
 
 // insertApplicationRows is insertApplication without the receipt.
 func insertApplicationRows(ctx context.Context, tx *sql.Tx, e school.Edition, a school.Application,
-	landingHash string, now time.Time, seats batchSeats) (school.Application, error) {
+	files []NewFile, landingHash string, now time.Time, seats batchSeats) (school.Application, error) {
+	if err := insertNewFiles(ctx, tx, &a, files, now); err != nil {
+		return a, err
+	}
 	var number int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO reference_counters (year, last)
 		VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = last + 1
@@ -225,6 +229,35 @@ func seatsTaken(ctx context.Context, tx *sql.Tx, editionID int64) (taken, lastRa
 		(SELECT COALESCE(MAX(waitlist_rank), 0) FROM applications WHERE edition_id = ?1)`,
 		editionID).Scan(&taken, &lastRank)
 	return taken, lastRank, err
+}
+
+// NewFile is a file sent with an application's form, stored with the application: its CV
+// (QuestionID 0) or the answer to a file question.
+type NewFile struct {
+	QuestionID int64
+	Upload     Upload
+	Data       []byte
+}
+
+// insertNewFiles stores the files sent with a and refers a to them; claimUploads then gives
+// them to it.
+func insertNewFiles(ctx context.Context, tx *sql.Tx, a *school.Application, files []NewFile, now time.Time) error {
+	for _, f := range files {
+		id, err := insertUpload(ctx, tx, f.Upload, f.Data, now)
+		if err != nil {
+			return err
+		}
+		if f.QuestionID == 0 {
+			a.CVUploadID = id
+			continue
+		}
+		for i := range a.Answers {
+			if a.Answers[i].QuestionID == f.QuestionID {
+				a.Answers[i].UploadID = id
+			}
+		}
+	}
+	return nil
 }
 
 // claimUploads gives the CV and files an application refers to to that application. A file

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -69,10 +70,10 @@ func latestMigration() (int64, error) {
 
 // Restore replaces the database file at dbPath with the backup at from, after checking the
 // backup. Everyone erased from the replaced database (its journal of erasures) is erased from
-// the restored one again, their files under uploadsDir too: a backup must not bring them back.
+// the restored one again, their files too: a backup must not bring them back.
 // The replaced file is kept beside it. No server may have the database open. It returns the
 // kept file and how many applications were erased again.
-func Restore(ctx context.Context, from, dbPath, uploadsDir string, now time.Time) (kept string, erased int, err error) {
+func Restore(ctx context.Context, from, dbPath string, now time.Time) (kept string, erased int, err error) {
 	if err := CheckBackup(ctx, from); err != nil {
 		return "", 0, err
 	}
@@ -84,15 +85,12 @@ func Restore(ctx context.Context, from, dbPath, uploadsDir string, now time.Time
 				"whoever was erased since the backup must then be erased again by hand", dbPath, err)
 		}
 	}
-	data, err := os.ReadFile(from)
-	if err != nil {
-		return "", 0, fmt.Errorf("db: restore: %w", err)
-	}
 	tmp := dbPath + ".restoring"
-	if err := os.WriteFile(tmp, data, 0o640); err != nil {
+	if err := copyFile(from, tmp); err != nil {
+		_ = os.Remove(tmp)
 		return "", 0, fmt.Errorf("db: restore: %w", err)
 	}
-	if erased, err = eraseAgain(ctx, tmp, journal, uploadsDir); err != nil {
+	if erased, err = eraseAgain(ctx, tmp, journal); err != nil {
 		_ = os.Remove(tmp)
 		return "", 0, err
 	}
@@ -115,7 +113,7 @@ func Restore(ctx context.Context, from, dbPath, uploadsDir string, now time.Time
 
 // eraseAgain brings the database file at path to this version's schema and erases again the
 // applications of the journal it holds unerased.
-func eraseAgain(ctx context.Context, path string, journal []Erasure, uploadsDir string) (int, error) {
+func eraseAgain(ctx context.Context, path string, journal []Erasure) (int, error) {
 	s, err := Open(path)
 	if err != nil {
 		return 0, fmt.Errorf("db: restore: %w", err)
@@ -123,7 +121,7 @@ func eraseAgain(ctx context.Context, path string, journal []Erasure, uploadsDir 
 	err = s.Migrate(ctx)
 	n := 0
 	if err == nil {
-		n, err = s.reapplyErasures(ctx, journal, uploadsDir)
+		n, err = s.reapplyErasures(ctx, journal)
 	}
 	if cerr := s.Close(); err == nil {
 		err = cerr
@@ -168,4 +166,23 @@ func backupTime(path string) time.Time {
 	name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(path), "registrar-"), ".db")
 	t, _ := time.Parse("20060102-150405", name)
 	return t
+}
+
+// copyFile copies the file at from to a new file at to, a piece at a time (a backup holds every
+// file applicants sent, so it may be large), and syncs it.
+func copyFile(from, to string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	return errors.Join(dst.Sync(), dst.Close())
 }

@@ -81,7 +81,7 @@ func TestBackupWhileTakingWritesRestoresEverythingItHad(t *testing.T) {
 	// Restore it in place of another database and find the applications it held.
 	target := filepath.Join(t.TempDir(), "registrar.db")
 	openTestStore(t, target).Close()
-	kept, _, err := Restore(ctx, backup, target, t.TempDir(), now)
+	kept, _, err := Restore(ctx, backup, target, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestRestoreRefusesWhatIsNotARegistrarDatabase(t *testing.T) {
 	}
 	otherStore.Close()
 	for _, path := range []string{random, other, filepath.Join(dir, "missing.db")} {
-		if _, _, err := Restore(ctx, path, target, t.TempDir(), time.Now()); err == nil {
+		if _, _, err := Restore(ctx, path, target, time.Now()); err == nil {
 			t.Errorf("restore accepted %s", filepath.Base(path))
 		}
 	}
@@ -205,14 +205,14 @@ func TestRestoreOverADatabaseWhoseErasuresCannotBeReadSaysWhatToDo(t *testing.T)
 	if err := os.WriteFile(target, []byte("broken beyond reading"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := Restore(ctx, backup, target, t.TempDir(), time.Now())
+	_, _, err := Restore(ctx, backup, target, time.Now())
 	if err == nil || !strings.Contains(err.Error(), "move that file aside and restore again") {
 		t.Fatalf("restore over a broken database: %v", err)
 	}
 	if err := os.Rename(target, target+".broken"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := Restore(ctx, backup, target, t.TempDir(), time.Now()); err != nil {
+	if _, _, err := Restore(ctx, backup, target, time.Now()); err != nil {
 		t.Fatalf("restore once the broken file is aside: %v", err)
 	}
 }

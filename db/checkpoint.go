@@ -14,6 +14,23 @@ import (
 // in the background. PASSIVE never waits for the writer or the readers, and a log that was
 // copied whole is started over by the next transaction, so the log stays small.
 
+// When Litestream replicates the database it must read every frame of the log before a
+// checkpoint lets SQLite start the log over; a log restarted behind its back costs a fresh
+// snapshot of the whole file, and the frames written in between reach the replica only with it.
+// Litestream holds a read transaction to keep other checkpoints from getting that far, but
+// lets go of it for its own checkpoints, and its guide (litestream.io/tips, "Disable
+// autocheckpoints for high write load servers") asks the application to leave checkpoints to it
+// then. So a replicated Store runs none of its own: the writer's connection still never
+// checkpoints (wal_autocheckpoint = 0), and Litestream runs PASSIVE checkpoints once the log
+// holds 1,000 pages or a minute has passed, and TRUNCATE only past about 500 MB.
+
+// Options are how Open sets up a Store.
+type Options struct {
+	// Replicated says that Litestream replicates the database (REGISTRAR_LITESTREAM) and so
+	// runs its checkpoints; without Litestream running the log would grow for good.
+	Replicated bool
+}
+
 // checkpointEvery is how often the background checkpoint runs.
 const checkpointEvery = time.Second
 

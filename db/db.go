@@ -44,16 +44,21 @@ type Store struct {
 }
 
 // Open opens (creating when missing) the database file at path.
-func Open(path string) (*Store, error) {
+func Open(path string) (*Store, error) { return OpenWith(path, Options{}) }
+
+// OpenWith opens the database file at path as Open does, with the options o.
+func OpenWith(path string, o Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("db: create data folder: %w", err)
 	}
 	file := url.PathEscape(path)
 	// The writer is opened first so that it creates the file and switches it to WAL. Both pools
 	// keep their connections' prepared statements (_stmt_cache_size): the hot statements are
-	// parsed once per connection, not on every request.
+	// parsed once per connection, not on every request. The writer overwrites what it deletes
+	// (_secure_delete), so an erased CV is not left in the file's free pages (blobs.go).
 	writer, err := sql.Open("sqlite3", "file:"+file+
 		"?_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate"+
+		"&_secure_delete=on"+
 		"&_stmt_cache_size=64")
 	if err != nil {
 		return nil, fmt.Errorf("db: open writer: %w", err)
@@ -84,6 +89,9 @@ func Open(path string) (*Store, error) {
 	reader.SetMaxIdleConns(8)
 	s := &Store{path: path, writer: writer, reader: reader}
 	s.startSubmissions()
+	if o.Replicated {
+		return s, nil // Litestream checkpoints (checkpoint.go)
+	}
 	if s.checkpoints, err = startCheckpoints("file:" + file + "?_busy_timeout=5000"); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("db: open %s: %w", path, err)

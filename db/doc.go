@@ -26,6 +26,8 @@
 //	issued_documents.go             certificates and visa letters issued, with their verification codes
 //	retention.go, erasures.go       purges after the retention period, erasures and their journal
 //	uploads.go                      uploaded files' records
+//	blobs.go                        every stored file's bytes (file_blobs), written with its record;
+//	                                files of an old data folder moved in at start
 //	users.go, second_factors.go     staff accounts; their second factors
 //	sign_ins.go                     sign-ins with the school's accounts, in the staff history
 //	alumni.go, stats.go, search.go  the alumni directory; statistics; the catalogue search

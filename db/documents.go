@@ -83,8 +83,9 @@ func (s *Store) PublicDocument(ctx context.Context, id int64) (school.Document, 
 	return d, nil
 }
 
-// CreateDocument adds a document at the end of an edition's list and returns its id.
-func (s *Store) CreateDocument(ctx context.Context, d school.Document) (int64, error) {
+// CreateDocument adds a document at the end of an edition's list, with the bytes of its file
+// when it has one (data, stored under d.StoredName), and returns its id.
+func (s *Store) CreateDocument(ctx context.Context, d school.Document, data []byte) (int64, error) {
 	var id int64
 	err := s.catalogueWrite(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO documents (edition_id, title_en, title_cs, kind,
@@ -96,8 +97,10 @@ func (s *Store) CreateDocument(ctx context.Context, d school.Document) (int64, e
 		if err != nil {
 			return err
 		}
-		id, err = res.LastInsertId()
-		return err
+		if id, err = res.LastInsertId(); err != nil || d.StoredName == "" {
+			return err
+		}
+		return insertBlob(ctx, tx, d.StoredName, data)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("db: create document: %w", err)
@@ -105,7 +108,7 @@ func (s *Store) CreateDocument(ctx context.Context, d school.Document) (int64, e
 	return id, nil
 }
 
-// DeleteDocument removes a document from an edition and returns it, so its file can go too.
+// DeleteDocument removes a document from an edition, its file too, and returns it.
 func (s *Store) DeleteDocument(ctx context.Context, editionID, id int64) (school.Document, error) {
 	var d school.Document
 	err := s.catalogueWrite(ctx, func(tx *sql.Tx) error {

@@ -60,10 +60,9 @@ func readErasures(ctx context.Context, path string) ([]Erasure, error) {
 }
 
 // reapplyErasures erases again every application of the journal that this database still holds
-// unerased (a restored backup taken before its erasure), at its original time, and removes its
-// files from uploadsDir. It returns how many it erased.
-func (s *Store) reapplyErasures(ctx context.Context, journal []Erasure, uploadsDir string) (int, error) {
-	var names []string
+// unerased (a restored backup taken before its erasure), at its original time, its files too.
+// It returns how many it erased.
+func (s *Store) reapplyErasures(ctx context.Context, journal []Erasure) (int, error) {
 	n := 0
 	for _, e := range journal {
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -83,9 +82,6 @@ func (s *Store) reapplyErasures(ctx context.Context, journal []Erasure, uploadsD
 			if err := eraseApplication(ctx, tx, id, ActorSystem, "restore", e.ErasedAt, files); err != nil {
 				return err
 			}
-			for _, f := range files {
-				names = append(names, f.StoredName)
-			}
 			n++
 			return nil
 		})
@@ -93,7 +89,7 @@ func (s *Store) reapplyErasures(ctx context.Context, journal []Erasure, uploadsD
 			return n, fmt.Errorf("db: erase %s again: %w", e.Reference, err)
 		}
 	}
-	return n, removeFiles(uploadsDir, names)
+	return n, nil
 }
 
 // pruneOldBackups removes the backups (oldest first) taken before the longest retention period

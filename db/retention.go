@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"registrar/app/files"
 	"registrar/app/school"
 )
 
@@ -30,10 +29,10 @@ func notSelectedList() string {
 }
 
 // PurgeRetention erases the personal data of every applicant who was not selected to an edition
-// whose retention period is over at now: one transaction and one audit entry per edition, the
-// files under uploadsDir removed once it is committed. dryRun counts what would go and changes
+// whose retention period is over at now, their files too: one transaction and one audit entry
+// per edition. dryRun counts what would go and changes
 // nothing. Editions with nothing left to erase are not listed, so a second run lists none.
-func (s *Store) PurgeRetention(ctx context.Context, uploadsDir string, now time.Time, dryRun bool) ([]Purge, error) {
+func (s *Store) PurgeRetention(ctx context.Context, now time.Time, dryRun bool) ([]Purge, error) {
 	editions, err := s.queryEditions(ctx, `SELECT `+editionColumns+editionFrom+` WHERE e.id IN
 		(SELECT DISTINCT edition_id FROM applications
 		 WHERE erased_at IS NULL AND status IN (`+notSelectedList()+`)) ORDER BY e.ends_on, e.id`)
@@ -45,7 +44,7 @@ func (s *Store) PurgeRetention(ctx context.Context, uploadsDir string, now time.
 		if !e.PurgeDue(now) {
 			continue
 		}
-		p, err := s.purgeEdition(ctx, e, uploadsDir, now, dryRun)
+		p, err := s.purgeEdition(ctx, e, now, dryRun)
 		if err != nil {
 			return purges, fmt.Errorf("db: purge %s: %w", e.Slug, err)
 		}
@@ -54,9 +53,8 @@ func (s *Store) PurgeRetention(ctx context.Context, uploadsDir string, now time.
 	return purges, nil
 }
 
-func (s *Store) purgeEdition(ctx context.Context, e school.Edition, uploadsDir string, now time.Time, dryRun bool) (Purge, error) {
+func (s *Store) purgeEdition(ctx context.Context, e school.Edition, now time.Time, dryRun bool) (Purge, error) {
 	p := Purge{Edition: e}
-	var files []string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		ids, err := queryIDs(ctx, tx, `SELECT id FROM applications WHERE edition_id = ?
 			AND erased_at IS NULL AND status IN (`+notSelectedList()+`) ORDER BY id`, e.ID)
@@ -78,9 +76,6 @@ func (s *Store) purgeEdition(ctx context.Context, e school.Edition, uploadsDir s
 			if err := eraseApplication(ctx, tx, id, ActorSystem, "retention", now, held); err != nil {
 				return err
 			}
-			for _, f := range held {
-				files = append(files, f.StoredName)
-			}
 		}
 		p.Applications = len(ids)
 		if dryRun {
@@ -93,10 +88,7 @@ func (s *Store) purgeEdition(ctx context.Context, e school.Edition, uploadsDir s
 	if errors.Is(err, errDryRun) {
 		return p, nil
 	}
-	if err != nil {
-		return p, err
-	}
-	return p, removeFiles(uploadsDir, files)
+	return p, err
 }
 
 // PurgeDetail is the audit detail of a retention run in one edition: applications erased,
@@ -151,7 +143,7 @@ const ErasedBeforeSending = "erased"
 
 // eraseApplication strips one application of its personal data inside tx. What the statistics
 // count stays: edition, status, nationality, residence, sector, gender, degree, dates and review
-// scores. The rows of the files go; the caller removes the files from disk after the commit, so
+// scores. The files go with their rows (their bytes by trigger, overwritten: secure_delete), so
 // a rolled back erasure loses nothing.
 func eraseApplication(ctx context.Context, tx *sql.Tx, id int64, actor, reason string, now time.Time, files []Upload) error {
 	statements := []struct {
@@ -193,14 +185,6 @@ func eraseApplication(ctx context.Context, tx *sql.Tx, id int64, actor, reason s
 	}
 	return writeAudit(ctx, tx, AuditEntry{At: now, Actor: actor, Action: "erased",
 		Entity: "application", EntityID: id, Detail: reason})
-}
-
-// removeFiles deletes erased files from disk; one already gone is no error.
-func removeFiles(dir string, names []string) error {
-	if err := files.Remove(dir, names...); err != nil {
-		return fmt.Errorf("db: remove erased files: %w", err)
-	}
-	return nil
 }
 
 // PersonalData is what an edition still holds about people, for its privacy page.
@@ -294,8 +278,8 @@ var ErrNoErasureRequest = errors.New("db: no erasure request waiting")
 // CarryOutErasure erases an application whose applicant asked for it, entirely: a selected
 // applicant loses their place first (the seat goes to the waiting list as on any withdrawal), and
 // their letters and certificates go too. The confirmation, rendered from the application before
-// it is erased, is queued to the address it had. One transaction; files leave the disk after.
-func (s *Store) CarryOutErasure(ctx context.Context, id int64, actor, uploadsDir string, now time.Time, render Renderer) (school.Application, error) {
+// it is erased, is queued to the address it had. One transaction, the files' bytes included.
+func (s *Store) CarryOutErasure(ctx context.Context, id int64, actor string, now time.Time, render Renderer) (school.Application, error) {
 	var a school.Application
 	var files []Upload
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -338,11 +322,7 @@ func (s *Store) CarryOutErasure(ctx context.Context, id int64, actor, uploadsDir
 	}
 	// The alumni directory may have listed them.
 	s.catalogueVersion.Add(1)
-	names := make([]string, len(files))
-	for i, f := range files {
-		names[i] = f.StoredName
-	}
-	return a, removeFiles(uploadsDir, names)
+	return a, nil
 }
 
 // EditionHistory lists the audit entries about an edition itself (such as what the retention

@@ -137,7 +137,7 @@ func TestReturningApplicantsMatchByEmailOrByNameAndBirthDateButNeverOnceErased(t
 	if err := s.RequestErasure(ctx, alumna.ID, now); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CarryOutErasure(ctx, alumna.ID, ActorSystem, t.TempDir(), now, render); err != nil {
+	if _, err := s.CarryOutErasure(ctx, alumna.ID, ActorSystem, now, render); err != nil {
 		t.Fatal(err)
 	}
 	if got := past(byEmail, school.AllEditions()); len(got) != 0 {
@@ -150,7 +150,7 @@ func TestReturningApplicantsMatchByEmailOrByNameAndBirthDateButNeverOnceErased(t
 	if err := s.RequestErasure(ctx, byName.ID, now); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CarryOutErasure(ctx, byName.ID, ActorSystem, t.TempDir(), now, render); err != nil {
+	if _, err := s.CarryOutErasure(ctx, byName.ID, ActorSystem, now, render); err != nil {
 		t.Fatal(err)
 	}
 	if got := past(byName, school.AllEditions()); len(got) != 0 {

@@ -37,6 +37,7 @@ const (
 type submission struct {
 	e           school.Edition
 	a           school.Application
+	files       []NewFile
 	landingHash string
 	now         time.Time
 	render      Renderer
@@ -289,7 +290,7 @@ func insertSubmission(ctx context.Context, tx *sql.Tx, sub *submission, seats ba
 			a, err = sub.a, fmt.Errorf("panic: %v", r)
 		}
 	}()
-	return insertApplication(ctx, tx, sub.e, sub.a, sub.landingHash, sub.now, sub.render, seats)
+	return insertApplication(ctx, tx, sub.e, sub.a, sub.files, sub.landingHash, sub.now, sub.render, seats)
 }
 
 // insertSubmissionRows is insertSubmission without the receipt.
@@ -299,5 +300,5 @@ func insertSubmissionRows(ctx context.Context, tx *sql.Tx, sub *submission, seat
 			a, err = sub.a, fmt.Errorf("panic: %v", r)
 		}
 	}()
-	return insertApplicationRows(ctx, tx, sub.e, sub.a, sub.landingHash, sub.now, seats)
+	return insertApplicationRows(ctx, tx, sub.e, sub.a, sub.files, sub.landingHash, sub.now, seats)
 }

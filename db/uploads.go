@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Upload is a stored file's record; the bytes live on disk under the stored name.
+// Upload is a stored file's record; its bytes live in file_blobs under the stored name.
 type Upload struct {
 	ID            int64
 	ClaimKey      string
@@ -26,15 +26,32 @@ type Upload struct {
 	SentFor  int64
 }
 
-// CreateUpload records a file written to disk at now, not yet part of any application.
-func (s *Store) CreateUpload(ctx context.Context, u Upload, now time.Time) (int64, error) {
-	res, err := s.writer.ExecContext(ctx, `INSERT INTO uploads (claim_key, stored_name,
-		original_name, content_type, size, sha256, sent_from, sent_for, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, 0), ?)`,
-		u.ClaimKey, u.StoredName, u.OriginalName, u.ContentType, u.Size, u.SHA256, u.SentFrom,
-		u.SentFor, formatInstant(now))
+// CreateUpload stores a file received at now, with its bytes, not yet part of any application.
+func (s *Store) CreateUpload(ctx context.Context, u Upload, data []byte, now time.Time) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = insertUpload(ctx, tx, u, data, now)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("db: create upload: %w", err)
+	}
+	return id, nil
+}
+
+// insertUpload stores a file and its bytes inside tx, claimed by u.ApplicationID when not 0.
+func insertUpload(ctx context.Context, tx *sql.Tx, u Upload, data []byte, now time.Time) (int64, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO uploads (claim_key, stored_name,
+		original_name, content_type, size, sha256, sent_from, sent_for, application_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, 0), NULLIF(?, 0), ?)`,
+		u.ClaimKey, u.StoredName, u.OriginalName, u.ContentType, u.Size, u.SHA256, u.SentFrom,
+		u.SentFor, u.ApplicationID, formatInstant(now))
+	if err != nil {
+		return 0, err
+	}
+	if err := insertBlob(ctx, tx, u.StoredName, data); err != nil {
+		return 0, err
 	}
 	return res.LastInsertId()
 }
@@ -63,29 +80,15 @@ func (s *Store) UploadsSentFor(ctx context.Context, sentFrom string, application
 }
 
 // RemoveUnattachedUploads deletes the files that no application claimed and that were received
-// before before, from the database and then from uploadsDir, and returns how many went.
-func (s *Store) RemoveUnattachedUploads(ctx context.Context, uploadsDir string, before time.Time) (int, error) {
-	var names []string
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `DELETE FROM uploads WHERE application_id IS NULL
-			AND created_at < ? RETURNING stored_name`, formatInstant(before))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var name string
-			if err := rows.Scan(&name); err != nil {
-				return err
-			}
-			names = append(names, name)
-		}
-		return rows.Err()
-	})
+// before before, and returns how many went.
+func (s *Store) RemoveUnattachedUploads(ctx context.Context, before time.Time) (int, error) {
+	res, err := s.writer.ExecContext(ctx, `DELETE FROM uploads WHERE application_id IS NULL
+		AND created_at < ?`, formatInstant(before))
 	if err != nil {
 		return 0, fmt.Errorf("db: remove unattached uploads: %w", err)
 	}
-	return len(names), removeFiles(uploadsDir, names)
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 const uploadColumns = `id, claim_key, stored_name, original_name, content_type, size, sha256,

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"mime/multipart"
-	"os"
 	"strings"
 	"testing"
 )
@@ -53,24 +52,20 @@ func TestDispositionIsInlineOnlyForAPDF(t *testing.T) {
 }
 
 func TestReceiveKeepsOnlyWhatItTakes(t *testing.T) {
-	dir := t.TempDir()
 	pdf := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("0"), 100<<10)...)
 	pdf = append(pdf, "\n%%EOF\n"...)
-	if _, err := Receive(dir, bytes.NewReader(pdf), int64(len(pdf))-1, PDF); !errors.Is(err, ErrTooLarge) {
+	if _, err := Receive(bytes.NewReader(pdf), int64(len(pdf)), int64(len(pdf))-1, PDF); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("a file one byte over: %v", err)
 	}
-	if _, err := Receive(dir, strings.NewReader("<svg onload=alert(1)>"), 1<<20, PDF); !errors.Is(err, ErrType) {
+	if _, err := Receive(strings.NewReader("<svg onload=alert(1)>"), 21, 1<<20, PDF); !errors.Is(err, ErrType) {
 		t.Errorf("an SVG as a PDF: %v", err)
 	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-		t.Errorf("refused files left %d files behind", len(entries))
-	}
-	got, err := Receive(dir, bytes.NewReader(pdf), int64(len(pdf)), PDF)
+	got, err := Receive(bytes.NewReader(pdf), int64(len(pdf)), int64(len(pdf)), PDF)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stored, err := os.ReadFile(dir + "/" + got.Name); err != nil || !bytes.Equal(stored, pdf) || got.Size != int64(len(pdf)) || got.Type != PDF {
-		t.Errorf("stored %d bytes as %+v (%v)", len(stored), got, err)
+	if !bytes.Equal(got.Data, pdf) || got.Size != int64(len(pdf)) || got.Type != PDF || len(got.Name) != 32 {
+		t.Errorf("took %d bytes as %s, %d, %s", len(got.Data), got.Name, got.Size, got.Type)
 	}
 }
 
@@ -93,27 +88,31 @@ func form(t *testing.T, fieldBytes, fileBytes int) ([]byte, string) {
 
 func TestSpoolHoldsFieldsNotFiles(t *testing.T) {
 	body, boundary := form(t, 10<<10, 3<<20)
-	f, n, err := Spool(bytes.NewReader(body), boundary, 64<<10)
-	if err != nil {
-		t.Fatalf("a form with a 3 MB file and small fields: %v", err)
-	}
-	spooled, _ := io.ReadAll(f)
-	f.Close()
-	os.Remove(f.Name())
-	if n != int64(len(body)) || !bytes.Equal(spooled, body) {
-		t.Errorf("spooled %d bytes of %d, not the body", n, len(body))
+	for _, inMemory := range []int64{0, 1 << 10, 4 << 20} { // in a file, spilt into one, in memory
+		f, err := Spool(bytes.NewReader(body), boundary, int64(len(body)), 64<<10, inMemory)
+		if err != nil {
+			t.Fatalf("a form with a 3 MB file and small fields: %v", err)
+		}
+		spooled, _ := io.ReadAll(f)
+		if held, ok := f.InMemory(); ok != (inMemory > int64(len(body))) || (ok && !bytes.Equal(held, body)) {
+			t.Errorf("held %d in memory: in memory %v", inMemory, ok)
+		}
+		f.Remove()
+		if f.Size != int64(len(body)) || !bytes.Equal(spooled, body) {
+			t.Errorf("held %d in memory: spooled %d bytes of %d, not the body", inMemory, f.Size, len(body))
+		}
 	}
 
 	body, boundary = form(t, 200<<10, 10)
-	if _, _, err := Spool(bytes.NewReader(body), boundary, 64<<10); !errors.Is(err, ErrFields) {
+	if _, err := Spool(bytes.NewReader(body), boundary, int64(len(body)), 64<<10, 0); !errors.Is(err, ErrFields) {
 		t.Errorf("a 200 KB field: %v", err)
 	}
 	header := "--b\r\nContent-Disposition: form-data; name=\"a\"; x=\"" + strings.Repeat("h", 1<<20) + "\"\r\n\r\nv\r\n--b--\r\n"
-	if _, _, err := Spool(strings.NewReader(header), "b", 64<<10); !errors.Is(err, ErrFields) {
+	if _, err := Spool(strings.NewReader(header), "b", int64(len(header)), 64<<10, 0); !errors.Is(err, ErrFields) {
 		t.Errorf("a 1 MB part header: %v", err)
 	}
 	body, boundary = form(t, 10, 100<<10)
-	if _, _, err := Spool(bytes.NewReader(body[:len(body)/2]), boundary, 64<<10); !errors.Is(err, ErrUnreadable) {
+	if _, err := Spool(bytes.NewReader(body[:len(body)/2]), boundary, int64(len(body)), 64<<10, 0); !errors.Is(err, ErrUnreadable) {
 		t.Errorf("a form that broke off: %v", err)
 	}
 }

@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 )
 
@@ -28,58 +26,37 @@ const (
 	tailSize = 2048
 )
 
-// Received is a file written into a folder under a random name.
+// Received is a file taken in, to be stored under a random name.
 type Received struct {
 	Name   string // random: never the name the sender gave
 	Size   int64
 	SHA256 string
 	Type   string // by its content
+	Data   []byte
 }
 
-// Receive copies r into dir under a random name, a piece at a time: at most max bytes, and only
-// when its content is one of types. The file is written aside and renamed once synced, so a
-// crash never leaves half a file under a name, and a refused one leaves nothing.
-func Receive(dir string, r io.Reader, max int64, types ...string) (Received, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return Received{}, err
-	}
-	tmp, err := os.CreateTemp(dir, ".incoming-*")
-	if err != nil {
-		return Received{}, err
-	}
-	kept := false
-	defer func() {
-		if !kept {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	sum := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, sum), io.LimitReader(r, max+1))
+// Receive reads r into memory: at most limit bytes, and only when its content is one of types.
+// size is what the sender said it would send, so that the file is read into one buffer of its
+// size, not copied as the buffer grows. A file is then stored in the database, in the
+// transaction that records it (db/blobs.go).
+func Receive(r io.Reader, size, limit int64, types ...string) (Received, error) {
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(size, 0), limit)+bytes.MinRead))
+	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
 	if err != nil {
 		return Received{}, fmt.Errorf("files: receive: %w", err)
 	}
-	if n > max {
+	if n > limit {
 		return Received{}, ErrTooLarge
 	}
-	head, tail := make([]byte, min(n, headSize)), make([]byte, min(n, tailSize))
-	if _, err := tmp.ReadAt(head, 0); err != nil {
-		return Received{}, fmt.Errorf("files: receive: %w", err)
-	}
-	if _, err := tmp.ReadAt(tail, n-int64(len(tail))); err != nil {
-		return Received{}, fmt.Errorf("files: receive: %w", err)
-	}
-	got := Received{Size: n, SHA256: hex.EncodeToString(sum.Sum(nil)), Type: ContentType(head, tail)}
+	data := buf.Bytes()
+	sum := sha256.Sum256(data)
+	got := Received{Size: n, SHA256: hex.EncodeToString(sum[:]), Type: ContentType(data[:min(n, headSize)], data), Data: data}
 	if !slices.Contains(types, got.Type) {
 		return Received{}, ErrType
 	}
-	if got.Name, err = randomName(); err != nil {
+	if got.Name, err = RandomName(); err != nil {
 		return Received{}, err
 	}
-	if err := errors.Join(tmp.Sync(), tmp.Close(), os.Rename(tmp.Name(), filepath.Join(dir, got.Name))); err != nil {
-		return Received{}, fmt.Errorf("files: receive: %w", err)
-	}
-	kept = true
 	return got, nil
 }
 
@@ -96,7 +73,8 @@ func ContentType(head, tail []byte) string {
 // Tail is the part of data ContentType looks at for the end of a file.
 func Tail(data []byte) []byte { return data[max(0, len(data)-tailSize):] }
 
-func randomName() (string, error) {
+// RandomName is a name to store a file under: random, never the name its sender gave.
+func RandomName() (string, error) {
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
 		return "", fmt.Errorf("files: random: %w", err)

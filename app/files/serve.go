@@ -1,8 +1,8 @@
 // Package files holds what Registrar does with files, apart from HTTP: the data folder's layout
-// (Layout, layout.go, the one place that names its files and folders), uploads streamed to disk
-// under a size limit with their content checked (receive.go), files written under random names
-// and removed (write.go), multipart forms spooled to a temporary file (spool.go), and the
-// headers a stored or generated file is served with (serve.go).
+// (Layout, layout.go, the one place that names its files and folders), uploads taken under a
+// size limit with their content checked, to be stored in the database (receive.go), multipart
+// forms spooled to a temporary file (spool.go), and the headers a stored or generated file is
+// served with (serve.go).
 package files
 
 import (

@@ -1,6 +1,7 @@
 package files
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -15,30 +16,85 @@ var (
 	ErrUnreadable = errors.New("files: form unreadable")
 )
 
-// Spool copies a multipart/form-data body from r into a temporary file and returns it, rewound,
-// with its size. Go's multipart reader, which later reads the form from that file, keeps each
-// field and each part's header in memory, up to 10 MB a request; here everything but the files'
-// contents is counted as it streams by, and a form with more than maxFields of it is refused
-// (ErrFields) before much of it is held. The caller closes and removes the file.
-func Spool(r io.Reader, boundary string, maxFields int64) (*os.File, int64, error) {
-	f, err := os.CreateTemp("", "registrar-form-*")
-	if err != nil {
-		return nil, 0, err
-	}
-	n, err := spool(f, r, boundary, maxFields)
-	if err == nil {
-		_, err = f.Seek(0, io.SeekStart)
-	}
-	if err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, 0, err
-	}
-	return f, n, nil
+// Spooled is a multipart body received whole: in memory when small, in a temporary file
+// otherwise. Remove frees it.
+type Spooled struct {
+	io.Reader
+	Size int64
+	file *os.File
+	data []byte
 }
 
-func spool(f *os.File, r io.Reader, boundary string, maxFields int64) (int64, error) {
-	src := &fieldCounter{r: io.TeeReader(r, f), max: maxFields}
+// InMemory is the body when it is held in memory.
+func (s Spooled) InMemory() ([]byte, bool) {
+	if s.file != nil {
+		return nil, false
+	}
+	return s.data, true
+}
+
+// Remove closes and removes the temporary file, if the body needed one.
+func (s Spooled) Remove() {
+	if s.file != nil {
+		s.file.Close()
+		os.Remove(s.file.Name())
+	}
+}
+
+// Spool copies a multipart/form-data body from r, held in memory up to inMemory bytes and in a
+// temporary file beyond (creating, writing and removing a file cost an application with a
+// 200 KB CV more than storing it). Go's multipart reader, which later reads the form from it,
+// keeps each field and each part's header in memory, up to 10 MB a request; here everything but
+// the files' contents is counted as it streams by, and a form with more than maxFields of it is
+// refused (ErrFields) before much of it is held. size is the length the sender declared, which
+// sizes the buffer. The caller calls Remove.
+func Spool(r io.Reader, boundary string, size, maxFields, inMemory int64) (Spooled, error) {
+	w := &spillWriter{max: inMemory, buf: make([]byte, 0, max(0, min(size, inMemory)))}
+	n, err := spool(w, r, boundary, maxFields)
+	if err == nil && w.file != nil {
+		_, err = w.file.Seek(0, io.SeekStart)
+	}
+	s := Spooled{Size: n, file: w.file}
+	if err != nil {
+		s.Remove()
+		return Spooled{}, err
+	}
+	s.Reader, s.data = bytes.NewReader(w.buf), w.buf
+	if w.file != nil {
+		s.Reader = w.file
+	}
+	return s, nil
+}
+
+// spillWriter holds what is written in memory up to max bytes, then moves it to a temporary
+// file and writes the rest there.
+type spillWriter struct {
+	max  int64
+	buf  []byte
+	file *os.File
+}
+
+func (w *spillWriter) Write(p []byte) (int, error) {
+	if w.file == nil && int64(len(w.buf)+len(p)) <= w.max {
+		w.buf = append(w.buf, p...)
+		return len(p), nil
+	}
+	if w.file == nil {
+		f, err := os.CreateTemp("", "registrar-form-*")
+		if err != nil {
+			return 0, err
+		}
+		w.file = f
+		if _, err := f.Write(w.buf); err != nil {
+			return 0, err
+		}
+		w.buf = nil
+	}
+	return w.file.Write(p)
+}
+
+func spool(w io.Writer, r io.Reader, boundary string, maxFields int64) (int64, error) {
+	src := &fieldCounter{r: io.TeeReader(r, w), max: maxFields}
 	mr := multipart.NewReader(src, boundary)
 	for {
 		p, err := mr.NextPart()

@@ -22,9 +22,9 @@ type Runner struct {
 	Outbox *mail.Outbox // woken when emails were queued
 	Log    *slog.Logger
 	Clock  func() time.Time
-	// The data folder's places: nightly backups, applicants' files, .eml files written
-	// when no SMTP server is configured.
-	BackupsDir, UploadsDir, MailDir string
+	// The data folder's places: nightly backups, .eml files written when no SMTP server is
+	// configured.
+	BackupsDir, MailDir string
 	// FormLifetime is how long a file sent with a form that was sent back waits for the form
 	// to come again before it is removed.
 	FormLifetime time.Duration
@@ -133,7 +133,7 @@ func (r *Runner) PurgeRetention(ctx context.Context) error {
 		r.Log.Info("jobs: personal data erased", "edition", p.Edition.Slug,
 			"applications", p.Applications, "files", p.Files)
 	}
-	n, uerr := r.Store.RemoveUnattachedUploads(ctx, r.UploadsDir, r.Clock().Add(-r.FormLifetime))
+	n, uerr := r.Store.RemoveUnattachedUploads(ctx, r.Clock().Add(-r.FormLifetime))
 	if n > 0 {
 		r.Log.Info("jobs: unattached files removed", "files", n)
 	}
@@ -142,9 +142,9 @@ func (r *Runner) PurgeRetention(ctx context.Context) error {
 
 // Retention erases the personal data of applicants who were not selected, in every edition
 // whose retention period is over, with the .eml files written about them, and says what it
-// erased; dryRun only says what it would erase. It needs Store, Clock, UploadsDir and MailDir.
+// erased; dryRun only says what it would erase. It needs Store, Clock and MailDir.
 func (r *Runner) Retention(ctx context.Context, dryRun bool) ([]db.Purge, error) {
-	purges, err := r.Store.PurgeRetention(ctx, r.UploadsDir, r.Clock(), dryRun)
+	purges, err := r.Store.PurgeRetention(ctx, r.Clock(), dryRun)
 	if dryRun {
 		return purges, err
 	}

@@ -74,7 +74,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, 
 		if len(args) != 1 {
 			return errors.New("usage: registrar restore PATH (stop the server first)")
 		}
-		kept, erased, err := db.Restore(ctx, args[0], cfg.Layout().Database(), cfg.Layout().Uploads(), time.Now())
+		kept, erased, err := db.Restore(ctx, args[0], cfg.Layout().Database(), time.Now())
 		if err != nil {
 			return err
 		}
@@ -152,12 +152,11 @@ func newJobs(cfg app.Config, store *db.Store, logger *slog.Logger, emails *mail.
 		clock = time.Now
 	}
 	return &jobs.Runner{Store: store, Emails: emails, Outbox: outbox, Log: logger, Clock: clock,
-		BackupsDir: cfg.Layout().Backups(), UploadsDir: cfg.Layout().Uploads(),
-		MailDir: cfg.Layout().Mail(), FormLifetime: app.FormLifetime}
+		BackupsDir: cfg.Layout().Backups(), MailDir: cfg.Layout().Mail(), FormLifetime: app.FormLifetime}
 }
 
 func openStore(ctx context.Context, cfg app.Config, logger *slog.Logger) (*db.Store, error) {
-	store, err := db.Open(cfg.Layout().Database())
+	store, err := db.OpenWith(cfg.Layout().Database(), db.Options{Replicated: cfg.Replicated})
 	if err != nil {
 		return nil, err
 	}
@@ -166,6 +165,12 @@ func openStore(ctx context.Context, cfg app.Config, logger *slog.Logger) (*db.St
 		return nil, err
 	}
 	if err := store.Migrate(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
+	// A data folder from before files moved into the database (migration 0028) still keeps them
+	// in folders.
+	if _, err := store.MoveFilesIn(ctx, cfg.Layout().Uploads(), cfg.Layout().Documents()); err != nil {
 		store.Close()
 		return nil, err
 	}
@@ -214,6 +219,9 @@ func serve(ctx context.Context, cfg app.Config, store *db.Store, stdout io.Write
 	errc := make(chan error, 1)
 	go func() { errc <- server.Listen(cfg.Addr) }()
 	fmt.Fprintf(stdout, "Registrar is running at %s (database %s)\n", cfg.BaseURL, cfg.Layout().Database())
+	if cfg.Replicated {
+		fmt.Fprintln(stdout, "Litestream replicates the database and runs its checkpoints (REGISTRAR_LITESTREAM=1)")
+	}
 	if cfg.Demo {
 		fmt.Fprintf(stdout, "Demo organiser: %s / %s\n", demoEmail, demoPassword)
 		fmt.Fprintln(stdout, "Two-factor authentication: admins set it up at their first sign-in (an authenticator app"+

@@ -51,8 +51,7 @@ func TestARestoredBackupDoesNotBringErasedApplicantsBack(t *testing.T) {
 	render := func(name string, a school.Application) (db.Email, error) {
 		return db.Email{To: a.Email, Lang: "en", Subject: name, Text: name, Template: name}, nil
 	}
-	if _, err := store.CarryOutErasure(ctx, people["asked@example.org"].ID, "user:1", filepath.Join(dir, "uploads"),
-		time.Now(), render); err != nil {
+	if _, err := store.CarryOutErasure(ctx, people["asked@example.org"].ID, "user:1", time.Now(), render); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()
