@@ -192,13 +192,9 @@ func (s *Server) sendDocument(c *fiber.Ctx, d school.Document, cache string) err
 	if d.StoredName == "" {
 		return db.ErrNotFound
 	}
-	data, err := s.store.FileData(c.UserContext(), d.StoredName)
-	if err != nil {
-		return err
-	}
 	c.Set(fiber.HeaderCacheControl, cache)
 	fileHeaders(c, d.ContentType, d.FileName, false)
-	return c.Send(data)
+	return s.sendStored(c, d.StoredName, d.Size)
 }
 
 // downloadPublicDocument serves a public document of a public edition to anyone.

@@ -158,11 +158,21 @@ func clientAddress(c *fiber.Ctx) string {
 type bodyPlaces struct {
 	uploads, forms *places
 	budget         *semaphore.Weighted
+	// storing bounds the bytes of files received and not yet stored: a file is read into
+	// memory to be stored in the database, and held there until its application's commit.
+	storing *semaphore.Weighted
+	// serving bounds the bytes of stored files read into memory to be sent, until sent.
+	serving *semaphore.Weighted
 }
+
+// storingBudget is how many bytes of files wait in memory for the database at once: eight CVs
+// of 5 MB, or one body of the largest size a route takes.
+const storingBudget = 40 << 20
 
 func newBodyPlaces() bodyPlaces {
 	return bodyPlaces{uploads: newPlaces(uploadsPerAddress), forms: newPlaces(formsPerAddress),
-		budget: semaphore.NewWeighted(bodyBudget)}
+		budget: semaphore.NewWeighted(bodyBudget), storing: semaphore.NewWeighted(storingBudget),
+		serving: semaphore.NewWeighted(storingBudget)}
 }
 
 // limitBody refuses a body larger than the route's limit, of unknown length (chunked), or
@@ -268,6 +278,17 @@ func (s *Server) receiveFiles(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
+	// Received whole, the body waits on disk (or, small, in memory) for the files it carries
+	// to have room in memory until they are stored.
+	storing := min(spooled.Size, storingBudget)
+	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.UploadWait)
+	defer cancel()
+	if err := s.bodies.storing.Acquire(ctx, storing); err != nil {
+		spooled.Remove()
+		c.Context().SetConnectionClose()
+		return fiber.NewError(fiber.StatusServiceUnavailable, uploadsBusy)
+	}
+	defer s.bodies.storing.Release(storing)
 	// fasthttp neither closes nor removes a body stream it was given. It reads a form from a
 	// stream with files over 8 KB in temporary files; a body held in memory is read from memory.
 	defer spooled.Remove()

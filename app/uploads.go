@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -10,6 +11,7 @@ import (
 	"mime/multipart"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -176,12 +178,40 @@ func randomHex(n int) (string, error) {
 // from its name: as an attachment, or inline (a PDF only) for a frame of the application's pages.
 func (s *Server) sendUpload(c *fiber.Ctx, up db.Upload, inline bool) error {
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	data, err := s.store.FileData(c.UserContext(), up.StoredName)
+	fileHeaders(c, up.ContentType, up.OriginalName, inline)
+	return s.sendStored(c, up.StoredName, up.Size)
+}
+
+// sendStored sends the stored file named name, of size bytes. Its bytes are read from the
+// database into memory whole, so the files being sent at once hold at most storingBudget
+// bytes: one more waits its turn, until it has been sent.
+func (s *Server) sendStored(c *fiber.Ctx, name string, size int64) error {
+	size = min(max(size, 1), storingBudget)
+	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.UploadWait)
+	defer cancel()
+	if err := s.bodies.serving.Acquire(ctx, size); err != nil {
+		return fiber.NewError(fiber.StatusServiceUnavailable, uploadsBusy)
+	}
+	data, err := s.store.FileData(c.UserContext(), name)
 	if err != nil {
+		s.bodies.serving.Release(size)
 		return err
 	}
-	fileHeaders(c, up.ContentType, up.OriginalName, inline)
-	return c.Send(data)
+	// fasthttp closes the stream once it has written it.
+	c.Context().SetBodyStream(&sentFile{Reader: bytes.NewReader(data), release: func() { s.bodies.serving.Release(size) }}, len(data))
+	return nil
+}
+
+// sentFile is a stored file's bytes being sent; closing it gives their room back.
+type sentFile struct {
+	*bytes.Reader
+	release func()
+	once    sync.Once
+}
+
+func (f *sentFile) Close() error {
+	f.once.Do(f.release)
+	return nil
 }
 
 // fileHeaders marks a response as a file of contentType named name: never sniffed, running
