@@ -41,7 +41,9 @@ use_tmp load-files
 
 echo "== starting the server on $addr (fresh database in $tmp/data)"
 mkdir -p "$tmp/data"
+# MALLOC_ARENA_MAX as deploy/registrar.service sets it; LOAD_MALLOC_ARENA_MAX= measures without.
 env -u REGISTRAR_SMTP_URL -u REGISTRAR_DEV -u REGISTRAR_BASE_URL \
+	MALLOC_ARENA_MAX="${LOAD_MALLOC_ARENA_MAX-2}" \
 	REGISTRAR_ADDR="$addr" REGISTRAR_DATA="$tmp/data" REGISTRAR_DEMO=1 \
 	REGISTRAR_APPLY_LIMIT=1000000000 REGISTRAR_TRUSTED_PROXIES=127.0.0.1 \
 	./bin/registrar serve >"$log" 2>&1 &
