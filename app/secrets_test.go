@@ -19,7 +19,7 @@ import (
 	"registrar/db"
 )
 
-// lockedBuffer is a log that requests write to concurrently.
+// lockedBuffer is a log, or a process's output, written to concurrently while the test reads it.
 type lockedBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
