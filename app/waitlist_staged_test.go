@@ -15,10 +15,7 @@ import (
 // acceptance kept counting a seat), the second got nothing and the release was refused.
 func TestASeatThatFreesUpSkipsTheOneAlreadyStagedForAPlace(t *testing.T) {
 	t.Parallel()
-	ts := newTestServer(t)
-	e := createSelectionEdition(t, ts, "staged-grow-2027", 2)
-	u := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
-	v := signIn(t, ts, u.Email)
+	ts, e, v := organiserOfSelection(t, "staged-grow-2027", 2)
 	anna := createApplicant(t, ts, e, "Anna", "en")
 	ben := createApplicant(t, ts, e, "Ben", "en")
 	cleo := createApplicant(t, ts, e, "Cleo", "en")

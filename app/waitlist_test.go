@@ -26,10 +26,7 @@ func rankOf(t testing.TB, ts *testServer, a school.Application) int {
 
 func TestASecondApplicantAtRankOneMovesTheFirstDown(t *testing.T) {
 	t.Parallel()
-	ts := newTestServer(t)
-	e := createSelectionEdition(t, ts, "ranks-2027", 1)
-	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
-	v := signIn(t, ts, organiser.Email)
+	ts, e, v := organiserOfSelection(t, "ranks-2027", 1)
 	anna := createApplicant(t, ts, e, "Anna", "en")
 	ben := createApplicant(t, ts, e, "Ben", "cs")
 
@@ -179,10 +176,7 @@ func TestLoweringTheSeatsBelowWhatIsTakenIsRefusedSayingByWhom(t *testing.T) {
 
 func TestReleasePreviewWarnsWhenStagedDecisionsNoLongerFit(t *testing.T) {
 	t.Parallel()
-	ts := newTestServer(t)
-	e := createSelectionEdition(t, ts, "no-fit-2027", 2)
-	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
-	v := signIn(t, ts, organiser.Email)
+	ts, e, v := organiserOfSelection(t, "no-fit-2027", 2)
 	anna := createApplicant(t, ts, e, "Anna", "en")
 	ben := createApplicant(t, ts, e, "Ben", "en")
 	cleo := createApplicant(t, ts, e, "Cleo", "en")
@@ -271,10 +265,7 @@ func TestStatusPageShowsTheCurrentWaitlistRank(t *testing.T) {
 // unless the organiser gives a first rank: nobody told "you are number 1" is moved down unasked.
 func TestBulkWaitingListJoinsTheEndUnlessARankIsGiven(t *testing.T) {
 	t.Parallel()
-	ts := newTestServer(t)
-	e := createSelectionEdition(t, ts, "bulk-ranks-2027", 1)
-	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
-	v := signIn(t, ts, organiser.Email)
+	ts, e, v := organiserOfSelection(t, "bulk-ranks-2027", 1)
 	first := createApplicant(t, ts, e, "Anna", "en")
 	second := createApplicant(t, ts, e, "Ben", "en")
 	third := createApplicant(t, ts, e, "Cleo", "en")
@@ -298,4 +289,14 @@ func TestBulkWaitingListJoinsTheEndUnlessARankIsGiven(t *testing.T) {
 			t.Errorf("%s is number %d on the waiting list, want %d", a.GivenName, got, want+1)
 		}
 	}
+}
+
+// organiserOfSelection is a server with a small selective edition of seats and its organiser,
+// signed in.
+func organiserOfSelection(t *testing.T, slug string, seats int) (*testServer, school.Edition, *visitor) {
+	t.Helper()
+	ts := newTestServer(t)
+	e := createSelectionEdition(t, ts, slug, seats)
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	return ts, e, signIn(t, ts, organiser.Email)
 }
