@@ -86,6 +86,7 @@ func TestEveryEditionPageHasTheEditionMenuWithTheCurrentEntryMarked(t *testing.T
 		{edition + "/processing", "/privacy", "true", false},
 		{edition + "/form", "/form", "page", false},
 		{edition + "/edit", "/edit", "page", false},
+		{edition + "/clone", "/edit", "true", false},
 	}
 	for _, who := range []struct {
 		email string
