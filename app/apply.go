@@ -23,8 +23,10 @@ type applyPage struct {
 	OpenedAt string // signed: when this form was first shown
 	CSRF     string
 	Claims   map[string]string // kept files' claim keys by field name
-	Editing  bool
-	Notice   string
+	// SubmissionKey: the form's one-time key, kept when the form comes back with its errors.
+	SubmissionKey string
+	Editing       bool
+	Notice        string
 }
 
 // fieldMessage is a line of an error summary: the field it links to, its label and the message.
@@ -97,7 +99,10 @@ func (s *Server) renderApplyForm(c *fiber.Ctx, status int, e school.Edition, que
 		}
 	}
 	data := applyPage{Edition: e, Sections: sections, Action: c.Path(), OpenedAt: openedAt,
-		CSRF: csrfToken(c), Claims: claims, Editing: editing}
+		CSRF: csrfToken(c), Claims: claims, Editing: editing, SubmissionKey: formSubmissionKey(c)}
+	if data.SubmissionKey == "" {
+		data.SubmissionKey = school.NewSubmissionKey()
+	}
 	data.Errors = errorSummary(sections)
 	title := L.T("apply_title", "Edition", e.Title(L.Lang))
 	if editing {
@@ -170,6 +175,14 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	if c.FormValue("website") != "" { // the honeypot: people do not see it, robots fill it
 		return badRequest(L.T("error_honeypot"))
 	}
+	// A form stored already, sent again (a retry, a double click, a copy sent once the browser
+	// was back online): the same page as the first time, and no second email.
+	key := formSubmissionKey(c)
+	if sent, err := s.store.SentWithKey(ctx, e.ID, key); err != nil {
+		return err
+	} else if sent {
+		return c.Redirect("/editions/"+e.Slug+"/apply/sent", fiber.StatusSeeOther)
+	}
 	openedAt := s.signedTime(c.FormValue("opened_at"))
 	if !e.AcceptsSubmission(openedAt, now) {
 		return s.renderWindowClosed(c, e, L)
@@ -186,6 +199,7 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	}
 	a := f.application(e, questions, L.Lang, now)
 	a.Consents = f.consents(fe.notice.ConsentVersion(), now)
+	a.SubmissionKey = key
 	attachFiles(&a, questions, files)
 	// The link to the status page goes by email only, the receipt's or that of an application
 	// made before with the address: the page answering the form is the same either way, so it
@@ -200,9 +214,16 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	switch {
 	case errors.Is(err, db.ErrDuplicate):
 		// The files of a form sent again are not stored: tied to the application made before,
-		// they would outlive their sender's purpose.
-		if err := s.emailAlreadyApplied(ctx, e, questions, f.Email); err != nil {
+		// they would outlive their sender's purpose. The same form sent twice at once is
+		// acknowledged once: the other request stored it.
+		sent, err := s.store.SentWithKey(ctx, e.ID, key)
+		if err != nil {
 			return err
+		}
+		if !sent {
+			if err := s.emailAlreadyApplied(ctx, e, questions, f.Email); err != nil {
+				return err
+			}
 		}
 	case err != nil:
 		return err
@@ -281,4 +302,12 @@ func attachFiles(a *school.Application, questions []school.Question, files map[s
 // applyDeadlinePassed is for edits: the applicant may change what they sent until the deadline.
 func applyDeadlinePassed(e school.Edition, now time.Time) bool {
 	return e.WindowAt(now) != school.WindowOpen
+}
+
+// formSubmissionKey is the one-time key the form came with, or "" when it brought none.
+func formSubmissionKey(c *fiber.Ctx) string {
+	if key := c.FormValue("submission_key"); school.ValidSubmissionKey(key) {
+		return key
+	}
+	return ""
 }

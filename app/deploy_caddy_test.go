@@ -316,15 +316,17 @@ func TestApplyingThroughCaddyOverHTTPS(t *testing.T) {
 		t.Error("the CV downloaded through HTTPS is not the file sent")
 	}
 
-	// The first applicant's second form is counted, the third slowed down…
-	resp, body = first.send(t, f, url.Values{"given_name": {""}})
+	// The first applicant's second form is counted, the third slowed down (forms of their own:
+	// the form sent already, sent again, would only lead to the page after sending)…
+	again := url.Values{"given_name": {""}, "submission_key": {""}}
+	resp, body = first.send(t, f, again)
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-	resp, body = first.send(t, f, url.Values{"given_name": {""}})
+	resp, body = first.send(t, f, again)
 	wantStatus(t, resp, body, http.StatusTooManyRequests)
 	// …even when claiming to be someone else: Caddy replaces what the client says.
 	pretender := first
 	pretender.claims = map[string]string{"X-Real-IP": "203.0.113.9", "X-Forwarded-For": "203.0.113.9"}
-	resp, body = pretender.send(t, f, url.Values{"given_name": {""}})
+	resp, body = pretender.send(t, f, again)
 	wantStatus(t, resp, body, http.StatusTooManyRequests)
 
 	// …while the second applicant, behind the same Caddy, applies as if nobody else had.

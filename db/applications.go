@@ -186,6 +186,9 @@ func insertApplicationRows(ctx context.Context, tx *sql.Tx, e school.Edition, a 
 	if err := claimUploads(ctx, tx, a); err != nil {
 		return a, err
 	}
+	if err := insertSubmissionKey(ctx, tx, a); err != nil {
+		return a, err
+	}
 	if err := insertAnswers(ctx, tx, a.ID, a.Answers); err != nil {
 		return a, err
 	}

@@ -37,9 +37,12 @@ func WordCount(s string) int {
 
 // Application is one person's application to one edition.
 type Application struct {
-	ID              int64
-	EditionID       int64
-	Reference       string
+	ID        int64
+	EditionID int64
+	Reference string
+	// SubmissionKey is the one-time key of the form that sent it: the same form sent again
+	// finds the application by it. Empty for applications made otherwise.
+	SubmissionKey   string
 	Status          Status
 	Lang            string // the language the applicant used; emails follow it
 	Email           string

@@ -1,0 +1,222 @@
+// Registrar: a long application form is never lost. As one types, a copy of what is filled in
+// (never a file, never the hidden fields such as the CSRF token) is kept in this browser's
+// localStorage, one per edition's form; opened again, the form offers it back rather than
+// overwriting what the page shows. Sending goes through fetch, so that a send made offline, or
+// cut off by a dropped connection, leaves the page as it is, files included, says so, and goes
+// again once the connection is back. The server stores a form once per submission key, so a
+// send repeated after a lost answer makes no second application. The page after sending
+// removes the copy. Without this script the form works as before.
+(function () {
+  "use strict";
+  var prefix = "registrar.form-copy:";
+  var maxAge = 30 * 24 * 3600 * 1000; // an abandoned copy does not stay forever on a shared computer
+
+  function storage() {
+    try { return window.localStorage; } catch (e) { return null; } // blocked by the browser's settings
+  }
+
+  var clear = document.querySelector("[data-form-keep-clear]");
+  if (clear && storage()) {
+    storage().removeItem(prefix + clear.getAttribute("data-form-keep-clear"));
+  }
+
+  var form = document.querySelector("form[data-form-keep]");
+  if (!form || !storage()) { return; }
+  var key = prefix + form.getAttribute("data-form-keep");
+  var offer = document.getElementById("keep-offer");
+  var done = document.getElementById("keep-done");
+  var status = document.getElementById("keep-status");
+  var sendButton = form.querySelector("[data-form-keep-send]");
+
+  // kept tells the fields the copy holds: what the applicant fills in, not files, not hidden
+  // fields (CSRF token, submission key, kept files' claims), not the honeypot.
+  function kept(el) {
+    if (!el.name || el.disabled) { return false; }
+    if (/^(file|hidden|submit|button|reset|image|password)$/.test(el.type)) { return false; }
+    return !el.closest("[aria-hidden=true]");
+  }
+
+  function fields() {
+    return Array.prototype.filter.call(form.elements, kept);
+  }
+
+  function snapshot() {
+    var values = {};
+    fields().forEach(function (el) {
+      var list = values[el.name] || (values[el.name] = []);
+      if (el.type === "checkbox" || el.type === "radio") {
+        if (el.checked) { list.push(el.value); }
+      } else if (el.type === "select-multiple") {
+        Array.prototype.forEach.call(el.selectedOptions, function (o) { list.push(o.value); });
+      } else {
+        list.push(el.value);
+      }
+    });
+    return values;
+  }
+
+  function fill(values) {
+    var seen = {};
+    fields().forEach(function (el) {
+      var list = values[el.name];
+      if (!list) { return; }
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = list.indexOf(el.value) >= 0;
+      } else if (el.type === "select-multiple") {
+        Array.prototype.forEach.call(el.options, function (o) { o.selected = list.indexOf(o.value) >= 0; });
+      } else {
+        var i = seen[el.name] || 0;
+        seen[el.name] = i + 1;
+        el.value = list[i] || "";
+      }
+      // The word count and anything else listening follow the restored value.
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }
+
+  function filledIn(values) {
+    return Object.keys(values).some(function (name) {
+      return values[name].some(function (v) { return v.trim() !== ""; });
+    });
+  }
+
+  // same tells whether the page shows what the copy holds already (the form sent back with its
+  // errors, say): then there is nothing to offer.
+  function same(a, b) {
+    var norm = function (list) { return (list || []).map(function (v) { return v.trim(); }).join("\u0000"); };
+    return Object.keys(a).concat(Object.keys(b)).every(function (name) { return norm(a[name]) === norm(b[name]); });
+  }
+
+  function read() {
+    try {
+      var copy = JSON.parse(storage().getItem(key));
+      if (copy && copy.values && Date.now() - copy.at < maxAge) { return copy; }
+    } catch (e) { /* not ours or damaged: treated as none */ }
+    storage().removeItem(key);
+    return null;
+  }
+
+  var saving = true; // off while the offer waits for an answer, and once the form is stored
+  var timer = null;
+  function save() {
+    clearTimeout(timer);
+    timer = null;
+    if (!saving) { return; }
+    var values = snapshot();
+    try {
+      if (filledIn(values)) {
+        storage().setItem(key, JSON.stringify({ at: Date.now(), values: values }));
+      }
+    } catch (e) { /* storage full or refused: the form works on without a copy */ }
+  }
+  function saveSoon() {
+    if (timer === null) { timer = setTimeout(save, 400); }
+  }
+  form.addEventListener("input", saveSoon);
+  form.addEventListener("change", saveSoon);
+  window.addEventListener("pagehide", save);
+
+  // say puts a message into a live region, as a new paragraph so that it is read out.
+  function say(region, message) {
+    region.textContent = "";
+    if (!message) { return; }
+    var p = document.createElement("p");
+    p.className = "notice";
+    p.textContent = message;
+    region.appendChild(p);
+  }
+
+  var copy = read();
+  if (copy && offer && filledIn(copy.values) && !same(copy.values, snapshot())) {
+    saving = false;
+    offer.hidden = false;
+    if (!document.querySelector(".error-summary")) { offer.focus(); }
+    offer.addEventListener("click", function (ev) {
+      var choice = ev.target.closest("[data-keep]");
+      if (!choice) { return; }
+      if (choice.getAttribute("data-keep") === "restore") {
+        fill(copy.values);
+        say(done, done.getAttribute("data-restored"));
+      } else {
+        storage().removeItem(key);
+        say(done, done.getAttribute("data-discarded"));
+      }
+      offer.hidden = true;
+      saving = true;
+      save();
+      done.focus();
+    });
+  }
+
+  // Sending. Only the form's own send button is taken over; another button of the form (one
+  // that saves a draft, say) submits as the browser does.
+  if (!sendButton || !window.fetch || !window.FormData) { return; }
+  var sending = null; // the AbortController of the send under way
+  var waiting = false; // a send was asked for and has not reached the server
+  var retry = null;
+  var pause = 5000;
+
+  function send() {
+    clearTimeout(retry);
+    retry = null;
+    if (sending) { return; } // a second click while the first send is under way
+    save();
+    waiting = true;
+    if (navigator.onLine === false) {
+      say(status, status.getAttribute("data-offline"));
+      return;
+    }
+    say(status, status.getAttribute("data-sending"));
+    sendButton.setAttribute("aria-busy", "true");
+    sendButton.disabled = true;
+    var controller = new AbortController();
+    sending = controller;
+    // No time limit: a CV on a slow link may take minutes, and a send cut short would have to
+    // begin again. A link that drops fails the request, or the browser says it went offline.
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", signal: controller.signal })
+      .then(function (resp) {
+        sending = null;
+        waiting = false;
+        if (resp.redirected && resp.ok) {
+          // Stored: the page after sending, which removes the copy (removed here too, should
+          // that page not load).
+          saving = false;
+          storage().removeItem(key);
+          window.location.replace(resp.url);
+          return;
+        }
+        // Anything else (the form's errors, the window closed) is shown as the browser shows it,
+        // by sending the form the usual way; its submission key keeps that from storing it twice.
+        saving = false;
+        form.submit();
+      }, function () {
+        sending = null;
+        sendButton.disabled = false;
+        sendButton.removeAttribute("aria-busy");
+        if (navigator.onLine === false) {
+          say(status, status.getAttribute("data-offline"));
+          return;
+        }
+        // Online as far as the browser knows, yet the send failed: try again, less often each time.
+        say(status, status.getAttribute("data-failed"));
+        retry = setTimeout(send, pause);
+        pause = Math.min(pause * 2, 60000);
+      });
+  }
+
+  form.addEventListener("submit", function (ev) {
+    if (ev.submitter !== sendButton) { return; }
+    ev.preventDefault();
+    send();
+  });
+  window.addEventListener("online", function () {
+    if (waiting) {
+      pause = 5000;
+      send();
+    }
+  });
+  window.addEventListener("offline", function () {
+    if (sending) { sending.abort(); } // fails the send at once: it is said and waits for "online"
+  });
+})();
