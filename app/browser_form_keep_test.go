@@ -203,9 +203,9 @@ func TestBrowserFormSentOfflineIsSentOnceWhenBackOnline(t *testing.T) {
 				t.Errorf("the message is in a region with role %q", got)
 			}
 			kept := map[string]string{
-				`location.pathname`: applyPath(summerSlug),
-				`document.getElementById('given_name').value`: "Amina",
-				`document.getElementById('motivation').value`: "Climate moves people within Jordan.",
+				`location.pathname`:                                             applyPath(summerSlug),
+				`document.getElementById('given_name').value`:                   "Amina",
+				`document.getElementById('motivation').value`:                   "Climate moves people within Jordan.",
 				`String(document.getElementById('cv').files.length)`:            "1",
 				`String(document.getElementById('consent_processing').checked)`: "true",
 				`String(localStorage.getItem(` + formCopyKey + `) !== null)`:    "true",
