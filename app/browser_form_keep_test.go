@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -250,4 +251,44 @@ func TestBrowserFormSentOfflineIsSentOnceWhenBackOnline(t *testing.T) {
 // jsString quotes s for a JavaScript expression.
 func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// TestBrowserFormWithAMistakeSendsItsFileOnce sends the form with a mistake: the page shows the
+// errors as without JavaScript, the CV kept, and the CV travelled once (the form's second trip,
+// which shows the errors, claims the file the first one left on the server).
+func TestBrowserFormWithAMistakeSendsItsFileOnce(t *testing.T) {
+	ts := newTestServer(t)
+	base := ts.listen(t)
+	ctx := testkit.NewTab(t)
+	q := questionFields(t, ts, summerSlug)
+	cvPath := filepath.Join(t.TempDir(), "cv.pdf")
+	if err := os.WriteFile(cvPath, minimalPDF("Amina Haddad, curriculum vitae"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	browse(t, ctx, "open the form", chromedp.Navigate(base+applyPath(summerSlug)), chromedp.WaitVisible(keepField("given_name")))
+	fillSummerForm(t, ctx, q, "amina@example.org", cvPath)
+	browse(t, ctx, "forget the motivation", chromedp.Evaluate[chromedp.Void](`document.getElementById('motivation').value = ''`))
+	status := submitForm(t, ctx, "send the form with a mistake", chromedp.CSS(`#main form button[data-form-keep-send]`))
+	if status != 422 {
+		t.Fatalf("the form with a mistake ended on a page answering %d, want 422", status)
+	}
+	wantPageText(t, ctx, "the form with its errors", "There is 1 problem with your form", "Received: cv.pdf")
+	if got := evaluate[string](t, ctx, `document.getElementById('given_name').value`); got != "Amina" {
+		t.Errorf("the given name is %q after the errors", got)
+	}
+	if hidden := evaluate[bool](t, ctx, `document.getElementById('keep-offer').hidden`); !hidden {
+		t.Error("the form sent back with its errors offers the browser's copy, which it shows already")
+	}
+	conn, err := sql.Open("sqlite3", "file:"+ts.cfg.Layout().Database()+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var uploads int
+	if err := conn.QueryRow(`SELECT count(*) FROM uploads`).Scan(&uploads); err != nil {
+		t.Fatal(err)
+	}
+	if uploads != 1 {
+		t.Errorf("%d files stored for one CV sent once", uploads)
+	}
 }

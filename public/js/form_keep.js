@@ -176,11 +176,11 @@
     // begin again. A link that drops fails the request, or the browser says it went offline.
     fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", signal: controller.signal })
       .then(function (resp) {
-        sending = null;
-        waiting = false;
         if (resp.redirected && resp.ok) {
           // Stored: the page after sending, which removes the copy (removed here too, should
           // that page not load).
+          sending = null;
+          waiting = false;
           saving = false;
           storage().removeItem(key);
           window.location.replace(resp.url);
@@ -188,9 +188,15 @@
         }
         // Anything else (the form's errors, the window closed) is shown as the browser shows it,
         // by sending the form the usual way; its submission key keeps that from storing it twice.
-        saving = false;
-        form.submit();
-      }, function () {
+        // The files the server kept with the errors go by their claims, not a second time.
+        return resp.text().then(function (html) {
+          claimKeptFiles(new DOMParser().parseFromString(html, "text/html"));
+          sending = null;
+          waiting = false;
+          saving = false;
+          form.submit();
+        });
+      }).catch(function () {
         sending = null;
         sendButton.disabled = false;
         sendButton.removeAttribute("aria-busy");
@@ -203,6 +209,28 @@
         retry = setTimeout(send, pause);
         pause = Math.min(pause * 2, 60000);
       });
+  }
+
+  // claimKeptFiles takes from the server's answer the claims of the files it kept (hidden
+  // "<field>_claim" inputs) and empties those file fields, as the form the server sent back is.
+  function claimKeptFiles(page) {
+    var answer = page.querySelector("form[data-form-keep]");
+    if (!answer) { return; }
+    Array.prototype.forEach.call(answer.querySelectorAll("input[type=hidden]"), function (claim) {
+      var field = claim.name.replace(/_claim$/, "");
+      if (field === claim.name) { return; }
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (el.type === "file" && el.name === field) { el.value = ""; }
+      });
+      var mine = Array.prototype.filter.call(form.elements, function (el) { return el.name === claim.name; })[0];
+      if (!mine) {
+        mine = document.createElement("input");
+        mine.type = "hidden";
+        mine.name = claim.name;
+        form.appendChild(mine);
+      }
+      mine.value = claim.value;
+    });
   }
 
   form.addEventListener("submit", function (ev) {
