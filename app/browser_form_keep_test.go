@@ -3,9 +3,15 @@ package app
 import (
 	"context"
 	"database/sql"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -290,5 +296,76 @@ func TestBrowserFormWithAMistakeSendsItsFileOnce(t *testing.T) {
 	}
 	if uploads != 1 {
 		t.Errorf("%d files stored for one CV sent once", uploads)
+	}
+}
+
+// answerLostOnce puts a front before the server at backend that passes the first application
+// form on to it and then drops the connection before the answer reaches the browser, as a link
+// that fails at the worst moment does. It returns the front's address and the number of forms
+// that reached the server.
+func answerLostOnce(t testing.TB, backend string) (string, *atomic.Int32) {
+	t.Helper()
+	target, err := url.Parse(backend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var forms atomic.Int32
+	front := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/apply") {
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		if forms.Add(1) > 1 {
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		proxy.ServeHTTP(httptest.NewRecorder(), r) // stored, and its answer lost
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			_ = conn.Close()
+		}
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return "http://" + ln.Addr().String(), &forms
+}
+
+// TestBrowserFormWhoseAnswerIsLostIsStoredOnce sends the form over a link that drops after the
+// server stored it: the browser sends it again, and the server, knowing the form's submission
+// key, shows the page after sending without a second application or a second receipt.
+func TestBrowserFormWhoseAnswerIsLostIsStoredOnce(t *testing.T) {
+	ts, inbox := newMailingServer(t, "School of Migration Studies <school@registrar.test>", nil)
+	ts.runOutbox(t)
+	base, forms := answerLostOnce(t, ts.listen(t))
+	ctx := testkit.NewTab(t)
+	q := questionFields(t, ts, summerSlug)
+	cvPath := filepath.Join(t.TempDir(), "cv.pdf")
+	if err := os.WriteFile(cvPath, minimalPDF("Amina Haddad, curriculum vitae"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const email = "amina@example.org"
+	browse(t, ctx, "open the form", chromedp.Navigate(base+applyPath(summerSlug)), chromedp.WaitVisible(keepField("given_name")))
+	fillSummerForm(t, ctx, q, email, cvPath)
+	browse(t, ctx, "send", chromedp.Click(chromedp.CSS(`#main form button[data-form-keep-send]`), chromedp.NodeVisible))
+	waitUntil(t, ctx, "the form is sent again and the page after sending shown", `location.pathname.endsWith('/apply/sent')`)
+	if n := forms.Load(); n < 2 {
+		t.Fatalf("the form reached the server %d times; the test wants it sent again", n)
+	}
+	apps, err := ts.store.ApplicationsByEmail(context.Background(), email)
+	if err != nil || len(apps) != 1 {
+		t.Fatalf("%d applications stored (%v), want 1", len(apps), err)
+	}
+	inbox.Wait(t, 1)
+	time.Sleep(300 * time.Millisecond) // a second email would have arrived by now
+	if msgs := inbox.Received(); len(msgs) != 1 {
+		t.Fatalf("%d emails arrived, want one receipt", len(msgs))
+	}
+	if got := evaluate[bool](t, ctx, `localStorage.getItem(`+formCopyKey+`) === null`); !got {
+		t.Error("the browser's copy is still there after sending")
 	}
 }
