@@ -13,6 +13,7 @@
 //	applications.go                 applications and the one status transition (TransitionApplication),
 //	                                which keeps waiting-list ranks unique and gap-free
 //	submissions.go                  submissions written in groups (group commit) with their receipts
+//	submission_keys.go              each form's one-time key, so a form sent twice is stored once
 //	application_list.go             the back office's filtered, sorted application list
 //	returning.go                    returning applicants: an application's earlier ones by the same
 //	                                email, or name and date of birth; the list's filter by them

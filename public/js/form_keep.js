@@ -11,17 +11,25 @@
   var prefix = "registrar.form-copy:";
   var maxAge = 30 * 24 * 3600 * 1000; // an abandoned copy does not stay forever on a shared computer
 
-  function storage() {
-    try { return window.localStorage; } catch (e) { return null; } // blocked by the browser's settings
+  // The browser may refuse storage (its settings, a full disk): the form then keeps no copy but
+  // still sends as below.
+  var store = null;
+  try { store = window.localStorage; } catch (e) { /* refused */ }
+  function get(k) {
+    try { return store ? store.getItem(k) : null; } catch (e) { return null; }
+  }
+  function put(k, v) {
+    try { if (store) { store.setItem(k, v); } } catch (e) { /* full or refused */ }
+  }
+  function drop(k) {
+    try { if (store) { store.removeItem(k); } } catch (e) { /* refused */ }
   }
 
   var clear = document.querySelector("[data-form-keep-clear]");
-  if (clear && storage()) {
-    storage().removeItem(prefix + clear.getAttribute("data-form-keep-clear"));
-  }
+  if (clear) { drop(prefix + clear.getAttribute("data-form-keep-clear")); }
 
   var form = document.querySelector("form[data-form-keep]");
-  if (!form || !storage()) { return; }
+  if (!form) { return; }
   var key = prefix + form.getAttribute("data-form-keep");
   var offer = document.getElementById("keep-offer");
   var done = document.getElementById("keep-done");
@@ -90,10 +98,10 @@
 
   function read() {
     try {
-      var copy = JSON.parse(storage().getItem(key));
+      var copy = JSON.parse(get(key));
       if (copy && copy.values && Date.now() - copy.at < maxAge) { return copy; }
     } catch (e) { /* not ours or damaged: treated as none */ }
-    storage().removeItem(key);
+    drop(key);
     return null;
   }
 
@@ -104,11 +112,7 @@
     timer = null;
     if (!saving) { return; }
     var values = snapshot();
-    try {
-      if (filledIn(values)) {
-        storage().setItem(key, JSON.stringify({ at: Date.now(), values: values }));
-      }
-    } catch (e) { /* storage full or refused: the form works on without a copy */ }
+    if (filledIn(values)) { put(key, JSON.stringify({ at: Date.now(), values: values })); }
   }
   function saveSoon() {
     if (timer === null) { timer = setTimeout(save, 400); }
@@ -139,7 +143,7 @@
         fill(copy.values);
         say(done, done.getAttribute("data-restored"));
       } else {
-        storage().removeItem(key);
+        drop(key);
         say(done, done.getAttribute("data-discarded"));
       }
       offer.hidden = true;
@@ -182,7 +186,7 @@
           sending = null;
           waiting = false;
           saving = false;
-          storage().removeItem(key);
+          drop(key);
           window.location.replace(resp.url);
           return;
         }
