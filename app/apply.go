@@ -25,6 +25,8 @@ type applyPage struct {
 	Claims   map[string]string // kept files' claim keys by field name
 	Editing  bool
 	Notice   string
+	// SaveAction is where "Save and continue later" sends the form (apply_draft.go).
+	SaveAction string
 }
 
 // fieldMessage is a line of an error summary: the field it links to, its label and the message.
@@ -98,6 +100,7 @@ func (s *Server) renderApplyForm(c *fiber.Ctx, status int, e school.Edition, que
 	}
 	data := applyPage{Edition: e, Sections: sections, Action: c.Path(), OpenedAt: openedAt,
 		CSRF: csrfToken(c), Claims: claims, Editing: editing}
+	draftParts(c, &data)
 	data.Errors = errorSummary(sections)
 	title := L.T("apply_title", "Edition", e.Title(L.Lang))
 	if editing {
