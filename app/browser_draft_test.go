@@ -99,7 +99,7 @@ func TestBrowserSaveAndContinueLater(t *testing.T) {
 		`document.getElementById('email').value`:                                                 email,
 		`document.getElementById('date_of_birth').value`:                                         "1998-04-23",
 		`document.getElementById('nationality').value`:                                           "JO",
-		`document.getElementById('residence').value`:                                            "CZ",
+		`document.getElementById('residence').value`:                                             "CZ",
 		`document.getElementById('gender').value`:                                                "female",
 		`document.querySelector('input[name=sector]:checked').value`:                             "student",
 		`document.getElementById('institution').value`:                                           "Charles University",
