@@ -261,6 +261,8 @@ func (s *Server) showDraft(c *fiber.Ctx) error {
 		f.Answers = map[int64][]string{}
 	}
 	c.Locals(localsDraftLink, c.Params("token"))
+	L := s.i18n.Translator(langOf(c))
+	c.Locals(localsDraftNotice, L.T("draft_resumed", "When", L.Moment(d.UpdatedAt), "Deadline", L.Moment(fe.edition.ClosesAt)))
 	return s.renderApplyForm(c, fiber.StatusOK, fe.edition, fe.questions, f, formErrors{}, s.withDraftFiles(nil, d),
 		s.signTime(s.now()), false)
 }

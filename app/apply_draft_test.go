@@ -134,7 +134,8 @@ func TestASavedFormResumesOnAnotherBrowserAndSendsOnce(t *testing.T) {
 	if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
 		t.Errorf("the draft's page may be cached: %q", cc)
 	}
-	wantText(t, body, "Received: amina-cv.pdf. Choose another file only to replace it.")
+	wantText(t, body, "This is the form you saved on 27 November 2026", "It is not sent yet",
+		"Received: amina-cv.pdf. Choose another file only to replace it.")
 	f := testkit.FormOn(t, strings.Split(link, "?")[0], body, "/drafts/")
 	for name, want := range halfAForm(t, ts, email) {
 		if name == "date_of_birth" {
