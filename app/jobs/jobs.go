@@ -32,9 +32,9 @@ type Runner struct {
 
 // Run does the work, every minute until ctx ends: applicants are reminded of offers about to
 // lapse; offers not confirmed in time expire, and their seats go to the waiting list; forms
-// saved for later go once their call has closed (drafts.go); once a
-// day the database is backed up and the personal data of applicants who were not selected is
-// erased where the edition's retention period is over.
+// saved for later go once their call has closed (drafts.go); once a day the database is backed
+// up and the personal data of applicants who were not selected is erased where the edition's
+// retention period is over.
 func (r *Runner) Run(ctx context.Context) {
 	ticker := time.NewTicker(time.Minute)
 	defer ticker.Stop()
