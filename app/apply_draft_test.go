@@ -322,7 +322,7 @@ func TestOrganisersSeeOnlyACountOfDrafts(t *testing.T) {
 	_, body := org.get(t, base)
 	wantText(t, body, "1 form saved for later, not sent yet")
 	_, body = org.get(t, base+"/privacy")
-	wantText(t, body, "Forms saved for later, not sent", "1 (files: 1,", "when the call closes")
+	wantText(t, body, "Forms saved for later, not sent", "1 (files: 1,", "once the call has closed, with their files")
 	_, body = org.get(t, base+"/applications?q=counted")
 	if strings.Contains(body, "counted@example.org") || strings.Contains(body, "Haddad") && strings.Contains(body, "counted") {
 		t.Error("the application list shows a draft")
