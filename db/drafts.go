@@ -165,6 +165,14 @@ func (s *Store) DeleteDraft(ctx context.Context, id int64) error {
 	return nil
 }
 
+// eraseDrafts deletes, with their files, the drafts of an edition saved with address: an
+// applicant's erasure takes those too.
+func eraseDrafts(ctx context.Context, tx *sql.Tx, editionID int64, address string) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM drafts WHERE edition_id = ? AND email = ? COLLATE NOCASE`,
+		editionID, address)
+	return err
+}
+
 // DraftsHeld is what an edition holds in open drafts.
 type DraftsHeld struct {
 	Drafts int

@@ -121,3 +121,42 @@ func TestADraftIsSavedUpdatedLoadedAndPurgedWithItsFiles(t *testing.T) {
 		t.Errorf("after the purge the edition holds %+v, %v", held, err)
 	}
 }
+
+// An applicant's erasure takes the drafts saved with their address to the edition, files too.
+func TestAnErasureTakesTheApplicantsDrafts(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, time.November, 27, 12, 0, 0, 0, time.UTC)
+	s := openDemoStore(t, now)
+	summer := openSummer(t, s, now)
+	cv := DraftFile{Field: "cv", StoredName: "draft-cv-erased", OriginalName: "cv.pdf", ContentType: "application/pdf",
+		Size: 5, SHA256: "x", Data: []byte("%PDF1")}
+	if _, _, err := s.SaveDraft(ctx, DraftSave{Draft: Draft{EditionID: summer.ID, Email: "Erased@example.org", Lang: "en",
+		Form: []byte(`{}`)}, LinkHash: "hash-erased", Files: []DraftFile{cv}}, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.SaveDraft(ctx, DraftSave{Draft: Draft{EditionID: summer.ID, Email: "other@example.org", Lang: "en",
+		Form: []byte(`{}`)}, LinkHash: "hash-other"}, now); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.CreateApplication(ctx, summer, school.Application{Lang: "en", Email: "erased@example.org",
+		GivenName: "Erased", FamilyName: "Applicant", Nationality: "UA", Residence: "UA"}, "", now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RequestErasure(ctx, a.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	render := func(string, school.Application) (Email, error) { return Email{}, nil }
+	if _, err := s.CarryOutErasure(ctx, a.ID, ActorSystem, now, render); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DraftByLink(ctx, "hash-erased"); err != ErrNotFound {
+		t.Errorf("the erased applicant's draft is still there: %v", err)
+	}
+	if files, blobs := draftFileCount(t, s); files != 0 || blobs != 0 {
+		t.Errorf("the erased applicant's draft left %d files, %d blobs", files, blobs)
+	}
+	if _, err := s.DraftByLink(ctx, "hash-other"); err != nil {
+		t.Errorf("someone else's draft went with the erasure: %v", err)
+	}
+}
