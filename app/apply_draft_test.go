@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -326,5 +327,30 @@ func TestOrganisersSeeOnlyACountOfDrafts(t *testing.T) {
 	_, body = org.get(t, base+"/applications?q=counted")
 	if strings.Contains(body, "counted@example.org") || strings.Contains(body, "Haddad") && strings.Contains(body, "counted") {
 		t.Error("the application list shows a draft")
+	}
+}
+
+// A draft link's secret opens what its applicant typed: the request log masks it as it masks
+// status links.
+func TestDraftLinksAreMaskedInTheLog(t *testing.T) {
+	_, ts, _ := summerOnAClock(t)
+	const email = "logged.draft@example.org"
+	ts.visitor().saveForLater(t, summerSlug, url.Values{"email": {email}})
+	link := strings.Split(draftLinkTo(t, ts, email), "?")[0]
+	var log lockedBuffer
+	ts.log = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	v := ts.visitor()
+	_, body := v.get(t, link)
+	f := testkit.FormOn(t, link, body, "/drafts/")
+	v.post(t, link+"/draft", f.Page, f.Values)
+	v.get(t, "/DRAFTS/"+strings.TrimPrefix(link, "/drafts/")+"x")
+	got := log.String()
+	if secret := strings.TrimPrefix(link, "/drafts/"); strings.Contains(got, secret[:12]) {
+		t.Errorf("the log holds the draft link:\n%s", got)
+	}
+	for _, want := range []string{"path=/drafts/… ", "path=/drafts/…/draft ", "path=/DRAFTS/… "} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the log has no %q:\n%s", want, got)
+		}
 	}
 }

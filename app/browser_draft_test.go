@@ -68,6 +68,7 @@ func TestBrowserSaveAndContinueLater(t *testing.T) {
 		t.Fatalf("saving for later ended on a page answering %d", status)
 	}
 	wantPageText(t, ctx, "the page after saving", "Your form is saved, not sent yet", "We have emailed a link")
+	testkit.CheckAccessibility(t, ctx, "the page after saving")
 
 	inbox.Wait(t, 1)
 	msgs := inbox.To(email)
