@@ -354,3 +354,44 @@ func TestDraftLinksAreMaskedInTheLog(t *testing.T) {
 		}
 	}
 }
+
+// A form sent back with a mistake keeps its CV; saved for later from there, the draft has it.
+func TestAFormSentBackIsSavedWithItsKeptCV(t *testing.T) {
+	_, ts, summer := summerOnAClock(t)
+	const email = "sentback@example.org"
+	v := ts.visitor()
+	answers := summerAnswers(t, ts, email)
+	answers.Del("motivation")
+	resp, body := v.apply(t, summerSlug, answers, cvFile("kept-cv.pdf"))
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	f := testkit.FormOn(t, applyPath(summerSlug), body, applyPath(summerSlug))
+	if f.Values.Get("cv_claim") == "" {
+		t.Fatal("the form sent back does not keep the CV")
+	}
+	resp, body = v.post(t, saveAction(t, body), f.Page, f.Values)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	if h := draftsHeld(t, ts, summer); h.Drafts != 1 || h.Files != 1 {
+		t.Fatalf("the edition holds %+v, want the draft with the kept CV", h)
+	}
+	_, body = ts.visitor().get(t, draftLinkTo(t, ts, email))
+	wantText(t, body, "Received: kept-cv.pdf")
+}
+
+// Saved again with another address, the draft gets a new link, emailed there; the old one
+// opens nothing.
+func TestADraftSavedWithAnotherAddressGetsANewLink(t *testing.T) {
+	_, ts, _ := summerOnAClock(t)
+	ts.visitor().saveForLater(t, summerSlug, url.Values{"email": {"typo@exmaple.org"}})
+	old := draftLinkTo(t, ts, "typo@exmaple.org")
+	v := ts.visitor()
+	_, body := v.get(t, old)
+	f := testkit.FormOn(t, strings.Split(old, "?")[0], body, "/drafts/")
+	resp, body := v.post(t, saveAction(t, body), f.Page, f.With(url.Values{"email": {"right@example.org"}}))
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	_, body = v.get(t, resp.Header.Get("Location"))
+	wantText(t, body, "We have emailed a link to the address you gave")
+	resp, body = ts.visitor().get(t, draftLinkTo(t, ts, "right@example.org"))
+	wantStatus(t, resp, body, http.StatusOK)
+	resp, body = ts.visitor().get(t, old)
+	wantStatus(t, resp, body, http.StatusNotFound)
+}

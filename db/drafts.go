@@ -100,7 +100,7 @@ func (s *Store) SaveDraft(ctx context.Context, sv DraftSave, now time.Time) (id 
 		}
 		var recent bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM drafts
-			WHERE email = ? COLLATE NOCASE AND emailed_at > ?)`,
+			WHERE emailed_to = ? COLLATE NOCASE AND emailed_at > ?)`,
 			sv.Email.To, formatInstant(now.Add(-school.DraftEmailQuiet))).Scan(&recent); err != nil {
 			return err
 		}
@@ -111,7 +111,8 @@ func (s *Store) SaveDraft(ctx context.Context, sv DraftSave, now time.Time) (id 
 			return err
 		}
 		emailed = true
-		_, err := tx.ExecContext(ctx, `UPDATE drafts SET emailed_at = ? WHERE id = ?`, formatInstant(now), id)
+		_, err := tx.ExecContext(ctx, `UPDATE drafts SET emailed_at = ?, emailed_to = ? WHERE id = ?`,
+			formatInstant(now), sv.Email.To, id)
 		return err
 	})
 	if err != nil {

@@ -1,8 +1,9 @@
 -- +goose Up
 -- A form saved with "Save and continue later": not an application (no reference, counted nowhere
 -- but as an open draft), resumed by a link whose hash alone is kept. form holds the typed
--- values as JSON. emailed_at is when the link last went, so that a stranger saving drafts with
--- someone's address cannot flood their inbox. Drafts go when the edition's call closes.
+-- values as JSON. emailed_at and emailed_to say when and where its link last went, so that a
+-- stranger saving drafts with someone's address cannot flood their inbox. Drafts go when the
+-- edition's call closes.
 CREATE TABLE drafts (
     id INTEGER PRIMARY KEY,
     edition_id INTEGER NOT NULL REFERENCES editions(id) ON DELETE CASCADE,
@@ -12,10 +13,11 @@ CREATE TABLE drafts (
     form TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    emailed_at TEXT
+    emailed_at TEXT,
+    emailed_to TEXT
 );
 CREATE INDEX drafts_edition ON drafts(edition_id);
-CREATE INDEX drafts_emailed ON drafts(email COLLATE NOCASE, emailed_at);
+CREATE INDEX drafts_emailed ON drafts(emailed_to COLLATE NOCASE, emailed_at);
 
 -- A draft's files, one per file field; their bytes are in file_blobs under stored_name and go
 -- with the row, whichever statement deletes it (a draft's deletion cascades here).
