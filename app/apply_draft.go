@@ -93,7 +93,8 @@ func (s *Server) saveDraft(c *fiber.Ctx, fe formEdition, d db.Draft) error {
 		return err
 	}
 	save := db.DraftSave{Draft: d}
-	// A new draft, or one whose address changed, gets a new link, emailed to its address.
+	// A new draft, or one whose address changed, gets a new link, emailed to its address; its
+	// secret is made as a status link's.
 	var link string
 	if d.ID == 0 || !strings.EqualFold(d.Email, f.Email) {
 		var hash string
@@ -132,9 +133,8 @@ func (s *Server) saveDraft(c *fiber.Ctx, fe formEdition, d db.Draft) error {
 		for _, df := range save.Files {
 			d.Files = append(d.Files, db.DraftFile{Field: df.Field, OriginalName: df.OriginalName})
 		}
-		p := s.withDraftFiles(nil, d)
 		c.Locals(localsDraftNotice, s.draftSavedText(L, e, link != "", emailed))
-		return s.renderApplyForm(c, fiber.StatusUnprocessableEntity, e, questions, f, errs, p,
+		return s.renderApplyForm(c, fiber.StatusUnprocessableEntity, e, questions, f, errs, s.withDraftFiles(nil, d),
 			c.FormValue("opened_at"), false)
 	}
 	s.log.Info("draft saved", "request_id", requestID(c), "edition", e.Slug, "draft", id, "emailed", emailed)
