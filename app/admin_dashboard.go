@@ -55,6 +55,7 @@ type editionDashboard struct {
 	ToCertify    int
 	NoSignatory  bool
 	IssuedNotice string
+	Drafts       int // forms saved for later and not sent: counted, never shown
 }
 
 // showEditionDashboard gives an edition's funnel, seats and charts of who applied.
@@ -72,12 +73,17 @@ func (s *Server) showEditionDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	drafts, err := s.store.EditionDrafts(ctx, e.ID)
+	if err != nil {
+		return err
+	}
 	L := s.i18n.Translator(langOf(c))
 	n := sum.Counts
 	list := "/admin/editions/" + strconv.FormatInt(e.ID, 10) + "/applications"
 	data := editionDashboard{User: currentUser(c), Edition: sum,
 		SeatsLeft: max(0, e.Seats()-sum.SeatsTaken()), DaysLeft: e.DaysLeft(s.now()), Window: e.WindowAt(s.now()),
 		Ended: e.IsPast(s.now()) || e.Status == school.EditionArchived, SeatsLine: seatsLine(L, sum, s.now()),
+		Drafts: drafts.Drafts,
 		Funnel: []funnelStep{
 			{L.T("funnel_submitted"), sum.Total, list},
 			{L.T("admin_reviewed_yes"), stats.Reviewed, list + "?reviewed=yes"},

@@ -22,6 +22,8 @@ type privacyPage struct {
 	PurgeAt  string
 	PurgeDue bool
 	Purges   []historyLine // what earlier runs erased, newest first
+	// Forms saved for later (apply_draft.go): how many, and until when they are kept.
+	Drafts, DraftsUntil string
 }
 
 // showPrivacy shows what an edition holds about people and when the retention period erases it.
@@ -38,13 +40,22 @@ func (s *Server) showPrivacy(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	drafts, err := s.store.EditionDrafts(c.UserContext(), e.ID)
+	if err != nil {
+		return err
+	}
 	L := s.i18n.Translator(langOf(c))
 	months := e.RetentionMonths
 	if months <= 0 {
 		months = school.DefaultRetentionMonths
 	}
 	data := privacyPage{User: currentUser(c), Edition: e, Held: held, Size: fileSize(held.Bytes, L.Lang),
-		Months: months, PurgeDue: e.PurgeDue(s.now())}
+		Months: months, PurgeDue: e.PurgeDue(s.now()),
+		Drafts:      L.T("privacy_drafts_count", "Count", drafts.Drafts, "Files", drafts.Files, "Size", fileSize(drafts.Bytes, L.Lang)),
+		DraftsUntil: L.T("privacy_purge_no_dates")}
+	if !e.ClosesAt.IsZero() {
+		data.DraftsUntil = L.T("privacy_drafts_until", "When", L.Moment(e.DraftKeptUntil()))
+	}
 	if !e.EndsOn.IsZero() {
 		data.PurgeAt = L.Moment(e.PurgeAt())
 	}

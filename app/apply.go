@@ -27,6 +27,8 @@ type applyPage struct {
 	SubmissionKey string
 	Editing       bool
 	Notice        string
+	// SaveAction is where "Save and continue later" sends the form (apply_draft.go).
+	SaveAction string
 }
 
 // fieldMessage is a line of an error summary: the field it links to, its label and the message.
@@ -103,6 +105,7 @@ func (s *Server) renderApplyForm(c *fiber.Ctx, status int, e school.Edition, que
 	if data.SubmissionKey == "" {
 		data.SubmissionKey = school.NewSubmissionKey()
 	}
+	draftParts(c, &data)
 	data.Errors = errorSummary(sections)
 	title := L.T("apply_title", "Edition", e.Title(L.Lang))
 	if editing {
@@ -214,16 +217,9 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	switch {
 	case errors.Is(err, db.ErrDuplicate):
 		// The files of a form sent again are not stored: tied to the application made before,
-		// they would outlive their sender's purpose. The same form sent twice at once is
-		// acknowledged once: the other request stored it.
-		sent, err := s.store.SentWithKey(ctx, e.ID, key)
-		if err != nil {
+		// they would outlive their sender's purpose.
+		if err := s.answerDuplicate(ctx, e, questions, f.Email, key); err != nil {
 			return err
-		}
-		if !sent {
-			if err := s.emailAlreadyApplied(ctx, e, questions, f.Email); err != nil {
-				return err
-			}
 		}
 	case err != nil:
 		return err
@@ -237,6 +233,17 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	}
 	s.outbox.Wake()
 	return c.Redirect("/editions/"+e.Slug+"/apply/sent", fiber.StatusSeeOther)
+}
+
+// answerDuplicate answers a form refused as a duplicate: the same form sent twice at once is
+// acknowledged once (the other request stored it); another form with an address that applied
+// gets the email saying so.
+func (s *Server) answerDuplicate(ctx context.Context, e school.Edition, questions []school.Question, email, key string) error {
+	sent, err := s.store.SentWithKey(ctx, e.ID, key)
+	if err != nil || sent {
+		return err
+	}
+	return s.emailAlreadyApplied(ctx, e, questions, email)
 }
 
 // emailAlreadyApplied emails a new link to the application made with the address before,

@@ -52,11 +52,17 @@ func (s *Server) routes() {
 	app.Get("/editions/:slug/apply", s.refuseWhenDiskLow)
 	app.Post("/editions/:slug/apply", s.refuseWhenDiskLow)
 	app.Post("/status/:token/edit", s.refuseWhenDiskLow)
+	app.Post("/editions/:slug/apply/draft", s.refuseWhenDiskLow)
+	app.Post("/drafts/:token", s.refuseWhenDiskLow)
+	app.Post("/drafts/:token/draft", s.refuseWhenDiskLow)
 	app.Post("/admin/editions/:id/documents", s.refuseWhenDiskLow)
 
 	// Bodies: 1 MB at most, more on the routes that take files (bodies.go).
 	app.Post("/editions/:slug/apply", takeFiles(applyBodyLimit, nil))
 	app.Post("/status/:token/edit", takeFiles(applyBodyLimit, s.withApplicationLink))
+	app.Post("/editions/:slug/apply/draft", takeFiles(applyBodyLimit, nil))
+	app.Post("/drafts/:token", takeFiles(applyBodyLimit, nil))
+	app.Post("/drafts/:token/draft", takeFiles(applyBodyLimit, nil))
 	app.Post("/admin/editions/:id/documents", takeFiles(documentBodyLimit, s.signedInStaff))
 	app.Use(s.limitBody)
 
@@ -89,6 +95,12 @@ func (s *Server) routes() {
 	app.Get("/editions/:slug/apply", forms, s.showApplyForm)
 	app.Post("/editions/:slug/apply", s.limitForms("apply"), forms, s.submitApplication)
 	app.Get("/editions/:slug/apply/sent", s.showApplicationSent)
+	// Drafts saved with "Save and continue later", behind the emailed link (apply_draft.go).
+	app.Post("/editions/:slug/apply/draft", s.limitForms("draft"), forms, s.saveNewDraft)
+	app.Get("/editions/:slug/apply/draft/saved", s.showDraftSaved)
+	app.Get("/drafts/:token", forms, s.showDraft)
+	app.Post("/drafts/:token", s.limitForms("apply"), forms, s.submitDraft)
+	app.Post("/drafts/:token/draft", s.limitForms("draft"), forms, s.saveDraftAgain)
 	app.Get("/status/lost", forms, s.showLostLink)
 	app.Post("/status/lost", s.limitForms("lost"), forms, s.sendLostLinks)
 	app.Get("/status/:token", forms, s.showStatus)

@@ -15,6 +15,8 @@
 //	submissions.go                  submissions written in groups (group commit) with their receipts
 //	submission_keys.go              each form's one-time key, so a form sent twice is stored once
 //	application_list.go             the back office's filtered, sorted application list
+//	drafts.go                       forms saved for later: their files, the link's hash, the
+//	                                resume email spaced out per address, the purge at the call's close
 //	returning.go                    returning applicants: an application's earlier ones by the same
 //	                                email, or name and date of birth; the list's filter by them
 //	decisions.go                    staged decisions (one, or a batch in one transaction), release, offers

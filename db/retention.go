@@ -312,6 +312,9 @@ func (s *Store) CarryOutErasure(ctx context.Context, id int64, actor string, now
 		if err := eraseApplication(ctx, tx, id, actor, "request", now, files); err != nil {
 			return err
 		}
+		if err := eraseDrafts(ctx, tx, a.EditionID, a.Email); err != nil {
+			return err
+		}
 		return queueEmail(ctx, tx, now, confirmation, id)
 	})
 	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrNoErasureRequest) {

@@ -43,3 +43,21 @@ func (s *Store) SentWithKey(ctx context.Context, editionID int64, key string) (b
 	}
 	return n > 0, nil
 }
+
+// EditionSentWithKey is the slug of the edition an application was stored to from the form
+// with key, and whether there is one: a saved form sent again has no draft left to name it.
+func (s *Store) EditionSentWithKey(ctx context.Context, key string) (string, bool, error) {
+	if key == "" {
+		return "", false, nil
+	}
+	var slug string
+	err := s.reader.QueryRowContext(ctx, `SELECT e.slug FROM submission_keys k
+		JOIN editions e ON e.id = k.edition_id WHERE k.key = ?`, key).Scan(&slug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("db: submission key: %w", err)
+	}
+	return slug, true, nil
+}

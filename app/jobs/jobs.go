@@ -31,9 +31,10 @@ type Runner struct {
 }
 
 // Run does the work, every minute until ctx ends: applicants are reminded of offers about to
-// lapse; offers not confirmed in time expire, and their seats go to the waiting list; once a
-// day the database is backed up and the personal data of applicants who were not selected is
-// erased where the edition's retention period is over.
+// lapse; offers not confirmed in time expire, and their seats go to the waiting list; forms
+// saved for later go once their call has closed (drafts.go); once a day the database is backed
+// up and the personal data of applicants who were not selected is erased where the edition's
+// retention period is over.
 func (r *Runner) Run(ctx context.Context) {
 	ticker := time.NewTicker(time.Minute)
 	defer ticker.Stop()
@@ -44,6 +45,9 @@ func (r *Runner) Run(ctx context.Context) {
 		}
 		if err := r.ExpireOffers(ctx); err != nil && ctx.Err() == nil {
 			r.Log.Error("jobs: expire offers", "error", err)
+		}
+		if err := r.PurgeDrafts(ctx); err != nil && ctx.Err() == nil {
+			r.Log.Error("jobs: purge drafts", "error", err)
 		}
 		if path, err := r.Store.NightlyBackup(ctx, r.BackupsDir, r.Clock(), backupsKept); err != nil && ctx.Err() == nil {
 			r.Log.Error("jobs: backup", "error", err)

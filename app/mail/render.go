@@ -68,6 +68,7 @@ type emailData struct {
 	Edition     school.Edition
 	Application school.Application
 	StatusURL   string
+	DraftURL    string // the link that resumes a saved form (drafts.go)
 	Summary     []SummaryLine
 	School      string
 	Contact     string // the edition's contact address, or the school's

@@ -13,6 +13,7 @@
 //	retention.go    which applications the retention period erases, and when
 //	application.go  the Application, the form's choices, references, the submission grace
 //	submission_key.go  the form's one-time submission key
+//	drafts.go       forms saved for later: until when they are kept, how often their link is emailed
 //	questions.go    an edition's extra questions and the answers to them
 //	consents.go     the consents asked, and the wording's version
 //	notices.go      privacy notices: their versions, placeholders, contact addresses

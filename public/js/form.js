@@ -1,5 +1,5 @@
-// Registrar: a live word count under the motivation field. The form works without it; the
-// server counts the words again.
+// Registrar: a live word count under the motivation field, and the save-for-later button shown
+// once an email address is typed. The form works without it; the server checks both again.
 (function () {
   "use strict";
   function words(text) {
@@ -18,6 +18,15 @@
     }
     out.hidden = false;
     area.addEventListener("input", update);
+    update();
+  });
+  // "Save and continue later" emails a link, so it shows once there is an address to send it to.
+  document.querySelectorAll("[data-needs-email]").forEach(function (button) {
+    var email = button.form && button.form.elements.namedItem("email");
+    var block = button.closest(".save-later") || button;
+    if (!email) { return; }
+    function update() { block.hidden = email.value.trim() === ""; }
+    email.addEventListener("input", update);
     update();
   });
   var summary = document.querySelector(".error-summary");
