@@ -13,6 +13,8 @@
 //	retention.go    which applications the retention period erases, and when
 //	application.go  the Application, the form's choices, references, the submission grace
 //	questions.go    an edition's extra questions and the answers to them
+//	referees.go     references an edition asks (0–3), their deadline and reminder, referees, who
+//	                sees letters in blind review
 //	consents.go     the consents asked, and the wording's version
 //	notices.go      privacy notices: their versions, placeholders, contact addresses
 //	payment.go      paying the fee: the account's checks, the variable symbol, QR Platba and EPC payloads
