@@ -243,7 +243,8 @@ type applicationPage struct {
 	Documents   []fileLink // visa letter, certificate
 	// DecisionError says what was wrong with the decision form sent.
 	DecisionError string
-	Past          []pastLine // the applicant's applications to earlier editions
+	Past          []pastLine     // the applicant's applications to earlier editions
+	Referees      *staffReferees // the references asked for and, to whom may read them, the letters
 }
 
 // pastLine is one of an applicant's applications to an earlier edition.
@@ -329,6 +330,9 @@ func (s *Server) renderApplication(c *fiber.Ctx, status int, decisionError strin
 	}
 	data.Files = staffFiles(a, questions, L, !data.Shown.Visible(school.IdentFileNames))
 	if data.Past, err = s.pastApplications(c, a, L); err != nil {
+		return err
+	}
+	if data.Referees, err = s.staffRefereesOf(c, e, a); err != nil {
 		return err
 	}
 	data.CanDecide = u.Role != school.RoleReviewer
