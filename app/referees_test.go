@@ -228,3 +228,92 @@ func refereeLetterOf(t testing.TB, ts *testServer, e school.Edition, a school.Ap
 	}
 	return "/admin/applications/" + strconv.FormatInt(a.ID, 10) + "/referees/" + strconv.FormatInt(referees[0].ID, 10) + "/letter"
 }
+
+// An applicant who applied before the edition asked for a reference names a referee on the
+// status page, changes them, and may ask again only a day later; a reminder goes once, three
+// days before the referees' deadline, to a referee who has sent nothing.
+func TestTheApplicantNamesAndChangesAReferee(t *testing.T) {
+	t.Parallel()
+	clock, ts, summer := summerOnAClock(t)
+	applicant := ts.visitor()
+	status := applicant.applyOK(t, summerSlug, summerAnswers(t, ts, "later@example.org"), cvFile("cv.pdf"))
+	a := applicationOf(t, ts, status)
+	askReferences(t, ts, summer, 1, false)
+	base := "/status/" + status
+	_, body := applicant.get(t, base+"?lang=en")
+	wantText(t, body, "References", "Referee 1: not named yet.")
+
+	form := applicant.openForm(t, base+"/referees/1?lang=en", base+"/referees/1")
+	resp, body := applicant.submit(t, form, url.Values{"referee_1_name": {"Dr First"}, "referee_1_email": {"bad"},
+		"referee_1_relation": {"teacher"}})
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	wantText(t, body, "Enter the referee's email address")
+	resp, body = applicant.submit(t, form, url.Values{"referee_1_name": {"Dr First"}, "referee_1_email": {"first@uni.example"},
+		"referee_1_relation": {"teacher"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	_, firstSecret := refereeEmail(t, ts, "first@uni.example")
+	_, body = applicant.get(t, base+"?lang=en")
+	wantText(t, body, "Dr First", "Not yet", "You can send the request again from")
+
+	// Changed: the first referee's link stops working, the second is asked.
+	form = applicant.openForm(t, base+"/referees/1?lang=en", base+"/referees/1")
+	resp, body = applicant.submit(t, form, url.Values{"referee_1_name": {"Dr Second"}, "referee_1_email": {"second@uni.example"},
+		"referee_1_relation": {"employer"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	resp, body = ts.visitor().get(t, "/referee/"+firstSecret)
+	wantStatus(t, resp, body, http.StatusNotFound)
+	_, secondSecret := refereeEmail(t, ts, "second@uni.example")
+
+	// Asking again: not within a day, then once.
+	token := func() string {
+		_, body := applicant.get(t, base)
+		return testkit.FormOn(t, base, body, "").Values.Get("_csrf")
+	}
+	resp, body = applicant.post(t, base+"/referees/1/again", base, url.Values{"_csrf": {token()}})
+	wantStatus(t, resp, body, http.StatusTooManyRequests)
+	clock.Set(demoNow.Add(25 * time.Hour))
+	resp, body = applicant.post(t, base+"/referees/1/again", base, url.Values{"_csrf": {token()}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	var requests int
+	for _, m := range emailsOf(t, ts, a.ID) {
+		if m.To == "second@uni.example" {
+			requests++
+		}
+	}
+	if requests != 2 {
+		t.Errorf("%d requests to the second referee, want 2", requests)
+	}
+	if resp, body = ts.visitor().get(t, "/referee/"+secondSecret); resp.StatusCode != http.StatusOK {
+		t.Errorf("the first link stopped working when the request went again: %d", resp.StatusCode)
+	}
+
+	// The reminder: not yet four days before the deadline, once three days before.
+	refs, _ := ts.store.References(context.Background(), summer.ID)
+	deadline := refs.DeadlineFor(summer)
+	count := func() int {
+		n := 0
+		for _, m := range emailsOf(t, ts, a.ID) {
+			if strings.HasPrefix(m.Subject, "Reminder:") {
+				n++
+			}
+		}
+		return n
+	}
+	jobs := ts.jobs()
+	clock.Set(deadline.Add(-4 * 24 * time.Hour))
+	if err := jobs.RemindReferees(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if count() != 0 {
+		t.Error("a referee was reminded four days before the deadline")
+	}
+	clock.Set(deadline.Add(-3*24*time.Hour + time.Minute))
+	for range 2 {
+		if err := jobs.RemindReferees(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if count() != 1 {
+		t.Errorf("%d reminders, want one", count())
+	}
+}
