@@ -235,3 +235,27 @@ func (s *Server) downloadRefereeLetter(c *fiber.Ctx) error {
 		ContentType: "application/pdf", Size: r.LetterSize}
 	return s.sendUpload(c, up, c.Query("inline") == "1")
 }
+
+// referencesFilter sets the list's "references complete" filter from the query, for an edition
+// that asks for references.
+func (s *Server) referencesFilter(c *fiber.Ctx, e school.Edition, f *db.ApplicationFilter) error {
+	refs, err := s.store.References(c.UserContext(), e.ID)
+	if err != nil || refs.Asked == 0 {
+		return err
+	}
+	f.ReferencesAsked = refs.Asked
+	if r := c.Query("references"); r == "complete" || r == "incomplete" {
+		f.References = r
+	}
+	return nil
+}
+
+// refereesHeld says what an edition holds about referees, for its personal-data page: their
+// contacts and letters, which erasure and the retention period take with the application.
+func (s *Server) refereesHeld(c *fiber.Ctx, e school.Edition, L *i18n.Translator) (string, error) {
+	d, err := s.store.EditionRefereeData(c.UserContext(), e.ID)
+	if err != nil || d.Referees == 0 {
+		return "", err
+	}
+	return L.T("privacy_referees_held", "Referees", d.Referees, "Letters", d.Letters, "Size", fileSize(d.Bytes, L.Lang)), nil
+}

@@ -159,6 +159,15 @@ func TestARefereeSendsALetterThroughTheirOwnLink(t *testing.T) {
 	if !strings.Contains(body, "I recommend Amina.") || resp.Header.Get("Content-Type") != "application/pdf" {
 		t.Errorf("the organiser's letter: %s %.80q", resp.Header.Get("Content-Type"), body)
 	}
+	list := "/admin/editions/" + strconv.FormatInt(summer.ID, 10) + "/applications?lang=en&references="
+	if _, body = organiser.get(t, list+"complete"); !strings.Contains(body, a.Reference) {
+		t.Error("the list of complete references lacks the application")
+	}
+	if _, body = organiser.get(t, list+"incomplete"); strings.Contains(body, a.Reference) {
+		t.Error("the list of incomplete references shows the application")
+	}
+	_, body = organiser.get(t, "/admin/editions/"+strconv.FormatInt(summer.ID, 10)+"/privacy?lang=en")
+	wantText(t, body, "Referees", "1 named, 1 letters")
 
 	if err := ts.store.SetBlindReview(ctx, summer.ID, true); err != nil {
 		t.Fatal(err)
@@ -316,4 +325,32 @@ func TestTheApplicantNamesAndChangesAReferee(t *testing.T) {
 	if count() != 1 {
 		t.Errorf("%d reminders, want one", count())
 	}
+}
+
+// Organisers set the references on the edition's editor; a deadline before the application
+// deadline comes back with a message beside its field.
+func TestOrganisersSetTheReferencesOnTheEditor(t *testing.T) {
+	t.Parallel()
+	_, ts, summer := summerOnAClock(t)
+	st := createStaff(t, ts, summer.ID, summer.ID)
+	organiser := signIn(t, ts, st.organiser.Email)
+	editor := "/admin/editions/" + strconv.FormatInt(summer.ID, 10) + "/edit?lang=en"
+	_, body := organiser.get(t, editor)
+	wantText(t, body, "References asked for", "a week after the application deadline")
+	form := testkit.FormOn(t, editor, body, "/admin/editions/"+strconv.FormatInt(summer.ID, 10)+"/references")
+	resp, body := organiser.submit(t, form, url.Values{"references_asked": {"2"}, "references_deadline_on": {"2026-12-01"},
+		"references_deadline_time": {"12:00"}})
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	wantText(t, body, "Set the referees' deadline after the application deadline.")
+	resp, body = organiser.submit(t, form, url.Values{"references_asked": {"2"}, "references_deadline_on": {"2027-01-25"},
+		"references_deadline_time": {"18:00"}, "references_questions_en": {"Strengths?\nWeaknesses?"},
+		"references_questions_cs": {"Silné stránky?\nSlabé stránky?"}, "references_reviewers_see_letters": {"yes"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	refs, err := ts.store.References(context.Background(), summer.ID)
+	if err != nil || refs.Asked != 2 || !refs.ReviewersSeeLetters || refs.QuestionsCS[1] != "Slabé stránky?" ||
+		!refs.Deadline.Equal(time.Date(2027, 1, 25, 17, 0, 0, 0, time.UTC)) {
+		t.Fatalf("saved %+v, %v", refs, err)
+	}
+	_, body = ts.visitor().get(t, applyPath(summerSlug)+"?lang=cs")
+	wantText(t, body, "Doporučující osoby", "Doporučující osoba 2: e-mail", "25. ledna 2027")
 }

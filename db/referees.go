@@ -412,3 +412,16 @@ func (s *Store) EditionRefereeData(ctx context.Context, editionID int64) (Refere
 	}
 	return d, nil
 }
+
+// referencesCondition is the application list's condition for its References filter, with one
+// argument, the number asked; ok is false for no filter.
+func referencesCondition(filter string) (cond string, ok bool) {
+	received := `(SELECT COUNT(*) FROM referees r WHERE r.application_id = a.id AND r.received_at IS NOT NULL)`
+	switch filter {
+	case "complete":
+		return received + " >= ?", true
+	case "incomplete":
+		return received + " < ?", true
+	}
+	return "", false
+}
