@@ -1,6 +1,7 @@
 package db
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -171,5 +172,42 @@ func TestRefereesFromRequestToErasure(t *testing.T) {
 	}
 	if _, err := s.RefereeByLink(ctx, "hash-1"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("a link of an erased application: %v", err)
+	}
+}
+
+// The demo's summer school asks for one reference, and some letters are in.
+func TestTheDemoSummerSchoolAsksForAReference(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, time.November, 27, 12, 0, 0, 0, time.UTC)
+	s := openDemoStore(t, now)
+	if err := s.LoadDemoApplicants(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	e, err := s.PublicEdition(ctx, "summer-school-2027")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs, err := s.References(ctx, e.ID)
+	if err != nil || refs.Asked != 1 || len(refs.QuestionsCS) != 2 {
+		t.Fatalf("the demo asks %+v, %v", refs, err)
+	}
+	d, err := s.EditionRefereeData(ctx, e.ID)
+	if err != nil || d.Referees == 0 || d.Letters == 0 || d.Letters == d.Referees {
+		t.Fatalf("demo referees %+v, %v", d, err)
+	}
+	counts, _ := s.RefereeCounts(ctx, e.ID)
+	for id, n := range counts {
+		if n == 1 {
+			list, _ := s.Referees(ctx, id)
+			stored, _, err := s.RefereeLetter(ctx, id, list[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := s.FileData(ctx, stored)
+			if err != nil || !bytes.HasPrefix(data, []byte("%PDF-")) || !bytes.Contains(data[len(data)-10:], []byte("%%EOF")) {
+				t.Errorf("a demo letter is no PDF: %.40q %v", data, err)
+			}
+			break
+		}
 	}
 }
