@@ -181,7 +181,8 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	s.validateApplyForm(&f, e, questions, now, L, &errs)
 	if fe.references.Asked > 0 {
 		f.RefereeName, f.RefereeEmail = "", ""
-		f.Referees = parseReferees(c, positions(fe.references.Asked), false, L.Lang, f.Email, L, &errs)
+		// Optional here: a referee not named yet is named on the status page.
+		f.Referees = parseReferees(c, positions(fe.references.Asked), true, L.Lang, f.Email, L, &errs)
 	}
 	files := s.collectFiles(c, e, questions, 0, L, &errs, nil)
 	if !errs.empty() {

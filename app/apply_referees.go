@@ -70,7 +70,8 @@ func refereeFields(n int, r school.Referee, required bool, errs formErrors, L *i
 }
 
 // withRefereeSection puts the referees an edition asks for on its application form, before the
-// consents, in place of the one optional referee of editions that ask for none.
+// consents, in place of the one optional referee of editions that ask for none. Each may be left
+// empty and named later on the status page, when the applicant has asked the person first.
 func (s *Server) withRefereeSection(ctx context.Context, e school.Edition, sections []formSection, f applyForm,
 	errs formErrors, L *i18n.Translator, editing bool) ([]formSection, error) {
 	if editing {
@@ -91,7 +92,7 @@ func (s *Server) withRefereeSection(ctx context.Context, e school.Edition, secti
 		if i := slices.IndexFunc(f.Referees, func(r school.Referee) bool { return r.Position == n }); i >= 0 {
 			r = f.Referees[i]
 		}
-		sec.Fields = append(sec.Fields, refereeFields(n, r, true, errs, L)...)
+		sec.Fields = append(sec.Fields, refereeFields(n, r, false, errs, L)...)
 	}
 	sec.Fields[0].Help = L.T("form_referees_help", "Deadline", L.Moment(fe.references.DeadlineFor(e)))
 	at := len(sections)

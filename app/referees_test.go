@@ -70,15 +70,21 @@ func TestAnEditionAskingAReferenceAsksForTheRefereeOnTheForm(t *testing.T) {
 		t.Error("the form still asks the one optional referee beside the references")
 	}
 
-	answers := summerAnswers(t, ts, "no.referee@example.org")
+	answers := summerAnswers(t, ts, "half.referee@example.org")
+	answers.Set("referee_1_name", "Dr Half")
 	resp, body := v.apply(t, summerSlug, answers, cvFile("cv.pdf"))
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-	wantText(t, body, "Referee 1: name", "Referee 1: email")
+	wantText(t, body, "Referee 1: email", "Referee 1: how they know you")
 
 	answers = withReferee(t, ts, "own@example.org", "OWN@example.org")
 	resp, body = v.apply(t, summerSlug, answers, cvFile("cv.pdf"))
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 	wantText(t, body, "Enter the referee's address, not your own.")
+
+	// None named: the form is taken, and the status page asks for the referee.
+	status := v.applyOK(t, summerSlug, summerAnswers(t, ts, "no.referee.yet@example.org"), cvFile("cv.pdf"))
+	_, body = v.get(t, "/status/"+status+"?lang=en")
+	wantText(t, body, "Referee 1: not named yet.", "Name a referee")
 }
 
 // The whole way of a reference: named on the form, asked by email through the outbox with a
@@ -145,6 +151,10 @@ func TestARefereeSendsALetterThroughTheirOwnLink(t *testing.T) {
 	wantText(t, body, "References", "Prof. Lina Saleh", "Received")
 	if strings.Contains(body, "Five years") || strings.Contains(body, "/letter") {
 		t.Error("the applicant sees the reference")
+	}
+	_, body = applicant.get(t, "/status/"+status+"/data.json")
+	if !strings.Contains(body, `"email": "lina.saleh@uni.example"`) || !strings.Contains(body, `"received": true`) || strings.Contains(body, "Five years") {
+		t.Errorf("the applicant's export of the referee: %s", body)
 	}
 
 	ctx := context.Background()

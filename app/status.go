@@ -340,6 +340,10 @@ func (s *Server) exportData(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	referees, err := s.refereesExport(c, a)
+	if err != nil {
+		return err
+	}
 	answers := map[string]string{}
 	for _, q := range questions {
 		for _, ans := range a.Answers {
@@ -353,7 +357,8 @@ func (s *Server) exportData(c *fiber.Ctx) error {
 		Application school.Application `json:"application"`
 		Answers     map[string]string  `json:"answers"`
 		History     []db.AuditEntry    `json:"history"`
-	}{e.TitleEN, a, answers, history}
+		Referees    []refereeExport    `json:"referees,omitempty"`
+	}{e.TitleEN, a, answers, history, referees}
 	body, err := json.MarshalIndent(export, "", "  ")
 	if err != nil {
 		return err

@@ -199,3 +199,23 @@ func (s *Server) askRefereeAgain(c *fiber.Ctx) error {
 	s.outbox.Wake()
 	return c.Redirect("/status/"+c.Params("token")+"?done=referee_again#referees", fiber.StatusSeeOther)
 }
+
+// refereeExport is a referee in the applicant's export of their data: whom they named and
+// whether the reference arrived, never the reference.
+type refereeExport struct {
+	Name        string    `json:"name"`
+	Email       string    `json:"email"`
+	Relation    string    `json:"relation"`
+	RequestedAt time.Time `json:"requested_at"`
+	Received    bool      `json:"received"`
+}
+
+func (s *Server) refereesExport(c *fiber.Ctx, a school.Application) ([]refereeExport, error) {
+	referees, err := s.store.Referees(c.UserContext(), a.ID)
+	var out []refereeExport
+	for _, r := range referees {
+		out = append(out, refereeExport{Name: r.Name, Email: r.Email, Relation: r.Relation,
+			RequestedAt: r.RequestedAt, Received: r.Received()})
+	}
+	return out, err
+}
