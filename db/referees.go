@@ -327,13 +327,13 @@ type WaitingReferee struct {
 	EditionID int64
 }
 
-// WaitingReferees lists the referees who have sent nothing and were not reminded, of applications
-// not erased, withdrawn or decided against.
-func (s *Store) WaitingReferees(ctx context.Context) ([]WaitingReferee, error) {
+// WaitingReferees lists the referees asked since since who have sent nothing and were not
+// reminded, of applications not erased, withdrawn or decided against.
+func (s *Store) WaitingReferees(ctx context.Context, since time.Time) ([]WaitingReferee, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT `+refereeColumns+`, a.edition_id FROM referees r
 		JOIN applications a ON a.id = r.application_id
 		WHERE r.received_at IS NULL AND r.reminded_at IS NULL AND a.erased_at IS NULL
-		AND a.status NOT IN ('withdrawn', 'rejected') ORDER BY r.id`)
+		AND a.status NOT IN ('withdrawn', 'rejected') AND r.requested_at >= ? ORDER BY r.id`, formatInstant(since))
 	if err != nil {
 		return nil, fmt.Errorf("db: waiting referees: %w", err)
 	}

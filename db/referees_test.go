@@ -52,6 +52,13 @@ func TestRefereesFromRequestToErasure(t *testing.T) {
 	if err != nil || refs.Asked != 2 || !refs.ReviewersSeeLetters || len(refs.QuestionsEN) != 1 {
 		t.Fatalf("references = %+v, %v", refs, err)
 	}
+	copyID, err := s.CloneEdition(ctx, e.ID, time.Time{}, 0, ActorSystem, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if copied, err := s.References(ctx, copyID); err != nil || copied.Asked != 2 || !copied.Deadline.IsZero() || len(copied.QuestionsEN) != 1 {
+		t.Errorf("the copy for next year asks %+v, %v", copied, err)
+	}
 	a, err := s.CreateApplication(ctx, e, school.Application{Lang: "cs", Email: "ref-test@example.org",
 		GivenName: "Ref", FamilyName: "Test", Nationality: "CZ", Residence: "CZ"}, "", now, nil)
 	if err != nil {
@@ -140,7 +147,7 @@ func TestRefereesFromRequestToErasure(t *testing.T) {
 		t.Errorf("received count %d, want 1", counts[a.ID])
 	}
 
-	waiting, err := s.WaitingReferees(ctx)
+	waiting, err := s.WaitingReferees(ctx, now)
 	if err != nil || len(waiting) != 1 || waiting[0].Referee.Name != "Dr Three" {
 		t.Fatalf("waiting = %+v, %v", waiting, err)
 	}

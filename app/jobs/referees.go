@@ -10,7 +10,8 @@ import (
 // (school.RefereeReminderBefore the referees' deadline), through their own link.
 func (r *Runner) RemindReferees(ctx context.Context) error {
 	now := r.Clock()
-	waiting, err := r.Store.WaitingReferees(ctx)
+	// A referee asked longer ago than a year is past any deadline: not looked at every minute.
+	waiting, err := r.Store.WaitingReferees(ctx, now.AddDate(-1, 0, 0))
 	if err != nil {
 		return err
 	}
