@@ -163,6 +163,15 @@ func TestARefereeSendsALetterThroughTheirOwnLink(t *testing.T) {
 	organiser := signIn(t, ts, st.organiser.Email)
 	_, body = organiser.get(t, appPath+"?lang=en")
 	wantText(t, body, "References", "Prof. Lina Saleh", "Five years, as her supervisor.", "Letter")
+	for _, m := range emailsOf(t, ts, a.ID) {
+		if m.Template == "referee_request" {
+			resp, body = organiser.get(t, "/admin/outbox/"+strconv.FormatInt(m.ID, 10))
+			wantStatus(t, resp, body, http.StatusOK)
+			if strings.Contains(body, secret) {
+				t.Error("the organiser's outbox shows the referee's secret link")
+			}
+		}
+	}
 	letter := appPath + "/referees/" + strconv.FormatInt(referees[0].ID, 10) + "/letter"
 	resp, body = organiser.get(t, letter)
 	wantStatus(t, resp, body, http.StatusOK)
