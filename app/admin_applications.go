@@ -138,6 +138,9 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 		f.Reviewed, f.Required = r, e.RequiredReviews
 	}
 	f.OfferMade = c.Query("offered") == "yes"
+	if err := s.referencesFilter(c, e, &f); err != nil {
+		return err
+	}
 	u := currentUser(c)
 	// Who applied before is for organisers only (see pastApplications).
 	if r := c.Query("returning"); (r == "applied" || r == "alumni") && u.Role != school.RoleReviewer {
@@ -205,7 +208,7 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 		q := url.Values{}
 		for k, v := range map[string]string{"status": string(f.Status), "nationality": f.Nationality,
 			"sector": string(f.Sector), "q": f.Query, "sort": f.Sort, "region": region,
-			"reviewed": f.Reviewed, "offered": map[bool]string{true: "yes"}[f.OfferMade], "returning": f.Returning, "min_score": formatBound(f.MinScore), "max_score": formatBound(f.MaxScore)} {
+			"reviewed": f.Reviewed, "offered": map[bool]string{true: "yes"}[f.OfferMade], "returning": f.Returning, "references": f.References, "min_score": formatBound(f.MinScore), "max_score": formatBound(f.MaxScore)} {
 			if v != "" {
 				q.Set(k, v)
 			}
@@ -243,7 +246,8 @@ type applicationPage struct {
 	Documents   []fileLink // visa letter, certificate
 	// DecisionError says what was wrong with the decision form sent.
 	DecisionError string
-	Past          []pastLine // the applicant's applications to earlier editions
+	Past          []pastLine     // the applicant's applications to earlier editions
+	Referees      *staffReferees // the references asked for and, to whom may read them, the letters
 }
 
 // pastLine is one of an applicant's applications to an earlier edition.
@@ -329,6 +333,9 @@ func (s *Server) renderApplication(c *fiber.Ctx, status int, decisionError strin
 	}
 	data.Files = staffFiles(a, questions, L, !data.Shown.Visible(school.IdentFileNames))
 	if data.Past, err = s.pastApplications(c, a, L); err != nil {
+		return err
+	}
+	if data.Referees, err = s.staffRefereesOf(c, e, a); err != nil {
 		return err
 	}
 	data.CanDecide = u.Role != school.RoleReviewer

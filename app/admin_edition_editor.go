@@ -293,6 +293,9 @@ type editionEditorPage struct {
 	Problems []string      // what stops publishing, for the status buttons
 	History  []historyLine // who created, saved, copied, published it, newest first
 	Copied   []string      // what a copy just made took over from its original
+	// References is the form of what the edition asks of referees, below the edition's own
+	// (admin_referees.go); nil for a new edition.
+	References *referenceSettings
 }
 
 // editionHistoryShown is how many of an edition's audit entries its editor lists.
@@ -417,6 +420,9 @@ func (s *Server) editorPage(c *fiber.Ctx, status int, e school.Edition, f editio
 			data.Problems = append(data.Problems, L.T(p.Message))
 		}
 		if data.History, err = s.editionHistory(c, e, L); err != nil {
+			return err
+		}
+		if data.References, err = s.editorReferences(c, e); err != nil {
 			return err
 		}
 		if data.Done == "cloned" {

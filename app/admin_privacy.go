@@ -24,6 +24,7 @@ type privacyPage struct {
 	Purges   []historyLine // what earlier runs erased, newest first
 	// Forms saved for later (apply_draft.go): how many, and until when they are kept.
 	Drafts, DraftsUntil string
+	Referees            string // referees' contacts and letters held (admin_referees.go)
 }
 
 // showPrivacy shows what an edition holds about people and when the retention period erases it.
@@ -58,6 +59,9 @@ func (s *Server) showPrivacy(c *fiber.Ctx) error {
 	}
 	if !e.EndsOn.IsZero() {
 		data.PurgeAt = L.Moment(e.PurgeAt())
+	}
+	if data.Referees, err = s.refereesHeld(c, e, L); err != nil {
+		return err
 	}
 	for _, h := range history {
 		var apps, files, months int

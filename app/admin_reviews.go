@@ -85,6 +85,9 @@ func (s *Server) renderReviewForm(c *fiber.Ctx, status int, scores map[int64]int
 	data.Application = a
 	data.Summary = s.emails.StaffSummary(a, e, questions, L)
 	data.Files = staffFiles(a, questions, L, !data.Shown.Visible(school.IdentFileNames))
+	if data.Referees, err = s.staffRefereesOf(c, e, a); err != nil {
+		return err
+	}
 	if a.CVUploadID != 0 { // the first of the files
 		data.CVURL = data.Files[0].URL
 	}

@@ -183,6 +183,7 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 		"GET /admin/applications/:id":                                 {path: fixed(app), want: editionStaff(ok)},
 		"GET /admin/applications/:id/files/:file":                     {path: fixed(app + "/files/" + id(f.app.CVUploadID)), want: editionStaff(ok)},
 		"GET /admin/applications/:id/review":                          {path: fixed(app + "/review"), want: editionStaff(ok)},
+		"GET /admin/applications/:id/referees/:referee/letter":        {path: fixed(refereeLetterOf(t, ts, f.summer, f.app)), want: editionStaff(ok)},
 		// A comment too long: the form comes back, and no review is stored.
 		"POST /admin/applications/:id/review": {path: fixed(app + "/review"), form: tooLong, want: editionStaff(refused)},
 
@@ -237,6 +238,7 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 		"POST /admin/editions/:id/certificates":        {path: fixed(edition + "/certificates"), form: none, want: editionRunner(done)},
 		"GET /admin/editions/:id/edit":                 {path: fixed(edition + "/edit"), want: editionRunner(ok)},
 		"POST /admin/editions/:id/edit":                {path: fixed(edition + "/edit"), form: none, want: editionRunner(refused)},
+		"POST /admin/editions/:id/references":          {path: fixed(edition + "/references"), form: none, want: editionRunner(refused)},
 		"POST /admin/editions/:id/status":              {path: fixed(edition + "/status"), form: url.Values{"status": {"nonsense"}}, want: editionRunner(invalid)},
 		"GET /admin/editions/:id/clone":                {path: fixed(edition + "/clone"), want: editionRunner(ok)},
 		"POST /admin/editions/:id/clone":               {path: fixed(edition + "/clone"), form: none, want: editionRunner(refused)},

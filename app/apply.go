@@ -92,7 +92,10 @@ func (s *Server) renderApplyForm(c *fiber.Ctx, status int, e school.Edition, que
 			cvName = rf.Upload.OriginalName
 		}
 	}
-	sections := s.formView(e, questions, f, errs, L, cvName, editing)
+	sections, err := s.withRefereeSection(c.UserContext(), e, s.formView(e, questions, f, errs, L, cvName, editing), f, errs, L, editing)
+	if err != nil {
+		return err
+	}
 	for i := range sections {
 		for j := range sections[i].Fields {
 			if rf, ok := files[sections[i].Fields[j].Name]; ok {
@@ -116,7 +119,6 @@ func (s *Server) renderApplyForm(c *fiber.Ctx, status int, e school.Edition, que
 	}
 	p := s.newPage(c, title, "editions", data)
 	p.Description = L.T("meta_apply", "Edition", e.Title(L.Lang), "Deadline", L.Moment(e.ClosesAt))
-	var err error
 	if p.Contact, err = s.editionContact(c.UserContext(), e.ID); err != nil {
 		return err
 	}
@@ -193,6 +195,7 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	var errs formErrors
 	f := parseApplyForm(c, questions, &errs)
 	s.validateApplyForm(&f, e, questions, now, L, &errs)
+	formReferees(c, fe, &f, L, &errs)
 	files := s.collectFiles(c, e, questions, 0, L, &errs, nil)
 	if !errs.empty() {
 		if err := s.keepFiles(ctx, files); err != nil {
@@ -225,6 +228,11 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 		return err
 	default:
 		s.countSubmission()
+		// Asked after the application is stored: should this fail, the applicant names them
+		// again on the status page.
+		if err := s.askReferees(ctx, e, fe.references, created, f.Referees); err != nil {
+			s.log.Error("referees not asked", "request_id", requestID(c), "error", err)
+		}
 		// Files this browser sent with earlier tries of a form and that no form claimed are the
 		// applicant's too: their erasure takes them. Left untied, the daily job removes them anyway.
 		if err := s.store.UploadsSentFor(ctx, sentFrom(c), created.ID); err != nil {

@@ -74,6 +74,7 @@ func (s *Server) saveDraft(c *fiber.Ctx, fe formEdition, d db.Draft) error {
 	}
 	var ignored, errs formErrors // text that is not UTF-8 is saved mended, as the form shows it
 	f := parseApplyForm(c, questions, &ignored)
+	formReferees(c, fe, &f, L, &ignored)
 	switch {
 	case f.Email == "":
 		errs.add("email", L.T("draft_email_missing"))
@@ -295,6 +296,7 @@ func (s *Server) submitDraft(c *fiber.Ctx) error {
 	var errs formErrors
 	f := parseApplyForm(c, questions, &errs)
 	s.validateApplyForm(&f, e, questions, now, L, &errs)
+	formReferees(c, fe, &f, L, &errs)
 	have := map[string]bool{}
 	for _, df := range d.Files {
 		have[df.Field] = true
@@ -344,6 +346,9 @@ func (s *Server) submitDraft(c *fiber.Ctx) error {
 		return err
 	default:
 		s.countSubmission()
+		if err := s.askReferees(ctx, e, fe.references, created, f.Referees); err != nil {
+			s.log.Error("referees not asked", "request_id", requestID(c), "error", err)
+		}
 		if err := s.store.UploadsSentFor(ctx, sentFrom(c), created.ID); err != nil {
 			s.log.Warn("unattached uploads not tied to the application", "request_id", requestID(c), "error", err)
 		}

@@ -402,3 +402,44 @@ func TestADraftSavedWithAnotherAddressGetsANewLink(t *testing.T) {
 	resp, body = ts.visitor().get(t, old)
 	wantStatus(t, resp, body, http.StatusNotFound)
 }
+
+// A form saved for later keeps the referee named on it, and sending it asks that referee as the
+// form would.
+func TestASavedFormKeepsItsRefereeAndAsksThemWhenSent(t *testing.T) {
+	t.Parallel()
+	_, ts, summer := summerOnAClock(t)
+	askReferences(t, ts, summer, 1, false)
+	const email = "draft.referee@example.org"
+	half := halfAForm(t, ts, email)
+	half.Set("referee_1_name", "Prof. Lina Saleh")
+	half.Set("referee_1_email", "lina.saleh@uni.example")
+	half.Set("referee_1_relation", "thesis supervisor")
+	resp, body := ts.visitor().saveForLater(t, summerSlug, half, cvFile("cv.pdf"))
+	wantStatus(t, resp, body, http.StatusSeeOther)
+
+	other := ts.visitor()
+	link := draftLinkTo(t, ts, email)
+	resp, body = other.get(t, link)
+	wantStatus(t, resp, body, http.StatusOK)
+	f := testkit.FormOn(t, strings.Split(link, "?")[0], body, "/drafts/")
+	for name, want := range map[string]string{"referee_1_name": "Prof. Lina Saleh",
+		"referee_1_email": "lina.saleh@uni.example", "referee_1_relation": "thesis supervisor"} {
+		if got := f.Values.Get(name); got != want {
+			t.Errorf("%s comes back as %q, want %q", name, got, want)
+		}
+	}
+	resp, body = other.submit(t, f, summerAnswers(t, ts, email))
+	formSent(t, resp, body)
+	a, err := ts.store.ApplicationByEmail(context.Background(), summer.ID, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	referees, err := ts.store.Referees(context.Background(), a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(referees) != 1 || referees[0].Email != "lina.saleh@uni.example" {
+		t.Fatalf("the application sent from the saved form has referees %+v", referees)
+	}
+	refereeEmail(t, ts, "lina.saleh@uni.example")
+}

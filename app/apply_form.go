@@ -43,6 +43,7 @@ type applyForm struct {
 	HeardFrom       string `form:"heard_from" validate:"omitempty,oneof=university employer iom social_media alumni search other"`
 	Consents        map[school.ConsentKind]bool
 	Answers         map[int64][]string
+	Referees        []school.Referee // when the edition asks for references (apply_referees.go)
 }
 
 // The form's fields in the order they appear, with the struct field validator reports.

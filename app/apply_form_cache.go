@@ -13,10 +13,11 @@ import (
 // catalogue version: reading the edition, its questions and its own email wording from the
 // database cost a fifth of the CPU time of a submission.
 type formEdition struct {
-	edition   school.Edition
-	questions []school.Question // shared between requests: read only
-	emails    map[string]db.EmailTemplate
-	notice    school.PrivacyNotice // its version goes with the consents, its contact in the emails
+	edition    school.Edition
+	questions  []school.Question // shared between requests: read only
+	emails     map[string]db.EmailTemplate
+	notice     school.PrivacyNotice // its version goes with the consents, its contact in the emails
+	references school.References    // the referees the form asks for
 }
 
 // formEditions keeps formEdition by slug until the catalogue version changes; every write to
@@ -56,7 +57,11 @@ func (s *Server) formEdition(ctx context.Context, slug string) (formEdition, err
 	if err != nil {
 		return fe, err
 	}
-	fe = formEdition{edition: e, questions: questions, emails: emails, notice: notice}
+	references, err := s.store.References(ctx, e.ID)
+	if err != nil {
+		return fe, err
+	}
+	fe = formEdition{edition: e, questions: questions, emails: emails, notice: notice, references: references}
 	// Kept under the version read before the reads: a write during them leaves a stale entry
 	// under an old version, which the next request does not use.
 	s.forms.put(version, slug, fe)

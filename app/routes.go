@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	app.Post("/drafts/:token", s.refuseWhenDiskLow)
 	app.Post("/drafts/:token/draft", s.refuseWhenDiskLow)
 	app.Post("/admin/editions/:id/documents", s.refuseWhenDiskLow)
+	app.Post("/referee/:token", s.refuseWhenDiskLow)
 
 	// Bodies: 1 MB at most, more on the routes that take files (bodies.go).
 	app.Post("/editions/:slug/apply", takeFiles(applyBodyLimit, nil))
@@ -64,6 +65,7 @@ func (s *Server) routes() {
 	app.Post("/drafts/:token", takeFiles(applyBodyLimit, nil))
 	app.Post("/drafts/:token/draft", takeFiles(applyBodyLimit, nil))
 	app.Post("/admin/editions/:id/documents", takeFiles(documentBodyLimit, s.signedInStaff))
+	app.Post("/referee/:token", takeFiles(refereeBodyLimit, s.withRefereeLink))
 	app.Use(s.limitBody)
 
 	// Operations.
@@ -118,6 +120,13 @@ func (s *Server) routes() {
 	app.Get("/status/:token/visa-letter.pdf", s.downloadOwnDocument(school.DocumentVisaLetter))
 	app.Post("/status/:token/visa-letter.pdf", forms, s.issueOwnLetter)
 	app.Get("/status/:token/certificate.pdf", s.downloadOwnDocument(school.DocumentCertificate))
+	app.Get("/status/:token/referees/:position", forms, s.showRefereeForm)
+	app.Post("/status/:token/referees/:position", s.limitForms("referee"), forms, s.nameReferee)
+	app.Post("/status/:token/referees/:position/again", s.limitForms("referee"), forms, s.askRefereeAgain)
+
+	// A referee's page behind their own secret link (referee_page.go).
+	app.Get("/referee/:token", forms, s.showRefereePage)
+	app.Post("/referee/:token", s.limitForms("referee"), forms, s.sendReference)
 
 	// Verification of letters and certificates, for anyone holding one; limited, so codes
 	// cannot be tried in bulk.
@@ -146,6 +155,7 @@ func (s *Server) routes() {
 	admin.Get("/editions/:id/applications", s.listApplications)
 	admin.Get("/applications/:id", s.showApplication)
 	admin.Get("/applications/:id/files/:file", s.downloadStaffFile)
+	admin.Get("/applications/:id/referees/:referee/letter", s.downloadRefereeLetter)
 	admin.Get("/users", requireRole(school.RoleAdmin), s.listUsers)
 	admin.Get("/system", requireRole(school.RoleAdmin), s.showSystem)
 	admin.Post("/users/assign", requireRole(school.RoleAdmin), s.assignStaff)
@@ -195,6 +205,7 @@ func (s *Server) routes() {
 	admin.Post("/editions/:id/certificates", organisers, s.issueCertificates)
 	admin.Get("/editions/:id/edit", organisers, s.showEditionEditor)
 	admin.Post("/editions/:id/edit", organisers, s.saveEdition)
+	admin.Post("/editions/:id/references", organisers, s.saveReferences)
 	admin.Post("/editions/:id/status", organisers, s.setEditionStatus)
 	admin.Get("/editions/:id/clone", organisers, s.showCopyEdition)
 	admin.Post("/editions/:id/clone", organisers, s.cloneEdition)

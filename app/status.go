@@ -32,10 +32,11 @@ type statusPage struct {
 	Files       []fileLink
 	Documents   []fileLink // for participants, once the applicant holds a place
 	Notice      string
-	OfferOpen   bool         // an offer waits for the applicant's answer
-	Letters     []fileLink   // visa letter, certificate
-	Payment     *paymentView // how to pay the fee, once the place is confirmed
-	FeeWaived   bool         // a confirmed place whose fee organisers waived
+	OfferOpen   bool            // an offer waits for the applicant's answer
+	Letters     []fileLink      // visa letter, certificate
+	Payment     *paymentView    // how to pay the fee, once the place is confirmed
+	FeeWaived   bool            // a confirmed place whose fee organisers waived
+	Referees    *statusReferees // the references asked for, received or not (status_referees.go)
 }
 
 // paymentView is how to pay the fee as the status page shows it: the details to type, and the
@@ -140,6 +141,8 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 		data.Notice = L.T("status_notice_confirmed")
 	case "declined":
 		data.Notice = L.T("status_notice_declined")
+	case "referee", "referee_again":
+		data.Notice = L.T("status_notice_" + c.Query("done"))
 	}
 	data.OfferOpen = a.Status == school.StatusAccepted && !school.OfferLapsed(a.OfferExpiresAt, s.now())
 	data.Consents = consentLines(a.Consents, L)
@@ -170,6 +173,9 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 		}
 	}
 	if data.Documents, err = s.participantDocuments(c, a, base, L); err != nil {
+		return err
+	}
+	if data.Referees, err = s.refereesBlock(c, e, a, base, L); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
@@ -334,6 +340,10 @@ func (s *Server) exportData(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	referees, err := s.refereesExport(c, a)
+	if err != nil {
+		return err
+	}
 	answers := map[string]string{}
 	for _, q := range questions {
 		for _, ans := range a.Answers {
@@ -347,7 +357,8 @@ func (s *Server) exportData(c *fiber.Ctx) error {
 		Application school.Application `json:"application"`
 		Answers     map[string]string  `json:"answers"`
 		History     []db.AuditEntry    `json:"history"`
-	}{e.TitleEN, a, answers, history}
+		Referees    []refereeExport    `json:"referees,omitempty"`
+	}{e.TitleEN, a, answers, history, referees}
 	body, err := json.MarshalIndent(export, "", "  ")
 	if err != nil {
 		return err

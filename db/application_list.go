@@ -116,8 +116,12 @@ type ApplicationFilter struct {
 	// bound and sort as if unscored, so nothing tells a reviewer how others scored them.
 	ScoredBy int64
 	Sort     string // a key of applicationSorts
-	Page     int    // from 1
-	PerPage  int
+	// References, "complete" or "incomplete": as many referees as the edition asks
+	// (ReferencesAsked) have sent, or not yet (referees.go).
+	References      string
+	ReferencesAsked int
+	Page            int // from 1
+	PerPage         int
 }
 
 // applicationSorts is the whitelist of orders: never a column name from the query string.
@@ -167,6 +171,9 @@ func (s *Store) ApplicationList(ctx context.Context, f ApplicationFilter) ([]sch
 	}
 	if f.OfferMade {
 		where = append(where, offerMade)
+	}
+	if cond, ok := referencesCondition(f.References); ok {
+		where, args = append(where, cond), append(args, f.ReferencesAsked)
 	}
 	score, scoreArgs := "a.score", []any{}
 	if f.ScoredBy != 0 {

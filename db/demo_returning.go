@@ -100,5 +100,5 @@ func (s *Store) LoadDemoApplicants(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("db: demo applicants: %w", err)
 	}
-	return nil
+	return s.LoadDemoReferees(ctx, now)
 }

@@ -23,6 +23,8 @@
 //	reviews.go, notes.go            reviews, scores and which score ranks (raw or normalised); staff notes
 //	audit.go                        the audit log: one writer, writeAudit, stamped with the caller's time; read back with the staff member behind each entry
 //	outbox.go                       queued emails and their delivery state
+//	referees.go                     what an edition asks of referees; referees, their secret links (by
+//	                                hash), letters and answers, reminders
 //	webstate.go                     the second file, state.db: sessions, CSRF tokens and rate limits,
 //	                                whose constant small writes must not queue behind applications
 //	email_templates.go              edited email wordings, bulk emails

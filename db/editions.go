@@ -508,6 +508,9 @@ func (s *Store) CloneEdition(ctx context.Context, sourceID int64, startsOn time.
 			`INSERT INTO edition_staff (user_id, edition_id) SELECT user_id, ? FROM edition_staff WHERE edition_id = ?`,
 			`INSERT INTO privacy_notices (edition_id, text_en, text_cs, contact_email, revision, changed_at)
 			 SELECT ?, text_en, text_cs, contact_email, revision, changed_at FROM privacy_notices WHERE edition_id = ?`,
+			// The references asked, without their deadline: the copy's own follows its dates.
+			`INSERT INTO edition_references (edition_id, asked, questions_en, questions_cs, reviewers_see_letters)
+			 SELECT ?, asked, questions_en, questions_cs, reviewers_see_letters FROM edition_references WHERE edition_id = ?`,
 		}
 		for _, q := range copies {
 			if _, err := tx.ExecContext(ctx, q, id, sourceID); err != nil {

@@ -160,6 +160,8 @@ func eraseApplication(ctx context.Context, tx *sql.Tx, id int64, actor, reason s
 		{`DELETE FROM status_links WHERE application_id = ?`, []any{id}},
 		{`DELETE FROM application_notes WHERE application_id = ?`, []any{id}},
 		{`DELETE FROM staged_decisions WHERE application_id = ?`, []any{id}},
+		// Referees' contacts, letters (their bytes by trigger) and links go whole.
+		{`DELETE FROM referees WHERE application_id = ?`, []any{id}},
 		{`UPDATE reviews SET comment = '' WHERE application_id = ?`, []any{id}},
 		// A letter names its holder on /verify; the retention period erases only applicants
 		// who were not selected, so certificates of participants are gone only on request.

@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the templates and catalogues.
 //
-//go:embed layouts partials catalogue apply status admin errors email locales verify notices
+//go:embed layouts partials catalogue apply status admin errors email locales verify notices referee
 var FS embed.FS

@@ -49,6 +49,9 @@ func (r *Runner) Run(ctx context.Context) {
 		if err := r.PurgeDrafts(ctx); err != nil && ctx.Err() == nil {
 			r.Log.Error("jobs: purge drafts", "error", err)
 		}
+		if err := r.RemindReferees(ctx); err != nil && ctx.Err() == nil {
+			r.Log.Error("jobs: remind referees", "error", err)
+		}
 		if path, err := r.Store.NightlyBackup(ctx, r.BackupsDir, r.Clock(), backupsKept); err != nil && ctx.Err() == nil {
 			r.Log.Error("jobs: backup", "error", err)
 		} else if path != "" {
