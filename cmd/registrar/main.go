@@ -210,6 +210,7 @@ func serve(ctx context.Context, cfg app.Config, store *db.Store, stdout io.Write
 	defer stopMail()
 	go server.Outbox().Run(mailCtx)
 	go server.Disk().Run(mailCtx)
+	go server.WatchReplication(mailCtx)
 	go func() {
 		if err := server.ServeMetrics(mailCtx); err != nil {
 			logger.Error("metrics", "error", err)
