@@ -83,7 +83,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, 
 			fmt.Fprintf(stdout, "; the replaced database is kept as %s", kept)
 		}
 		fmt.Fprintln(stdout)
-		return nil
+		return reportMissingFiles(ctx, cfg, stdout)
 	}
 
 	store, err := openStore(ctx, cfg, logger)
