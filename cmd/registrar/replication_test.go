@@ -147,6 +147,13 @@ func TestAReplicaRestoredAfterALostDiskHoldsEveryAcknowledgedApplication(t *test
 		return
 	}
 
+	// Registrar finds the Litestream beside it on its socket in the data folder: the replica is
+	// within the 2 s target.
+	health, status, err := get(ctx, http.DefaultClient, base+"/healthz")
+	if err != nil || status != http.StatusOK || !strings.Contains(health, `"replication":"ok"`) {
+		t.Errorf("/healthz with Litestream running answers %d (%v): %s", status, err, health)
+	}
+
 	// The disk is lost: the server dies at once; Litestream gets its sync interval to send what
 	// it saw, then dies too, and the data folder goes.
 	srv.kill()
