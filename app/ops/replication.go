@@ -20,8 +20,10 @@ import (
 // sync sends what Litestream had read of the log when the sync began, and it reads the log every
 // monitor-interval (200 ms here, 1 s by default), so a write counts as sent only once a sync
 // succeeded syncGrace after it. While a write may wait, the lag is the last sync's age: how long
-// the replica has not caught up. Otherwise it is 0. scripts/replication_lag.sh measures the
-// same end to end, from the applicant's answer to the replica.
+// the replica has not caught up. Otherwise it is 0. It reads low by up to one of Litestream's
+// cycles (monitor-interval and a sync, about 0.4 s here): a write made just after Litestream read
+// the log waits for the next sync while the last one is already recorded. scripts/replication_lag.sh
+// prints it beside the lag measured end to end, from the applicant's answer to the replica.
 
 // syncGrace is how long after a write a successful sync must end to have sent it: Litestream's
 // default monitor-interval and a slow sync.
