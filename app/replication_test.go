@@ -49,12 +49,11 @@ func TestReplicationLagIsReportedAndAStallIsSeen(t *testing.T) {
 	for i := range 5 {
 		ts.visitor().applyOK(t, summerSlug, summerAnswers(t, ts, fmt.Sprintf("replicated-%d@example.org", i)), cvFile("cv.pdf"))
 		time.Sleep(300 * time.Millisecond)
-		m := waitForMetrics(t, metricsAddr, "Litestream replicating", func(m metricValues) bool {
-			return m["registrar_replication_up"] == 1
+		// On a busy machine Litestream may be a few seconds late; it must catch up.
+		waitForMetrics(t, metricsAddr, "Litestream replicating within 2 s", func(m metricValues) bool {
+			lag, ok := m["registrar_replication_lag_seconds"]
+			return m["registrar_replication_up"] == 1 && m["registrar_replication_healthy"] == 1 && ok && lag <= 2
 		})
-		if lag, ok := m["registrar_replication_lag_seconds"]; !ok || lag > 2 || m["registrar_replication_healthy"] != 1 {
-			t.Fatalf("with Litestream running the metrics say lag %v (%v), healthy %v", lag, ok, m["registrar_replication_healthy"])
-		}
 	}
 	resp, body := admin.get(t, "/admin/system?lang=en")
 	wantStatus(t, resp, body, http.StatusOK)
