@@ -124,7 +124,7 @@ func (s *Server) showEditionDashboard(c *fiber.Ctx) error {
 		}
 		return L.T("sector_" + k)
 	}, 0))
-	data.Timeline = newTimeline(L.T("chart_over_time"), stats.ByDay, L)
+	data.Timeline = newTimeline(L.T("chart_over_time"), stats.ByHour, L)
 	return s.renderPage(c, "admin/edition", s.newPage(c, e.Title(L.Lang), "admin", data))
 }
 

@@ -73,8 +73,10 @@ type decisionsPage struct {
 	// NoFit, when set, says that the staged acceptances no longer fit the seats: the release
 	// is disabled until they do.
 	NoFit string
-	// Refused says why a release just sent was refused.
-	Refused string
+	// Refused says why a release just sent was refused, and RefusedBy which application's staged
+	// decision refused it, if one did.
+	Refused   string
+	RefusedBy int64
 }
 
 // emailExample is one email a release will send, rendered for the first application staged
@@ -144,12 +146,12 @@ func (s *Server) showDecisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.decisionsView(c, e, fiber.StatusOK, "")
+	return s.decisionsView(c, e, fiber.StatusOK, "", 0)
 }
 
 // decisionsView renders the release preview with status, saying why a release was refused if
-// refused is set.
-func (s *Server) decisionsView(c *fiber.Ctx, e school.Edition, status int, refused string) error {
+// refused is set, with a link to the application refusedBy when it is not 0.
+func (s *Server) decisionsView(c *fiber.Ctx, e school.Edition, status int, refused string, refusedBy int64) error {
 	ctx := c.UserContext()
 	L := s.i18n.Translator(langOf(c))
 	summary, err := s.store.EditionSummary(ctx, e.ID)
@@ -165,7 +167,7 @@ func (s *Server) decisionsView(c *fiber.Ctx, e school.Edition, status int, refus
 		return err
 	}
 	data := decisionsPage{User: currentUser(c), Edition: summary, Staged: staged,
-		Seats: seatsLine(L, summary, s.now()), Refused: refused}
+		Seats: seatsLine(L, summary, s.now()), Refused: refused, RefusedBy: refusedBy}
 	if school.CheckSeats(e.Seats(), held) != nil {
 		data.NoFit = L.T("decisions_no_fit", "Staged", held.Staged,
 			"Free", max(0, e.Seats()-held.Confirmed-held.Offers), "Seats", e.Seats())
@@ -218,9 +220,9 @@ func (s *Server) releaseDecisions(c *fiber.Ctx) error {
 	n, err := s.store.ReleaseDecisions(c.UserContext(), e.ID, userActor(currentUser(c)), s.now(), render)
 	switch {
 	case errors.Is(err, db.ErrNoSeat):
-		return s.decisionsView(c, e, fiber.StatusConflict, L.T("decisions_release_no_seat"))
+		return s.decisionsView(c, e, fiber.StatusConflict, L.T("decisions_release_no_seat"), 0)
 	case errors.Is(err, school.ErrTransition):
-		return s.decisionsView(c, e, fiber.StatusConflict, L.T("decision_release_changed"))
+		return s.refusedRelease(c, e, err)
 	case err != nil:
 		return err
 	}

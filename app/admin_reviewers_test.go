@@ -139,7 +139,7 @@ func TestReviewersSeeScoresOnlyOfWhatTheyHaveReviewed(t *testing.T) {
 	// Once reviewed, the others' reviews are shown.
 	resp, body := reviewer.get(t, minePage)
 	wantStatus(t, resp, body, http.StatusOK)
-	wantText(t, body, "Second opinion on Ashdown", second.Email)
+	wantText(t, body, "Second opinion on Ashdown", second.Name+" · ")
 
 	// Organisers see every score, filter and sort by them.
 	organiser := signIn(t, ts, f.staff.organiser.Email)

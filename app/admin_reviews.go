@@ -177,7 +177,7 @@ func (s *Server) visibleReviews(c *fiber.Ctx, a school.Application, e school.Edi
 	}
 	L := s.i18n.Translator(langOf(c))
 	for _, r := range reviews {
-		line := reviewLine{Reviewer: r.ReviewerEmail, Conflict: r.Conflict, Weighted: r.Weighted, Comment: r.Comment}
+		line := reviewLine{Reviewer: r.Reviewer(), Conflict: r.Conflict, Weighted: r.Weighted, Comment: r.Comment}
 		for _, crit := range rubric {
 			if score, ok := r.Scores[crit.ID]; ok {
 				line.Scores = append(line.Scores, scoreLine{Label: crit.Label(L.Lang), Score: score})

@@ -14,17 +14,18 @@ import (
 // The System page and the metrics: how the server is doing, for admins and for Prometheus.
 
 type systemPage struct {
-	User      school.User
-	Version   string
-	Started   string
-	Disk      ops.DiskState
-	DiskFree  string // "12 GB of 40 GB"
-	DiskMin   string
-	Threshold string
-	Outbox    systemOutbox
-	Backup    string // when the newest backup was taken, or "" when there is none
-	BackupOld bool   // more than two days ago: the nightly backup is not running
-	Metrics   string // where Prometheus reads the metrics, or ""
+	User        school.User
+	Version     string
+	Started     string
+	Disk        ops.DiskState
+	DiskFree    string // "12 GB of 40 GB"
+	DiskMin     string
+	Threshold   string
+	Outbox      systemOutbox
+	Backup      string // when the newest backup was taken, or "" when there is none
+	BackupOld   bool   // more than two days ago: the nightly backup is not running
+	Metrics     string // where Prometheus reads the metrics, or ""
+	Replication systemReplication
 }
 
 type systemOutbox struct {
@@ -42,6 +43,7 @@ func (s *Server) showSystem(c *fiber.Ctx) error {
 		DiskFree: size(snap.Disk.Free) + " / " + size(snap.Disk.Total), DiskMin: size(snap.Disk.Min),
 		Threshold: s.disk.Threshold().String(), Metrics: s.cfg.Ops.MetricsAddr,
 		Outbox: systemOutbox{Queued: snap.Outbox.Queued, Failed: snap.Outbox.Failed, Err: snap.OutboxErr != nil}}
+	p.Replication = replicationLine(snap.Replication, s.watch.Replication.Socket(), L)
 	if !snap.Outbox.OldestQueued.IsZero() {
 		p.Outbox.Oldest = L.Moment(snap.Outbox.OldestQueued)
 	}

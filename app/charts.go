@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/language/display"
 
 	"registrar/app/i18n"
+	"registrar/app/school"
 	"registrar/db"
 )
 
@@ -67,18 +68,20 @@ type column struct {
 	X, Y, H float64
 }
 
-// newTimeline draws counts of days (YYYY-MM-DD, oldest first); a day missing between two others
-// had no applications.
+// newTimeline draws counts of UTC hours (YYYY-MM-DDTHH, as db.EditionStats.ByHour) as days in
+// Prague, where the school is; a day missing between two others had no applications.
 func newTimeline(title string, counts []db.Count, L *i18n.Translator) timeline {
 	tl := timeline{Title: title, DayHeading: L.T("chart_day"), CountHeading: L.T("funnel_submitted")}
 	byDay := map[time.Time]int{}
 	var first, last time.Time
 	most := 0
 	for _, c := range counts {
-		d, err := time.Parse("2006-01-02", c.Key)
+		hour, err := time.Parse("2006-01-02T15", c.Key)
 		if err != nil {
 			continue
 		}
+		local := hour.In(school.Prague)
+		d := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
 		if first.IsZero() || d.Before(first) {
 			first = d
 		}

@@ -20,6 +20,13 @@ type OpsConfig struct {
 	MetricsAddr string
 	// Version is the build's version (git describe), set by the command.
 	Version string
+	// LitestreamSocket is REGISTRAR_LITESTREAM_SOCKET: where the Litestream that replicates the
+	// database answers how far the replica is (its `socket:` setting); by default
+	// litestream.sock in the data folder, as deploy/litestream.yml puts it.
+	LitestreamSocket string
+	// WALLimit is the write-ahead log's size past which a server that leaves checkpoints to
+	// Litestream warns (0: ops.DefaultWALLimit); tests set a small one.
+	WALLimit int64
 }
 
 func opsFromEnv(c *OpsConfig) error {
@@ -27,6 +34,7 @@ func opsFromEnv(c *OpsConfig) error {
 	if c.MinFreeDisk, err = ops.ParseThreshold(os.Getenv("REGISTRAR_MIN_FREE_DISK")); err != nil {
 		return fmt.Errorf("config: REGISTRAR_MIN_FREE_DISK must be %w", err)
 	}
+	c.LitestreamSocket = os.Getenv("REGISTRAR_LITESTREAM_SOCKET")
 	c.MetricsAddr = os.Getenv("REGISTRAR_METRICS_ADDR")
 	public, err := envBool("REGISTRAR_METRICS_PUBLIC")
 	if err != nil || c.MetricsAddr == "" || public {

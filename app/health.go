@@ -14,5 +14,6 @@ func (s *Server) showHealth(c *fiber.Ctx) error {
 	if disk.Low {
 		answer["status"], answer["disk"] = "degraded", "low: new applications and uploads are refused"
 	}
+	replicationHealth(s.watch.Replication.State(c.UserContext()), answer)
 	return c.JSON(answer)
 }

@@ -121,6 +121,7 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	s.disk = ops.NewDiskWatch(cfg.DataDir, cfg.Ops.MinFreeDisk, cfg.Ops.SpaceOf, diskCheckEvery, cfg.Clock)
 	s.disk.OnLow(s.tellAdminsDiskLow)
 	s.watch = &ops.Watch{Store: store, Disk: s.disk, BackupsDir: cfg.Layout().Backups(), Version: cfg.Ops.Version, Started: cfg.Clock()}
+	s.watch.Replication = s.newReplicationWatch(logger)
 	if cfg.Ops.MetricsAddr != "" {
 		s.metrics = ops.NewMetrics(s.watch, cfg.Clock)
 	}

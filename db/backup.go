@@ -71,6 +71,8 @@ func latestMigration() (int64, error) {
 // Restore replaces the database file at dbPath with the backup at from, after checking the
 // backup. Everyone erased from the replaced database (its journal of erasures) is erased from
 // the restored one again, their files too: a backup must not bring them back.
+// Files that a backup from before migration 0028 names but lacks are taken from the replaced
+// database when it holds them (restore_files.go).
 // The replaced file is kept beside it. No server may have the database open. It returns the
 // kept file and how many applications were erased again.
 func Restore(ctx context.Context, from, dbPath string, now time.Time) (kept string, erased int, err error) {
@@ -86,11 +88,18 @@ func Restore(ctx context.Context, from, dbPath string, now time.Time) (kept stri
 		}
 	}
 	tmp := dbPath + ".restoring"
+	if err := os.MkdirAll(filepath.Dir(dbPath), 0o700); err != nil { // a new disk's empty data folder
+		return "", 0, fmt.Errorf("db: restore: %w", err)
+	}
 	if err := copyFile(from, tmp); err != nil {
 		_ = os.Remove(tmp)
 		return "", 0, fmt.Errorf("db: restore: %w", err)
 	}
 	if erased, err = eraseAgain(ctx, tmp, journal); err != nil {
+		_ = os.Remove(tmp)
+		return "", 0, err
+	}
+	if _, err := takeFilesFrom(ctx, tmp, dbPath); err != nil {
 		_ = os.Remove(tmp)
 		return "", 0, err
 	}

@@ -235,6 +235,9 @@ func (s *Store) ReleaseDecisions(ctx context.Context, editionID int64, actor str
 		}
 		for _, d := range batch {
 			if _, err := transition(ctx, tx, d.id, d.to, d.rank, actor, now, render); err != nil {
+				if errors.Is(err, school.ErrTransition) {
+					return &DecisionRefused{ApplicationID: d.id, Err: err}
+				}
 				return err
 			}
 		}

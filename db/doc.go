@@ -19,7 +19,8 @@
 //	                                resume email spaced out per address, the purge at the call's close
 //	returning.go                    returning applicants: an application's earlier ones by the same
 //	                                email, or name and date of birth; the list's filter by them
-//	decisions.go                    staged decisions (one, or a batch in one transaction), release, offers
+//	decisions.go                    staged decisions (one, or a batch in one transaction), release, offers;
+//	                                decisions_refused.go: the staged decision a release was refused by
 //	reviews.go, notes.go            reviews, scores and which score ranks (raw or normalised); staff notes
 //	audit.go                        the audit log: one writer, writeAudit, stamped with the caller's time; read back with the staff member behind each entry
 //	outbox.go                       queued emails and their delivery state
@@ -39,6 +40,8 @@
 //	sitemap.go                      the public pages a sitemap lists, with when each last changed
 //	notices.go                      editions' privacy notices: their texts, contact and versions
 //	backup.go, checkpoint.go        online backups and restore; WAL checkpoints
+//	restore_files.go                the files a backup from before file_blobs lacks: taken from the
+//	                                database a restore replaces, or counted as missing
 //	demo*.go                        the demo catalogue, its alumni, made-up applications for benches,
 //	                                the demo's applicants to its open summer school
 //

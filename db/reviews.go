@@ -76,7 +76,7 @@ func updateScore(ctx context.Context, tx *sql.Tx, applicationID int64) error {
 
 // Reviews lists an application's reviews, oldest first, with their scores.
 func (s *Store) Reviews(ctx context.Context, applicationID int64) ([]school.Review, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT r.id, r.application_id, r.reviewer_id, u.email,
+	rows, err := s.reader.QueryContext(ctx, `SELECT r.id, r.application_id, r.reviewer_id, u.email, u.name,
 		r.conflict, COALESCE(r.weighted_score, 0), r.comment, r.submitted_at,
 		COALESCE(rs.criterion_id, 0), COALESCE(rs.score, 0)
 		FROM reviews r JOIN users u ON u.id = r.reviewer_id
@@ -92,7 +92,7 @@ func (s *Store) Reviews(ctx context.Context, applicationID int64) ([]school.Revi
 		var at string
 		var criterion int64
 		var score int
-		if err := rows.Scan(&r.ID, &r.ApplicationID, &r.ReviewerID, &r.ReviewerEmail, &r.Conflict,
+		if err := rows.Scan(&r.ID, &r.ApplicationID, &r.ReviewerID, &r.ReviewerEmail, &r.ReviewerName, &r.Conflict,
 			&r.Weighted, &r.Comment, &at, &criterion, &score); err != nil {
 			return nil, fmt.Errorf("db: reviews: %w", err)
 		}

@@ -16,12 +16,14 @@ type EditionStats struct {
 	ByNationality []Count
 	BySector      []Count
 	ByGender      []Count
-	ByDay         []Count // YYYY-MM-DD of submission, oldest first
-	Reviewed      int     // applications with at least the required number of reviews
-	OffersMade    int     // applications offered a place at some point, as ApplicationFilter.OfferMade
+	// ByHour counts by the UTC hour of submission (YYYY-MM-DDTHH), oldest first: SQLite knows
+	// no time zones, and Prague's offsets are whole hours, so the chart sums them into Prague days.
+	ByHour     []Count
+	Reviewed   int // applications with at least the required number of reviews
+	OffersMade int // applications offered a place at some point, as ApplicationFilter.OfferMade
 }
 
-// EditionStatistics counts an edition's applications by nationality, sector, gender and day.
+// EditionStatistics counts an edition's applications by nationality, sector, gender and hour.
 func (s *Store) EditionStatistics(ctx context.Context, editionID int64, requiredReviews int) (EditionStats, error) {
 	var st EditionStats
 	groups := []struct {
@@ -34,8 +36,8 @@ func (s *Store) EditionStatistics(ctx context.Context, editionID int64, required
 			GROUP BY sector ORDER BY COUNT(*) DESC, sector`},
 		{&st.ByGender, `SELECT gender, COUNT(*) FROM applications WHERE edition_id = ?
 			GROUP BY gender ORDER BY COUNT(*) DESC, gender`},
-		{&st.ByDay, `SELECT substr(submitted_at, 1, 10), COUNT(*) FROM applications WHERE edition_id = ?
-			GROUP BY substr(submitted_at, 1, 10) ORDER BY 1`},
+		{&st.ByHour, `SELECT substr(submitted_at, 1, 13), COUNT(*) FROM applications WHERE edition_id = ?
+			GROUP BY substr(submitted_at, 1, 13) ORDER BY 1`},
 	}
 	for _, g := range groups {
 		rows, err := s.reader.QueryContext(ctx, g.query, editionID)

@@ -1,5 +1,5 @@
 // Package ops watches the server itself for the people who run it: the free space of the data
-// folder's disk, and the Prometheus metrics. It holds no HTTP routes; app serves what it
+// folder's disk, the replication by Litestream (replication.go), and the Prometheus metrics. It holds no HTTP routes; app serves what it
 // measures.
 package ops
 

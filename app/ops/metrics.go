@@ -20,27 +20,30 @@ import (
 // Snapshot is the state of the server at a glance: what the System page shows and what each
 // scrape of the metrics reads.
 type Snapshot struct {
-	Version    string
-	Started    time.Time
-	Disk       DiskState
-	Outbox     db.OutboxHealth
-	OutboxErr  error
-	LastBackup time.Time // the newest file in the backups folder; zero when there is none
+	Version     string
+	Started     time.Time
+	Disk        DiskState
+	Outbox      db.OutboxHealth
+	OutboxErr   error
+	LastBackup  time.Time // the newest file in the backups folder; zero when there is none
+	Replication Replication
 }
 
 // Watch gathers a Snapshot from the store, the disk watch and the backups folder.
 type Watch struct {
-	Store      *db.Store
-	Disk       *DiskWatch
-	BackupsDir string
-	Version    string
-	Started    time.Time
+	Store       *db.Store
+	Disk        *DiskWatch
+	BackupsDir  string
+	Replication *ReplicationWatch
+	Version     string
+	Started     time.Time
 }
 
 // Snapshot reads the state now.
 func (w *Watch) Snapshot(ctx context.Context) Snapshot {
 	s := Snapshot{Version: w.Version, Started: w.Started, Disk: w.Disk.State(), LastBackup: newestFile(w.BackupsDir)}
 	s.Outbox, s.OutboxErr = w.Store.OutboxHealth(ctx)
+	s.Replication = w.Replication.State(ctx)
 	return s
 }
 
@@ -95,8 +98,19 @@ var (
 	descDiskFree = prometheus.NewDesc("registrar_disk_free_bytes", "Free space on the data folder's disk.", nil, nil)
 	descDiskMin  = prometheus.NewDesc("registrar_disk_min_free_bytes",
 		"Free space below which new applications and uploads are refused.", nil, nil)
-	descDiskLow = prometheus.NewDesc("registrar_disk_low", "1 while new applications are refused for want of disk space.", nil, nil)
-	descBuild   = prometheus.NewDesc("registrar_build_info", "The running version.", []string{"version"}, nil)
+	descDiskLow       = prometheus.NewDesc("registrar_disk_low", "1 while new applications are refused for want of disk space.", nil, nil)
+	descReplicationUp = prometheus.NewDesc("registrar_replication_up",
+		"With REGISTRAR_LITESTREAM=1: 1 while Litestream answers on its socket and replicates the database.", nil, nil)
+	descReplicationHealthy = prometheus.NewDesc("registrar_replication_healthy",
+		"With REGISTRAR_LITESTREAM=1: 1 while Litestream answers, the lag is within 2 s and it synced in the last 10 s.", nil, nil)
+	descReplicationLag = prometheus.NewDesc("registrar_replication_lag_seconds",
+		"How long the newest writes may have waited for the replica: the last sync's age when the database "+
+			"was written after it, else 0; absent when Litestream does not answer.", nil, nil)
+	descReplicationSync = prometheus.NewDesc("registrar_replication_last_sync_age_seconds",
+		"Age of Litestream's last successful sync to the replica; absent when Litestream does not answer.", nil, nil)
+	descWAL = prometheus.NewDesc("registrar_wal_bytes",
+		"Size of the database's write-ahead log, with REGISTRAR_LITESTREAM=1 (Litestream checkpoints it).", nil, nil)
+	descBuild = prometheus.NewDesc("registrar_build_info", "The running version.", []string{"version"}, nil)
 )
 
 // snapshotCollector reads a Snapshot at each scrape: a few queries every scrape interval, none
@@ -108,7 +122,8 @@ type snapshotCollector struct {
 
 func (c *snapshotCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descOutboxQueued, descOutboxFailed, descOutboxOldest, descBackupAge,
-		descDiskFree, descDiskMin, descDiskLow, descBuild} {
+		descDiskFree, descDiskMin, descDiskLow, descBuild, descReplicationUp, descReplicationHealthy,
+		descReplicationLag, descReplicationSync, descWAL} {
 		ch <- d
 	}
 }
@@ -143,6 +158,23 @@ func (c *snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	gauge(descDiskLow, low)
 	gauge(descBuild, 1, s.Version)
+	if r := s.Replication; r.On {
+		gauge(descReplicationUp, flag(r.Err == nil))
+		gauge(descReplicationHealthy, flag(!r.Stalled()))
+		gauge(descWAL, float64(r.WAL))
+		if r.Err == nil {
+			gauge(descReplicationLag, r.Lag.Seconds())
+			gauge(descReplicationSync, r.At.Sub(r.LastSync).Seconds())
+		}
+	}
+}
+
+// flag is 1 for true, 0 for false, as Prometheus says it.
+func flag(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // ServeMetrics serves the metrics at /metrics on addr until ctx ends: a listener of its own,

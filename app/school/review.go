@@ -24,11 +24,21 @@ type Review struct {
 	ApplicationID int64
 	ReviewerID    int64
 	ReviewerEmail string
+	ReviewerName  string // as the staff list names them; may be empty
 	Conflict      bool
 	Scores        map[int64]int // criterion id → 1..5
 	Weighted      float64
 	Comment       string
 	SubmittedAt   time.Time
+}
+
+// Reviewer names the reviewer as staff know each other: their name, or their address when their
+// account has none.
+func (r Review) Reviewer() string {
+	if r.ReviewerName != "" {
+		return r.ReviewerName
+	}
+	return r.ReviewerEmail
 }
 
 // ErrScores is returned for a review whose scores do not fit the rubric.

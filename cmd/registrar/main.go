@@ -83,7 +83,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer, logger *slog.Logger, 
 			fmt.Fprintf(stdout, "; the replaced database is kept as %s", kept)
 		}
 		fmt.Fprintln(stdout)
-		return nil
+		return reportMissingFiles(ctx, cfg, stdout)
 	}
 
 	store, err := openStore(ctx, cfg, logger)
@@ -210,6 +210,7 @@ func serve(ctx context.Context, cfg app.Config, store *db.Store, stdout io.Write
 	defer stopMail()
 	go server.Outbox().Run(mailCtx)
 	go server.Disk().Run(mailCtx)
+	go server.WatchReplication(mailCtx)
 	go func() {
 		if err := server.ServeMetrics(mailCtx); err != nil {
 			logger.Error("metrics", "error", err)

@@ -65,6 +65,7 @@ func TestReplicationLagUnderLoad(t *testing.T) {
 	head, rest, _ := bytes.Cut(minimalPDF, []byte("\n"))
 	cv := slices.Concat(head, []byte("\n"), bytes.Repeat([]byte("% padding the CV\n"), cvBytes/17), rest)
 	var firstErr atomic.Value
+	reported := watchReportedLag(base)
 	for w := range workers {
 		wg.Add(1)
 		go func() {
@@ -123,6 +124,7 @@ func TestReplicationLagUnderLoad(t *testing.T) {
 		}
 	}()
 	wg.Wait()
+	fmt.Println(reported())
 	time.Sleep(5 * time.Second) // the last ones arrive
 	close(stopReading)
 	<-readerDone

@@ -147,6 +147,20 @@ func TestAReplicaRestoredAfterALostDiskHoldsEveryAcknowledgedApplication(t *test
 		return
 	}
 
+	// Registrar finds the Litestream beside it on its socket in the data folder and, once
+	// Litestream has caught up (on this busy machine its first sync may come seconds late), says
+	// replication is healthy.
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		health, status, err := get(ctx, http.DefaultClient, base+"/healthz")
+		if err == nil && status == http.StatusOK && strings.Contains(health, `"replication":"ok"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("/healthz with Litestream running answers %d (%v): %s", status, err, health)
+			break
+		}
+	}
+
 	// The disk is lost: the server dies at once; Litestream gets its sync interval to send what
 	// it saw, then dies too, and the data folder goes.
 	srv.kill()
