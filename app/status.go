@@ -36,6 +36,9 @@ type statusPage struct {
 	Letters     []fileLink   // visa letter, certificate
 	Payment     *paymentView // how to pay the fee, once the place is confirmed
 	FeeWaived   bool         // a confirmed place whose fee organisers waived
+
+	// FollowUps are the follow-up questions, once the applicant holds a place.
+	FollowUps *followUpForm
 }
 
 // paymentView is how to pay the fee as the status page shows it: the details to type, and the
@@ -148,6 +151,9 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 	}
 	data.FeeWaived = a.Status == school.StatusConfirmed && a.FeeWaiverGranted && e.HasFee()
 	if data.Letters, err = s.documentLinks(c.UserContext(), L, a, base, true); err != nil {
+		return err
+	}
+	if data.FollowUps, err = s.statusFollowUps(c, a, base); err != nil {
 		return err
 	}
 	for _, h := range history {

@@ -13,7 +13,7 @@ import (
 func (s *Store) Questions(ctx context.Context, editionID int64) ([]school.Question, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT id, edition_id, kind, label_en, label_cs,
 		options_en, options_cs, required FROM questions
-		WHERE edition_id = ? AND retired = 0 ORDER BY position, id`, editionID)
+		WHERE edition_id = ? AND retired = 0 AND stage = 'application' ORDER BY position, id`, editionID)
 	if err != nil {
 		return nil, fmt.Errorf("db: questions: %w", err)
 	}
@@ -51,7 +51,7 @@ func (s *Store) AllQuestions(ctx context.Context, editionID int64) ([]school.Que
 	rows, err := s.reader.QueryContext(ctx, `SELECT q.id, q.edition_id, q.kind, q.label_en, q.label_cs,
 		q.options_en, q.options_cs, q.required, q.retired,
 		(SELECT COUNT(*) FROM answers a WHERE a.question_id = q.id)
-		FROM questions q WHERE q.edition_id = ? ORDER BY q.retired, q.position, q.id`, editionID)
+		FROM questions q WHERE q.edition_id = ? AND q.stage = 'application' ORDER BY q.retired, q.position, q.id`, editionID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("db: all questions: %w", err)
 	}
