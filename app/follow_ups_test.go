@@ -95,6 +95,9 @@ func TestOrganisersSetFollowUpQuestionsAndTheirDeadline(t *testing.T) {
 	t.Run("the application form asks none of them", func(t *testing.T) {
 		v := ts.visitor()
 		_, body := v.get(t, applyPath(e.Slug))
+		if !strings.Contains(body, `name="visa_letter"`) || strings.Contains(body, `name="passport_name"`) {
+			t.Error("the form asks for the passport, or no longer whether a visa letter is wanted")
+		}
 		for _, label := range []string{"Passport number", "Will you come by train?", "Emergency contact"} {
 			if strings.Contains(body, label) {
 				t.Errorf("the application form asks %q", label)

@@ -282,6 +282,7 @@ func (s *Server) saveEdit(c *fiber.Ctx) error {
 	}
 	edited := f.application(e, questions, a.Lang, now)
 	edited.ID, edited.Email = a.ID, a.Email
+	edited.PassportName = a.PassportName // typed on the form before the follow-up questions asked it
 	attachFiles(&edited, questions, files)
 	if err := s.store.UpdateApplication(c.UserContext(), edited, now); err != nil {
 		return err
