@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -362,4 +363,49 @@ func answerFor(questions []school.FollowUpQuestion, answers map[int64]string, p 
 		}
 	}
 	return ""
+}
+
+// followUpCount is the dashboard's card of follow-up answers outstanding.
+type followUpCount struct {
+	Outstanding int
+	URL         string
+}
+
+// dashboardFollowUps counts the edition's applicants holding a place who owe follow-up answers;
+// nil when the edition asks no follow-up questions.
+func (s *Server) dashboardFollowUps(ctx context.Context, e school.Edition) (*followUpCount, error) {
+	qs, err := s.store.FollowUpQuestions(ctx, e.ID)
+	if err != nil || len(qs) == 0 {
+		return nil, err
+	}
+	n, err := s.store.FollowUpsOutstanding(ctx, e.ID)
+	return &followUpCount{Outstanding: n, URL: "/admin/editions/" + strconv.FormatInt(e.ID, 10) + "/follow-ups"}, err
+}
+
+// passportKeeping says on the personal-data page how long passport details given as follow-up
+// answers are kept; "" when the edition asks for none.
+func (s *Server) passportKeeping(ctx context.Context, L *i18n.Translator, e school.Edition) (string, error) {
+	qs, _, err := s.store.AllFollowUpQuestions(ctx, e.ID)
+	if err != nil || !slices.ContainsFunc(qs, func(q school.FollowUpQuestion) bool { return q.Purpose.Passport() }) {
+		return "", err
+	}
+	st, err := s.store.FollowUpSettings(ctx, e.ID)
+	if err != nil {
+		return "", err
+	}
+	date := ""
+	if !e.EndsOn.IsZero() {
+		date = L.Date(e.EndsOn.AddDate(0, 0, st.PassportKeptDays+1))
+	}
+	return L.T("personal_data_passport", "Days", st.PassportKeptDays, "Date", date), nil
+}
+
+// followUpLabels are the follow-up questions an edition asks, for its record of processing.
+func (s *Server) followUpLabels(ctx context.Context, L *i18n.Translator, e school.Edition) ([]string, error) {
+	qs, err := s.store.FollowUpQuestions(ctx, e.ID)
+	var labels []string
+	for _, q := range qs {
+		labels = append(labels, q.Label(L.Lang))
+	}
+	return labels, err
 }

@@ -22,6 +22,7 @@ type privacyPage struct {
 	PurgeAt  string
 	PurgeDue bool
 	Purges   []historyLine // what earlier runs erased, newest first
+	Passport string        // how long passport details from follow-up answers are kept
 }
 
 // showPrivacy shows what an edition holds about people and when the retention period erases it.
@@ -47,6 +48,9 @@ func (s *Server) showPrivacy(c *fiber.Ctx) error {
 		Months: months, PurgeDue: e.PurgeDue(s.now())}
 	if !e.EndsOn.IsZero() {
 		data.PurgeAt = L.Moment(e.PurgeAt())
+	}
+	if data.Passport, err = s.passportKeeping(c.UserContext(), L, e); err != nil {
+		return err
 	}
 	for _, h := range history {
 		var apps, files, months int

@@ -192,6 +192,14 @@ func TestAnApplicantHoldingAPlaceAnswersAndGetsTheVisaLetterWithThePassport(t *t
 		wantStatus(t, resp, body, http.StatusOK)
 		_, body = staff.get(t, base+"/follow-ups")
 		wantText(t, body, "1 applicant holding a place still owes answers")
+		_, body = staff.get(t, base)
+		wantText(t, body, "Follow-up answers outstanding")
+		_, body = staff.get(t, base+"/privacy")
+		wantText(t, body, "participants' are erased 30 days after the edition ends, on 27 September 2027.")
+		_, body = applicant.get(t, olena.status()+"/data.json")
+		if !strings.Contains(body, `"follow_up_answers"`) || !strings.Contains(body, `"Passport number": "FE123456"`) {
+			t.Errorf("the applicant's data export lacks the follow-up answers:\n%s", body)
+		}
 		reviewer := createUser(t, ts, "reviewer@school.test", school.RoleReviewer)
 		rv := signIn(t, ts, reviewer.Email)
 		for _, path := range []string{base + "/follow-ups", base + "/logistics.csv"} {
@@ -201,6 +209,41 @@ func TestAnApplicantHoldingAPlaceAnswersAndGetsTheVisaLetterWithThePassport(t *t
 		_, body = rv.get(t, "/admin/applications/"+strconv.FormatInt(olena.app.ID, 10))
 		if strings.Contains(body, "FE123456") || strings.Contains(body, "Iryna") {
 			t.Error("a reviewer sees follow-up answers")
+		}
+	})
+
+	t.Run("who owes answers is reminded once, three days before the deadline", func(t *testing.T) {
+		if err := ts.store.SetFollowUpSettings(context.Background(), e.ID,
+			school.FollowUpSettings{Deadline: ts.now().Add(48 * time.Hour), PassportKeptDays: 30}); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if err := ts.jobs().RemindFollowUps(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		count := func(id int64) int {
+			n := 0
+			for _, name := range templatesOf(emailsOf(t, ts, id)) {
+				if name == "follow_up_reminder" {
+					n++
+				}
+			}
+			return n
+		}
+		if n := count(petr.app.ID); n != 1 {
+			t.Errorf("Petr, who owes answers, got %d reminders, want 1", n)
+		}
+		if n := count(olena.app.ID); n != 0 {
+			t.Errorf("Olena, who answered, got %d reminders", n)
+		}
+		msgs := emailsOf(t, ts, petr.app.ID)
+		last := msgs[len(msgs)-1]
+		if last.Template != "follow_up_reminder" {
+			last = msgs[0]
+		}
+		if !strings.Contains(last.Subject, "pár údajů") && !strings.Contains(last.Subject, "a few details") {
+			t.Errorf("the reminder's subject %q", last.Subject)
 		}
 	})
 

@@ -349,12 +349,17 @@ func (s *Server) exportData(c *fiber.Ctx) error {
 			}
 		}
 	}
+	followUps, err := s.followUpExport(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
 	export := struct {
 		Edition     string             `json:"edition"`
 		Application school.Application `json:"application"`
 		Answers     map[string]string  `json:"answers"`
+		FollowUps   map[string]string  `json:"follow_up_answers"`
 		History     []db.AuditEntry    `json:"history"`
-	}{e.TitleEN, a, answers, history}
+	}{e.TitleEN, a, answers, followUps, history}
 	body, err := json.MarshalIndent(export, "", "  ")
 	if err != nil {
 		return err

@@ -220,3 +220,23 @@ func (s *Server) statusFollowUps(c *fiber.Ctx, a school.Application, base string
 	}
 	return f, err
 }
+
+// followUpExport is the applicant's follow-up answers for their data export, by the question in
+// English, retired questions too.
+func (s *Server) followUpExport(ctx context.Context, a school.Application) (map[string]string, error) {
+	questions, _, err := s.store.AllFollowUpQuestions(ctx, a.EditionID)
+	if err != nil {
+		return nil, err
+	}
+	answers, err := s.store.FollowUpAnswers(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, q := range questions {
+		if v, ok := answers[q.ID]; ok {
+			out[q.LabelEN] = v
+		}
+	}
+	return out, nil
+}
