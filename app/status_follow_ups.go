@@ -240,3 +240,7 @@ func (s *Server) followUpExport(ctx context.Context, a school.Application) (map[
 	}
 	return out, nil
 }
+
+// VisaWaits reports whether the visa letter the applicant asked for waits for their passport's
+// details, so the page does not say it is ready.
+func (p statusPage) VisaWaits() bool { return p.FollowUps != nil && p.FollowUps.VisaWaits }

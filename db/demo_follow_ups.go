@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"registrar/app/school"
@@ -76,8 +77,11 @@ func (s *Store) loadDemoPlaces(ctx context.Context, summerID int64, now time.Tim
 			WHERE edition_id = ? AND status = 'submitted' ORDER BY id LIMIT 1 OFFSET ?`, summerID, p.offset).Scan(&id, &given, &family); err != nil {
 			return err
 		}
+		// Who gave the passport's country is its citizen, so that the visa letter agrees.
 		if err := s.write(ctx, "demo visa letter", func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, `UPDATE applications SET visa_letter = ?, passport_name = '' WHERE id = ?`, p.visa, id)
+			_, err := tx.ExecContext(ctx, `UPDATE applications SET visa_letter = ?, passport_name = '',
+				nationality = CASE WHEN ? <> '' THEN 'UA' ELSE nationality END WHERE id = ?`,
+				p.visa, p.answers[school.PurposePassportCountry], id)
 			return err
 		}); err != nil {
 			return err
@@ -97,7 +101,7 @@ func (s *Store) loadDemoPlaces(ctx context.Context, summerID int64, now time.Tim
 			case !ok:
 				continue
 			case q.Purpose == school.PurposePassportName:
-				v = given + " " + family
+				v = strings.ToUpper(family + " " + given)
 			case q.Purpose == school.PurposeArrival || q.Purpose == school.PurposeDeparture:
 				var days int
 				fmt.Sscan(v, &days)
