@@ -244,6 +244,9 @@ type applicationPage struct {
 	// DecisionError says what was wrong with the decision form sent.
 	DecisionError string
 	Past          []pastLine // the applicant's applications to earlier editions
+
+	// FollowUps are the follow-up answers, for organisers only: they hold passport details.
+	FollowUps []mail.SummaryLine
 }
 
 // pastLine is one of an applicant's applications to an earlier edition.
@@ -329,6 +332,9 @@ func (s *Server) renderApplication(c *fiber.Ctx, status int, decisionError strin
 	}
 	data.Files = staffFiles(a, questions, L, !data.Shown.Visible(school.IdentFileNames))
 	if data.Past, err = s.pastApplications(c, a, L); err != nil {
+		return err
+	}
+	if data.FollowUps, err = s.staffFollowUps(c, a, L); err != nil {
 		return err
 	}
 	data.CanDecide = u.Role != school.RoleReviewer

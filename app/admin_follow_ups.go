@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"registrar/app/i18n"
+	"registrar/app/mail"
 	"registrar/app/school"
 	"registrar/db"
 )
@@ -408,4 +409,35 @@ func (s *Server) followUpLabels(ctx context.Context, L *i18n.Translator, e schoo
 		labels = append(labels, q.Label(L.Lang))
 	}
 	return labels, err
+}
+
+// staffFollowUps are an application's follow-up answers as its back-office page shows them to
+// organisers; none to reviewers, blind or not.
+func (s *Server) staffFollowUps(c *fiber.Ctx, a school.Application, L *i18n.Translator) ([]mail.SummaryLine, error) {
+	if currentUser(c).Role == school.RoleReviewer {
+		return nil, nil
+	}
+	ctx := c.UserContext()
+	questions, _, err := s.store.AllFollowUpQuestions(ctx, a.EditionID)
+	if err != nil || len(questions) == 0 {
+		return nil, err
+	}
+	answers, err := s.store.FollowUpAnswers(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	var lines []mail.SummaryLine
+	for _, q := range questions {
+		v, ok := answers[q.ID]
+		switch {
+		case !ok:
+			continue
+		case q.Kind == school.QuestionYesNo:
+			v = L.T(v)
+		case q.Kind == school.QuestionSingle || q.Kind == school.QuestionMultiple:
+			v = q.AnswerIn(v, L.Lang)
+		}
+		lines = append(lines, mail.SummaryLine{Label: q.Label(L.Lang), Value: v})
+	}
+	return lines, nil
 }

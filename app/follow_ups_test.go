@@ -200,13 +200,19 @@ func TestAnApplicantHoldingAPlaceAnswersAndGetsTheVisaLetterWithThePassport(t *t
 		if !strings.Contains(body, `"follow_up_answers"`) || !strings.Contains(body, `"Passport number": "FE123456"`) {
 			t.Errorf("the applicant's data export lacks the follow-up answers:\n%s", body)
 		}
+		_, body = staff.get(t, "/admin/applications/"+strconv.FormatInt(olena.app.ID, 10))
+		wantText(t, body, "Follow-up answers", "Passport number", "FE123456", "Iryna Kovalenko")
 		reviewer := createUser(t, ts, "reviewer@school.test", school.RoleReviewer)
+		if err := ts.store.AssignStaff(context.Background(), reviewer.ID, e.ID); err != nil {
+			t.Fatal(err)
+		}
 		rv := signIn(t, ts, reviewer.Email)
 		for _, path := range []string{base + "/follow-ups", base + "/logistics.csv"} {
 			resp, body := rv.get(t, path)
 			wantStatus(t, resp, body, http.StatusForbidden)
 		}
-		_, body = rv.get(t, "/admin/applications/"+strconv.FormatInt(olena.app.ID, 10))
+		resp, body = rv.get(t, "/admin/applications/"+strconv.FormatInt(olena.app.ID, 10))
+		wantStatus(t, resp, body, http.StatusOK)
 		if strings.Contains(body, "FE123456") || strings.Contains(body, "Iryna") {
 			t.Error("a reviewer sees follow-up answers")
 		}
