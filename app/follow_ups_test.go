@@ -135,6 +135,9 @@ func TestAnApplicantHoldingAPlaceAnswersAndGetsTheVisaLetterWithThePassport(t *t
 		_, body := applicant.get(t, olena.status())
 		wantText(t, body, "A few more details", "Passport number", "Day of arrival",
 			"Your visa invitation letter will be ready once you give your passport details.")
+		if strings.Contains(body, "You can now download your visa invitation letter") {
+			t.Error("the page says the letter is ready while it waits for the passport")
+		}
 		if strings.Contains(body, "visa-letter.pdf") {
 			t.Error("the letter is offered before the passport's details")
 		}
