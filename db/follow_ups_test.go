@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -102,6 +103,13 @@ func TestFollowUpQuestionsStayOffTheApplicationForm(t *testing.T) {
 	moved, _ := s.FollowUpQuestions(ctx, e.ID)
 	if moved[0].ID != follow[1].ID || moved[1].ID != follow[0].ID {
 		t.Errorf("after moving up the second: %d, %d", moved[0].ID, moved[1].ID)
+	}
+	// The form builder's own changes leave follow-up questions alone.
+	if _, err := s.RemoveQuestion(ctx, e.ID, follow[0].ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the form builder removed a follow-up question: %v", err)
+	}
+	if err := s.UpdateQuestion(ctx, follow[0].Question); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the form builder changed a follow-up question: %v", err)
 	}
 	// A copy for next year takes both, each where it was.
 	copyID, err := s.CloneEdition(ctx, e.ID, e.StartsOn.AddDate(0, 0, 364), 0, "test", now)

@@ -94,7 +94,7 @@ func (s *Store) UpdateQuestion(ctx context.Context, q school.Question) error {
 			return ErrInUse
 		}
 		return affectedOne(tx.ExecContext(ctx, `UPDATE questions SET kind = ?, label_en = ?, label_cs = ?,
-			options_en = ?, options_cs = ?, required = ? WHERE id = ? AND edition_id = ?`,
+			options_en = ?, options_cs = ?, required = ? WHERE id = ? AND edition_id = ? AND stage = 'application'`,
 			q.Kind, q.LabelEN, q.LabelCS, strings.Join(q.OptionsEN, "\n"), strings.Join(q.OptionsCS, "\n"),
 			q.Required, q.ID, q.EditionID))
 	})
@@ -113,9 +113,11 @@ func (s *Store) RemoveQuestion(ctx context.Context, editionID, id int64) (retire
 			return err
 		}
 		if retired {
-			return affectedOne(tx.ExecContext(ctx, `UPDATE questions SET retired = 1 WHERE id = ? AND edition_id = ?`, id, editionID))
+			return affectedOne(tx.ExecContext(ctx, `UPDATE questions SET retired = 1 WHERE id = ? AND edition_id = ?
+				AND stage = 'application'`, id, editionID))
 		}
-		return affectedOne(tx.ExecContext(ctx, `DELETE FROM questions WHERE id = ? AND edition_id = ?`, id, editionID))
+		return affectedOne(tx.ExecContext(ctx, `DELETE FROM questions WHERE id = ? AND edition_id = ?
+			AND stage = 'application'`, id, editionID))
 	})
 	return retired, err
 }
