@@ -248,6 +248,9 @@ type applicationPage struct {
 	DecisionError string
 	Past          []pastLine     // the applicant's applications to earlier editions
 	Referees      *staffReferees // the references asked for and, to whom may read them, the letters
+
+	// FollowUps are the follow-up answers, for organisers only: they hold passport details.
+	FollowUps []mail.SummaryLine
 }
 
 // pastLine is one of an applicant's applications to an earlier edition.
@@ -336,6 +339,9 @@ func (s *Server) renderApplication(c *fiber.Ctx, status int, decisionError strin
 		return err
 	}
 	if data.Referees, err = s.staffRefereesOf(c, e, a); err != nil {
+		return err
+	}
+	if data.FollowUps, err = s.staffFollowUps(c, a, L); err != nil {
 		return err
 	}
 	data.CanDecide = u.Role != school.RoleReviewer

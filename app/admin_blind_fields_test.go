@@ -76,7 +76,7 @@ func TestBlindReviewHidesEachIdentifyingDetailItsSettingHides(t *testing.T) {
 		"email": {"xq.mail@example.net"}, "date_of_birth": {"1986-02-17"}, "nationality": {"IS"},
 		"residence": {"NZ"}, "gender": {"male"}, "institution": {"Reykholt Institute of Fjord Studies"},
 		"referee_name": {"Prof. Thorvaldur Gudmundsson"}, "referee_email": {"thorvaldur.g@example.is"},
-		"passport_name": {"XANTHE VOROBYEVA-QUIST"}, questionField(website.ID): {"https://quist-zq9.example.net"}},
+		questionField(website.ID): {"https://quist-zq9.example.net"}},
 		cvFile("curriculum-zq7.pdf"),
 		formFile{Field: questionField(plan.ID), Name: "plan-zq8.pdf", Data: minimalPDF("plan")})
 

@@ -56,6 +56,8 @@ type editionDashboard struct {
 	NoSignatory  bool
 	IssuedNotice string
 	Drafts       int // forms saved for later and not sent: counted, never shown
+	// FollowUps counts, for organisers, who owes follow-up answers; nil when none are asked.
+	FollowUps *followUpCount
 }
 
 // showEditionDashboard gives an edition's funnel, seats and charts of who applied.
@@ -100,6 +102,9 @@ func (s *Server) showEditionDashboard(c *fiber.Ctx) error {
 		}
 		if issued, err := strconv.Atoi(c.Query("issued")); err == nil && issued >= 0 {
 			data.IssuedNotice = L.N("certificates_issued", issued)
+		}
+		if data.FollowUps, err = s.dashboardFollowUps(ctx, e); err != nil {
+			return err
 		}
 	}
 	// Even counted, a detail may point at the one applicant who has it.

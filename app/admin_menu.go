@@ -28,6 +28,7 @@ var editionMenuEntries = []editionMenuEntry{
 	{"documents", "/documents", "menu_documents", false},
 	{"privacy", "/privacy", "menu_privacy", false},
 	{"form", "/form", "menu_form", false},
+	{"follow_ups", "/follow-ups", "menu_follow_ups", false},
 	{"edit", "/edit", "menu_edit", false},
 }
 

@@ -58,7 +58,7 @@ func TestEveryEditionPageHasTheEditionMenuWithTheCurrentEntryMarked(t *testing.T
 	edition := "/admin/editions/" + strconv.FormatInt(f.summer.ID, 10)
 	app := "/admin/applications/" + strconv.FormatInt(f.app.ID, 10)
 	organiserMenu := []string{"", "/applications", "/review", "/fill", "/decisions", "/emails", "/send",
-		"/programme", "/documents", "/privacy", "/form", "/edit"}
+		"/programme", "/documents", "/privacy", "/form", "/follow-ups", "/edit"}
 	reviewerMenu := []string{"", "/applications", "/review"}
 
 	pages := []struct {
@@ -85,6 +85,7 @@ func TestEveryEditionPageHasTheEditionMenuWithTheCurrentEntryMarked(t *testing.T
 		{edition + "/notice", "/privacy", "true", false},
 		{edition + "/processing", "/privacy", "true", false},
 		{edition + "/form", "/form", "page", false},
+		{edition + "/follow-ups", "/follow-ups", "page", false},
 		{edition + "/edit", "/edit", "page", false},
 		{edition + "/clone", "/edit", "true", false},
 	}

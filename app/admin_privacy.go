@@ -25,6 +25,7 @@ type privacyPage struct {
 	// Forms saved for later (apply_draft.go): how many, and until when they are kept.
 	Drafts, DraftsUntil string
 	Referees            string // referees' contacts and letters held (admin_referees.go)
+	Passport            string // how long passport details from follow-up answers are kept
 }
 
 // showPrivacy shows what an edition holds about people and when the retention period erases it.
@@ -61,6 +62,9 @@ func (s *Server) showPrivacy(c *fiber.Ctx) error {
 		data.PurgeAt = L.Moment(e.PurgeAt())
 	}
 	if data.Referees, err = s.refereesHeld(c, e, L); err != nil {
+		return err
+	}
+	if data.Passport, err = s.passportKeeping(c.UserContext(), L, e); err != nil {
 		return err
 	}
 	for _, h := range history {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -81,6 +82,11 @@ func (s *Server) processingRecord(c *fiber.Ctx, e school.Edition, L *i18n.Transl
 		{Heading: L.T("processing_consents"), Items: consents},
 		{Heading: L.T("processing_other"), Items: []string{L.T("processing_other_text")}},
 	}}
+	followUps, err := s.followUpLabels(ctx, L, e)
+	if err != nil {
+		return nil, err
+	}
+	data.Lists = slices.Insert(data.Lists, 2, recordList{Heading: L.T("processing_follow_ups"), Items: followUps})
 	data.Lists = slicesWithItems(data.Lists)
 
 	reviewers := L.T("processing_reviewers_open")

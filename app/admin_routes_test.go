@@ -111,6 +111,10 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 	if err != nil || len(questions) == 0 {
 		t.Fatalf("questions %v, %v", questions, err)
 	}
+	followUps, err := ts.store.FollowUpQuestions(ctx, f.summer.ID)
+	if err != nil || len(followUps) == 0 {
+		t.Fatalf("follow-up questions %v, %v", followUps, err)
+	}
 	rubric, err := ts.store.Rubric(ctx, f.summer.ID)
 	if err != nil || len(rubric) == 0 {
 		t.Fatalf("rubric %v, %v", rubric, err)
@@ -256,6 +260,14 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 		"GET /admin/erasure":                           {path: fixed("/admin/erasure"), want: anyOrganiser(ok)},
 		// The applicant asked for nothing: there is no request to carry out.
 		"POST /admin/erasure/:id": {path: fixed("/admin/erasure/" + id(f.app.ID)), form: none, want: editionRunner(notFound)},
+
+		// Follow-up questions and the logistics list: organisers only, never reviewers.
+		"GET /admin/editions/:id/follow-ups":                             {path: fixed(edition + "/follow-ups"), want: editionRunner(ok)},
+		"POST /admin/editions/:id/follow-ups/settings":                   {path: fixed(edition + "/follow-ups/settings"), form: none, want: editionRunner(refused)},
+		"POST /admin/editions/:id/follow-ups/defaults":                   {path: fixed(edition + "/follow-ups/defaults"), form: none, want: editionRunner(done)},
+		"POST /admin/editions/:id/follow-ups/questions":                  {path: fixed(edition + "/follow-ups/questions"), form: none, want: editionRunner(refused)},
+		"POST /admin/editions/:id/follow-ups/questions/:q":               {path: fixed(edition + "/follow-ups/questions/" + id(followUps[0].ID)), form: url.Values{"action": {"nonsense"}}, want: editionRunner(invalid)},
+		"GET /admin/editions/:id/logistics.:format<regex(^(csv|xlsx)$)>": {path: fixed(edition + "/logistics.csv"), want: editionRunner(ok)},
 	}
 }
 

@@ -191,7 +191,6 @@ func applyToSummer(t testing.TB, ts *testServer, given, family, email string) sc
 	answers := summerAnswers(t, ts, email)
 	answers["given_name"] = []string{given}
 	answers["family_name"] = []string{family}
-	answers["passport_name"] = []string{strings.ToUpper(given + " " + family)}
 	answers["motivation"] = []string{"I work on integration policy in a city administration and want to learn from comparative research."}
 	f := v.openForm(t, applyPath(summerSlug)+"?lang=en", applyPath(summerSlug))
 	resp, body := v.submit(t, f, answers, cvFile(strings.ToLower(family)+"-cv.pdf"))

@@ -136,10 +136,8 @@ func (s *Server) formView(e school.Edition, questions []school.Question, f apply
 		practical.Fields = append(practical.Fields, reason)
 	}
 	if e.Asks(school.FieldVisaLetter) {
+		// The passport's details are follow-up questions, asked only of those offered a place.
 		practical.Fields = append(practical.Fields, field("visa_letter", "checkbox", false, f.VisaLetter))
-		passport := field("passport_name", "text", false, f.PassportName)
-		passport.Help = L.T("form_passport_help")
-		practical.Fields = append(practical.Fields, passport)
 	}
 	if e.Asks(school.FieldDietary) {
 		d := field("dietary", "text", false, f.Dietary)

@@ -37,7 +37,6 @@ type applyForm struct {
 	FeeWaiver       string `form:"fee_waiver" validate:"omitempty,eq=yes"`
 	FeeWaiverReason string `form:"fee_waiver_reason" validate:"required_if=FeeWaiver yes,max=2000"`
 	VisaLetter      string `form:"visa_letter" validate:"omitempty,eq=yes"`
-	PassportName    string `form:"passport_name" validate:"required_if=VisaLetter yes,singleline,max=200"`
 	Dietary         string `form:"dietary" validate:"singleline,max=500"`
 	Accessibility   string `form:"accessibility" validate:"singleline,max=500"`
 	HeardFrom       string `form:"heard_from" validate:"omitempty,oneof=university employer iom social_media alumni search other"`
@@ -55,7 +54,7 @@ var formFieldNames = map[string]string{
 	"EnglishLevel": "english_level", "Motivation": "motivation", "RefereeName": "referee_name",
 	"RefereeEmail": "referee_email", "AttendanceMode": "attendance_mode",
 	"FeeWaiver": "fee_waiver", "FeeWaiverReason": "fee_waiver_reason",
-	"VisaLetter": "visa_letter", "PassportName": "passport_name", "Dietary": "dietary",
+	"VisaLetter": "visa_letter", "Dietary": "dietary",
 	"Accessibility": "accessibility", "HeardFrom": "heard_from",
 }
 
@@ -68,7 +67,7 @@ var optionalStructFields = map[school.OptionalField][]string{
 	school.FieldGender:        {"Gender"},
 	school.FieldReferee:       {"RefereeName", "RefereeEmail"},
 	school.FieldFeeWaiver:     {"FeeWaiver", "FeeWaiverReason"},
-	school.FieldVisaLetter:    {"VisaLetter", "PassportName"},
+	school.FieldVisaLetter:    {"VisaLetter"},
 	school.FieldDietary:       {"Dietary"},
 	school.FieldAccessibility: {"Accessibility"},
 	school.FieldHeardFrom:     {"HeardFrom"},
@@ -93,10 +92,9 @@ func parseApplyForm(c *fiber.Ctx, questions []school.Question, errs *formErrors)
 		Motivation: value("motivation"), RefereeName: value("referee_name"),
 		RefereeEmail: value("referee_email"), AttendanceMode: value("attendance_mode"),
 		FeeWaiver: value("fee_waiver"), FeeWaiverReason: value("fee_waiver_reason"),
-		VisaLetter: value("visa_letter"), PassportName: value("passport_name"),
-		Dietary: value("dietary"), Accessibility: value("accessibility"),
-		HeardFrom: value("heard_from"),
-		Consents:  map[school.ConsentKind]bool{}, Answers: map[int64][]string{},
+		VisaLetter: value("visa_letter"), Dietary: value("dietary"),
+		Accessibility: value("accessibility"), HeardFrom: value("heard_from"),
+		Consents: map[school.ConsentKind]bool{}, Answers: map[int64][]string{},
 	}
 	for _, k := range school.ConsentKinds {
 		f.Consents[k] = c.FormValue("consent_"+string(k)) == "yes"
@@ -222,14 +220,10 @@ func (f applyForm) application(e school.Edition, questions []school.Question, la
 		RefereeName: f.RefereeName, RefereeEmail: f.RefereeEmail,
 		AttendanceMode: school.Mode(f.AttendanceMode), FeeWaiver: f.FeeWaiver == "yes",
 		FeeWaiverReason: f.FeeWaiverReason, VisaLetter: f.VisaLetter == "yes",
-		PassportName: f.PassportName, Dietary: f.Dietary, Accessibility: f.Accessibility,
-		HeardFrom: f.HeardFrom,
+		Dietary: f.Dietary, Accessibility: f.Accessibility, HeardFrom: f.HeardFrom,
 	}
 	if !a.FeeWaiver {
 		a.FeeWaiverReason = ""
-	}
-	if !a.VisaLetter {
-		a.PassportName = ""
 	}
 	if dob, err := time.Parse("2006-01-02", f.DateOfBirth); err == nil && !e.ShortForm() {
 		a.DateOfBirth = dob
@@ -264,7 +258,7 @@ func formFromApplication(a school.Application) applyForm {
 		HighestDegree: a.HighestDegree, EnglishLevel: a.EnglishLevel, Motivation: a.Motivation,
 		RefereeName: a.RefereeName, RefereeEmail: a.RefereeEmail,
 		AttendanceMode: string(a.AttendanceMode), FeeWaiverReason: a.FeeWaiverReason,
-		PassportName: a.PassportName, Dietary: a.Dietary, Accessibility: a.Accessibility,
+		Dietary: a.Dietary, Accessibility: a.Accessibility,
 		HeardFrom: a.HeardFrom, Consents: map[school.ConsentKind]bool{}, Answers: map[int64][]string{},
 	}
 	if !a.DateOfBirth.IsZero() {

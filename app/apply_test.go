@@ -274,7 +274,7 @@ func TestMarkupTypedIntoTheFormIsShownAsText(t *testing.T) {
 	q := questionFields(t, ts, summerSlug)
 	answers := summerAnswers(t, ts, "markup@example.org")
 	textFields := []string{"given_name", "family_name", "institution", "field_of_study", "motivation",
-		"referee_name", "fee_waiver_reason", "passport_name", "dietary", "accessibility", q[school.QuestionLongText]}
+		"referee_name", "fee_waiver_reason", "dietary", "accessibility", q[school.QuestionLongText]}
 	for _, f := range textFields {
 		answers[f] = []string{scriptPayload}
 	}

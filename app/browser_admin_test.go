@@ -26,7 +26,6 @@ func applyInEnglish(t testing.TB, ts *testServer, slug, given, family, email str
 	}
 	answers["given_name"] = []string{given}
 	answers["family_name"] = []string{family}
-	answers["passport_name"] = []string{strings.ToUpper(given + " " + family)}
 	v := ts.visitor()
 	f := v.openForm(t, applyPath(slug)+"?lang=en", applyPath(slug))
 	resp, body := v.submit(t, f, answers, cvFile(strings.ToLower(family)+".pdf"))

@@ -69,7 +69,6 @@ func TestBrowserApplicantJourney(t *testing.T) {
 		chromedp.Click(field("fee_waiver")),
 		chromedp.SetValue(field("fee_waiver_reason"), "My scholarship does not cover fees."),
 		chromedp.Click(field("visa_letter")),
-		chromedp.SetValue(field("passport_name"), "AMINA HADDAD"),
 		chromedp.SetValue(field("dietary"), "vegetarian"),
 		chromedp.SetValue(field("heard_from"), "university"),
 		chromedp.Click(choice(q[school.QuestionSingle], "Climate and mobility")),

@@ -109,7 +109,6 @@ func seedLongData(t testing.TB, ts *testServer) longData {
 		"institution": {"Interdisciplinary Centre for Comparative Research on Migration, Integration and Citizenship"},
 		"motivation": {"Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherung: my thesis " +
 			"https://repository.example.org/handle/20.500.11956/very-long-identifier-of-a-thesis-on-migration-2026"},
-		"passport_name": {"MAXIMILIANA BOHUMILA WOLFESCHLEGELSTEINHAUSENBERGERDORFF-NOVAKOVA"},
 	}, cvFile("wolfeschlegelsteinhausenbergerdorff-curriculum-vitae-2026.pdf"))
 	for _, name := range []string{"Haddad", "Nguyen"} {
 		applyToSummerWith(t, ts, url.Values{"family_name": {name}, "email": {strings.ToLower(name) + "@example.org"}},

@@ -25,7 +25,7 @@ import (
 // contact (its notice's, or the school's). The holder's name is the one stored when it was
 // issued, the name /verify shows.
 func (s *Server) drawDocument(e school.Edition, notice school.PrivacyNotice, a school.Application,
-	d db.IssuedDocument) ([]byte, error) {
+	d db.IssuedDocument, passport school.Passport) ([]byte, error) {
 	lang := a.Lang
 	if d.Kind == school.DocumentVisaLetter {
 		lang = "en"
@@ -43,9 +43,15 @@ func (s *Server) drawDocument(e school.Edition, notice school.PrivacyNotice, a s
 	switch d.Kind {
 	case school.DocumentVisaLetter:
 		doc.Layout, doc.Title, doc.Closing = letters.Letter, L.T("letter_title"), L.T("letter_closing")
+		if passport.Name != "" {
+			a.PassportName = passport.Name
+		}
 		holder := []string{L.T("letter_holder_name", "Name", d.HolderName),
-			L.T("letter_holder_passport", "Name", a.NameOnPassport()),
-			L.T("letter_holder_nationality", "Country", s.countries.name(lang, a.Nationality))}
+			L.T("letter_holder_passport", "Name", a.NameOnPassport())}
+		if passport.Number != "" {
+			holder = append(holder, L.T("letter_holder_passport_number", "Number", passport.Number))
+		}
+		holder = append(holder, L.T("letter_holder_nationality", "Country", s.countries.name(lang, a.Nationality)))
 		if !a.DateOfBirth.IsZero() {
 			holder = append(holder, L.T("letter_holder_born", "Date", L.Date(a.DateOfBirth)))
 		}
@@ -101,7 +107,11 @@ func (s *Server) sendLetter(c *fiber.Ctx, e school.Edition, a school.Application
 	if err != nil {
 		return err
 	}
-	pdf, err := s.drawDocument(e, notice, a, d)
+	passport, _, err := s.passportForLetter(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
+	pdf, err := s.drawDocument(e, notice, a, d, passport)
 	if err != nil {
 		return err
 	}
@@ -116,7 +126,11 @@ func (s *Server) sendLetter(c *fiber.Ctx, e school.Edition, a school.Application
 func (s *Server) issuedFor(ctx context.Context, a school.Application, kind school.DocumentKind, byApplicant bool) (db.IssuedDocument, error) {
 	allowed := school.CertificateAllowed(a)
 	if kind == school.DocumentVisaLetter {
-		allowed = school.VisaLetterAllowed(a, byApplicant)
+		ready, err := s.visaLetterReady(ctx, a, byApplicant)
+		if err != nil {
+			return db.IssuedDocument{}, err
+		}
+		allowed = ready
 	}
 	if !allowed {
 		return db.IssuedDocument{}, db.ErrNotFound
@@ -149,8 +163,8 @@ func (s *Server) issueOwnLetter(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !school.VisaLetterAllowed(a, true) {
-		return db.ErrNotFound
+	if ready, err := s.visaLetterReady(c.UserContext(), a, true); err != nil || !ready {
+		return errors.Join(err, db.ErrNotFound)
 	}
 	if _, err := s.store.IssueDocument(c.UserContext(), a, school.DocumentVisaLetter, db.ActorApplicant, s.now()); err != nil {
 		return err
@@ -184,8 +198,8 @@ func (s *Server) issueStaffLetter(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !school.VisaLetterAllowed(a, false) {
-		return db.ErrNotFound
+	if ready, err := s.visaLetterReady(c.UserContext(), a, false); err != nil || !ready {
+		return errors.Join(err, db.ErrNotFound)
 	}
 	if _, err := s.store.IssueDocument(c.UserContext(), a, school.DocumentVisaLetter, userActor(currentUser(c)), s.now()); err != nil {
 		return err
@@ -198,7 +212,11 @@ func (s *Server) issueStaffLetter(c *fiber.Ctx) error {
 func (s *Server) documentLinks(ctx context.Context, L *i18n.Translator, a school.Application, base string,
 	byApplicant bool) ([]fileLink, error) {
 	var links []fileLink
-	if school.VisaLetterAllowed(a, byApplicant) {
+	ready, err := s.visaLetterReady(ctx, a, byApplicant)
+	if err != nil {
+		return nil, err
+	}
+	if ready {
 		link := fileLink{Label: L.T("document_visa_letter"), URL: base + "/visa-letter.pdf"}
 		switch _, err := s.store.IssuedDocument(ctx, a.ID, school.DocumentVisaLetter); {
 		case errors.Is(err, db.ErrNotFound):

@@ -252,7 +252,6 @@ func summerAnswers(t testing.TB, ts *testServer, email string) url.Values {
 		"fee_waiver":               {"yes"},
 		"fee_waiver_reason":        {"My scholarship does not cover fees."},
 		"visa_letter":              {"yes"},
-		"passport_name":            {"AMINA HADDAD"},
 		"dietary":                  {"vegetarian"},
 		"accessibility":            {"none"},
 		"heard_from":               {"university"},

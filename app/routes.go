@@ -222,6 +222,7 @@ func (s *Server) routes() {
 	admin.Get("/editions/:id/processing.pdf", organisers, s.downloadProcessingRecord)
 	admin.Get("/erasure", organisers, s.showErasureQueue)
 	admin.Post("/erasure/:id", organisers, s.carryOutErasure)
+	s.addFollowUpRoutes(app, admin, forms, organisers)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -37,6 +37,9 @@ type statusPage struct {
 	Payment     *paymentView    // how to pay the fee, once the place is confirmed
 	FeeWaived   bool            // a confirmed place whose fee organisers waived
 	Referees    *statusReferees // the references asked for, received or not (status_referees.go)
+
+	// FollowUps are the follow-up questions, once the applicant holds a place.
+	FollowUps *followUpForm
 }
 
 // paymentView is how to pay the fee as the status page shows it: the details to type, and the
@@ -151,6 +154,9 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 	}
 	data.FeeWaived = a.Status == school.StatusConfirmed && a.FeeWaiverGranted && e.HasFee()
 	if data.Letters, err = s.documentLinks(c.UserContext(), L, a, base, true); err != nil {
+		return err
+	}
+	if data.FollowUps, err = s.statusFollowUps(c, a, base); err != nil {
 		return err
 	}
 	for _, h := range history {
@@ -282,6 +288,7 @@ func (s *Server) saveEdit(c *fiber.Ctx) error {
 	}
 	edited := f.application(e, questions, a.Lang, now)
 	edited.ID, edited.Email = a.ID, a.Email
+	edited.PassportName = a.PassportName // typed on the form before the follow-up questions asked it
 	attachFiles(&edited, questions, files)
 	if err := s.store.UpdateApplication(c.UserContext(), edited, now); err != nil {
 		return err
@@ -352,13 +359,18 @@ func (s *Server) exportData(c *fiber.Ctx) error {
 			}
 		}
 	}
+	followUps, err := s.followUpExport(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
 	export := struct {
 		Edition     string             `json:"edition"`
 		Application school.Application `json:"application"`
 		Answers     map[string]string  `json:"answers"`
+		FollowUps   map[string]string  `json:"follow_up_answers"`
 		History     []db.AuditEntry    `json:"history"`
 		Referees    []refereeExport    `json:"referees,omitempty"`
-	}{e.TitleEN, a, answers, history, referees}
+	}{e.TitleEN, a, answers, followUps, history, referees}
 	body, err := json.MarshalIndent(export, "", "  ")
 	if err != nil {
 		return err

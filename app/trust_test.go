@@ -250,7 +250,7 @@ func TestRecordOfProcessingForTheDataProtectionOfficer(t *testing.T) {
 	resp, body := staff.get(t, page+"?lang=en")
 	wantStatus(t, resp, body, http.StatusOK)
 	wantText(t, body, "Record of processing activities", "Article 30", "IOM Prague", testContact,
-		"Date of birth", "Nationality", "Name as in your passport", "Dietary needs", questions[0].LabelEN,
+		"Date of birth", "Nationality", "Dietary needs", "only of applicants offered a place", "Passport number", questions[0].LabelEN,
 		"CV (PDF)", "List me in the public alumni directory", "Reviewers (1)", "Organisers (1)",
 		"6 months after the edition ends", "No transfers", "argon2id")
 

@@ -224,7 +224,7 @@ func (s *Store) move(ctx context.Context, table string, editionID, id int64, up 
 	}
 	peers, args := ``, []any{editionID}
 	if table == "questions" {
-		peers, args = ` AND retired = (SELECT retired FROM questions WHERE id = ?)`, append(args, id)
+		peers, args = ` AND (retired, stage) = (SELECT retired, stage FROM questions WHERE id = ?)`, append(args, id)
 	}
 	return s.write(ctx, "move in "+table, func(tx *sql.Tx) error {
 		order, err := queryIDs(ctx, tx, `SELECT id FROM `+table+` WHERE edition_id = ?`+peers+` ORDER BY position, id`, args...)

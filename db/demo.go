@@ -53,6 +53,9 @@ func (s *Store) LoadDemo(ctx context.Context, now time.Time) error {
 				return fmt.Errorf("edition %s: %w", de.edition.Slug, err)
 			}
 		}
+		if err := insertDemoFollowUps(ctx, tx, now); err != nil {
+			return err
+		}
 		if err := insertDemoAlumni(ctx, tx, now); err != nil {
 			return err
 		}

@@ -21,6 +21,7 @@ const demoApplicants = 60
 // registered for the coming conference. The demo command loads them after LoadDemo; tests
 // start from LoadDemo alone, whose upcoming editions have no applications.
 func (s *Store) LoadDemoApplicants(ctx context.Context, now time.Time) error {
+	var summerID int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		edition := func(series string, admission school.Admission) (school.Edition, error) {
 			return scanEdition(tx.QueryRowContext(ctx, `SELECT `+editionColumns+editionFrom+`
@@ -31,6 +32,7 @@ func (s *Store) LoadDemoApplicants(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return fmt.Errorf("the open summer school: %w", err)
 		}
+		summerID = summer.ID
 		conference, err := edition("conferences", school.AdmissionOpen)
 		if err != nil {
 			return fmt.Errorf("the coming conference: %w", err)
@@ -97,6 +99,9 @@ func (s *Store) LoadDemoApplicants(ctx context.Context, now time.Time) error {
 			formatInstant(now.AddDate(0, 0, -5)), formatInstant(now.AddDate(0, 0, -5)), first+2)
 		return err
 	})
+	if err == nil {
+		err = s.loadDemoPlaces(ctx, summerID, now)
+	}
 	if err != nil {
 		return fmt.Errorf("db: demo applicants: %w", err)
 	}

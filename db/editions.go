@@ -498,8 +498,9 @@ func (s *Store) CloneEdition(ctx context.Context, sourceID int64, startsOn time.
 			return err
 		}
 		copies := []string{
-			`INSERT INTO questions (edition_id, position, kind, label_en, label_cs, options_en, options_cs, required)
-			 SELECT ?, position, kind, label_en, label_cs, options_en, options_cs, required
+			`INSERT INTO questions (edition_id, position, kind, label_en, label_cs, options_en, options_cs, required,
+			 stage, purpose, only_with_visa)
+			 SELECT ?, position, kind, label_en, label_cs, options_en, options_cs, required, stage, purpose, only_with_visa
 			 FROM questions WHERE edition_id = ? AND retired = 0 ORDER BY position, id`,
 			`INSERT INTO criteria (edition_id, position, label_en, label_cs, weight)
 			 SELECT ?, position, label_en, label_cs, weight FROM criteria WHERE edition_id = ? ORDER BY position, id`,
@@ -609,7 +610,7 @@ func (s *Store) EditionContents(ctx context.Context, editionID int64) (EditionCo
 		(SELECT count(*) FROM programme_sessions WHERE edition_id = ?1),
 		(SELECT count(DISTINCT sl.lecturer_id) FROM session_lecturers sl
 		 JOIN programme_sessions ps ON ps.id = sl.session_id WHERE ps.edition_id = ?1),
-		(SELECT count(*) FROM questions WHERE edition_id = ?1 AND retired = 0),
+		(SELECT count(*) FROM questions WHERE edition_id = ?1 AND retired = 0 AND stage = 'application'),
 		(SELECT count(*) FROM criteria WHERE edition_id = ?1),
 		(SELECT count(*) FROM email_templates WHERE edition_id = ?1),
 		(SELECT count(*) FROM edition_staff WHERE edition_id = ?1),

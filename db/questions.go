@@ -13,7 +13,7 @@ import (
 func (s *Store) Questions(ctx context.Context, editionID int64) ([]school.Question, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT id, edition_id, kind, label_en, label_cs,
 		options_en, options_cs, required FROM questions
-		WHERE edition_id = ? AND retired = 0 ORDER BY position, id`, editionID)
+		WHERE edition_id = ? AND retired = 0 AND stage = 'application' ORDER BY position, id`, editionID)
 	if err != nil {
 		return nil, fmt.Errorf("db: questions: %w", err)
 	}
@@ -51,7 +51,7 @@ func (s *Store) AllQuestions(ctx context.Context, editionID int64) ([]school.Que
 	rows, err := s.reader.QueryContext(ctx, `SELECT q.id, q.edition_id, q.kind, q.label_en, q.label_cs,
 		q.options_en, q.options_cs, q.required, q.retired,
 		(SELECT COUNT(*) FROM answers a WHERE a.question_id = q.id)
-		FROM questions q WHERE q.edition_id = ? ORDER BY q.retired, q.position, q.id`, editionID)
+		FROM questions q WHERE q.edition_id = ? AND q.stage = 'application' ORDER BY q.retired, q.position, q.id`, editionID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("db: all questions: %w", err)
 	}
@@ -94,7 +94,7 @@ func (s *Store) UpdateQuestion(ctx context.Context, q school.Question) error {
 			return ErrInUse
 		}
 		return affectedOne(tx.ExecContext(ctx, `UPDATE questions SET kind = ?, label_en = ?, label_cs = ?,
-			options_en = ?, options_cs = ?, required = ? WHERE id = ? AND edition_id = ?`,
+			options_en = ?, options_cs = ?, required = ? WHERE id = ? AND edition_id = ? AND stage = 'application'`,
 			q.Kind, q.LabelEN, q.LabelCS, strings.Join(q.OptionsEN, "\n"), strings.Join(q.OptionsCS, "\n"),
 			q.Required, q.ID, q.EditionID))
 	})
@@ -113,9 +113,11 @@ func (s *Store) RemoveQuestion(ctx context.Context, editionID, id int64) (retire
 			return err
 		}
 		if retired {
-			return affectedOne(tx.ExecContext(ctx, `UPDATE questions SET retired = 1 WHERE id = ? AND edition_id = ?`, id, editionID))
+			return affectedOne(tx.ExecContext(ctx, `UPDATE questions SET retired = 1 WHERE id = ? AND edition_id = ?
+				AND stage = 'application'`, id, editionID))
 		}
-		return affectedOne(tx.ExecContext(ctx, `DELETE FROM questions WHERE id = ? AND edition_id = ?`, id, editionID))
+		return affectedOne(tx.ExecContext(ctx, `DELETE FROM questions WHERE id = ? AND edition_id = ?
+			AND stage = 'application'`, id, editionID))
 	})
 	return retired, err
 }

@@ -156,6 +156,7 @@ func eraseApplication(ctx context.Context, tx *sql.Tx, id int64, actor, reason s
 			accessibility = '', heard_from = '', cv_upload_id = NULL, visa_letter = 0, erased_at = ?
 			WHERE id = ?`, []any{school.ErasedPlaceholder(id), formatInstant(now), id}},
 		{`DELETE FROM answers WHERE application_id = ?`, []any{id}},
+		{`DELETE FROM follow_up_answers WHERE application_id = ?`, []any{id}},
 		{`DELETE FROM consents WHERE application_id = ?`, []any{id}},
 		{`DELETE FROM status_links WHERE application_id = ?`, []any{id}},
 		{`DELETE FROM application_notes WHERE application_id = ?`, []any{id}},

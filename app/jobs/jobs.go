@@ -52,6 +52,9 @@ func (r *Runner) Run(ctx context.Context) {
 		if err := r.RemindReferees(ctx); err != nil && ctx.Err() == nil {
 			r.Log.Error("jobs: remind referees", "error", err)
 		}
+		if err := r.RemindFollowUps(ctx); err != nil && ctx.Err() == nil {
+			r.Log.Error("jobs: remind follow-ups", "error", err)
+		}
 		if path, err := r.Store.NightlyBackup(ctx, r.BackupsDir, r.Clock(), backupsKept); err != nil && ctx.Err() == nil {
 			r.Log.Error("jobs: backup", "error", err)
 		} else if path != "" {
@@ -144,7 +147,7 @@ func (r *Runner) PurgeRetention(ctx context.Context) error {
 	if n > 0 {
 		r.Log.Info("jobs: unattached files removed", "files", n)
 	}
-	return errors.Join(err, uerr)
+	return errors.Join(err, uerr, r.ErasePassportDetails(ctx))
 }
 
 // Retention erases the personal data of applicants who were not selected, in every edition

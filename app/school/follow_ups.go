@@ -1,0 +1,203 @@
+package school
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Follow-up questions are asked after the decision, only of applicants holding a place
+// (accepted or confirmed), on their status page: the details a school needs of participants
+// alone, such as the passport's for the visa letter, arrival and departure, an emergency contact.
+// They take the application form's question kinds but files.
+
+// Purpose is what the school itself does with a follow-up answer: the visa letter prints the
+// passport's lines, the logistics list the travel and stay. A question without one is only read.
+type Purpose string
+
+const (
+	PurposeNone             Purpose = ""
+	PurposePassportName     Purpose = "passport_name"
+	PurposePassportNumber   Purpose = "passport_number"
+	PurposePassportCountry  Purpose = "passport_country"
+	PurposePassportExpiry   Purpose = "passport_expiry"
+	PurposeArrival          Purpose = "arrival"
+	PurposeDeparture        Purpose = "departure"
+	PurposeAccommodation    Purpose = "accommodation"
+	PurposeEmergencyContact Purpose = "emergency_contact"
+)
+
+// Purposes are the purposes an organiser may give a follow-up question, in the builder's order.
+var Purposes = []Purpose{PurposeNone, PurposePassportName, PurposePassportNumber, PurposePassportCountry,
+	PurposePassportExpiry, PurposeArrival, PurposeDeparture, PurposeAccommodation, PurposeEmergencyContact}
+
+// Passport reports whether answers of this purpose are passport details: erased first, after
+// the edition, and never shown to reviewers.
+func (p Purpose) Passport() bool { return strings.HasPrefix(string(p), "passport_") }
+
+// Date reports whether the answer is a date (YYYY-MM-DD), asked with a date field.
+func (p Purpose) Date() bool {
+	return p == PurposePassportExpiry || p == PurposeArrival || p == PurposeDeparture
+}
+
+// FollowUpKinds are the question kinds a follow-up question may take: the form's, but files.
+var FollowUpKinds = []QuestionKind{QuestionText, QuestionLongText, QuestionSingle, QuestionMultiple, QuestionYesNo}
+
+// FollowUpQuestion is one of an edition's follow-up questions.
+type FollowUpQuestion struct {
+	Question
+	Purpose Purpose
+	// OnlyWithVisa asks it only of applicants who asked for a visa letter.
+	OnlyWithVisa bool
+}
+
+// AsksFollowUps reports whether the applicant is asked the follow-up questions: they hold a
+// place and their data is not erased.
+func AsksFollowUps(a Application) bool {
+	return (a.Status == StatusAccepted || a.Status == StatusConfirmed) && !a.Erased()
+}
+
+// AppliesTo reports whether q is asked of a.
+func (q FollowUpQuestion) AppliesTo(a Application) bool { return !q.OnlyWithVisa || a.VisaLetter }
+
+// FollowUpsOpen reports whether answers are still taken at now: until the end of the deadline's
+// minute, inclusive like every deadline; without a deadline, always.
+func FollowUpsOpen(deadline, now time.Time) bool {
+	return deadline.IsZero() || now.Before(deadline.Add(time.Minute))
+}
+
+// FollowUpReminderLead is how long before the deadline applicants who have not answered are
+// reminded, once.
+const FollowUpReminderLead = 3 * 24 * time.Hour
+
+// FollowUpReminderDue reports whether the reminder of a deadline is due at now.
+func FollowUpReminderDue(deadline, now time.Time) bool {
+	return !deadline.IsZero() && FollowUpsOpen(deadline, now) && !now.Before(deadline.Add(-FollowUpReminderLead))
+}
+
+// MissingFollowUps are the required questions asked of a that have no answer yet.
+func MissingFollowUps(questions []FollowUpQuestion, a Application, answers map[int64]string) []FollowUpQuestion {
+	var missing []FollowUpQuestion
+	for _, q := range questions {
+		if q.Required && !q.Retired && q.AppliesTo(a) && strings.TrimSpace(answers[q.ID]) == "" {
+			missing = append(missing, q)
+		}
+	}
+	return missing
+}
+
+// Passport is the passport's details as the follow-up answers give them.
+type Passport struct {
+	Name, Number, Country, Expiry string
+}
+
+// PassportOf reads the passport's details from the answers.
+func PassportOf(questions []FollowUpQuestion, answers map[int64]string) Passport {
+	var p Passport
+	for _, q := range questions {
+		v := strings.TrimSpace(answers[q.ID])
+		switch q.Purpose {
+		case PurposePassportName:
+			p.Name = v
+		case PurposePassportNumber:
+			p.Number = v
+		case PurposePassportCountry:
+			p.Country = v
+		case PurposePassportExpiry:
+			p.Expiry = v
+		}
+	}
+	return p
+}
+
+// AsksPassport reports whether the questions ask for the passport's details the visa letter
+// prints (its name or number): the letter then waits for them.
+func AsksPassport(questions []FollowUpQuestion) bool {
+	for _, q := range questions {
+		if !q.Retired && (q.Purpose == PurposePassportName || q.Purpose == PurposePassportNumber) {
+			return true
+		}
+	}
+	return false
+}
+
+// Follow-up answer problems, each a message the status page words.
+const (
+	FollowUpRequired = "required"
+	FollowUpTooLong  = "too_long"
+	FollowUpChoice   = "choice"
+	FollowUpDate     = "date"
+)
+
+// CheckFollowUpAnswer tidies one answer as typed and says what is wrong with it ("" when
+// nothing). A choice is stored as the English options chosen, one a line.
+func CheckFollowUpAnswer(q FollowUpQuestion, values []string) (string, string) {
+	var kept []string
+	for _, v := range values {
+		if v = strings.TrimSpace(strings.ReplaceAll(strings.ToValidUTF8(v, "\uFFFD"), "\r\n", "\n")); v != "" {
+			kept = append(kept, v)
+		}
+	}
+	value := strings.Join(kept, "\n")
+	limit := 500
+	if q.Kind == QuestionLongText {
+		limit = 5000
+	}
+	switch {
+	case value == "":
+		if q.Required {
+			return "", FollowUpRequired
+		}
+		return "", ""
+	case utf8.RuneCountInString(value) > limit:
+		return value, FollowUpTooLong
+	}
+	switch q.Kind {
+	case QuestionSingle, QuestionMultiple:
+		if q.Kind == QuestionSingle && len(kept) > 1 {
+			return value, FollowUpChoice
+		}
+		for _, v := range kept {
+			if !slices.Contains(q.OptionsEN, v) {
+				return value, FollowUpChoice
+			}
+		}
+	case QuestionYesNo:
+		if value != "yes" && value != "no" {
+			return value, FollowUpChoice
+		}
+	case QuestionText:
+		if strings.Contains(value, "\n") {
+			return strings.ReplaceAll(value, "\n", " "), ""
+		}
+		if q.Purpose.Date() {
+			if _, err := time.Parse(time.DateOnly, value); err != nil {
+				return value, FollowUpDate
+			}
+		}
+	}
+	return value, ""
+}
+
+// PassportErasureDue reports whether the passport details of an edition that ended on endsOn
+// (a date) are erased at now: keptDays after its last day, in Prague.
+func PassportErasureDue(endsOn time.Time, keptDays int, now time.Time) bool {
+	if endsOn.IsZero() {
+		return false
+	}
+	y, m, d := endsOn.Date()
+	erase := time.Date(y, m, d, 0, 0, 0, 0, Prague).AddDate(0, 0, keptDays+1)
+	return !now.Before(erase)
+}
+
+// FollowUpSettings are an edition's follow-up deadline and how long its participants' passport
+// details are kept after it ends.
+type FollowUpSettings struct {
+	Deadline         time.Time // the last minute answers are taken; zero: no deadline
+	PassportKeptDays int
+}
+
+// DefaultPassportKeptDays is how long after an edition ends its participants' passport details
+// are kept, unless organisers set another number: long enough for a late visa question.
+const DefaultPassportKeptDays = 30
