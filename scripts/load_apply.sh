@@ -212,7 +212,7 @@ for i in "${!names[@]}"; do
 	# The load generator's own CPU time (bash's time keyword): it shares the cores with the server.
 	out=$(TIMEFORMAT='%U %S'; { time APPLY_CSRF="${csrf_[$name]}" APPLY_OPENED_AT="${opened_[$name]}" \
 		APPLY_COOKIE="${cookie_[$name]}" APPLY_FIELDS="${fields_[$name]}" APPLY_CV_BYTES="${cv_bytes[$i]}" \
-		APPLY_RUN="$name-$$" "$tmp/applyload" -c "$connections" -d "$duration" -url "$base$path"; } 2>"$tmp/client.time")
+		APPLY_RUN="$name-$$" "$tmp/applyload" -c "$connections" -d "$duration" -url "$base$path" 2>&1; } 2>"$tmp/client.time")
 	echo "$out" | sed 's/^/   /'
 	rps[i]=$(echo "$out" | awk '/^Requests\/sec:/ { printf "%.0f", $2 }')
 	reqs[i]=$(echo "$out" | awk '/requests in/ { print $1 }')
