@@ -202,9 +202,10 @@ stored() {
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0; }
 hz=$(getconf CLK_TCK)
 
-declare -a rps p50 p99 reqs non303 non2xx sockerr new_rows cpu_ms client_ms
+declare -a rps p50 p99 reqs non303 non2xx sockerr new_rows cpu_ms client_ms peak_mb
 for i in "${!names[@]}"; do
 	before=$(stored)
+	echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || true # VmHWM from here on
 	ticks=$(cpu_ticks)
 	name=${names[$i]}
 	path=${path_[$name]}
@@ -225,6 +226,7 @@ for i in "${!names[@]}"; do
 	sockerr[i]=${n:-0}
 	after=$(stored)
 	if [ "$before" != "?" ] && [ "$after" != "?" ]; then new_rows[i]=$((after - before)); else new_rows[i]="?"; fi
+	peak_mb[i]=$(awk '$1 == "VmHWM:" { print int($2 / 1024) }' "/proc/$pid/status" 2>/dev/null || echo "?")
 	client_ms[i]=$(awk -v n="${reqs[$i]}" '{ printf "%.2f", n ? ($1 + $2) * 1000 / n : 0 }' "$tmp/client.time")
 	cpu_ms[i]=$(awk -v t=$(($(cpu_ticks) - ticks)) -v hz="$hz" -v n="${reqs[$i]}" 'BEGIN { printf "%.2f", n ? t * 1000 / hz / n : 0 }')
 done
@@ -244,8 +246,9 @@ verdict() { if [ "$1" = 1 ]; then result=ok; else result=MISSED; missed=1; fi; }
 
 echo
 echo "== summary ($(nproc) cores; applyload -c$connections -d$duration, client and server on one machine; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
-echo "   CPU ms: the server's CPU time (user + system) per submission; client ms: the load generator's"
-printf '%-10s %12s %9s %9s %9s %9s %9s %9s %9s %9s  %-24s %s\n' case "submits/s" "p50 ms" "p99 ms" "not 303" "non-2/3xx" "sock err" "stored" "CPU ms" "client ms" target result
+echo "   CPU ms: the server's CPU time (user + system) per submission; client ms: the load generator's;"
+echo "   peak MB: the server's peak RSS during the case (VmHWM)"
+printf '%-10s %12s %9s %9s %9s %9s %9s %9s %9s %9s %9s  %-24s %s\n' case "submits/s" "p50 ms" "p99 ms" "not 303" "non-2/3xx" "sock err" "stored" "CPU ms" "client ms" "peak MB" target result
 for i in "${!names[@]}"; do
 	ok=$(awk -v r="${rps[$i]}" -v min="${min_rps[$i]}" -v p="${p99[$i]}" -v max="${max_p99[$i]}" \
 		'BEGIN { print ((min == "" || r >= min) && (max == "" || p <= max)) ? 1 : 0 }')
@@ -253,8 +256,8 @@ for i in "${!names[@]}"; do
 	target="no errors"
 	[ -n "${min_rps[$i]}" ] && target="≥ ${min_rps[$i]}/s, p99 ≤ ${max_p99[$i]} ms"
 	verdict "$ok"
-	printf '%-10s %12s %9s %9s %9s %9s %9s %9s %9s %9s  %-24s %s\n' "${names[$i]}" "${rps[$i]}" "${p50[$i]}" \
-		"${p99[$i]}" "${non303[$i]:-?}" "${non2xx[$i]}" "${sockerr[$i]}" "${new_rows[$i]}" "${cpu_ms[$i]}" "${client_ms[$i]}" "$target" "$result"
+	printf '%-10s %12s %9s %9s %9s %9s %9s %9s %9s %9s %9s  %-24s %s\n' "${names[$i]}" "${rps[$i]}" "${p50[$i]}" \
+		"${p99[$i]}" "${non303[$i]:-?}" "${non2xx[$i]}" "${sockerr[$i]}" "${new_rows[$i]}" "${cpu_ms[$i]}" "${client_ms[$i]}" "${peak_mb[$i]}" "$target" "$result"
 done
 for i in "${!names[@]}"; do
 	[ "${cv_bytes[$i]}" != none ] || continue
