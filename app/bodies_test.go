@@ -115,6 +115,48 @@ func TestAFormThatBreaksOffSaysSo(t *testing.T) {
 	wantText(t, body.String(), "The form could not be read. Reload the page and try again.")
 }
 
+// A form small enough to be held in memory is parsed once, by the handlers: one that is not a
+// form at all, or that breaks off, is still refused as unreadable.
+func TestASmallFormThatIsNoFormSaysSo(t *testing.T) {
+	t.Parallel()
+	ts := newFormServer(t)
+	v := ts.visitor()
+	f := v.openForm(t, applyPath(summerSlug), applyPath(summerSlug))
+	base := ts.listen(t)
+	var cookies []string
+	for name, value := range v.cookies {
+		cookies = append(cookies, name+"="+value)
+	}
+	for _, tc := range []struct {
+		name, body string
+		length     int
+	}{
+		{"no form", strings.Repeat("x", 200<<10), 200 << 10},
+		{"broken off", "--x\r\nContent-Disposition: form-data; name=\"cv\"; filename=\"cv.pdf\"\r\n\r\n%PDF-1.4\n" +
+			strings.Repeat("0", 100<<10), 200 << 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: %s\r\nContent-Type: multipart/form-data; boundary=x\r\n"+
+				"Content-Length: %d\r\n\r\n%s", f.Action, strings.Join(cookies, "; "), tc.length, tc.body)
+			conn.(*net.TCPConn).CloseWrite()
+			_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("no answer: %v", err)
+			}
+			var body strings.Builder
+			_, _ = bufio.NewReader(resp.Body).WriteTo(&body)
+			wantStatus(t, resp, body.String(), http.StatusBadRequest)
+			wantText(t, body.String(), "The form could not be read. Reload the page and try again.")
+		})
+	}
+}
+
 func TestAFormOfAMegabyteStillWorks(t *testing.T) {
 	t.Parallel()
 	ts := newFormServer(t)

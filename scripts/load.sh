@@ -6,7 +6,8 @@
 #   scripts/load.sh                     (make bench runs it after the Go benchmarks)
 #
 # Environment: LOAD_ADDR (127.0.0.1:18080), LOAD_DURATION (10s), LOAD_THREADS (2),
-# LOAD_CONNECTIONS (32), LOAD_STRICT=1 to exit 1 when a target is missed.
+# LOAD_CONNECTIONS (32), LOAD_BIN (a server binary to measure instead of bin/registrar, e.g. to
+# alternate two commits), LOAD_STRICT=1 to exit 1 when a target is missed.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -30,7 +31,8 @@ case $addr in
 *) echo "load.sh: LOAD_ADDR must be on 127.0.0.1, not $addr" >&2; exit 2 ;;
 esac
 
-if [ ! -x bin/registrar ]; then
+bin=${LOAD_BIN:-./bin/registrar}
+if [ "$bin" = ./bin/registrar ] && [ ! -x bin/registrar ]; then
 	echo "== building bin/registrar"
 	make --no-print-directory build
 fi
@@ -69,7 +71,7 @@ echo "== starting the server on $addr (fresh database in $tmp/data, log $log)"
 mkdir -p "$tmp/data"
 start=$(now_ns)
 REGISTRAR_ADDR=$addr REGISTRAR_DATA="$tmp/data" REGISTRAR_DEMO=1 \
-	./bin/registrar serve >"$log" 2>&1 &
+	"$bin" serve >"$log" 2>&1 &
 pid=$!
 until curl -fs -o /dev/null --max-time 1 "$base/healthz"; do
 	if ! kill -0 "$pid" 2>/dev/null; then

@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Submission load test: start Registrar with the demo data on a fresh database, fetch the
 # application forms with curl (CSRF cookie and token, signed opened_at, extra questions), then let
-# wrk POST valid applications with distinct emails: first registrations without a file to the
-# open-admission conference (its short form, urlencoded), then applications with a 200 KB CV to
-# the open summer school (multipart). Prints a summary against the targets of issue 3 and checks
-# the server's log for "database is locked".
+# scripts/applyload (our load generator, far cheaper than wrk for large bodies) POST valid
+# applications with distinct emails: first registrations without a file to the open-admission
+# conference (its short form, urlencoded), then applications with a 200 KB CV to the open summer
+# school (multipart). Prints a summary against the targets of issues 3 and 13 (rate, p50/p99, the
+# CPU time of the server and of the load generator per submission, the disk's own sequential write
+# rate in the same run and the CVs' share of it) and checks the server's log for "database is locked".
 #
 #   scripts/load_apply.sh               (make bench runs it after scripts/load.sh)
 #
 # No SMTP server is configured: the outbox writes the receipts as .eml files while the load runs.
 #
-# Environment: LOAD_APPLY_ADDR (127.0.0.1:18081), LOAD_DURATION (10s), LOAD_THREADS (2),
-# LOAD_CONNECTIONS (32), LOAD_STRICT=1 to exit 1 when a target is missed, LOAD_KEEP=1 to keep the
-# temporary folder (database, server log, .eml receipts) for a look afterwards.
+# Environment: LOAD_APPLY_ADDR (127.0.0.1:18081), LOAD_DURATION (10s), LOAD_CONNECTIONS (32),
+# LOAD_CASES (no-file pdf-200kb: the cases to run), LOAD_BIN (a server binary to measure instead
+# of building bin/registrar, e.g. to alternate two commits), LOAD_STRICT=1 to exit 1 when a target
+# is missed, LOAD_KEEP=1 to keep the temporary folder (database, server log, .eml receipts).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -20,7 +23,6 @@ cd "$(dirname "$0")/.."
 
 addr=${LOAD_APPLY_ADDR:-127.0.0.1:18081}
 duration=${LOAD_DURATION:-10s}
-threads=${LOAD_THREADS:-2}
 connections=${LOAD_CONNECTIONS:-32}
 base="http://$addr"
 # Cases: name, CV size in bytes (none: a urlencoded form without a file), minimum submissions/s,
@@ -29,15 +31,28 @@ names=(no-file pdf-200kb)
 cv_bytes=(none 204800)
 min_rps=(3000 1000)
 max_p99=(50 100)
+# Only the cases named in LOAD_CASES run.
+wanted=" ${LOAD_CASES:-${names[*]}} "
+for i in "${!names[@]}"; do
+	case $wanted in
+	*" ${names[$i]} "*) ;;
+	*) unset "names[$i]" "cv_bytes[$i]" "min_rps[$i]" "max_p99[$i]" ;;
+	esac
+done
+[ ${#names[@]} -gt 0 ] || { echo "load_apply.sh: LOAD_CASES names none of: no-file pdf-200kb" >&2; exit 2; }
 
 case $addr in
 127.0.0.1:*) ;;
 *) echo "load_apply.sh: LOAD_APPLY_ADDR must be on 127.0.0.1, not $addr" >&2; exit 2 ;;
 esac
 
-echo "== make build"
-make --no-print-directory build
-need_tools curl awk grep sed
+bin=${LOAD_BIN:-}
+if [ -z "$bin" ]; then
+	echo "== make build"
+	make --no-print-directory build
+	bin=./bin/registrar
+fi
+need_tools curl awk grep sed go
 refuse_busy "$base" LOAD_APPLY_ADDR
 
 use_tmp load-apply
@@ -47,7 +62,7 @@ mkdir -p "$tmp/data"
 env -u REGISTRAR_SMTP_URL -u REGISTRAR_DEV -u REGISTRAR_BASE_URL \
 	REGISTRAR_ADDR="$addr" REGISTRAR_DATA="$tmp/data" REGISTRAR_DEMO=1 \
 	REGISTRAR_APPLY_LIMIT=1000000000 \
-	./bin/registrar serve >"$log" 2>&1 &
+	"$bin" serve >"$log" 2>&1 &
 pid=$!
 for i in $(seq 300); do
 	curl -fs -o /dev/null --max-time 1 "$base/healthz" && break
@@ -131,6 +146,7 @@ $q=An answer."
 
 # The open-admission conference: the short form, no CV. Its 120 seats fill within the first
 # second; later registrations are waitlisted, which is a success (303) too.
+if [[ $wanted == *" no-file "* ]]; then
 conference=$(find_open 'conference-20[0-9]+-cities-of-welcome[^"/?]*')
 [ -n "$conference" ] || { echo "load_apply.sh: no open conference on the home page takes registrations" >&2; exit 1; }
 prepare no-file "$conference" "given_name=Load
@@ -139,8 +155,10 @@ nationality=CZ
 residence=CZ
 dietary=Vegetarian
 consent_processing=yes"
+fi
 
 # The open summer school: the long form with a CV.
+if [[ $wanted == *" pdf-200kb "* ]]; then
 summer=$(find_open 'summer-school-[0-9][^"/?]*')
 [ -n "$summer" ] || { echo "load_apply.sh: no summer school on the home page takes applications" >&2; exit 1; }
 prepare pdf-200kb "$summer" "given_name=Load
@@ -155,109 +173,14 @@ highest_degree=master
 english_level=c1
 motivation=I study how people move and want to learn from the best in the field.
 consent_processing=yes"
+fi
 
-lua="$tmp/apply.lua"
-cat >"$lua" <<'LUA'
--- POSTs a valid application per request, each with its own email address:
--- <run>-<thread>-<counter>@load.example. Counts answers other than 303 See Other.
--- APPLY_CV_BYTES=none sends the form urlencoded without a file; a number sends it as
--- multipart/form-data with a PDF of about that size.
-local path = os.getenv("APPLY_PATH")
-local csrf = os.getenv("APPLY_CSRF")
-local opened = os.getenv("APPLY_OPENED_AT")
-local cookie = os.getenv("APPLY_COOKIE")
-local fields = os.getenv("APPLY_FIELDS")
-local cv_bytes = tonumber(os.getenv("APPLY_CV_BYTES") or "0")  -- nil: no file
-local run = os.getenv("APPLY_RUN") or "load"
-local boundary = "registrarload0c0ffee7e57b0undary"
+# The load generator: wrk cost as much CPU as the server per application with a CV (see
+# scripts/applyload); this one sends a request built once, with a new address each time.
+echo "== go build ./scripts/applyload"
+go build -o "$tmp/applyload" ./scripts/applyload
 
-local threads = {}
-function setup(thread)
-	table.insert(threads, thread)
-	thread:set("tid", #threads)
-end
-
-local function part(name, value)
-	return "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"" .. name ..
-		"\"\r\n\r\n" .. value .. "\r\n"
-end
-
-local function urlencode(v)
-	return (string.gsub(v, "[^%w%-%._~]", function(ch)
-		return string.format("%%%02X", string.byte(ch))
-	end))
-end
-
-local head, tail, headers
-local counter = 0
-bad, first_bad = 0, ""  -- globals: done() reads them with thread:get
-
-function init(args)
-	if cv_bytes == nil then
-		local pairs_ = { "_csrf=" .. urlencode(csrf), "opened_at=" .. urlencode(opened) }
-		for line in fields:gmatch("[^\n]+") do
-			local k, v = line:match("^([^=]+)=(.*)$")
-			table.insert(pairs_, urlencode(k) .. "=" .. urlencode(v))
-		end
-		head = table.concat(pairs_, "&") .. "&email="
-		tail = ""
-		headers = {
-			["Content-Type"] = "application/x-www-form-urlencoded",
-			["Cookie"] = "csrf_=" .. cookie,
-		}
-		return
-	end
-	local parts = { part("_csrf", csrf), part("opened_at", opened) }
-	for line in fields:gmatch("[^\n]+") do
-		local k, v = line:match("^([^=]+)=(.*)$")
-		table.insert(parts, part(k, v))
-	end
-	head = table.concat(parts)
-	local pdf = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-	if cv_bytes > 0 then
-		local pad = cv_bytes - 16
-		pdf = "%PDF-1.4\n%" .. string.rep("0123456789abcde\n", math.floor(pad / 16)) .. "\n%%EOF\n"
-	end
-	tail = "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"cv\"; filename=\"cv.pdf\"\r\n" ..
-		"Content-Type: application/pdf\r\n\r\n" .. pdf .. "\r\n--" .. boundary .. "--\r\n"
-	headers = {
-		["Content-Type"] = "multipart/form-data; boundary=" .. boundary,
-		["Cookie"] = "csrf_=" .. cookie,
-	}
-end
-
-function request()
-	counter = counter + 1
-	if cv_bytes == nil then
-		-- Already urlencoded: run is letters and dashes, "@" is %40. No gsub per request, so
-		-- wrk, on the same cores as the server, takes little of their time.
-		return wrk.format("POST", path, headers, head .. run .. "-" .. tid .. "-" .. counter .. "%40load.example")
-	end
-	local email = run .. "-" .. tid .. "-" .. counter .. "@load.example"
-	return wrk.format("POST", path, headers, head .. part("email", email) .. tail)
-end
-
-function response(status, hdrs, body)
-	if status ~= 303 then
-		bad = bad + 1
-		if first_bad == "" then
-			first_bad = status .. " " .. string.sub(string.gsub(body or "", "%s+", " "), 1, 200)
-		end
-	end
-end
-
-function done(summary, latency, requests)
-	local total, sample = 0, ""
-	for _, t in ipairs(threads) do
-		total = total + (t:get("bad") or 0)
-		if sample == "" then sample = t:get("first_bad") or "" end
-	end
-	io.write(string.format("Answers other than 303: %d\n", total))
-	if sample ~= "" then io.write("First such answer: " .. sample .. "\n") end
-end
-LUA
-
-# to_ms converts a wrk duration (850.00us, 3.21ms, 1.02s, 2.00m) to milliseconds.
+# to_ms converts a duration as wrk and applyload print it (850.00us, 3.21ms, 1.02s, 2.00m) to milliseconds.
 to_ms() {
 	awk -v v="$1" 'BEGIN {
 		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
@@ -279,16 +202,18 @@ stored() {
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0; }
 hz=$(getconf CLK_TCK)
 
-declare -a rps p50 p99 reqs non303 non2xx sockerr new_rows cpu_ms
+declare -a rps p50 p99 reqs non303 non2xx sockerr new_rows cpu_ms client_ms peak_mb
 for i in "${!names[@]}"; do
 	before=$(stored)
+	echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || true # VmHWM from here on
 	ticks=$(cpu_ticks)
 	name=${names[$i]}
 	path=${path_[$name]}
-	echo "== $name: wrk -t$threads -c$connections -d$duration --latency -s apply.lua POST $base$path (CV: ${cv_bytes[$i]} B)"
-	out=$(APPLY_PATH="$path" APPLY_CSRF="${csrf_[$name]}" APPLY_OPENED_AT="${opened_[$name]}" \
+	echo "== $name: applyload -c$connections -d$duration POST $base$path (CV: ${cv_bytes[$i]} B)"
+	# The load generator's own CPU time (bash's time keyword): it shares the cores with the server.
+	out=$(TIMEFORMAT='%U %S'; { time APPLY_CSRF="${csrf_[$name]}" APPLY_OPENED_AT="${opened_[$name]}" \
 		APPLY_COOKIE="${cookie_[$name]}" APPLY_FIELDS="${fields_[$name]}" APPLY_CV_BYTES="${cv_bytes[$i]}" \
-		APPLY_RUN="$name" wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$lua" "$base$path")
+		APPLY_RUN="$name-$$" "$tmp/applyload" -c "$connections" -d "$duration" -url "$base$path" 2>&1; } 2>"$tmp/client.time")
 	echo "$out" | sed 's/^/   /'
 	rps[i]=$(echo "$out" | awk '/^Requests\/sec:/ { printf "%.0f", $2 }')
 	reqs[i]=$(echo "$out" | awk '/requests in/ { print $1 }')
@@ -301,6 +226,8 @@ for i in "${!names[@]}"; do
 	sockerr[i]=${n:-0}
 	after=$(stored)
 	if [ "$before" != "?" ] && [ "$after" != "?" ]; then new_rows[i]=$((after - before)); else new_rows[i]="?"; fi
+	peak_mb[i]=$(awk '$1 == "VmHWM:" { print int($2 / 1024) }' "/proc/$pid/status" 2>/dev/null || echo "?")
+	client_ms[i]=$(awk -v n="${reqs[$i]}" '{ printf "%.2f", n ? ($1 + $2) * 1000 / n : 0 }' "$tmp/client.time")
 	cpu_ms[i]=$(awk -v t=$(($(cpu_ticks) - ticks)) -v hz="$hz" -v n="${reqs[$i]}" 'BEGIN { printf "%.2f", n ? t * 1000 / hz / n : 0 }')
 done
 
@@ -318,8 +245,10 @@ missed=0
 verdict() { if [ "$1" = 1 ]; then result=ok; else result=MISSED; missed=1; fi; }
 
 echo
-echo "== summary ($(nproc) cores; wrk -t$threads -c$connections -d$duration, client and server on one machine)"
-printf '%-10s %12s %9s %9s %9s %9s %9s %9s %9s  %-24s %s\n' case "submits/s" "p50 ms" "p99 ms" "not 303" "non-2/3xx" "sock err" "stored" "CPU ms" target result
+echo "== summary ($(nproc) cores; applyload -c$connections -d$duration, client and server on one machine; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "   CPU ms: the server's CPU time (user + system) per submission; client ms: the load generator's;"
+echo "   peak MB: the server's peak RSS during the case (VmHWM)"
+printf '%-10s %12s %9s %9s %9s %9s %9s %9s %9s %9s %9s  %-24s %s\n' case "submits/s" "p50 ms" "p99 ms" "not 303" "non-2/3xx" "sock err" "stored" "CPU ms" "client ms" "peak MB" target result
 for i in "${!names[@]}"; do
 	ok=$(awk -v r="${rps[$i]}" -v min="${min_rps[$i]}" -v p="${p99[$i]}" -v max="${max_p99[$i]}" \
 		'BEGIN { print ((min == "" || r >= min) && (max == "" || p <= max)) ? 1 : 0 }')
@@ -327,8 +256,8 @@ for i in "${!names[@]}"; do
 	target="no errors"
 	[ -n "${min_rps[$i]}" ] && target="≥ ${min_rps[$i]}/s, p99 ≤ ${max_p99[$i]} ms"
 	verdict "$ok"
-	printf '%-10s %12s %9s %9s %9s %9s %9s %9s %9s  %-24s %s\n' "${names[$i]}" "${rps[$i]}" "${p50[$i]}" \
-		"${p99[$i]}" "${non303[$i]:-?}" "${non2xx[$i]}" "${sockerr[$i]}" "${new_rows[$i]}" "${cpu_ms[$i]}" "$target" "$result"
+	printf '%-10s %12s %9s %9s %9s %9s %9s %9s %9s %9s %9s  %-24s %s\n' "${names[$i]}" "${rps[$i]}" "${p50[$i]}" \
+		"${p99[$i]}" "${non303[$i]:-?}" "${non2xx[$i]}" "${sockerr[$i]}" "${new_rows[$i]}" "${cpu_ms[$i]}" "${client_ms[$i]}" "${peak_mb[$i]}" "$target" "$result"
 done
 for i in "${!names[@]}"; do
 	[ "${cv_bytes[$i]}" != none ] || continue

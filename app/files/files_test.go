@@ -116,3 +116,24 @@ func TestSpoolHoldsFieldsNotFiles(t *testing.T) {
 		t.Errorf("a form that broke off: %v", err)
 	}
 }
+
+// A body small enough to be held in memory, and so too small for its fields to pass the limit,
+// is read whole without being parsed: the handlers parse it once.
+func TestSpoolReadsASmallBodyWithoutParsingIt(t *testing.T) {
+	body, boundary := form(t, 100, 200<<10)
+	f, err := Spool(bytes.NewReader(body), boundary, int64(len(body)), 1<<20, 512<<10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if held, ok := f.InMemory(); !ok || !bytes.Equal(held, body) || f.Size != int64(len(body)) {
+		t.Errorf("a 200 KB form: held in memory %v, %d bytes", ok, len(held))
+	}
+	// Not parsed: a body that is no form comes through, for the handlers to refuse.
+	junk := bytes.Repeat([]byte("x"), 1000)
+	if f, err := Spool(bytes.NewReader(junk), boundary, int64(len(junk)), 1<<20, 512<<10); err != nil || f.Size != 1000 {
+		t.Errorf("1,000 bytes that are no form: %v, %d bytes", err, f.Size)
+	}
+	if _, err := Spool(bytes.NewReader(body[:len(body)/2]), boundary, int64(len(body)), 1<<20, 512<<10); !errors.Is(err, ErrUnreadable) {
+		t.Errorf("a small form that broke off: %v", err)
+	}
+}
