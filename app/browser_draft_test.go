@@ -64,7 +64,6 @@ func TestBrowserSaveAndContinueLater(t *testing.T) {
 		chromedp.Click(field("fee_waiver")),
 		chromedp.SetValue(field("fee_waiver_reason"), "My scholarship does not cover fees."),
 		chromedp.Click(field("visa_letter")),
-		chromedp.SetValue(field("passport_name"), "AMINA HADDAD"),
 		chromedp.SetValue(field("dietary"), "vegetarian"),
 		chromedp.SetValue(field("heard_from"), "university"),
 		chromedp.Click(choice(q[school.QuestionSingle], "Climate and mobility")),
@@ -122,7 +121,6 @@ func TestBrowserSaveAndContinueLater(t *testing.T) {
 		`String(document.getElementById('fee_waiver').checked)`:                                  "true",
 		`document.getElementById('fee_waiver_reason').value`:                                     "My scholarship does not cover fees.",
 		`String(document.getElementById('visa_letter').checked)`:                                 "true",
-		`document.getElementById('passport_name').value`:                                         "AMINA HADDAD",
 		`document.getElementById('dietary').value`:                                               "vegetarian",
 		`document.getElementById('heard_from').value`:                                            "university",
 		`document.querySelector('input[name="` + q[school.QuestionSingle] + `"]:checked').value`: "Climate and mobility",
@@ -154,8 +152,8 @@ func TestBrowserSaveAndContinueLater(t *testing.T) {
 	if err != nil {
 		t.Fatalf("no application after sending the resumed form: %v", err)
 	}
-	if a.CVFileName != "amina-cv.pdf" || a.PassportName != "AMINA HADDAD" {
-		t.Errorf("the application has CV %q, passport name %q", a.CVFileName, a.PassportName)
+	if a.CVFileName != "amina-cv.pdf" || a.Institution != "Charles University" {
+		t.Errorf("the application has CV %q, institution %q", a.CVFileName, a.Institution)
 	}
 	if h := draftsHeld(t, ts, summer); h.Drafts != 0 {
 		t.Errorf("the draft outlived its application: %+v", h)

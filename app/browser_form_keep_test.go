@@ -227,7 +227,7 @@ func TestBrowserFormSentOfflineIsSentOnceWhenBackOnline(t *testing.T) {
 			}
 
 			setNetwork(t, ctx, false, c.browserKnows)
-			waitUntil(t, ctx, "the form is sent once the network is back", `location.pathname.endsWith('/apply/sent')`)
+			waitUntil(t, ctx, "the form is sent once the network is back", `location.pathname.endsWith('/apply/sent') && document.readyState === 'complete' && document.querySelector('#main h1') !== null`)
 			wantPageText(t, ctx, "the page after sending", "Thank you")
 			if got := evaluate[bool](t, ctx, `localStorage.getItem(`+formCopyKey+`) === null`); !got {
 				t.Error("the browser's copy is still there after sending")
@@ -352,7 +352,7 @@ func TestBrowserFormWhoseAnswerIsLostIsStoredOnce(t *testing.T) {
 	browse(t, ctx, "open the form", chromedp.Navigate(base+applyPath(summerSlug)), chromedp.WaitVisible(keepField("given_name")))
 	fillSummerForm(t, ctx, q, email, cvPath)
 	browse(t, ctx, "send", chromedp.Click(chromedp.CSS(`#main form button[data-form-keep-send]`), chromedp.NodeVisible))
-	waitUntil(t, ctx, "the form is sent again and the page after sending shown", `location.pathname.endsWith('/apply/sent')`)
+	waitUntil(t, ctx, "the form is sent again and the page after sending shown", `location.pathname.endsWith('/apply/sent') && document.readyState === 'complete' && document.querySelector('#main h1') !== null`)
 	if n := forms.Load(); n < 2 {
 		t.Fatalf("the form reached the server %d times; the test wants it sent again", n)
 	}
