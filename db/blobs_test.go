@@ -14,7 +14,7 @@ import (
 )
 
 // openSummer is the demo's summer school open at now.
-func openSummer(t *testing.T, s *Store, now time.Time) school.Edition {
+func openSummer(t testing.TB, s *Store, now time.Time) school.Edition {
 	t.Helper()
 	all, err := s.PublicEditions(context.Background(), EditionFilter{})
 	if err != nil {
@@ -31,7 +31,7 @@ func openSummer(t *testing.T, s *Store, now time.Time) school.Edition {
 
 // markedCV is a CV of about 200 KB made of one random marker, so that any piece of it left in a
 // file is found.
-func markedCV(t *testing.T) (cv, marker []byte) {
+func markedCV(t testing.TB) (cv, marker []byte) {
 	t.Helper()
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {

@@ -11,7 +11,7 @@ import (
 	"registrar/app/school"
 )
 
-func openDemoStore(t *testing.T, now time.Time) *Store {
+func openDemoStore(t testing.TB, now time.Time) *Store {
 	t.Helper()
 	ctx := context.Background()
 	s, err := Open(filepath.Join(t.TempDir(), "r.db"))
