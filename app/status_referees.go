@@ -171,6 +171,17 @@ func (s *Server) nameReferee(c *fiber.Ctx) error {
 		return err
 	}
 	err = s.store.ReplaceReferee(c.UserContext(), a.ID, r, s.now(), render)
+	if errors.Is(err, db.ErrTooSoon) {
+		// The same address asked again, or a day's worth of requests sent: nobody is emailed.
+		msg := L.T("referee_error_too_many")
+		if i := slices.IndexFunc(referees, func(o school.Referee) bool {
+			return o.Position == n && strings.EqualFold(o.Email, r.Email)
+		}); i >= 0 && !referees[i].MayResend(s.now()) {
+			msg = L.T("referee_again_from", "When", L.Moment(referees[i].RequestedAt.Add(school.RefereeResendAfter)))
+		}
+		errs.add(refereeField(n, "email"), msg)
+		return s.renderRefereeForm(c, fiber.StatusUnprocessableEntity, a, e, n, referees, r, errs)
+	}
 	if err != nil && !errors.Is(err, db.ErrReferenceReceived) {
 		return err
 	}

@@ -187,19 +187,32 @@ func queueRefereeEmail(ctx context.Context, tx *sql.Tx, r school.Referee, remind
 }
 
 // ReplaceReferee puts a new referee in the place of the one at r.Position, whose links stop
-// working, and asks the new one; refused (ErrReferenceReceived) once that one has sent.
+// working, and asks the new one; refused (ErrReferenceReceived) once that one has sent. Each
+// request emails someone who did not ask for it, so it is refused (ErrTooSoon) when it names the
+// same address again before ResendReferee would ask it again, or when the application's referees
+// were sent school.RefereeRequestsPerDay requests in the last school.RefereeResendAfter.
 func (s *Store) ReplaceReferee(ctx context.Context, applicationID int64, r school.Referee, now time.Time,
 	render RefereeRenderer) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var received sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT received_at FROM referees WHERE application_id = ?
-			AND position = ?`, applicationID, r.Position).Scan(&received)
+		var asked int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE entity = 'application'
+			AND entity_id = ? AND action IN ('referee_asked', 'referee_asked_again') AND at > ?`,
+			applicationID, formatInstant(now.Add(-school.RefereeResendAfter))).Scan(&asked); err != nil {
+			return err
+		}
+		if asked >= school.RefereeRequestsPerDay {
+			return ErrTooSoon
+		}
+		old, err := scanReferee(tx.QueryRowContext(ctx, `SELECT `+refereeColumns+` FROM referees r
+			WHERE r.application_id = ? AND r.position = ?`, applicationID, r.Position))
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
+		case errors.Is(err, ErrNotFound):
 		case err != nil:
 			return err
-		case received.Valid:
+		case old.Received():
 			return ErrReferenceReceived
+		case strings.EqualFold(old.Email, strings.TrimSpace(r.Email)) && !old.MayResend(now):
+			return ErrTooSoon
 		default:
 			if _, err := tx.ExecContext(ctx, `DELETE FROM referees WHERE application_id = ? AND position = ?`,
 				applicationID, r.Position); err != nil {
