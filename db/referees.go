@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -164,8 +165,9 @@ func insertReferee(ctx context.Context, tx *sql.Tx, applicationID int64, r schoo
 	if err := queueRefereeEmail(ctx, tx, r, false, now, render); err != nil {
 		return err
 	}
+	// The history keeps the referee's place, not their address: erasure leaves the history.
 	return writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorApplicant, Action: "referee_asked",
-		Entity: "application", EntityID: applicationID, Detail: r.Email})
+		Entity: "application", EntityID: applicationID, Detail: "referee " + strconv.Itoa(r.Position)})
 }
 
 // queueRefereeEmail renders and queues a request or reminder to referee r with a new link of
@@ -258,7 +260,7 @@ func (s *Store) ResendReferee(ctx context.Context, applicationID int64, position
 			return err
 		}
 		return writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorApplicant, Action: "referee_asked_again",
-			Entity: "application", EntityID: applicationID, Detail: r.Email})
+			Entity: "application", EntityID: applicationID, Detail: "referee " + strconv.Itoa(r.Position)})
 	})
 	if err != nil {
 		return fmt.Errorf("db: ask referee again: %w", err)

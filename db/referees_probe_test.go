@@ -65,3 +65,52 @@ func TestChangingARefereeCannotFloodAnInbox(t *testing.T) {
 		t.Errorf("a day later: %v", err)
 	}
 }
+
+// An erased applicant's referees leave no trace in the database file: neither their address
+// (which the history of the application must not keep either) nor their letter.
+func TestAnErasedApplicationsRefereesLeaveNoTrace(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, time.November, 27, 12, 0, 0, 0, time.UTC)
+	s := openDemoStore(t, now)
+	summer := openSummer(t, s, now)
+	a, err := s.CreateApplication(ctx, summer, school.Application{Lang: "en", Email: "erased.ref@example.org",
+		GivenName: "Erased", FamilyName: "Applicant", Nationality: "UA", Residence: "UA"}, "", now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	letter, marker := markedCV(t)
+	address := "referee-" + string(marker[:16]) + "@uni.example"
+	render, _ := fakeRefereeRenderer()
+	if err := s.AddReferees(ctx, a.ID, []school.Referee{{Position: 1, Name: "Dr Gone", Email: address,
+		Relation: "teacher", Lang: "en"}}, now, render); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ResendReferee(ctx, a.ID, 1, now.Add(25*time.Hour), render); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.RefereeByLink(ctx, "hash-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReceiveReference(ctx, r.ID, Reference{Letter: &Upload{StoredName: "letter-gone",
+		OriginalName: "letter.pdf", ContentType: "application/pdf", Size: int64(len(letter))}, Data: letter},
+		now.Add(26*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RequestErasure(ctx, a.ID, now.Add(27*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CarryOutErasure(ctx, a.ID, ActorSystem, now.Add(27*time.Hour),
+		func(string, school.Application) (Email, error) { return Email{}, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if filesHold(t, s.path, []byte(address)) {
+		t.Error("the erased applicant's referee's address is still in the database file")
+	}
+	if filesHold(t, s.path, marker) {
+		t.Error("the erased applicant's referee's letter is still in the database file")
+	}
+}
