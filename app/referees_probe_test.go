@@ -1,12 +1,14 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"registrar/app/mail"
 	"registrar/app/school"
@@ -70,5 +72,46 @@ func TestNamingTheSameRefereeAgainWaitsADay(t *testing.T) {
 	}
 	if requests != school.RefereeRequestsPerDay {
 		t.Errorf("%d requests to referees, want %d", requests, school.RefereeRequestsPerDay)
+	}
+}
+
+// An application out of the running wants no reference: its referee's link opens nothing (and
+// says nothing of why), takes no letter, and no reminder goes to them.
+func TestAnApplicationOutOfTheRunningAsksItsRefereesNothingMore(t *testing.T) {
+	clock, ts, summer := summerOnAClock(t)
+	askReferences(t, ts, summer, 1, false)
+	withdrawn := applicationOf(t, ts, ts.visitor().applyOK(t, summerSlug,
+		withReferee(t, ts, "gone.away@example.org", "gone.ref@uni.example"), cvFile("cv.pdf")))
+	_, secret := refereeEmail(t, ts, "gone.ref@uni.example")
+	declined := applicationOf(t, ts, ts.visitor().applyOK(t, summerSlug,
+		withReferee(t, ts, "said.no@example.org", "no.ref@uni.example"), cvFile("cv.pdf")))
+	referee := ts.visitor()
+	page := "/referee/" + secret + "?lang=en"
+	form := referee.openForm(t, page, "/referee/")
+
+	setStatus(t, ts, summer, withdrawn.ID, school.StatusWithdrawn)
+	setStatus(t, ts, summer, declined.ID, school.StatusAccepted)
+	setStatus(t, ts, summer, declined.ID, school.StatusDeclined)
+	resp, body := referee.get(t, page)
+	wantStatus(t, resp, body, http.StatusNotFound)
+	wantText(t, body, "This link does not work")
+	resp, body = referee.submit(t, form, url.Values{"answer_1": {"Five years."}},
+		formFile{Field: "letter", Name: "late.pdf", Data: minimalPDF("Too late.")})
+	wantStatus(t, resp, body, http.StatusNotFound)
+	if list, err := ts.store.Referees(context.Background(), withdrawn.ID); err != nil || len(list) != 1 || list[0].Received() {
+		t.Errorf("the withdrawn application's referee: %+v, %v; want one who sent nothing", list, err)
+	}
+
+	refs, _ := ts.store.References(context.Background(), summer.ID)
+	clock.Set(refs.DeadlineFor(summer).Add(-3*24*time.Hour + time.Minute))
+	if err := ts.jobs().RemindReferees(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []school.Application{withdrawn, declined} {
+		for _, m := range emailsOf(t, ts, a.ID) {
+			if strings.HasPrefix(m.Subject, "Reminder:") {
+				t.Errorf("a reminder went to %s, the referee of an application %s", m.To, statusOf(t, ts, a.ID).Status)
+			}
+		}
 	}
 }

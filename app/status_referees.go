@@ -77,8 +77,7 @@ func (s *Server) refereesBlock(c *fiber.Ctx, e school.Edition, a school.Applicat
 // refereesMayChange says whether the applicant may still name, change or ask again referees:
 // until the referees' deadline, while the application is still in the running.
 func refereesMayChange(refs school.References, e school.Edition, a school.Application, now time.Time) bool {
-	return refs.OpenAt(e, now) && !a.Erased() && !slices.Contains([]school.Status{school.StatusWithdrawn,
-		school.StatusRejected, school.StatusDeclined, school.StatusExpired}, a.Status)
+	return refs.OpenAt(e, now) && a.WantsReferences()
 }
 
 // refereeFormPage is the page naming or changing the referee at one position.

@@ -125,6 +125,17 @@ func (r Referee) ReminderDue(refs References, e Edition, now time.Time) bool {
 	return r.RequestedAt.Before(at) && !now.Before(at) && refs.OpenAt(e, now)
 }
 
+// WantsReferences says whether application a still asks its referees: not erased, and still in
+// the running (not withdrawn, rejected, or its place declined or lapsed). Otherwise its
+// referees' links open nothing and they are not reminded.
+func (a Application) WantsReferences() bool {
+	switch a.Status {
+	case StatusWithdrawn, StatusRejected, StatusDeclined, StatusExpired:
+		return false
+	}
+	return !a.Erased()
+}
+
 // ReferencesComplete reports whether as many referees have sent as the edition asks.
 func ReferencesComplete(asked int, referees []Referee) bool {
 	n := 0
