@@ -18,17 +18,7 @@ func TestChangingARefereeCannotFloodAnInbox(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, time.November, 27, 12, 0, 0, 0, time.UTC)
 	s := openDemoStore(t, now)
-	all, err := s.PublicEditions(ctx, EditionFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var e school.Edition
-	for _, ed := range all {
-		if ed.WindowAt(now) == school.WindowOpen {
-			e = ed
-		}
-	}
-	a, err := s.CreateApplication(ctx, e, school.Application{Lang: "en", Email: "flood@example.org",
+	a, err := s.CreateApplication(ctx, openSummer(t, s, now), school.Application{Lang: "en", Email: "flood@example.org",
 		GivenName: "Flo", FamilyName: "Od", Nationality: "CZ", Residence: "CZ"}, "", now, nil)
 	if err != nil {
 		t.Fatal(err)
