@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -112,6 +113,33 @@ func TestAnApplicationOutOfTheRunningAsksItsRefereesNothingMore(t *testing.T) {
 			if strings.HasPrefix(m.Subject, "Reminder:") {
 				t.Errorf("a reminder went to %s, the referee of an application %s", m.To, statusOf(t, ts, a.ID).Status)
 			}
+		}
+	}
+}
+
+// Blind review shows a reviewer only the day things happened, since the minute a form was sent
+// can tell who sent it; a referee named on the form was asked that same minute, so the
+// referees' block shows days too.
+func TestABlindReviewerSeesTheDaysOfReferencesNotTheMinutes(t *testing.T) {
+	clock, ts, summer := summerOnAClock(t)
+	askReferences(t, ts, summer, 1, true)
+	clock.Set(demoNow.Add(17*time.Minute + 3*time.Hour))
+	a := applicationOf(t, ts, ts.visitor().applyOK(t, summerSlug,
+		withReferee(t, ts, "blind.minute@example.org", "minute.ref@uni.example"), cvFile("cv.pdf")))
+	st := createStaff(t, ts, summer.ID, summer.ID)
+	if err := ts.store.SetBlindReview(context.Background(), summer.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	L := ts.i18n.Translator("en")
+	sent := L.Moment(a.SubmittedAt)
+	reviewer := signIn(t, ts, st.reviewer.Email)
+	appPath := "/admin/applications/" + strconv.FormatInt(a.ID, 10)
+	for _, path := range []string{appPath + "?lang=en", appPath + "/review?lang=en"} {
+		resp, body := reviewer.get(t, path)
+		wantStatus(t, resp, body, http.StatusOK)
+		wantText(t, body, "References", "Asked on "+L.Date(a.SubmittedAt))
+		if strings.Contains(body, sent) {
+			t.Errorf("a blind reviewer sees on %s the minute the form was sent: %s", path, sent)
 		}
 	}
 }
