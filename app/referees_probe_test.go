@@ -143,3 +143,31 @@ func TestABlindReviewerSeesTheDaysOfReferencesNotTheMinutes(t *testing.T) {
 		}
 	}
 }
+
+// A referee's page and a saved form's page sit behind secret links: like the status page they
+// are marked noindex, name no canonical address (which would carry the secret) and are kept
+// out of robots.txt's allowed paths.
+func TestSecretLinkPagesAreKeptFromSearchEngines(t *testing.T) {
+	_, ts, summer := summerOnAClock(t)
+	askReferences(t, ts, summer, 1, false)
+	ts.visitor().applyOK(t, summerSlug, withReferee(t, ts, "noindex@example.org", "noindex.ref@uni.example"), cvFile("cv.pdf"))
+	_, secret := refereeEmail(t, ts, "noindex.ref@uni.example")
+	ts.visitor().saveForLater(t, summerSlug, url.Values{"email": {"noindex.draft@example.org"}})
+	draft := strings.Split(draftLinkTo(t, ts, "noindex.draft@example.org"), "?")[0]
+	for _, path := range []string{"/referee/" + secret, draft} {
+		resp, body := ts.visitor().get(t, path)
+		wantStatus(t, resp, body, http.StatusOK)
+		if !strings.Contains(body, `<meta name="robots" content="noindex">`) {
+			t.Errorf("%s is not marked noindex", path)
+		}
+		if strings.Contains(body, `rel="canonical"`) || strings.Contains(body, `rel="alternate" hreflang`) {
+			t.Errorf("%s names its secret address for search engines", path)
+		}
+	}
+	_, body := ts.visitor().get(t, "/robots.txt")
+	for _, want := range []string{"Disallow: /referee\n", "Disallow: /drafts\n"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("robots.txt has no %q:\n%s", want, body)
+		}
+	}
+}
