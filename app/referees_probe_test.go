@@ -13,6 +13,7 @@ import (
 
 	"registrar/app/mail"
 	"registrar/app/school"
+	"registrar/app/testkit"
 )
 
 // A referee's link lets whoever holds it send the reference: the request log masks it as it
@@ -169,5 +170,35 @@ func TestSecretLinkPagesAreKeptFromSearchEngines(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("robots.txt has no %q:\n%s", want, body)
 		}
+	}
+}
+
+// "Send the request again" pressed twice (a double click, a page sent again) asks the referee
+// once, and the second press shows the status page saying when the request may go again, not
+// an error page.
+func TestSendingARefereeRequestAgainTwiceAsksOnce(t *testing.T) {
+	clock, ts, summer := summerOnAClock(t)
+	askReferences(t, ts, summer, 1, false)
+	applicant := ts.visitor()
+	status := applicant.applyOK(t, summerSlug, withReferee(t, ts, "twice@example.org", "twice.ref@uni.example"), cvFile("cv.pdf"))
+	a := applicationOf(t, ts, status)
+	clock.Set(demoNow.Add(25 * time.Hour))
+	base := "/status/" + status
+	_, body := applicant.get(t, base+"?lang=en")
+	csrf := testkit.FormOn(t, base, body, "").Values.Get("_csrf")
+	resp, body := applicant.post(t, base+"/referees/1/again", base, url.Values{"_csrf": {csrf}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	resp, body = applicant.post(t, base+"/referees/1/again", base, url.Values{"_csrf": {csrf}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	_, body = applicant.get(t, resp.Header.Get("Location"))
+	wantText(t, body, "You can send the request again from")
+	requests := 0
+	for _, m := range emailsOf(t, ts, a.ID) {
+		if m.Template == mail.RefereeRequest {
+			requests++
+		}
+	}
+	if requests != 2 {
+		t.Errorf("%d requests to the referee, want 2: the form's and one sent again", requests)
 	}
 }

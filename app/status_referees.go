@@ -201,7 +201,8 @@ func (s *Server) askRefereeAgain(c *fiber.Ctx) error {
 	err = s.store.ResendReferee(c.UserContext(), a.ID, n, s.now(), render)
 	switch {
 	case errors.Is(err, db.ErrTooSoon):
-		return fiber.NewError(fiber.StatusTooManyRequests)
+		// Pressed twice, or too soon: the page says when asking again is possible.
+		return c.Redirect("/status/"+c.Params("token")+"#referees", fiber.StatusSeeOther)
 	case errors.Is(err, db.ErrReferenceReceived):
 	case err != nil:
 		return err
