@@ -190,10 +190,14 @@ func (s *Server) staffRefereesOf(c *fiber.Ctx, e school.Edition, a school.Applic
 	v := school.VisibilityFor(e, currentUser(c).Role)
 	b := &staffReferees{L: L, Asked: refs.Asked, SeesLetters: v.SeesLetters(refs),
 		ShowsNames: v.Visible(school.IdentReferee), Complete: school.ReferencesComplete(refs.Asked, referees)}
+	when := L.Moment
+	if v.Blind() { // the minute a referee named on the form was asked is when the form was sent
+		when = L.Date
+	}
 	for _, r := range referees {
-		row := staffRefereeRow{Referee: r, Asked: L.Moment(r.RequestedAt)}
+		row := staffRefereeRow{Referee: r, Asked: when(r.RequestedAt)}
 		if r.Received() {
-			row.Received = L.Moment(r.ReceivedAt)
+			row.Received = when(r.ReceivedAt)
 		}
 		if !b.ShowsNames {
 			row.Name, row.Email, row.Relation = "", "", ""

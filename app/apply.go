@@ -203,7 +203,20 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 		}
 		return s.renderApplyForm(c, fiber.StatusUnprocessableEntity, e, questions, f, errs, files, c.FormValue("opened_at"), false)
 	}
-	a := f.application(e, questions, L.Lang, now)
+	if err := s.storeApplication(c, fe, f, key, files, L.Lang, now); err != nil {
+		return err
+	}
+	s.outbox.Wake()
+	return c.Redirect("/editions/"+e.Slug+"/apply/sent", fiber.StatusSeeOther)
+}
+
+// storeApplication stores form f, sent with submission key, as an application with its files
+// (from the form, and for a draft the draft's), or answers it as a duplicate; a new one has its
+// referees asked.
+func (s *Server) storeApplication(c *fiber.Ctx, fe formEdition, f applyForm, key string,
+	files map[string]receivedFile, lang string, now time.Time) error {
+	ctx, e, questions := c.UserContext(), fe.edition, fe.questions
+	a := f.application(e, questions, lang, now)
 	a.Consents = f.consents(fe.notice.ConsentVersion(), now)
 	a.SubmissionKey = key
 	attachFiles(&a, questions, files)
@@ -221,9 +234,7 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	case errors.Is(err, db.ErrDuplicate):
 		// The files of a form sent again are not stored: tied to the application made before,
 		// they would outlive their sender's purpose.
-		if err := s.answerDuplicate(ctx, e, questions, f.Email, key); err != nil {
-			return err
-		}
+		return s.answerDuplicate(ctx, e, questions, f.Email, key)
 	case err != nil:
 		return err
 	default:
@@ -239,8 +250,7 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 			s.log.Warn("unattached uploads not tied to the application", "request_id", requestID(c), "error", err)
 		}
 	}
-	s.outbox.Wake()
-	return c.Redirect("/editions/"+e.Slug+"/apply/sent", fiber.StatusSeeOther)
+	return nil
 }
 
 // answerDuplicate answers a form refused as a duplicate: the same form sent twice at once is

@@ -327,31 +327,8 @@ func (s *Server) submitDraft(c *fiber.Ctx) error {
 		}
 		received[df.Field] = rf
 	}
-	a := f.application(e, questions, L.Lang, now)
-	a.Consents = f.consents(fe.notice.ConsentVersion(), now)
-	a.SubmissionKey = key
-	attachFiles(&a, questions, received)
-	render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions), mail.WithWordings(fe.emails),
-		mail.WithNotice(fe.notice))
-	if err != nil {
+	if err := s.storeApplication(c, fe, f, key, received, L.Lang, now); err != nil {
 		return err
-	}
-	created, err := s.store.CreateApplication(ctx, e, a, "", now, render, newFiles(questions, received)...)
-	switch {
-	case errors.Is(err, db.ErrDuplicate):
-		if err := s.answerDuplicate(ctx, e, questions, f.Email, key); err != nil {
-			return err
-		}
-	case err != nil:
-		return err
-	default:
-		s.countSubmission()
-		if err := s.askReferees(ctx, e, fe.references, created, f.Referees); err != nil {
-			s.log.Error("referees not asked", "request_id", requestID(c), "error", err)
-		}
-		if err := s.store.UploadsSentFor(ctx, sentFrom(c), created.ID); err != nil {
-			s.log.Warn("unattached uploads not tied to the application", "request_id", requestID(c), "error", err)
-		}
 	}
 	if err := s.store.DeleteDraft(ctx, d.ID); err != nil {
 		return err

@@ -90,16 +90,16 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	return nil
 }
 
-// loggedPath is a request's path with the secret of a status link or a draft's link masked: a
-// log line must not open someone's application or form. Routes match without regard to case,
-// so neither does this.
+// loggedPath is a request's path with the secret of a status link, a draft's link or a
+// referee's link masked: a log line must not open someone's application, form or reference.
+// Routes match without regard to case, so neither does this.
 func loggedPath(path string) string {
 	segments := strings.Split(path, "/")
 	for i := 1; i+1 < len(segments); i++ {
 		if strings.EqualFold(segments[i], "status") && segments[i+1] != "" && !strings.EqualFold(segments[i+1], "lost") {
 			segments[i+1] = "…"
 		}
-		if i == 1 && strings.EqualFold(segments[i], "drafts") && segments[i+1] != "" {
+		if i == 1 && (strings.EqualFold(segments[i], "drafts") || strings.EqualFold(segments[i], "referee")) && segments[i+1] != "" {
 			segments[i+1] = "…"
 		}
 	}

@@ -54,6 +54,9 @@ func (s *Server) refereeOf(c *fiber.Ctx) (school.Referee, school.Application, sc
 	if a, err = s.store.Application(ctx, r.ApplicationID); err != nil {
 		return r, a, e, refs, err
 	}
+	if !a.WantsReferences() { // the page does not tell the referee what became of the application
+		return r, a, e, refs, db.ErrNotFound
+	}
 	if e, err = s.store.EditionByID(ctx, a.EditionID); err != nil {
 		return r, a, e, refs, err
 	}

@@ -298,7 +298,10 @@ func TestTheApplicantNamesAndChangesAReferee(t *testing.T) {
 		return testkit.FormOn(t, base, body, "").Values.Get("_csrf")
 	}
 	resp, body = applicant.post(t, base+"/referees/1/again", base, url.Values{"_csrf": {token()}})
-	wantStatus(t, resp, body, http.StatusTooManyRequests)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	if loc := resp.Header.Get("Location"); strings.Contains(loc, "done=") {
+		t.Errorf("asked again within a day, the status page says it was done: %s", loc)
+	}
 	clock.Set(demoNow.Add(25 * time.Hour))
 	resp, body = applicant.post(t, base+"/referees/1/again", base, url.Values{"_csrf": {token()}})
 	wantStatus(t, resp, body, http.StatusSeeOther)

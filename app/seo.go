@@ -17,9 +17,9 @@ import (
 // address and description (the layout's head), an edition's schema.org Event, the sitemap and
 // robots.txt.
 
-// privatePrefixes are the addresses of applicants' and staff's pages: marked noindex, kept out of
+// privatePrefixes are the addresses of applicants', referees' and staff's pages: marked noindex, kept out of
 // the sitemap and disallowed in robots.txt.
-var privatePrefixes = []string{"/admin", "/status", "/verify"}
+var privatePrefixes = []string{"/admin", "/status", "/verify", "/referee", "/drafts"}
 
 // applicationSent is the end of the address of the page after an application was sent.
 const applicationSent = "/apply/sent"

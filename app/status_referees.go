@@ -77,8 +77,7 @@ func (s *Server) refereesBlock(c *fiber.Ctx, e school.Edition, a school.Applicat
 // refereesMayChange says whether the applicant may still name, change or ask again referees:
 // until the referees' deadline, while the application is still in the running.
 func refereesMayChange(refs school.References, e school.Edition, a school.Application, now time.Time) bool {
-	return refs.OpenAt(e, now) && !a.Erased() && !slices.Contains([]school.Status{school.StatusWithdrawn,
-		school.StatusRejected, school.StatusDeclined, school.StatusExpired}, a.Status)
+	return refs.OpenAt(e, now) && a.WantsReferences()
 }
 
 // refereeFormPage is the page naming or changing the referee at one position.
@@ -171,6 +170,17 @@ func (s *Server) nameReferee(c *fiber.Ctx) error {
 		return err
 	}
 	err = s.store.ReplaceReferee(c.UserContext(), a.ID, r, s.now(), render)
+	if errors.Is(err, db.ErrTooSoon) {
+		// The same address asked again, or a day's worth of requests sent: nobody is emailed.
+		msg := L.T("referee_error_too_many")
+		if i := slices.IndexFunc(referees, func(o school.Referee) bool {
+			return o.Position == n && strings.EqualFold(o.Email, r.Email)
+		}); i >= 0 && !referees[i].MayResend(s.now()) {
+			msg = L.T("referee_again_from", "When", L.Moment(referees[i].RequestedAt.Add(school.RefereeResendAfter)))
+		}
+		errs.add(refereeField(n, "email"), msg)
+		return s.renderRefereeForm(c, fiber.StatusUnprocessableEntity, a, e, n, referees, r, errs)
+	}
 	if err != nil && !errors.Is(err, db.ErrReferenceReceived) {
 		return err
 	}
@@ -191,7 +201,8 @@ func (s *Server) askRefereeAgain(c *fiber.Ctx) error {
 	err = s.store.ResendReferee(c.UserContext(), a.ID, n, s.now(), render)
 	switch {
 	case errors.Is(err, db.ErrTooSoon):
-		return fiber.NewError(fiber.StatusTooManyRequests)
+		// Pressed twice, or too soon: the page says when asking again is possible.
+		return c.Redirect("/status/"+c.Params("token")+"#referees", fiber.StatusSeeOther)
 	case errors.Is(err, db.ErrReferenceReceived):
 	case err != nil:
 		return err

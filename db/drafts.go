@@ -158,20 +158,41 @@ func (s *Store) DraftByLink(ctx context.Context, linkHash string) (Draft, error)
 	return d, rows.Err()
 }
 
-// DeleteDraft deletes a draft and its files: once sent as an application, it is not kept.
+// DeleteDraft deletes a draft, its files and its emails: once sent as an application, it is
+// not kept.
 func (s *Store) DeleteDraft(ctx context.Context, id int64) error {
-	if _, err := s.writer.ExecContext(ctx, `DELETE FROM drafts WHERE id = ?`, id); err != nil {
+	if err := s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := deleteDrafts(ctx, tx, `d.id = ?`, id)
+		return err
+	}); err != nil {
 		return fmt.Errorf("db: delete draft %d: %w", id, err)
 	}
 	return nil
 }
 
-// eraseDrafts deletes, with their files, the drafts of an edition saved with address: an
-// applicant's erasure takes those too.
+// eraseDrafts deletes, with their files and emails, the drafts of an edition saved with
+// address: an applicant's erasure takes those too.
 func eraseDrafts(ctx context.Context, tx *sql.Tx, editionID int64, address string) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM drafts WHERE edition_id = ? AND email = ? COLLATE NOCASE`,
-		editionID, address)
+	_, err := deleteDrafts(ctx, tx, `d.edition_id = ? AND d.email = ? COLLATE NOCASE`, editionID, address)
 	return err
+}
+
+// deleteDrafts deletes the drafts d that where picks with their files (their bytes by trigger)
+// and the emails that carried their links, queued or sent, which name an address and an edition.
+// The outbox names no draft: a draft's email ("draft_saved", mail.DraftSaved) is the one to its
+// address queued since the draft was made.
+func deleteDrafts(ctx context.Context, tx *sql.Tx, where string, args ...any) (int64, error) {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE template = 'draft_saved'
+		AND application_id IS NULL AND EXISTS (SELECT 1 FROM drafts d WHERE `+where+`
+		AND outbox.to_addr COLLATE NOCASE IN (d.email, d.emailed_to) AND outbox.created_at >= d.created_at)`,
+		args...); err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM drafts AS d WHERE `+where, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // DraftsHeld is what an edition holds in open drafts.
@@ -208,13 +229,12 @@ func (s *Store) PurgeDrafts(ctx context.Context, now time.Time) (int, error) {
 		if !e.DraftExpired(now) {
 			continue
 		}
-		res, err := s.writer.ExecContext(ctx, `DELETE FROM drafts WHERE edition_id = ?`, e.ID)
-		if err != nil {
+		var n int64
+		if err := s.inTx(ctx, func(tx *sql.Tx) (err error) {
+			n, err = deleteDrafts(ctx, tx, `d.edition_id = ?`, e.ID)
+			return err
+		}); err != nil {
 			return purged, fmt.Errorf("db: purge drafts of edition %d: %w", e.ID, err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return purged, err
 		}
 		purged += int(n)
 	}

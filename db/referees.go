@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -164,8 +165,9 @@ func insertReferee(ctx context.Context, tx *sql.Tx, applicationID int64, r schoo
 	if err := queueRefereeEmail(ctx, tx, r, false, now, render); err != nil {
 		return err
 	}
+	// The history keeps the referee's place, not their address: erasure leaves the history.
 	return writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorApplicant, Action: "referee_asked",
-		Entity: "application", EntityID: applicationID, Detail: r.Email})
+		Entity: "application", EntityID: applicationID, Detail: "referee " + strconv.Itoa(r.Position)})
 }
 
 // queueRefereeEmail renders and queues a request or reminder to referee r with a new link of
@@ -187,19 +189,32 @@ func queueRefereeEmail(ctx context.Context, tx *sql.Tx, r school.Referee, remind
 }
 
 // ReplaceReferee puts a new referee in the place of the one at r.Position, whose links stop
-// working, and asks the new one; refused (ErrReferenceReceived) once that one has sent.
+// working, and asks the new one; refused (ErrReferenceReceived) once that one has sent. Each
+// request emails someone who did not ask for it, so it is refused (ErrTooSoon) when it names the
+// same address again before ResendReferee would ask it again, or when the application's referees
+// were sent school.RefereeRequestsPerDay requests in the last school.RefereeResendAfter.
 func (s *Store) ReplaceReferee(ctx context.Context, applicationID int64, r school.Referee, now time.Time,
 	render RefereeRenderer) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var received sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT received_at FROM referees WHERE application_id = ?
-			AND position = ?`, applicationID, r.Position).Scan(&received)
+		var asked int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE entity = 'application'
+			AND entity_id = ? AND action IN ('referee_asked', 'referee_asked_again') AND at > ?`,
+			applicationID, formatInstant(now.Add(-school.RefereeResendAfter))).Scan(&asked); err != nil {
+			return err
+		}
+		if asked >= school.RefereeRequestsPerDay {
+			return ErrTooSoon
+		}
+		old, err := scanReferee(tx.QueryRowContext(ctx, `SELECT `+refereeColumns+` FROM referees r
+			WHERE r.application_id = ? AND r.position = ?`, applicationID, r.Position))
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
+		case errors.Is(err, ErrNotFound):
 		case err != nil:
 			return err
-		case received.Valid:
+		case old.Received():
 			return ErrReferenceReceived
+		case strings.EqualFold(old.Email, strings.TrimSpace(r.Email)) && !old.MayResend(now):
+			return ErrTooSoon
 		default:
 			if _, err := tx.ExecContext(ctx, `DELETE FROM referees WHERE application_id = ? AND position = ?`,
 				applicationID, r.Position); err != nil {
@@ -245,7 +260,7 @@ func (s *Store) ResendReferee(ctx context.Context, applicationID int64, position
 			return err
 		}
 		return writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorApplicant, Action: "referee_asked_again",
-			Entity: "application", EntityID: applicationID, Detail: r.Email})
+			Entity: "application", EntityID: applicationID, Detail: "referee " + strconv.Itoa(r.Position)})
 	})
 	if err != nil {
 		return fmt.Errorf("db: ask referee again: %w", err)

@@ -37,6 +37,9 @@ func (r *Runner) RemindReferees(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if !a.WantsReferences() {
+			continue
+		}
 		render, err := r.Emails.RefereeRenderer(ctx, e, a, refs)
 		if err != nil {
 			return err

@@ -1,10 +1,7 @@
 package mail
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"strings"
 
 	"registrar/app/i18n"
 	"registrar/app/school"
@@ -68,22 +65,10 @@ func (m *Emails) RefereeRenderer(ctx context.Context, e school.Edition, a school
 }
 
 func (et *emailTemplates) renderReferee(data refereeEmailData) (db.Email, error) {
-	key := data.L.Lang + "/" + RefereeRequest
-	text, ok := et.text[key]
-	if !ok {
-		return db.Email{}, fmt.Errorf("render: no email %q", key)
-	}
-	var subject, body, html bytes.Buffer
-	if err := text.ExecuteTemplate(&subject, "subject", data); err != nil {
-		return db.Email{}, fmt.Errorf("render email %s: %w", key, err)
-	}
-	if err := text.ExecuteTemplate(&body, "text", data); err != nil {
-		return db.Email{}, fmt.Errorf("render email %s: %w", key, err)
-	}
-	if err := et.html[key].ExecuteTemplate(&html, "layout", data); err != nil {
-		return db.Email{}, fmt.Errorf("render email %s: %w", key, err)
+	subject, text, html, err := et.execute(data.L.Lang, RefereeRequest, data)
+	if err != nil {
+		return db.Email{}, err
 	}
 	footer := "\n\n-- \n" + data.L.T("email_contact", "Contact", data.Contact) + "\n"
-	return db.Email{Lang: data.L.Lang, Subject: strings.TrimSpace(subject.String()),
-		Text: strings.TrimSpace(body.String()) + footer, HTML: html.String(), Template: RefereeRequest}, nil
+	return db.Email{Lang: data.L.Lang, Subject: subject, Text: text + footer, HTML: html, Template: RefereeRequest}, nil
 }

@@ -111,23 +111,33 @@ func afterConfirming(d emailData, link string) string {
 }
 
 func (et *emailTemplates) render(name string, data emailData) (db.Email, error) {
-	key := data.L.Lang + "/" + name
-	text, ok := et.text[key]
+	subject, text, html, err := et.execute(data.L.Lang, name, data)
+	if err != nil {
+		return db.Email{}, err
+	}
+	return db.Email{To: data.Application.Email, Lang: data.L.Lang, Subject: subject,
+		Text: text + contactLine(data), HTML: html, Template: name}, nil
+}
+
+// execute runs email template name in lang with data: its subject and text, trimmed, and its
+// HTML in the layout.
+func (et *emailTemplates) execute(lang, name string, data any) (subject, text, html string, err error) {
+	key := lang + "/" + name
+	tt, ok := et.text[key]
 	if !ok {
-		return db.Email{}, fmt.Errorf("render: no email %q", key)
+		return "", "", "", fmt.Errorf("render: no email %q", key)
 	}
-	var subject, body, html bytes.Buffer
-	if err := text.ExecuteTemplate(&subject, "subject", data); err != nil {
-		return db.Email{}, fmt.Errorf("render email %s: %w", key, err)
+	var sb, body, hb bytes.Buffer
+	if err := tt.ExecuteTemplate(&sb, "subject", data); err != nil {
+		return "", "", "", fmt.Errorf("render email %s: %w", key, err)
 	}
-	if err := text.ExecuteTemplate(&body, "text", data); err != nil {
-		return db.Email{}, fmt.Errorf("render email %s: %w", key, err)
+	if err := tt.ExecuteTemplate(&body, "text", data); err != nil {
+		return "", "", "", fmt.Errorf("render email %s: %w", key, err)
 	}
-	if err := et.html[key].ExecuteTemplate(&html, "layout", data); err != nil {
-		return db.Email{}, fmt.Errorf("render email %s: %w", key, err)
+	if err := et.html[key].ExecuteTemplate(&hb, "layout", data); err != nil {
+		return "", "", "", fmt.Errorf("render email %s: %w", key, err)
 	}
-	return db.Email{To: data.Application.Email, Lang: data.L.Lang, Subject: strings.TrimSpace(subject.String()),
-		Text: strings.TrimSpace(body.String()) + contactLine(data), HTML: html.String(), Template: name}, nil
+	return strings.TrimSpace(sb.String()), strings.TrimSpace(body.String()), hb.String(), nil
 }
 
 // Emails renders every email Registrar sends, from the templates in views/email or from an

@@ -21,6 +21,11 @@ const RefereeReminderBefore = 3 * 24 * time.Hour
 // goes to someone who did not ask for email from the school.
 const RefereeResendAfter = 24 * time.Hour
 
+// RefereeRequestsPerDay is how many requests an application's referees are sent, named, changed
+// or asked again, in RefereeResendAfter at most: each referee twice. Naming someone emails a
+// stranger, so the status page must not mail address after address.
+const RefereeRequestsPerDay = 2 * MaxReferences
+
 // References is what an edition asks of referees.
 type References struct {
 	Asked int // 0–3; 0 leaves the form's one optional referee (FieldReferee) as it was
@@ -118,6 +123,17 @@ func (r Referee) ReminderDue(refs References, e Edition, now time.Time) bool {
 	}
 	at := d.Add(-RefereeReminderBefore)
 	return r.RequestedAt.Before(at) && !now.Before(at) && refs.OpenAt(e, now)
+}
+
+// WantsReferences says whether application a still asks its referees: not erased, and still in
+// the running (not withdrawn, rejected, or its place declined or lapsed). Otherwise its
+// referees' links open nothing and they are not reminded.
+func (a Application) WantsReferences() bool {
+	switch a.Status {
+	case StatusWithdrawn, StatusRejected, StatusDeclined, StatusExpired:
+		return false
+	}
+	return !a.Erased()
 }
 
 // ReferencesComplete reports whether as many referees have sent as the edition asks.
