@@ -164,6 +164,9 @@ func (s *Server) saveFollowUps(c *fiber.Ctx) error {
 			problems[q.ID] = problem
 		}
 	}
+	if id := school.CheckTravelDates(questions, answers); id != 0 {
+		problems[id] = school.FollowUpDepartureFirst
+	}
 	if len(problems) > 0 {
 		form, err := s.followUpForm(ctx, L, a, base, csrfToken(c), answers, problems)
 		if err != nil {

@@ -128,6 +128,8 @@ const (
 	FollowUpTooLong  = "too_long"
 	FollowUpChoice   = "choice"
 	FollowUpDate     = "date"
+	// FollowUpDepartureFirst: the departure comes before the arrival, a swapped pair of dates.
+	FollowUpDepartureFirst = "departure_first"
 )
 
 // CheckFollowUpAnswer tidies one answer as typed and says what is wrong with it ("" when
@@ -178,6 +180,27 @@ func CheckFollowUpAnswer(q FollowUpQuestion, values []string) (string, string) {
 		}
 	}
 	return value, ""
+}
+
+// CheckTravelDates finds the departure question whose answer comes before the arrival's; 0 when
+// the dates are in order or either is missing or not a date (CheckFollowUpAnswer words that).
+func CheckTravelDates(questions []FollowUpQuestion, answers map[int64]string) int64 {
+	var arrival string
+	var departure int64
+	for _, q := range questions {
+		switch {
+		case q.Purpose == PurposeArrival && arrival == "":
+			arrival = answers[q.ID]
+		case q.Purpose == PurposeDeparture && departure == 0:
+			departure = q.ID
+		}
+	}
+	from, ferr := time.Parse(time.DateOnly, arrival)
+	to, terr := time.Parse(time.DateOnly, answers[departure])
+	if ferr != nil || terr != nil || !to.Before(from) {
+		return 0
+	}
+	return departure
 }
 
 // PassportErasureDue reports whether the passport details of an edition that ended on endsOn
