@@ -428,16 +428,21 @@ func (s *Server) staffFollowUps(c *fiber.Ctx, a school.Application, L *i18n.Tran
 	}
 	var lines []mail.SummaryLine
 	for _, q := range questions {
-		v, ok := answers[q.ID]
-		switch {
-		case !ok:
-			continue
-		case q.Kind == school.QuestionYesNo:
-			v = L.T(v)
-		case q.Kind == school.QuestionSingle || q.Kind == school.QuestionMultiple:
-			v = q.AnswerIn(v, L.Lang)
+		if v, ok := answers[q.ID]; ok {
+			lines = append(lines, mail.SummaryLine{Label: q.Label(L.Lang), Value: followUpAnswerIn(q, v, L)})
 		}
-		lines = append(lines, mail.SummaryLine{Label: q.Label(L.Lang), Value: v})
 	}
 	return lines, nil
+}
+
+// followUpAnswerIn is a stored answer as the reader's language words it: a choice as the option
+// was offered (stored in English), yes or no translated.
+func followUpAnswerIn(q school.FollowUpQuestion, v string, L *i18n.Translator) string {
+	switch q.Kind {
+	case school.QuestionYesNo:
+		return L.T(v)
+	case school.QuestionSingle, school.QuestionMultiple:
+		return q.AnswerIn(v, L.Lang)
+	}
+	return v
 }

@@ -1,9 +1,13 @@
 package app
 
 import (
+	"strings"
+	"time"
+
 	"context"
 	"net/http"
 	"net/url"
+	"registrar/app/testkit"
 	"testing"
 
 	"registrar/app/school"
@@ -36,5 +40,44 @@ func TestADepartureBeforeTheArrivalIsSentBackInTheApplicantsLanguage(t *testing.
 		resp, body = v.submit(t, f, url.Values{fields[school.PurposeArrival]: {"2027-08-22"},
 			fields[school.PurposeDeparture]: {"2027-08-22"}, fields[school.PurposeEmergencyContact]: {"Jana, +420 601 000 000"}})
 		wantStatus(t, resp, body, http.StatusSeeOther)
+	}
+}
+
+// After the deadline the status page shows the answers given: a choice in the applicant's
+// language, as the options were offered, not as stored.
+func TestAnswersShownAfterTheDeadlineAreInTheApplicantsLanguage(t *testing.T) {
+	t.Parallel()
+	ts := newFormServer(t)
+	e := documentEdition(t, ts, "follow-closed-2027")
+	ctx := context.Background()
+	for _, q := range []school.FollowUpQuestion{
+		{Question: school.Question{EditionID: e.ID, Kind: school.QuestionYesNo, LabelEN: "By train?", LabelCS: "Vlakem?"}},
+		{Question: school.Question{EditionID: e.ID, Kind: school.QuestionSingle, LabelEN: "Room", LabelCS: "Pokoj",
+			OptionsEN: []string{"Single room", "Shared room"}, OptionsCS: []string{"Jednolůžkový", "Sdílený"}}},
+	} {
+		if err := ts.store.AddFollowUpQuestion(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	qs, err := ts.store.FollowUpQuestions(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := createParticipant(t, ts, e, "Petr", "Svoboda", "cs", "CZ", false, "")
+	setStatus(t, ts, e, p.app.ID, school.StatusAccepted)
+	v := ts.visitor()
+	v.get(t, p.status()+"?lang=cs")
+	f := v.openForm(t, p.status(), p.status()+"/follow-ups")
+	resp, body := v.submit(t, f, url.Values{followUpName(qs[0].ID): {"yes"}, followUpName(qs[1].ID): {"Shared room"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	if err := ts.store.SetFollowUpSettings(ctx, e.ID, school.FollowUpSettings{Deadline: ts.now().Add(-time.Minute),
+		PassportKeptDays: 30}); err != nil {
+		t.Fatal(err)
+	}
+	_, body = v.get(t, p.status())
+	text := testkit.MainText(t, body)
+	testkit.WantText(t, "the status page", text, "Vlakem?Ano", "PokojSdílený")
+	if strings.Contains(text, "Shared room") {
+		t.Errorf("the page shows the stored English option: %s", text)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"registrar/app/i18n"
+	"registrar/app/mail"
 	"registrar/app/school"
 )
 
@@ -28,6 +29,8 @@ type followUpForm struct {
 	VisaWaits bool
 	Failed    bool
 	Saved     bool
+	// Answers are the answers given, worded for the page once answers are no longer taken.
+	Answers []mail.SummaryLine
 }
 
 // followUpName is the form field of a follow-up question.
@@ -66,6 +69,7 @@ func (s *Server) followUpForm(ctx context.Context, L *i18n.Translator, a school.
 			continue
 		}
 		f.Fields = append(f.Fields, followUpField(L, q, answers[q.ID], problems[q.ID]))
+		f.Answers = append(f.Answers, mail.SummaryLine{Label: q.Label(L.Lang), Value: followUpAnswerIn(q, answers[q.ID], L)})
 	}
 	for _, q := range school.MissingFollowUps(questions, a, stored) {
 		f.Missing = append(f.Missing, q.Label(L.Lang))
