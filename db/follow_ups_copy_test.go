@@ -1,0 +1,38 @@
+package db
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"registrar/app/school"
+)
+
+// The copy for next year asks the same follow-up questions and keeps passport details as briefly
+// as the organisers chose for this year; the deadline follows the copy's own dates.
+func TestTheCopyForNextYearKeepsTheFollowUpsAndHowLongPassportsAreKept(t *testing.T) {
+	now := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	s, e, _ := followUpEdition(t, now, 0)
+	ctx := context.Background()
+	if err := s.AddDefaultFollowUps(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetFollowUpSettings(ctx, e.ID, school.FollowUpSettings{Deadline: now.AddDate(0, 3, 0), PassportKeptDays: 7}); err != nil {
+		t.Fatal(err)
+	}
+	copyID, err := s.CloneEdition(ctx, e.ID, time.Time{}, 0, ActorSystem, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs, err := s.FollowUpQuestions(ctx, copyID)
+	if err != nil || len(qs) != 8 {
+		t.Fatalf("the copy asks %d follow-up questions (%v), want 8", len(qs), err)
+	}
+	st, err := s.FollowUpSettings(ctx, copyID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.PassportKeptDays != 7 || !st.Deadline.IsZero() {
+		t.Errorf("the copy keeps passports %d days with deadline %s; want 7 days and no deadline", st.PassportKeptDays, st.Deadline)
+	}
+}
