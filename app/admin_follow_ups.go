@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -340,20 +339,7 @@ func (s *Server) exportLogistics(c *fiber.Ctx) error {
 		}
 		rows = append(rows, append(row, a.Dietary, a.Accessibility, outstanding))
 	}
-	name := fmt.Sprintf("%s-logistics", e.Slug)
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	if c.Params("format") == "xlsx" {
-		return sendXLSX(c, name+".xlsx", header, rows)
-	}
-	text := [][]string{header}
-	for _, row := range rows {
-		line := make([]string, len(row))
-		for i, v := range row {
-			line[i] = cellText(L, v)
-		}
-		text = append(text, line)
-	}
-	return sendCSV(c, name+".csv", text)
+	return sendTable(c, L, e.Slug+"-logistics", header, rows)
 }
 
 // answerFor is the answer to the edition's first question of purpose p; "" when none.
