@@ -422,13 +422,16 @@ func (s *Server) staffFollowUps(c *fiber.Ctx, a school.Application, L *i18n.Tran
 }
 
 // followUpAnswerIn is a stored answer as the reader's language words it: a choice as the option
-// was offered (stored in English), yes or no translated.
+// was offered (stored in English), yes or no translated, a date as the pages write dates.
 func followUpAnswerIn(q school.FollowUpQuestion, v string, L *i18n.Translator) string {
 	switch q.Kind {
 	case school.QuestionYesNo:
 		return L.T(v)
 	case school.QuestionSingle, school.QuestionMultiple:
 		return q.AnswerIn(v, L.Lang)
+	}
+	if d, err := time.Parse(time.DateOnly, v); err == nil && q.Purpose.Date() {
+		return L.Date(d)
 	}
 	return v
 }

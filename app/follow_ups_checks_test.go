@@ -44,7 +44,7 @@ func TestADepartureBeforeTheArrivalIsSentBackInTheApplicantsLanguage(t *testing.
 }
 
 // After the deadline the status page shows the answers given: a choice in the applicant's
-// language, as the options were offered, not as stored.
+// language, as the options were offered, not as stored; a date as the pages write dates.
 func TestAnswersShownAfterTheDeadlineAreInTheApplicantsLanguage(t *testing.T) {
 	t.Parallel()
 	ts := newFormServer(t)
@@ -54,6 +54,8 @@ func TestAnswersShownAfterTheDeadlineAreInTheApplicantsLanguage(t *testing.T) {
 		{Question: school.Question{EditionID: e.ID, Kind: school.QuestionYesNo, LabelEN: "By train?", LabelCS: "Vlakem?"}},
 		{Question: school.Question{EditionID: e.ID, Kind: school.QuestionSingle, LabelEN: "Room", LabelCS: "Pokoj",
 			OptionsEN: []string{"Single room", "Shared room"}, OptionsCS: []string{"Jednolůžkový", "Sdílený"}}},
+		{Question: school.Question{EditionID: e.ID, Kind: school.QuestionText, LabelEN: "Arrival", LabelCS: "Příjezd"},
+			Purpose: school.PurposeArrival},
 	} {
 		if err := ts.store.AddFollowUpQuestion(ctx, q); err != nil {
 			t.Fatal(err)
@@ -68,7 +70,8 @@ func TestAnswersShownAfterTheDeadlineAreInTheApplicantsLanguage(t *testing.T) {
 	v := ts.visitor()
 	v.get(t, p.status()+"?lang=cs")
 	f := v.openForm(t, p.status(), p.status()+"/follow-ups")
-	resp, body := v.submit(t, f, url.Values{followUpName(qs[0].ID): {"yes"}, followUpName(qs[1].ID): {"Shared room"}})
+	resp, body := v.submit(t, f, url.Values{followUpName(qs[0].ID): {"yes"}, followUpName(qs[1].ID): {"Shared room"},
+		followUpName(qs[2].ID): {"2027-08-22"}})
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	if err := ts.store.SetFollowUpSettings(ctx, e.ID, school.FollowUpSettings{Deadline: ts.now().Add(-time.Minute),
 		PassportKeptDays: 30}); err != nil {
@@ -76,7 +79,7 @@ func TestAnswersShownAfterTheDeadlineAreInTheApplicantsLanguage(t *testing.T) {
 	}
 	_, body = v.get(t, p.status())
 	text := testkit.MainText(t, body)
-	testkit.WantText(t, "the status page", text, "Vlakem?Ano", "PokojSdílený")
+	testkit.WantText(t, "the status page", text, "Vlakem?Ano", "PokojSdílený", "Příjezd22. srpna 2027")
 	if strings.Contains(text, "Shared room") {
 		t.Errorf("the page shows the stored English option: %s", text)
 	}
