@@ -84,3 +84,42 @@ func TestAnswersShownAfterTheDeadlineAreInTheApplicantsLanguage(t *testing.T) {
 		t.Errorf("the page shows the stored English option: %s", text)
 	}
 }
+
+// The follow-up reminder reads as written in each language: in Czech the event is named in
+// quotes, not as "program" (the schedule too); in English the sentence after the greeting starts
+// with a capital.
+func TestTheFollowUpReminderReadsRightInCzechAndEnglish(t *testing.T) {
+	t.Parallel()
+	ts := newFormServer(t)
+	e := documentEdition(t, ts, "follow-remind-2027")
+	ctx := context.Background()
+	if err := ts.store.AddDefaultFollowUps(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	cs := createParticipant(t, ts, e, "Petr", "Svoboda", "cs", "CZ", false, "")
+	en := createParticipant(t, ts, e, "Olena", "Kovalenko", "en", "UA", true, "")
+	for _, p := range []issuedHolder{cs, en} {
+		setStatus(t, ts, e, p.app.ID, school.StatusAccepted)
+	}
+	if err := ts.store.SetFollowUpSettings(ctx, e.ID, school.FollowUpSettings{Deadline: ts.now().Add(48 * time.Hour),
+		PassportKeptDays: 30}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.jobs().RemindFollowUps(ctx); err != nil {
+		t.Fatal(err)
+	}
+	reminder := func(p issuedHolder) string {
+		for _, m := range emailsOf(t, ts, p.app.ID) {
+			if m.Template == "follow_up_reminder" {
+				return m.Subject + "\n" + m.Text
+			}
+		}
+		t.Fatalf("%s was not reminded", p.app.GivenName)
+		return ""
+	}
+	testkit.WantText(t, "the Czech reminder", reminder(cs), "„"+e.TitleCS+"“", "pobyt")
+	if text := reminder(cs); strings.Contains(text, "programu") {
+		t.Errorf("the Czech reminder calls the event a programme:\n%s", text)
+	}
+	testkit.WantText(t, "the English reminder", reminder(en), "To prepare your stay")
+}
