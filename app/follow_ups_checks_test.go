@@ -123,3 +123,38 @@ func TestTheFollowUpReminderReadsRightInCzechAndEnglish(t *testing.T) {
 	}
 	testkit.WantText(t, "the English reminder", reminder(en), "To prepare your stay")
 }
+
+// The applicant's data export holds every follow-up answer, also of a question retired and asked
+// again under the same words: answers are keyed by the question's words, and two were one.
+func TestTheDataExportKeepsAnswersToQuestionsOfTheSameWords(t *testing.T) {
+	t.Parallel()
+	ts := newFormServer(t)
+	e := documentEdition(t, ts, "follow-export-2027")
+	ctx := context.Background()
+	ask := func() int64 {
+		if err := ts.store.AddFollowUpQuestion(ctx, school.FollowUpQuestion{Question: school.Question{EditionID: e.ID,
+			Kind: school.QuestionText, LabelEN: "Dietary needs", LabelCS: "Strava"}}); err != nil {
+			t.Fatal(err)
+		}
+		qs, err := ts.store.FollowUpQuestions(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return qs[len(qs)-1].ID
+	}
+	p := createParticipant(t, ts, e, "Petr", "Svoboda", "en", "CZ", false, "")
+	setStatus(t, ts, e, p.app.ID, school.StatusAccepted)
+	first := ask()
+	if err := ts.store.SaveFollowUpAnswers(ctx, p.app.ID, map[int64]string{first: "vegetarian"}, ts.now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.store.RemoveFollowUpQuestion(ctx, e.ID, first); err != nil {
+		t.Fatal(err)
+	}
+	second := ask()
+	if err := ts.store.SaveFollowUpAnswers(ctx, p.app.ID, map[int64]string{second: "no nuts"}, ts.now()); err != nil {
+		t.Fatal(err)
+	}
+	_, body := ts.visitor().get(t, p.status()+"/data.json")
+	testkit.WantText(t, "the data export", body, "vegetarian", "no nuts")
+}

@@ -229,7 +229,8 @@ func (s *Server) statusFollowUps(c *fiber.Ctx, a school.Application, base string
 }
 
 // followUpExport is the applicant's follow-up answers for their data export, by the question in
-// English, retired questions too.
+// English, retired questions too: a question asked again in the same words is numbered, so that
+// neither answer hides the other.
 func (s *Server) followUpExport(ctx context.Context, a school.Application) (map[string]string, error) {
 	questions, _, err := s.store.AllFollowUpQuestions(ctx, a.EditionID)
 	if err != nil {
@@ -241,9 +242,18 @@ func (s *Server) followUpExport(ctx context.Context, a school.Application) (map[
 	}
 	out := map[string]string{}
 	for _, q := range questions {
-		if v, ok := answers[q.ID]; ok {
-			out[q.LabelEN] = v
+		v, ok := answers[q.ID]
+		if !ok {
+			continue
 		}
+		key := q.LabelEN
+		for n := 2; ; n++ {
+			if _, taken := out[key]; !taken {
+				break
+			}
+			key = q.LabelEN + " (" + strconv.Itoa(n) + ")"
+		}
+		out[key] = v
 	}
 	return out, nil
 }
