@@ -158,3 +158,49 @@ func TestTheDataExportKeepsAnswersToQuestionsOfTheSameWords(t *testing.T) {
 	_, body := ts.visitor().get(t, p.status()+"/data.json")
 	testkit.WantText(t, "the data export", body, "vegetarian", "no nuts")
 }
+
+// Once participants' passport details are erased after the edition, the status page asks for
+// them no more (it asked again, and took them again), and the visa letter is not made.
+func TestPassportDetailsErasedAfterTheEditionAreNotAskedAgain(t *testing.T) {
+	t.Parallel()
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
+	e := documentEdition(t, ts, "follow-erased-2027")
+	ctx := context.Background()
+	if err := ts.store.AddDefaultFollowUps(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	fields := followUpFieldsOf(t, ts, e)
+	p := createParticipant(t, ts, e, "Olena", "Kovalenko", "en", "UA", true, "")
+	setStatus(t, ts, e, p.app.ID, school.StatusAccepted)
+	setStatus(t, ts, e, p.app.ID, school.StatusConfirmed)
+	v := ts.visitor()
+	all := url.Values{fields[school.PurposePassportName]: {"KOVALENKO OLENA"}, fields[school.PurposePassportNumber]: {"FE123456"},
+		fields[school.PurposePassportCountry]: {"Ukraine"}, fields[school.PurposePassportExpiry]: {"2031-01-31"},
+		fields[school.PurposeArrival]: {"2027-08-22"}, fields[school.PurposeDeparture]: {"2027-08-28"},
+		fields[school.PurposeEmergencyContact]: {"Iryna Kovalenko, +380 44 123 4567"}}
+	resp, body := v.submit(t, v.openForm(t, p.status(), p.status()+"/follow-ups"), all)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+
+	clock.Set(time.Date(2027, 10, 1, 8, 0, 0, 0, time.UTC)) // 30 days after the end are over
+	if n, err := ts.store.ErasePassportDetails(ctx, clock.Now()); err != nil || n != 4 {
+		t.Fatalf("%d answers erased (%v), want 4", n, err)
+	}
+	_, body = v.get(t, p.status())
+	for _, asked := range []string{"Passport number", "once you give your passport details", "visa-letter.pdf"} {
+		if strings.Contains(body, asked) {
+			t.Errorf("after the erasure the status page still shows %q", asked)
+		}
+	}
+	resp, body = v.submit(t, v.openForm(t, p.status(), p.status()+"/follow-ups"), all)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	answers, err := ts.store.FollowUpAnswers(ctx, p.app.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, value := range answers {
+		if value == "FE123456" {
+			t.Error("the passport number is taken again after its erasure")
+		}
+	}
+}

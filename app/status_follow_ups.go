@@ -38,8 +38,8 @@ func followUpName(id int64) string { return "f" + strconv.FormatInt(id, 10) }
 
 // followUpForm builds the section for a, with the answers given (stored, or as typed with
 // their problems); nil when a is asked nothing.
-func (s *Server) followUpForm(ctx context.Context, L *i18n.Translator, a school.Application, base, csrf string,
-	typed map[int64]string, problems map[int64]string) (*followUpForm, error) {
+func (s *Server) followUpForm(ctx context.Context, L *i18n.Translator, e school.Edition, a school.Application,
+	base, csrf string, typed map[int64]string, problems map[int64]string) (*followUpForm, error) {
 	if !school.AsksFollowUps(a) {
 		return nil, nil
 	}
@@ -50,6 +50,9 @@ func (s *Server) followUpForm(ctx context.Context, L *i18n.Translator, a school.
 	settings, err := s.store.FollowUpSettings(ctx, a.EditionID)
 	if err != nil {
 		return nil, err
+	}
+	if questions = school.FollowUpsAsked(questions, e.EndsOn, settings, s.now()); len(questions) == 0 {
+		return nil, nil
 	}
 	stored, err := s.store.FollowUpAnswers(ctx, a.ID)
 	if err != nil {
@@ -147,6 +150,7 @@ func (s *Server) saveFollowUps(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	questions = school.FollowUpsAsked(questions, e.EndsOn, settings, s.now())
 	answers, problems := map[int64]string{}, map[int64]string{}
 	// A browser sends the form URL-encoded; a script may send it as multipart.
 	form, ferr := c.MultipartForm()
@@ -172,7 +176,7 @@ func (s *Server) saveFollowUps(c *fiber.Ctx) error {
 		problems[id] = school.FollowUpDepartureFirst
 	}
 	if len(problems) > 0 {
-		form, err := s.followUpForm(ctx, L, a, base, csrfToken(c), answers, problems)
+		form, err := s.followUpForm(ctx, L, e, a, base, csrfToken(c), answers, problems)
 		if err != nil {
 			return err
 		}
@@ -220,8 +224,8 @@ func (s *Server) visaLetterReady(ctx context.Context, a school.Application, byAp
 }
 
 // statusFollowUps is the status page's follow-up section, saying so when answers were just saved.
-func (s *Server) statusFollowUps(c *fiber.Ctx, a school.Application, base string) (*followUpForm, error) {
-	f, err := s.followUpForm(c.UserContext(), s.i18n.Translator(langOf(c)), a, base, csrfToken(c), nil, nil)
+func (s *Server) statusFollowUps(c *fiber.Ctx, e school.Edition, a school.Application, base string) (*followUpForm, error) {
+	f, err := s.followUpForm(c.UserContext(), s.i18n.Translator(langOf(c)), e, a, base, csrfToken(c), nil, nil)
 	if f != nil {
 		f.Saved = c.Query("done") == "follow_ups"
 	}

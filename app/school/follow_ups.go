@@ -214,6 +214,16 @@ func PassportErasureDue(endsOn time.Time, keptDays int, now time.Time) bool {
 	return !now.Before(erase)
 }
 
+// FollowUpsAsked are the questions still asked at now of an edition that ends on endsOn: all,
+// but the passport's once its participants' passport details are erased (PassportErasureDue),
+// since asking again would keep them past the time organisers chose.
+func FollowUpsAsked(questions []FollowUpQuestion, endsOn time.Time, st FollowUpSettings, now time.Time) []FollowUpQuestion {
+	if !PassportErasureDue(endsOn, st.PassportKeptDays, now) {
+		return questions
+	}
+	return slices.DeleteFunc(slices.Clone(questions), func(q FollowUpQuestion) bool { return q.Purpose.Passport() })
+}
+
 // FollowUpSettings are an edition's follow-up deadline and how long its participants' passport
 // details are kept after it ends.
 type FollowUpSettings struct {
