@@ -204,3 +204,40 @@ func TestPassportDetailsErasedAfterTheEditionAreNotAskedAgain(t *testing.T) {
 		}
 	}
 }
+
+// A visa letter, once made, vouches for the passport it names under its verification code: the
+// applicant can no longer change that name and number (the letter printed whatever was typed
+// last, under the same code), and is told to write to the organisers instead.
+func TestTheVisaLettersPassportCannotBeChangedOnceItIsMade(t *testing.T) {
+	t.Parallel()
+	ts := newFormServer(t)
+	e := documentEdition(t, ts, "follow-fixed-2027")
+	ctx := context.Background()
+	if err := ts.store.AddDefaultFollowUps(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	fields := followUpFieldsOf(t, ts, e)
+	p := createParticipant(t, ts, e, "Olena", "Kovalenko", "en", "UA", true, "")
+	setStatus(t, ts, e, p.app.ID, school.StatusAccepted)
+	setStatus(t, ts, e, p.app.ID, school.StatusConfirmed)
+	v := ts.visitor()
+	answers := func(name, number string) url.Values {
+		return url.Values{fields[school.PurposePassportName]: {name}, fields[school.PurposePassportNumber]: {number},
+			fields[school.PurposePassportCountry]: {"Ukraine"}, fields[school.PurposePassportExpiry]: {"2031-01-31"},
+			fields[school.PurposeArrival]: {"2027-08-22"}, fields[school.PurposeDeparture]: {"2027-08-28"},
+			fields[school.PurposeEmergencyContact]: {"Iryna Kovalenko, +380 44 123 4567"}}
+	}
+	resp, body := v.submit(t, v.openForm(t, p.status(), p.status()+"/follow-ups"), answers("KOVALENKO OLENA", "FE123456"))
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	issueLetter(t, v, p.status(), p.status()+"/visa-letter.pdf")
+
+	_, body = v.get(t, p.status())
+	wantText(t, body, "Your visa letter names this passport", "KOVALENKO OLENA", "FE123456")
+	resp, body = v.submit(t, v.openForm(t, p.status(), p.status()+"/follow-ups"), answers("SOMEONE ELSE", "XX000000"))
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	text := pdfText(t, v, p.status()+"/visa-letter.pdf")
+	testkit.WantText(t, "the letter", text, "Name as in the passport: KOVALENKO OLENA", "Passport number: FE123456")
+	if strings.Contains(text, "XX000000") || strings.Contains(text, "SOMEONE ELSE") {
+		t.Errorf("the letter made earlier now names another passport:\n%s", text)
+	}
+}

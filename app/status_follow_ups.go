@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	"registrar/app/i18n"
 	"registrar/app/mail"
 	"registrar/app/school"
+	"registrar/db"
 )
 
 // Follow-up questions on the applicant's status page: asked once the applicant holds a place,
@@ -31,6 +33,9 @@ type followUpForm struct {
 	Saved     bool
 	// Answers are the answers given, worded for the page once answers are no longer taken.
 	Answers []mail.SummaryLine
+	// OnLetter are the passport's name and number a visa letter made already names: shown, no
+	// longer asked.
+	OnLetter []mail.SummaryLine
 }
 
 // followUpName is the form field of a follow-up question.
@@ -67,12 +72,20 @@ func (s *Server) followUpForm(ctx context.Context, L *i18n.Translator, e school.
 	if !settings.Deadline.IsZero() {
 		f.Deadline = L.Moment(settings.Deadline)
 	}
+	fixed, err := s.passportOnLetter(ctx, a)
+	if err != nil {
+		return nil, err
+	}
 	for _, q := range questions {
 		if !q.AppliesTo(a) {
 			continue
 		}
-		f.Fields = append(f.Fields, followUpField(L, q, answers[q.ID], problems[q.ID]))
 		f.Answers = append(f.Answers, mail.SummaryLine{Label: q.Label(L.Lang), Value: followUpAnswerIn(q, answers[q.ID], L)})
+		if fixed && q.Purpose.OnLetter() {
+			f.OnLetter = append(f.OnLetter, mail.SummaryLine{Label: q.Label(L.Lang), Value: stored[q.ID]})
+			continue
+		}
+		f.Fields = append(f.Fields, followUpField(L, q, answers[q.ID], problems[q.ID]))
 	}
 	for _, q := range school.MissingFollowUps(questions, a, stored) {
 		f.Missing = append(f.Missing, q.Label(L.Lang))
@@ -151,11 +164,15 @@ func (s *Server) saveFollowUps(c *fiber.Ctx) error {
 		return err
 	}
 	questions = school.FollowUpsAsked(questions, e.EndsOn, settings, s.now())
+	fixed, err := s.passportOnLetter(ctx, a)
+	if err != nil {
+		return err
+	}
 	answers, problems := map[int64]string{}, map[int64]string{}
 	// A browser sends the form URL-encoded; a script may send it as multipart.
 	form, ferr := c.MultipartForm()
 	for _, q := range questions {
-		if !q.AppliesTo(a) {
+		if !q.AppliesTo(a) || (fixed && q.Purpose.OnLetter()) {
 			continue
 		}
 		var values []string
@@ -206,11 +223,21 @@ func (s *Server) passportForLetter(ctx context.Context, a school.Application) (s
 		return school.Passport{}, false, err
 	}
 	for _, q := range school.MissingFollowUps(questions, a, answers) {
-		if q.Purpose == school.PurposePassportName || q.Purpose == school.PurposePassportNumber {
+		if q.Purpose.OnLetter() {
 			return school.Passport{}, false, nil
 		}
 	}
 	return school.PassportOf(questions, answers), true, nil
+}
+
+// passportOnLetter reports whether a's visa letter was made: its verification code then vouches
+// for the passport's name and number it prints, which the applicant no longer changes.
+func (s *Server) passportOnLetter(ctx context.Context, a school.Application) (bool, error) {
+	_, err := s.store.IssuedDocument(ctx, a.ID, school.DocumentVisaLetter)
+	if errors.Is(err, db.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // visaLetterReady reports whether a's visa letter may be had now: allowed (school.VisaLetterAllowed)

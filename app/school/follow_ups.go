@@ -36,6 +36,10 @@ var Purposes = []Purpose{PurposeNone, PurposePassportName, PurposePassportNumber
 // the edition, and never shown to reviewers.
 func (p Purpose) Passport() bool { return strings.HasPrefix(string(p), "passport_") }
 
+// OnLetter reports whether the visa letter prints answers of this purpose: the passport's name
+// and number.
+func (p Purpose) OnLetter() bool { return p == PurposePassportName || p == PurposePassportNumber }
+
 // Date reports whether the answer is a date (YYYY-MM-DD), asked with a date field.
 func (p Purpose) Date() bool {
 	return p == PurposePassportExpiry || p == PurposeArrival || p == PurposeDeparture
@@ -115,7 +119,7 @@ func PassportOf(questions []FollowUpQuestion, answers map[int64]string) Passport
 // prints (its name or number): the letter then waits for them.
 func AsksPassport(questions []FollowUpQuestion) bool {
 	for _, q := range questions {
-		if !q.Retired && (q.Purpose == PurposePassportName || q.Purpose == PurposePassportNumber) {
+		if !q.Retired && q.Purpose.OnLetter() {
 			return true
 		}
 	}
