@@ -165,20 +165,10 @@ func TestPassportDetailsErasedAfterTheEditionAreNotAskedAgain(t *testing.T) {
 	t.Parallel()
 	clock := testkit.NewClock(demoNow)
 	ts := newTestServerWith(t, clock.Now, func(c *Config) { c.ApplyLimit = 10000 })
-	e := documentEdition(t, ts, "follow-erased-2027")
 	ctx := context.Background()
-	if err := ts.store.AddDefaultFollowUps(ctx, e.ID); err != nil {
-		t.Fatal(err)
-	}
-	fields := followUpFieldsOf(t, ts, e)
-	p := createParticipant(t, ts, e, "Olena", "Kovalenko", "en", "UA", true, "")
-	setStatus(t, ts, e, p.app.ID, school.StatusAccepted)
-	setStatus(t, ts, e, p.app.ID, school.StatusConfirmed)
+	p, answers := confirmedVisaApplicant(t, ts, "follow-erased-2027")
 	v := ts.visitor()
-	all := url.Values{fields[school.PurposePassportName]: {"KOVALENKO OLENA"}, fields[school.PurposePassportNumber]: {"FE123456"},
-		fields[school.PurposePassportCountry]: {"Ukraine"}, fields[school.PurposePassportExpiry]: {"2031-01-31"},
-		fields[school.PurposeArrival]: {"2027-08-22"}, fields[school.PurposeDeparture]: {"2027-08-28"},
-		fields[school.PurposeEmergencyContact]: {"Iryna Kovalenko, +380 44 123 4567"}}
+	all := answers("KOVALENKO OLENA", "FE123456")
 	resp, body := v.submit(t, v.openForm(t, p.status(), p.status()+"/follow-ups"), all)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 
@@ -194,11 +184,11 @@ func TestPassportDetailsErasedAfterTheEditionAreNotAskedAgain(t *testing.T) {
 	}
 	resp, body = v.submit(t, v.openForm(t, p.status(), p.status()+"/follow-ups"), all)
 	wantStatus(t, resp, body, http.StatusSeeOther)
-	answers, err := ts.store.FollowUpAnswers(ctx, p.app.ID)
+	stored, err := ts.store.FollowUpAnswers(ctx, p.app.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, value := range answers {
+	for _, value := range stored {
 		if value == "FE123456" {
 			t.Error("the passport number is taken again after its erasure")
 		}
@@ -211,22 +201,8 @@ func TestPassportDetailsErasedAfterTheEditionAreNotAskedAgain(t *testing.T) {
 func TestTheVisaLettersPassportCannotBeChangedOnceItIsMade(t *testing.T) {
 	t.Parallel()
 	ts := newFormServer(t)
-	e := documentEdition(t, ts, "follow-fixed-2027")
-	ctx := context.Background()
-	if err := ts.store.AddDefaultFollowUps(ctx, e.ID); err != nil {
-		t.Fatal(err)
-	}
-	fields := followUpFieldsOf(t, ts, e)
-	p := createParticipant(t, ts, e, "Olena", "Kovalenko", "en", "UA", true, "")
-	setStatus(t, ts, e, p.app.ID, school.StatusAccepted)
-	setStatus(t, ts, e, p.app.ID, school.StatusConfirmed)
+	p, answers := confirmedVisaApplicant(t, ts, "follow-fixed-2027")
 	v := ts.visitor()
-	answers := func(name, number string) url.Values {
-		return url.Values{fields[school.PurposePassportName]: {name}, fields[school.PurposePassportNumber]: {number},
-			fields[school.PurposePassportCountry]: {"Ukraine"}, fields[school.PurposePassportExpiry]: {"2031-01-31"},
-			fields[school.PurposeArrival]: {"2027-08-22"}, fields[school.PurposeDeparture]: {"2027-08-28"},
-			fields[school.PurposeEmergencyContact]: {"Iryna Kovalenko, +380 44 123 4567"}}
-	}
 	resp, body := v.submit(t, v.openForm(t, p.status(), p.status()+"/follow-ups"), answers("KOVALENKO OLENA", "FE123456"))
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	issueLetter(t, v, p.status(), p.status()+"/visa-letter.pdf")
@@ -239,5 +215,26 @@ func TestTheVisaLettersPassportCannotBeChangedOnceItIsMade(t *testing.T) {
 	testkit.WantText(t, "the letter", text, "Name as in the passport: KOVALENKO OLENA", "Passport number: FE123456")
 	if strings.Contains(text, "XX000000") || strings.Contains(text, "SOMEONE ELSE") {
 		t.Errorf("the letter made earlier now names another passport:\n%s", text)
+	}
+}
+
+// confirmedVisaApplicant is Olena, holding a confirmed place and asking for a visa letter, in a
+// new edition asking the usual follow-up questions; answers fills them in with her passport's
+// name and number as given.
+func confirmedVisaApplicant(t *testing.T, ts *testServer, slug string) (issuedHolder, func(name, number string) url.Values) {
+	t.Helper()
+	e := documentEdition(t, ts, slug)
+	if err := ts.store.AddDefaultFollowUps(context.Background(), e.ID); err != nil {
+		t.Fatal(err)
+	}
+	fields := followUpFieldsOf(t, ts, e)
+	p := createParticipant(t, ts, e, "Olena", "Kovalenko", "en", "UA", true, "")
+	setStatus(t, ts, e, p.app.ID, school.StatusAccepted)
+	setStatus(t, ts, e, p.app.ID, school.StatusConfirmed)
+	return p, func(name, number string) url.Values {
+		return url.Values{fields[school.PurposePassportName]: {name}, fields[school.PurposePassportNumber]: {number},
+			fields[school.PurposePassportCountry]: {"Ukraine"}, fields[school.PurposePassportExpiry]: {"2031-01-31"},
+			fields[school.PurposeArrival]: {"2027-08-22"}, fields[school.PurposeDeparture]: {"2027-08-28"},
+			fields[school.PurposeEmergencyContact]: {"Iryna Kovalenko, +380 44 123 4567"}}
 	}
 }
