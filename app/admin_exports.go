@@ -207,7 +207,12 @@ func (s *Server) exportApplications(c *fiber.Ctx) error {
 			rows[r][i] = col.Value(s, L, a, scores[a.ID])
 		}
 	}
-	name := fmt.Sprintf("%s-%s", e.Slug, c.Query("list", "applications"))
+	return sendTable(c, L, fmt.Sprintf("%s-%s", e.Slug, c.Query("list", "applications")), header, rows)
+}
+
+// sendTable sends header and rows as a workbook or CSV file, as the path's format asks, named
+// name with its extension; never kept by a cache, as it lists people.
+func sendTable(c *fiber.Ctx, L *i18n.Translator, name string, header []string, rows [][]any) error {
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	if c.Params("format") == "xlsx" {
 		return sendXLSX(c, name+".xlsx", header, rows)

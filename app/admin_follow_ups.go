@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -340,20 +339,7 @@ func (s *Server) exportLogistics(c *fiber.Ctx) error {
 		}
 		rows = append(rows, append(row, a.Dietary, a.Accessibility, outstanding))
 	}
-	name := fmt.Sprintf("%s-logistics", e.Slug)
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	if c.Params("format") == "xlsx" {
-		return sendXLSX(c, name+".xlsx", header, rows)
-	}
-	text := [][]string{header}
-	for _, row := range rows {
-		line := make([]string, len(row))
-		for i, v := range row {
-			line[i] = cellText(L, v)
-		}
-		text = append(text, line)
-	}
-	return sendCSV(c, name+".csv", text)
+	return sendTable(c, L, e.Slug+"-logistics", header, rows)
 }
 
 // answerFor is the answer to the edition's first question of purpose p; "" when none.
@@ -428,16 +414,24 @@ func (s *Server) staffFollowUps(c *fiber.Ctx, a school.Application, L *i18n.Tran
 	}
 	var lines []mail.SummaryLine
 	for _, q := range questions {
-		v, ok := answers[q.ID]
-		switch {
-		case !ok:
-			continue
-		case q.Kind == school.QuestionYesNo:
-			v = L.T(v)
-		case q.Kind == school.QuestionSingle || q.Kind == school.QuestionMultiple:
-			v = q.AnswerIn(v, L.Lang)
+		if v, ok := answers[q.ID]; ok {
+			lines = append(lines, mail.SummaryLine{Label: q.Label(L.Lang), Value: followUpAnswerIn(q, v, L)})
 		}
-		lines = append(lines, mail.SummaryLine{Label: q.Label(L.Lang), Value: v})
 	}
 	return lines, nil
+}
+
+// followUpAnswerIn is a stored answer as the reader's language words it: a choice as the option
+// was offered (stored in English), yes or no translated, a date as the pages write dates.
+func followUpAnswerIn(q school.FollowUpQuestion, v string, L *i18n.Translator) string {
+	switch q.Kind {
+	case school.QuestionYesNo:
+		return L.T(v)
+	case school.QuestionSingle, school.QuestionMultiple:
+		return q.AnswerIn(v, L.Lang)
+	}
+	if d, err := time.Parse(time.DateOnly, v); err == nil && q.Purpose.Date() {
+		return L.Date(d)
+	}
+	return v
 }

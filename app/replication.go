@@ -70,7 +70,7 @@ func replicationHealth(r ops.Replication, answer map[string]any) {
 		answer["status"], answer["replication"] = "degraded", "stalled: new applications may not reach the replica"
 	}
 	if r.Err != nil {
-		answer["replication_error"] = r.Err.Error()
+		answer["replication_error"] = r.Reason()
 	}
 	answer["wal_bytes"] = r.WAL
 	if r.WALLarge {

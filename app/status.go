@@ -156,7 +156,7 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 	if data.Letters, err = s.documentLinks(c.UserContext(), L, a, base, true); err != nil {
 		return err
 	}
-	if data.FollowUps, err = s.statusFollowUps(c, a, base); err != nil {
+	if data.FollowUps, err = s.statusFollowUps(c, e, a, base); err != nil {
 		return err
 	}
 	for _, h := range history {

@@ -2,13 +2,16 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"registrar/app/i18n"
+	"registrar/app/mail"
 	"registrar/app/school"
+	"registrar/db"
 )
 
 // Follow-up questions on the applicant's status page: asked once the applicant holds a place,
@@ -28,6 +31,11 @@ type followUpForm struct {
 	VisaWaits bool
 	Failed    bool
 	Saved     bool
+	// Answers are the answers given, worded for the page once answers are no longer taken.
+	Answers []mail.SummaryLine
+	// OnLetter are the passport's name and number a visa letter made already names: shown, no
+	// longer asked.
+	OnLetter []mail.SummaryLine
 }
 
 // followUpName is the form field of a follow-up question.
@@ -35,8 +43,8 @@ func followUpName(id int64) string { return "f" + strconv.FormatInt(id, 10) }
 
 // followUpForm builds the section for a, with the answers given (stored, or as typed with
 // their problems); nil when a is asked nothing.
-func (s *Server) followUpForm(ctx context.Context, L *i18n.Translator, a school.Application, base, csrf string,
-	typed map[int64]string, problems map[int64]string) (*followUpForm, error) {
+func (s *Server) followUpForm(ctx context.Context, L *i18n.Translator, e school.Edition, a school.Application,
+	base, csrf string, typed map[int64]string, problems map[int64]string) (*followUpForm, error) {
 	if !school.AsksFollowUps(a) {
 		return nil, nil
 	}
@@ -47,6 +55,9 @@ func (s *Server) followUpForm(ctx context.Context, L *i18n.Translator, a school.
 	settings, err := s.store.FollowUpSettings(ctx, a.EditionID)
 	if err != nil {
 		return nil, err
+	}
+	if questions = school.FollowUpsAsked(questions, e.EndsOn, settings, s.now()); len(questions) == 0 {
+		return nil, nil
 	}
 	stored, err := s.store.FollowUpAnswers(ctx, a.ID)
 	if err != nil {
@@ -61,8 +72,17 @@ func (s *Server) followUpForm(ctx context.Context, L *i18n.Translator, a school.
 	if !settings.Deadline.IsZero() {
 		f.Deadline = L.Moment(settings.Deadline)
 	}
+	fixed, err := s.passportOnLetter(ctx, a)
+	if err != nil {
+		return nil, err
+	}
 	for _, q := range questions {
 		if !q.AppliesTo(a) {
+			continue
+		}
+		f.Answers = append(f.Answers, mail.SummaryLine{Label: q.Label(L.Lang), Value: followUpAnswerIn(q, answers[q.ID], L)})
+		if fixed && q.Purpose.OnLetter() {
+			f.OnLetter = append(f.OnLetter, mail.SummaryLine{Label: q.Label(L.Lang), Value: stored[q.ID]})
 			continue
 		}
 		f.Fields = append(f.Fields, followUpField(L, q, answers[q.ID], problems[q.ID]))
@@ -143,11 +163,16 @@ func (s *Server) saveFollowUps(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	questions = school.FollowUpsAsked(questions, e.EndsOn, settings, s.now())
+	fixed, err := s.passportOnLetter(ctx, a)
+	if err != nil {
+		return err
+	}
 	answers, problems := map[int64]string{}, map[int64]string{}
 	// A browser sends the form URL-encoded; a script may send it as multipart.
 	form, ferr := c.MultipartForm()
 	for _, q := range questions {
-		if !q.AppliesTo(a) {
+		if !q.AppliesTo(a) || (fixed && q.Purpose.OnLetter()) {
 			continue
 		}
 		var values []string
@@ -164,8 +189,11 @@ func (s *Server) saveFollowUps(c *fiber.Ctx) error {
 			problems[q.ID] = problem
 		}
 	}
+	if id := school.CheckTravelDates(questions, answers); id != 0 {
+		problems[id] = school.FollowUpDepartureFirst
+	}
 	if len(problems) > 0 {
-		form, err := s.followUpForm(ctx, L, a, base, csrfToken(c), answers, problems)
+		form, err := s.followUpForm(ctx, L, e, a, base, csrfToken(c), answers, problems)
 		if err != nil {
 			return err
 		}
@@ -195,11 +223,21 @@ func (s *Server) passportForLetter(ctx context.Context, a school.Application) (s
 		return school.Passport{}, false, err
 	}
 	for _, q := range school.MissingFollowUps(questions, a, answers) {
-		if q.Purpose == school.PurposePassportName || q.Purpose == school.PurposePassportNumber {
+		if q.Purpose.OnLetter() {
 			return school.Passport{}, false, nil
 		}
 	}
 	return school.PassportOf(questions, answers), true, nil
+}
+
+// passportOnLetter reports whether a's visa letter was made: its verification code then vouches
+// for the passport's name and number it prints, which the applicant no longer changes.
+func (s *Server) passportOnLetter(ctx context.Context, a school.Application) (bool, error) {
+	_, err := s.store.IssuedDocument(ctx, a.ID, school.DocumentVisaLetter)
+	if errors.Is(err, db.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // visaLetterReady reports whether a's visa letter may be had now: allowed (school.VisaLetterAllowed)
@@ -213,8 +251,8 @@ func (s *Server) visaLetterReady(ctx context.Context, a school.Application, byAp
 }
 
 // statusFollowUps is the status page's follow-up section, saying so when answers were just saved.
-func (s *Server) statusFollowUps(c *fiber.Ctx, a school.Application, base string) (*followUpForm, error) {
-	f, err := s.followUpForm(c.UserContext(), s.i18n.Translator(langOf(c)), a, base, csrfToken(c), nil, nil)
+func (s *Server) statusFollowUps(c *fiber.Ctx, e school.Edition, a school.Application, base string) (*followUpForm, error) {
+	f, err := s.followUpForm(c.UserContext(), s.i18n.Translator(langOf(c)), e, a, base, csrfToken(c), nil, nil)
 	if f != nil {
 		f.Saved = c.Query("done") == "follow_ups"
 	}
@@ -222,7 +260,8 @@ func (s *Server) statusFollowUps(c *fiber.Ctx, a school.Application, base string
 }
 
 // followUpExport is the applicant's follow-up answers for their data export, by the question in
-// English, retired questions too.
+// English, retired questions too: a question asked again in the same words is numbered, so that
+// neither answer hides the other.
 func (s *Server) followUpExport(ctx context.Context, a school.Application) (map[string]string, error) {
 	questions, _, err := s.store.AllFollowUpQuestions(ctx, a.EditionID)
 	if err != nil {
@@ -234,9 +273,18 @@ func (s *Server) followUpExport(ctx context.Context, a school.Application) (map[
 	}
 	out := map[string]string{}
 	for _, q := range questions {
-		if v, ok := answers[q.ID]; ok {
-			out[q.LabelEN] = v
+		v, ok := answers[q.ID]
+		if !ok {
+			continue
 		}
+		key := q.LabelEN
+		for n := 2; ; n++ {
+			if _, taken := out[key]; !taken {
+				break
+			}
+			key = q.LabelEN + " (" + strconv.Itoa(n) + ")"
+		}
+		out[key] = v
 	}
 	return out, nil
 }

@@ -512,6 +512,9 @@ func (s *Store) CloneEdition(ctx context.Context, sourceID int64, startsOn time.
 			// The references asked, without their deadline: the copy's own follows its dates.
 			`INSERT INTO edition_references (edition_id, asked, questions_en, questions_cs, reviewers_see_letters)
 			 SELECT ?, asked, questions_en, questions_cs, reviewers_see_letters FROM edition_references WHERE edition_id = ?`,
+			// How long passport details are kept, without the follow-up deadline, for the same reason.
+			`INSERT INTO follow_up_settings (edition_id, passport_kept_days)
+			 SELECT ?, passport_kept_days FROM follow_up_settings WHERE edition_id = ?`,
 		}
 		for _, q := range copies {
 			if _, err := tx.ExecContext(ctx, q, id, sourceID); err != nil {

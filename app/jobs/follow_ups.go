@@ -5,24 +5,7 @@ import "context"
 // RemindFollowUps emails, once, every applicant holding a place who still owes follow-up
 // answers when the edition's deadline is near (school.FollowUpReminderDue).
 func (r *Runner) RemindFollowUps(ctx context.Context) error {
-	now := r.Clock()
-	ids, err := r.Store.FollowUpsToRemind(ctx, now)
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		render, err := r.rendererFor(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := r.Store.RemindFollowUps(ctx, id, now, render); err != nil {
-			return err
-		}
-	}
-	if len(ids) > 0 {
-		r.Outbox.Wake()
-	}
-	return nil
+	return r.remindEach(ctx, r.Store.FollowUpsToRemind, r.Store.RemindFollowUps)
 }
 
 // ErasePassportDetails erases participants' passport details where the edition's keeping time

@@ -102,8 +102,15 @@ func (r *Runner) ExpireOffers(ctx context.Context) error {
 // RemindOffers emails, once, every applicant whose offer's reminder is due: two days before a
 // long offer lapses, halfway through a short one (school.OfferReminder).
 func (r *Runner) RemindOffers(ctx context.Context) error {
+	return r.remindEach(ctx, r.Store.OffersToRemind, r.Store.RemindOffer)
+}
+
+// remindEach queues the reminder of every application due lists, each in its edition's emails,
+// and wakes the outbox when it queued any.
+func (r *Runner) remindEach(ctx context.Context, due func(context.Context, time.Time) ([]int64, error),
+	remind func(context.Context, int64, time.Time, db.Renderer) error) error {
 	now := r.Clock()
-	ids, err := r.Store.OffersToRemind(ctx, now)
+	ids, err := due(ctx, now)
 	if err != nil {
 		return err
 	}
@@ -112,7 +119,7 @@ func (r *Runner) RemindOffers(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := r.Store.RemindOffer(ctx, id, now, render); err != nil {
+		if err := remind(ctx, id, now, render); err != nil {
 			return err
 		}
 	}

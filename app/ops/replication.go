@@ -59,6 +59,26 @@ type Replication struct {
 	At       time.Time
 }
 
+// Why Litestream's state may be unknown, in words that name no file: /healthz answers anyone.
+var (
+	ErrNoAnswer  = errors.New("Litestream does not answer on its socket")
+	ErrNotSynced = errors.New("Litestream has not yet synced the database to its replica")
+	ErrNotOurs   = errors.New("Litestream does not replicate this database")
+)
+
+// Reason is why the state is unknown, naming no file or socket; "" when it is known.
+func (r Replication) Reason() string {
+	for _, known := range []error{ErrNoAnswer, ErrNotSynced, ErrNotOurs} {
+		if errors.Is(r.Err, known) {
+			return known.Error()
+		}
+	}
+	if r.Err != nil {
+		return "Registrar cannot read its own database file"
+	}
+	return ""
+}
+
 // Stalled says that replication is on and an application taken now may not reach the replica
 // in time: Litestream does not answer, the lag is past LagLimit, or it has not synced for
 // SyncLimit.
@@ -157,7 +177,7 @@ func (w *ReplicationWatch) lastSync(ctx context.Context) (time.Time, error) {
 	}
 	resp, err := w.client.Do(req)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("ops: Litestream does not answer on %s: %w", w.socket, err)
+		return time.Time{}, fmt.Errorf("ops: %w (%s): %v", ErrNoAnswer, w.socket, err)
 	}
 	defer resp.Body.Close()
 	var list struct {
@@ -168,10 +188,10 @@ func (w *ReplicationWatch) lastSync(ctx context.Context) (time.Time, error) {
 		} `json:"databases"`
 	}
 	if resp.StatusCode != http.StatusOK {
-		return time.Time{}, fmt.Errorf("ops: Litestream answered %s on %s", resp.Status, w.socket)
+		return time.Time{}, fmt.Errorf("ops: %w (%s answered %s)", ErrNoAnswer, w.socket, resp.Status)
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
-		return time.Time{}, fmt.Errorf("ops: Litestream's answer on %s: %w", w.socket, err)
+		return time.Time{}, fmt.Errorf("ops: %w (%s answered: %v)", ErrNoAnswer, w.socket, err)
 	}
 	ours, err := os.Stat(w.database)
 	if err != nil {
@@ -182,9 +202,9 @@ func (w *ReplicationWatch) lastSync(ctx context.Context) (time.Time, error) {
 			continue
 		}
 		if d.LastSyncAt == nil {
-			return time.Time{}, errors.New("ops: Litestream has not yet synced the database to its replica")
+			return time.Time{}, fmt.Errorf("ops: %w", ErrNotSynced)
 		}
 		return *d.LastSyncAt, nil
 	}
-	return time.Time{}, fmt.Errorf("ops: the Litestream on %s does not replicate %s", w.socket, w.database)
+	return time.Time{}, fmt.Errorf("ops: %w (%s on %s)", ErrNotOurs, w.database, w.socket)
 }

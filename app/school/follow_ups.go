@@ -36,6 +36,10 @@ var Purposes = []Purpose{PurposeNone, PurposePassportName, PurposePassportNumber
 // the edition, and never shown to reviewers.
 func (p Purpose) Passport() bool { return strings.HasPrefix(string(p), "passport_") }
 
+// OnLetter reports whether the visa letter prints answers of this purpose: the passport's name
+// and number.
+func (p Purpose) OnLetter() bool { return p == PurposePassportName || p == PurposePassportNumber }
+
 // Date reports whether the answer is a date (YYYY-MM-DD), asked with a date field.
 func (p Purpose) Date() bool {
 	return p == PurposePassportExpiry || p == PurposeArrival || p == PurposeDeparture
@@ -115,7 +119,7 @@ func PassportOf(questions []FollowUpQuestion, answers map[int64]string) Passport
 // prints (its name or number): the letter then waits for them.
 func AsksPassport(questions []FollowUpQuestion) bool {
 	for _, q := range questions {
-		if !q.Retired && (q.Purpose == PurposePassportName || q.Purpose == PurposePassportNumber) {
+		if !q.Retired && q.Purpose.OnLetter() {
 			return true
 		}
 	}
@@ -128,6 +132,8 @@ const (
 	FollowUpTooLong  = "too_long"
 	FollowUpChoice   = "choice"
 	FollowUpDate     = "date"
+	// FollowUpDepartureFirst: the departure comes before the arrival, a swapped pair of dates.
+	FollowUpDepartureFirst = "departure_first"
 )
 
 // CheckFollowUpAnswer tidies one answer as typed and says what is wrong with it ("" when
@@ -180,6 +186,27 @@ func CheckFollowUpAnswer(q FollowUpQuestion, values []string) (string, string) {
 	return value, ""
 }
 
+// CheckTravelDates finds the departure question whose answer comes before the arrival's; 0 when
+// the dates are in order or either is missing or not a date (CheckFollowUpAnswer words that).
+func CheckTravelDates(questions []FollowUpQuestion, answers map[int64]string) int64 {
+	var arrival string
+	var departure int64
+	for _, q := range questions {
+		switch {
+		case q.Purpose == PurposeArrival && arrival == "":
+			arrival = answers[q.ID]
+		case q.Purpose == PurposeDeparture && departure == 0:
+			departure = q.ID
+		}
+	}
+	from, ferr := time.Parse(time.DateOnly, arrival)
+	to, terr := time.Parse(time.DateOnly, answers[departure])
+	if ferr != nil || terr != nil || !to.Before(from) {
+		return 0
+	}
+	return departure
+}
+
 // PassportErasureDue reports whether the passport details of an edition that ended on endsOn
 // (a date) are erased at now: keptDays after its last day, in Prague.
 func PassportErasureDue(endsOn time.Time, keptDays int, now time.Time) bool {
@@ -189,6 +216,16 @@ func PassportErasureDue(endsOn time.Time, keptDays int, now time.Time) bool {
 	y, m, d := endsOn.Date()
 	erase := time.Date(y, m, d, 0, 0, 0, 0, Prague).AddDate(0, 0, keptDays+1)
 	return !now.Before(erase)
+}
+
+// FollowUpsAsked are the questions still asked at now of an edition that ends on endsOn: all,
+// but the passport's once its participants' passport details are erased (PassportErasureDue),
+// since asking again would keep them past the time organisers chose.
+func FollowUpsAsked(questions []FollowUpQuestion, endsOn time.Time, st FollowUpSettings, now time.Time) []FollowUpQuestion {
+	if !PassportErasureDue(endsOn, st.PassportKeptDays, now) {
+		return questions
+	}
+	return slices.DeleteFunc(slices.Clone(questions), func(q FollowUpQuestion) bool { return q.Purpose.Passport() })
 }
 
 // FollowUpSettings are an edition's follow-up deadline and how long its participants' passport
