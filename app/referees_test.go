@@ -186,7 +186,7 @@ func TestARefereeSendsALetterThroughTheirOwnLink(t *testing.T) {
 		t.Error("the list of incomplete references shows the application")
 	}
 	_, body = organiser.get(t, "/admin/editions/"+strconv.FormatInt(summer.ID, 10)+"/privacy?lang=en")
-	wantText(t, body, "Referees", "1 named, 1 letters")
+	wantText(t, body, "Referees", "referees named: 1, letters: 1")
 
 	if err := ts.store.SetBlindReview(ctx, summer.ID, true); err != nil {
 		t.Fatal(err)
