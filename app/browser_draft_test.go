@@ -30,9 +30,6 @@ func TestBrowserSaveAndContinueLater(t *testing.T) {
 	const email = "amina.later@example.org"
 	q := questionFields(t, ts, summerSlug)
 	field := func(name string) chromedp.CSS { return chromedp.CSS(`#main form [name="` + name + `"]`) }
-	choice := func(name, value string) chromedp.CSS {
-		return chromedp.CSS(`#main form input[name="` + name + `"][value="` + value + `"]`)
-	}
 	browse(t, ctx, "open the form", chromedp.Navigate(base+applyPath(summerSlug)),
 		chromedp.WaitVisible(chromedp.CSS(`#given_name`)))
 	// With no address to email the link to, the button is not offered yet.
@@ -43,33 +40,13 @@ func TestBrowserSaveAndContinueLater(t *testing.T) {
 	if offered {
 		t.Error("save and continue later is offered before an email address is typed")
 	}
-	browse(t, ctx, "fill the form",
-		chromedp.SendKeys(field("given_name"), "Amina"),
-		chromedp.SendKeys(field("family_name"), "Haddad"),
-		chromedp.SendKeys(field("email"), email),
+	fillSummerForm(t, ctx, q, email, cvPath)
+	browse(t, ctx, "fill the rest of the form",
 		chromedp.WaitVisible(chromedp.CSS(`#main form button[formaction]`)),
-		chromedp.SetValue(field("date_of_birth"), "1998-04-23"),
-		chromedp.SetValue(field("nationality"), "JO"),
-		chromedp.SetValue(field("residence"), "CZ"),
-		chromedp.SetValue(field("gender"), "female"),
-		chromedp.Click(choice("sector", "student")),
-		chromedp.SetValue(field("institution"), "Charles University"),
-		chromedp.SetValue(field("field_of_study"), "Demography"),
-		chromedp.SetValue(field("highest_degree"), "master"),
-		chromedp.SetValue(field("english_level"), "c1"),
-		chromedp.SetUploadFiles(field("cv"), []string{cvPath}),
-		chromedp.SetValue(field("motivation"), "Climate moves people within Jordan."),
-		chromedp.SetValue(field("referee_name"), "Dr. Lina Saleh"),
-		chromedp.SetValue(field("referee_email"), "lina.saleh@example.org"),
 		chromedp.Click(field("fee_waiver")),
 		chromedp.SetValue(field("fee_waiver_reason"), "My scholarship does not cover fees."),
 		chromedp.Click(field("visa_letter")),
 		chromedp.SetValue(field("dietary"), "vegetarian"),
-		chromedp.SetValue(field("heard_from"), "university"),
-		chromedp.Click(choice(q[school.QuestionSingle], "Climate and mobility")),
-		chromedp.Click(choice(q[school.QuestionYesNo], "no")),
-		chromedp.SetValue(field(q[school.QuestionLongText]), "Water scarcity and internal migration."),
-		chromedp.Click(field("consent_processing")),
 		chromedp.Click(field("consent_photos")),
 	)
 	if status := submitForm(t, ctx, "save and continue later", chromedp.CSS(`#main form button[formaction]`)); status != 200 {

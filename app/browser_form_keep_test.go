@@ -148,7 +148,7 @@ func fillSummerForm(t testing.TB, ctx context.Context, q map[school.QuestionKind
 	browse(t, ctx, "fill the form",
 		chromedp.SendKeys(keepField("given_name"), "Amina"),
 		chromedp.SetValue(keepField("family_name"), "Haddad"),
-		chromedp.SetValue(keepField("email"), email),
+		chromedp.SendKeys(keepField("email"), email), // typed: the save-for-later button follows it
 		chromedp.SetValue(keepField("date_of_birth"), "1998-04-23"),
 		chromedp.SetValue(keepField("nationality"), "JO"),
 		chromedp.SetValue(keepField("residence"), "CZ"),
