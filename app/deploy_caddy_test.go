@@ -92,22 +92,9 @@ func startCaddy(t testing.TB, httpsPort int, upstream string) caddyFront {
 	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var logs lockedBuffer
 	cmd := exec.Command(caddy, "run", "--adapter", "caddyfile", "--config", path)
 	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+dir)
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-		if t.Failed() {
-			t.Logf("Caddy's log:\n%s", logs.String())
-		}
-	})
+	logs, exited := startProgram(t, "Caddy", cmd)
 
 	// Caddy writes its root certificate, then issues the site's; the site answers once both are.
 	front := caddyFront{base: fmt.Sprintf("https://127.0.0.1:%d", httpsPort)}

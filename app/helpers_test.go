@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"registrar/app/jobs"
 	"registrar/app/mail"
@@ -195,4 +196,25 @@ func summerOnAClock(t testing.TB) (*testkit.Clock, *testServer, school.Edition) 
 		t.Fatal(err)
 	}
 	return clock, ts, summer
+}
+
+// startProgram starts cmd (Caddy, Litestream) with its output kept, and stops it when the test
+// ends, printing the output of a failed test under name. exited closes when it stops by itself.
+func startProgram(t testing.TB, name string, cmd *exec.Cmd) (logs *lockedBuffer, exited <-chan struct{}) {
+	t.Helper()
+	logs = &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-done
+		if t.Failed() {
+			t.Logf("%s's log:\n%s", name, logs.String())
+		}
+	})
+	return logs, done
 }

@@ -174,22 +174,9 @@ func runLitestream(t *testing.T, bin, data, replica string) *exec.Cmd {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out lockedBuffer
 	cmd := exec.Command(bin, "replicate", "-config", config)
 	cmd.Env = append(os.Environ(), "REGISTRAR_DATA="+data, "LITESTREAM_REPLICA="+replica)
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-		if t.Failed() {
-			t.Logf("Litestream's log:\n%s", out.String())
-		}
-	})
+	startProgram(t, "Litestream", cmd)
 	return cmd
 }
 
