@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,6 +18,34 @@ func browse(t testing.TB, ctx context.Context, what string, steps ...chromedp.Ac
 	t.Helper()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// choose clicks each radio button or checkbox until the page shows it checked. A page can move
+// under a click: Chromium's PDF viewer in the review page's CV frame takes focus and scrolls the
+// page when it has loaded, which, on a busy machine, can fall between aiming and clicking.
+func choose(t testing.TB, ctx context.Context, what string, inputs ...string) {
+	t.Helper()
+	// A click that lands elsewhere may uncheck an earlier choice, so each round looks at all.
+	for round := 1; ; round++ {
+		var unchecked []string
+		for _, input := range inputs {
+			if !evaluate[bool](t, ctx, `document.querySelector(`+strconv.Quote(input)+`).checked`) {
+				unchecked = append(unchecked, input)
+			}
+		}
+		if len(unchecked) == 0 {
+			if round > 1 {
+				t.Logf("%s: the page moved under a click; %d rounds of clicks", what, round-1)
+			}
+			return
+		}
+		if round > 5 {
+			t.Fatalf("%s: %s still not checked after 5 rounds of clicks:\n%s", what, strings.Join(unchecked, ", "), pageText(t, ctx))
+		}
+		for _, input := range unchecked {
+			browse(t, ctx, what, chromedp.Click(chromedp.CSS(input), chromedp.NodeVisible))
+		}
 	}
 }
 

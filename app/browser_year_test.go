@@ -687,12 +687,13 @@ func (w *yearWalk) review(r school.User, title string, scores map[int64]int, who
 		if len(criteria) == 0 {
 			t.Fatalf("the review form has no criteria to score:\n%s", pageText(t, ctx))
 		}
-		var steps []chromedp.Action[chromedp.Void]
+		var radios []string
 		for _, c := range criteria {
-			steps = append(steps, chromedp.Click(chromedp.CSS(`#main input[name="`+c+`"][value="`+strconv.Itoa(score)+`"]`)))
+			radios = append(radios, `#main input[name="`+c+`"][value="`+strconv.Itoa(score)+`"]`)
 		}
-		steps = append(steps, chromedp.SetValue(chromedp.CSS(`#comment`), "Scored "+strconv.Itoa(score)+" by "+who+"."))
-		browse(t, ctx, who+" scores application "+m[1], steps...)
+		choose(t, ctx, who+" scores application "+m[1], radios...)
+		browse(t, ctx, who+" comments on application "+m[1],
+			chromedp.SetValue(chromedp.CSS(`#comment`), "Scored "+strconv.Itoa(score)+" by "+who+"."))
 		w.click(ctx, who+" submits the review", L.T("review_submit"))
 	}
 	wantPageText(t, ctx, who+"'s queue at the end", L.T("review_queue_empty"))
