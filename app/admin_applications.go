@@ -250,7 +250,7 @@ type applicationPage struct {
 	Referees      *staffReferees // the references asked for and, to whom may read them, the letters
 
 	// FollowUps are the follow-up answers, for organisers only: they hold passport details.
-	FollowUps []mail.SummaryLine
+	FollowUps *staffFollowUpSection
 }
 
 // pastLine is one of an applicant's applications to an earlier edition.
@@ -379,6 +379,8 @@ func staffHistoryText(L *i18n.Translator, h db.AuditEntry) string {
 		return L.T("status_"+h.To) + " · " + actorName(L, h)
 	case "edit", "erasure_requested", "status_link_sent": // the text names the applicant
 		return L.T("staff_history_" + h.Action)
+	case "follow_ups_corrected": // the questions changed, never the answers
+		return L.T("staff_history_"+h.Action, "Questions", h.Detail) + " · " + actorName(L, h)
 	}
 	return L.T("history_"+h.Action) + " · " + actorName(L, h)
 }

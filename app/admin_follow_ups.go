@@ -29,6 +29,8 @@ func (s *Server) addFollowUpRoutes(app *fiber.App, admin fiber.Router, forms, or
 	admin.Post("/editions/:id/follow-ups/questions", organisers, s.addFollowUpQuestion)
 	admin.Post("/editions/:id/follow-ups/questions/:q", organisers, s.changeFollowUpQuestion)
 	admin.Get("/editions/:id/logistics.:format<regex(^(csv|xlsx)$)>", organisers, s.exportLogistics)
+	admin.Get("/applications/:id/follow-ups", organisers, s.showFollowUpCorrection)
+	admin.Post("/applications/:id/follow-ups", organisers, s.correctFollowUps)
 	app.Post("/status/:token/follow-ups", s.limitForms("follow-ups"), forms, s.saveFollowUps)
 }
 
@@ -397,9 +399,17 @@ func (s *Server) followUpLabels(ctx context.Context, L *i18n.Translator, e schoo
 	return labels, err
 }
 
+// staffFollowUpSection is an application's follow-up answers on its back-office page, with the
+// way to correct them.
+type staffFollowUpSection struct {
+	Lines      []mail.SummaryLine
+	CorrectURL string // "" when the answers may not be corrected
+	Done       string // the correction just made: follow_up_corrected or follow_up_letter_reissued
+}
+
 // staffFollowUps are an application's follow-up answers as its back-office page shows them to
 // organisers; none to reviewers, blind or not.
-func (s *Server) staffFollowUps(c *fiber.Ctx, a school.Application, L *i18n.Translator) ([]mail.SummaryLine, error) {
+func (s *Server) staffFollowUps(c *fiber.Ctx, a school.Application, L *i18n.Translator) (*staffFollowUpSection, error) {
 	if currentUser(c).Role == school.RoleReviewer {
 		return nil, nil
 	}
@@ -412,13 +422,135 @@ func (s *Server) staffFollowUps(c *fiber.Ctx, a school.Application, L *i18n.Tran
 	if err != nil {
 		return nil, err
 	}
-	var lines []mail.SummaryLine
+	section := &staffFollowUpSection{Done: doneNotice(c, []string{"follow_up_corrected", "follow_up_letter_reissued"})}
 	for _, q := range questions {
 		if v, ok := answers[q.ID]; ok {
-			lines = append(lines, mail.SummaryLine{Label: q.Label(L.Lang), Value: followUpAnswerIn(q, v, L)})
+			section.Lines = append(section.Lines, mail.SummaryLine{Label: q.Label(L.Lang), Value: followUpAnswerIn(q, v, L)})
 		}
 	}
-	return lines, nil
+	if school.FollowUpsCorrectable(a) {
+		section.CorrectURL = "/admin/applications/" + strconv.FormatInt(a.ID, 10) + "/follow-ups"
+	}
+	if len(section.Lines) == 0 && section.CorrectURL == "" {
+		return nil, nil
+	}
+	return section, nil
+}
+
+// followUpCorrectionPage is the organisers' form correcting an application's follow-up answers.
+type followUpCorrectionPage struct {
+	User        school.User
+	Edition     school.Edition
+	Application school.Application
+	Back        string
+	Fields      []formField
+	// LetterMade: a visa letter was made, so a corrected passport name or number replaces it.
+	LetterMade bool
+	Failed     bool
+}
+
+// correctableFollowUps are the follow-up questions whose answers organisers may correct for a:
+// those asked of a, the passport's only until its erasure after the edition.
+func (s *Server) correctableFollowUps(ctx context.Context, e school.Edition, a school.Application) ([]school.FollowUpQuestion, error) {
+	if !school.FollowUpsCorrectable(a) {
+		return nil, db.ErrNotFound
+	}
+	questions, err := s.store.FollowUpQuestions(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := s.store.FollowUpSettings(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	questions = slices.DeleteFunc(school.FollowUpsAsked(questions, e.EndsOn, settings, s.now()),
+		func(q school.FollowUpQuestion) bool { return !q.AppliesTo(a) })
+	if len(questions) == 0 {
+		return nil, db.ErrNotFound
+	}
+	return questions, nil
+}
+
+func (s *Server) renderFollowUpCorrection(c *fiber.Ctx, status int, e school.Edition, a school.Application,
+	questions []school.FollowUpQuestion, answers, problems map[int64]string) error {
+	L := s.i18n.Translator(langOf(c))
+	letter, err := s.passportOnLetter(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
+	data := followUpCorrectionPage{User: currentUser(c), Edition: e, Application: a, LetterMade: letter,
+		Back: "/admin/applications/" + strconv.FormatInt(a.ID, 10), Failed: len(problems) > 0}
+	for _, q := range questions {
+		data.Fields = append(data.Fields, followUpField(L, q, answers[q.ID], problems[q.ID], e.EndsOn))
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return s.renderStatus(c, status, "admin/follow_up_answers",
+		s.newPage(c, L.T("follow_up_correct_title", "Reference", a.Reference), "admin", data))
+}
+
+// showFollowUpCorrection shows an application's follow-up answers in a form organisers correct.
+func (s *Server) showFollowUpCorrection(c *fiber.Ctx) error {
+	a, e, err := s.staffApplication(c)
+	if err != nil {
+		return err
+	}
+	questions, err := s.correctableFollowUps(c.UserContext(), e, a)
+	if err != nil {
+		return err
+	}
+	answers, err := s.store.FollowUpAnswers(c.UserContext(), a.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderFollowUpCorrection(c, fiber.StatusOK, e, a, questions, answers, nil)
+}
+
+// correctFollowUps stores an organiser's correction of the follow-up answers, checked as the
+// applicant's are; a corrected passport name or number replaces a visa letter already made, and
+// the applicant is told. The history names the questions changed, never the answers.
+func (s *Server) correctFollowUps(c *fiber.Ctx) error {
+	a, e, err := s.staffApplication(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	questions, err := s.correctableFollowUps(ctx, e, a)
+	if err != nil {
+		return err
+	}
+	answers, problems := school.CheckFollowUps(questions, a, e.EndsOn, typedFollowUps(c, questions))
+	if len(problems) > 0 {
+		return s.renderFollowUpCorrection(c, fiber.StatusUnprocessableEntity, e, a, questions, answers, problems)
+	}
+	stored, err := s.store.FollowUpAnswers(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	back := "/admin/applications/" + strconv.FormatInt(a.ID, 10)
+	changed, onLetter := school.ChangedFollowUps(questions, stored, answers)
+	if len(changed) == 0 {
+		return c.Redirect(back+"#follow-up-answers", fiber.StatusSeeOther)
+	}
+	correction := db.FollowUpCorrection{Application: a, Answers: map[int64]string{}, Reissue: onLetter,
+		Actor: userActor(currentUser(c)), Now: s.now()}
+	for _, q := range changed {
+		correction.Answers[q.ID] = answers[q.ID]
+		correction.Changed = append(correction.Changed, q.LabelEN)
+	}
+	if onLetter {
+		if correction.Render, err = s.emails.Renderer(ctx, e); err != nil {
+			return err
+		}
+	}
+	reissued, err := s.store.CorrectFollowUpAnswers(ctx, correction)
+	if err != nil {
+		return err
+	}
+	done := "follow_up_corrected"
+	if reissued {
+		done = "follow_up_letter_reissued"
+	}
+	return c.Redirect(back+"?done="+done+"#follow-up-answers", fiber.StatusSeeOther)
 }
 
 // followUpAnswerIn is a stored answer as the reader's language words it: a choice as the option

@@ -115,6 +115,14 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 	if err != nil || len(followUps) == 0 {
 		t.Fatalf("follow-up questions %v, %v", followUps, err)
 	}
+	// An applicant offered a place, whose follow-up answers organisers may correct.
+	offered, err := ts.store.CreateApplication(ctx, f.summer, school.Application{Lang: "en", Email: "offered@example.org",
+		GivenName: "Olga", FamilyName: "Offered", Nationality: "AT", Residence: "AT", Sector: "student"}, "", demoNow,
+		ts.renderer(t, f.summer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	participant := "/admin/applications/" + id(setStatus(t, ts, f.summer, offered.ID, school.StatusAccepted).ID)
 	rubric, err := ts.store.Rubric(ctx, f.summer.ID)
 	if err != nil || len(rubric) == 0 {
 		t.Fatalf("rubric %v, %v", rubric, err)
@@ -268,6 +276,8 @@ func authorisationTable(t testing.TB, f adminFixture) map[string]routeCheck {
 		"POST /admin/editions/:id/follow-ups/questions":                  {path: fixed(edition + "/follow-ups/questions"), form: none, want: editionRunner(refused)},
 		"POST /admin/editions/:id/follow-ups/questions/:q":               {path: fixed(edition + "/follow-ups/questions/" + id(followUps[0].ID)), form: url.Values{"action": {"nonsense"}}, want: editionRunner(invalid)},
 		"GET /admin/editions/:id/logistics.:format<regex(^(csv|xlsx)$)>": {path: fixed(edition + "/logistics.csv"), want: editionRunner(ok)},
+		"GET /admin/applications/:id/follow-ups":                         {path: fixed(participant + "/follow-ups"), want: editionRunner(ok)},
+		"POST /admin/applications/:id/follow-ups":                        {path: fixed(participant + "/follow-ups"), form: none, want: editionRunner(refused)},
 	}
 }
 

@@ -3,8 +3,10 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -85,7 +87,7 @@ func (s *Server) followUpForm(ctx context.Context, L *i18n.Translator, e school.
 			f.OnLetter = append(f.OnLetter, mail.SummaryLine{Label: q.Label(L.Lang), Value: stored[q.ID]})
 			continue
 		}
-		f.Fields = append(f.Fields, followUpField(L, q, answers[q.ID], problems[q.ID]))
+		f.Fields = append(f.Fields, followUpField(L, q, answers[q.ID], problems[q.ID], e.EndsOn))
 	}
 	for _, q := range school.MissingFollowUps(questions, a, stored) {
 		f.Missing = append(f.Missing, q.Label(L.Lang))
@@ -96,11 +98,16 @@ func (s *Server) followUpForm(ctx context.Context, L *i18n.Translator, e school.
 	return f, nil
 }
 
-// followUpField is a follow-up question as a form field, in the application form's shapes.
-func followUpField(L *i18n.Translator, q school.FollowUpQuestion, value, problem string) formField {
+// followUpField is a follow-up question as a form field, in the application form's shapes, for
+// an edition ending on endsOn.
+func followUpField(L *i18n.Translator, q school.FollowUpQuestion, value, problem string, endsOn time.Time) formField {
 	ff := formField{Name: followUpName(q.ID), Label: q.Label(L.Lang), Required: q.Required, Value: value,
 		Values: strings.Split(value, "\n"), MaxLength: 500}
-	if problem != "" {
+	switch problem {
+	case "":
+	case school.FollowUpPassportExpiry:
+		ff.Error = L.T("follow_up_error_passport_expiry", "Date", L.Date(school.PassportValidUntil(endsOn)))
+	default:
 		ff.Error = L.T("follow_up_error_" + problem)
 	}
 	switch q.Kind {
@@ -168,30 +175,10 @@ func (s *Server) saveFollowUps(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	answers, problems := map[int64]string{}, map[int64]string{}
-	// A browser sends the form URL-encoded; a script may send it as multipart.
-	form, ferr := c.MultipartForm()
-	for _, q := range questions {
-		if !q.AppliesTo(a) || (fixed && q.Purpose.OnLetter()) {
-			continue
-		}
-		var values []string
-		if ferr == nil {
-			values = form.Value[followUpName(q.ID)]
-		} else {
-			for _, v := range c.Request().PostArgs().PeekMulti(followUpName(q.ID)) {
-				values = append(values, string(v))
-			}
-		}
-		value, problem := school.CheckFollowUpAnswer(q, values)
-		answers[q.ID] = value
-		if problem != "" {
-			problems[q.ID] = problem
-		}
-	}
-	if id := school.CheckTravelDates(questions, answers); id != 0 {
-		problems[id] = school.FollowUpDepartureFirst
-	}
+	asked := slices.DeleteFunc(slices.Clone(questions), func(q school.FollowUpQuestion) bool {
+		return fixed && q.Purpose.OnLetter()
+	})
+	answers, problems := school.CheckFollowUps(questions, a, e.EndsOn, typedFollowUps(c, asked))
 	if len(problems) > 0 {
 		form, err := s.followUpForm(ctx, L, e, a, base, csrfToken(c), answers, problems)
 		if err != nil {
@@ -208,6 +195,25 @@ func (s *Server) saveFollowUps(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(base+"?done=follow_ups#follow-ups", fiber.StatusSeeOther)
+}
+
+// typedFollowUps are the values the form sent for each of the questions, as typed.
+func typedFollowUps(c *fiber.Ctx, questions []school.FollowUpQuestion) map[int64][]string {
+	typed := map[int64][]string{}
+	// A browser sends the form URL-encoded; a script may send it as multipart.
+	form, ferr := c.MultipartForm()
+	for _, q := range questions {
+		var values []string
+		if ferr == nil {
+			values = form.Value[followUpName(q.ID)]
+		} else {
+			for _, v := range c.Request().PostArgs().PeekMulti(followUpName(q.ID)) {
+				values = append(values, string(v))
+			}
+		}
+		typed[q.ID] = values
+	}
+	return typed
 }
 
 // passportForLetter is the passport's details the visa letter prints, and whether the letter

@@ -22,6 +22,7 @@ type verifyPage struct {
 	Edition  string
 	Issued   string
 	Revoked  string // the day a visa letter was withdrawn, empty while it is valid
+	Replaced string // the day a corrected letter replaced it, empty unless one did
 }
 
 // showVerify shows the form; a code typed into it goes to its own address.
@@ -57,7 +58,10 @@ func (s *Server) verifyDocument(c *fiber.Ctx) error {
 	data := verifyPage{Code: school.FormatCode(d.Code), Searched: true, Found: true, Holder: d.HolderName,
 		Kind: d.Kind, Edition: edition.Title(L.Lang), Issued: L.Date(pragueDay(d.IssuedAt))}
 	heading := L.T("verify_found_heading")
-	if !d.RevokedAt.IsZero() {
+	switch {
+	case !d.ReplacedAt.IsZero():
+		data.Replaced, heading = L.Date(pragueDay(d.ReplacedAt)), L.T("verify_replaced_heading")
+	case !d.RevokedAt.IsZero():
 		data.Revoked, heading = L.Date(pragueDay(d.RevokedAt)), L.T("verify_revoked_heading")
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -204,24 +204,85 @@ func (s *Store) FollowUpAnswers(ctx context.Context, applicationID int64) (map[i
 // removing the one stored, and notes it in the application's history.
 func (s *Store) SaveFollowUpAnswers(ctx context.Context, applicationID int64, answers map[int64]string, now time.Time) error {
 	return s.write(ctx, "save follow-up answers", func(tx *sql.Tx) error {
-		for id, v := range answers {
-			var err error
-			if v == "" {
-				_, err = tx.ExecContext(ctx, `DELETE FROM follow_up_answers WHERE application_id = ? AND question_id = ?`,
-					applicationID, id)
-			} else {
-				_, err = tx.ExecContext(ctx, `INSERT INTO follow_up_answers (application_id, question_id, value, answered_at)
-					VALUES (?, ?, ?, ?) ON CONFLICT (application_id, question_id) DO UPDATE SET
-					value = excluded.value, answered_at = excluded.answered_at`,
-					applicationID, id, v, formatInstant(now))
-			}
-			if err != nil {
-				return err
-			}
+		if err := storeFollowUpAnswers(ctx, tx, applicationID, answers, now); err != nil {
+			return err
 		}
 		return writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorApplicant, Action: "follow_ups_answered",
 			Entity: "application", EntityID: applicationID})
 	})
+}
+
+func storeFollowUpAnswers(ctx context.Context, tx *sql.Tx, applicationID int64, answers map[int64]string, now time.Time) error {
+	for id, v := range answers {
+		var err error
+		if v == "" {
+			_, err = tx.ExecContext(ctx, `DELETE FROM follow_up_answers WHERE application_id = ? AND question_id = ?`,
+				applicationID, id)
+		} else {
+			_, err = tx.ExecContext(ctx, `INSERT INTO follow_up_answers (application_id, question_id, value, answered_at)
+				VALUES (?, ?, ?, ?) ON CONFLICT (application_id, question_id) DO UPDATE SET
+				value = excluded.value, answered_at = excluded.answered_at`,
+				applicationID, id, v, formatInstant(now))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FollowUpCorrection is an organiser's correction of an application's follow-up answers.
+type FollowUpCorrection struct {
+	Application school.Application
+	Answers     map[int64]string // the answers changed; "" removes one
+	// Changed names the questions changed, for the history: their labels, never the answers,
+	// which may be a passport number.
+	Changed []string
+	// Reissue: the passport's name or number the visa letter prints changed.
+	Reissue bool
+	Actor   string
+	Now     time.Time
+	Render  Renderer
+}
+
+// CorrectFollowUpAnswers stores an organiser's correction of the follow-up answers with its
+// history entry and, when the passport's lines of a visa letter already made changed, replaces
+// the letter: the old one is revoked as replaced (its code says so on /verify), a new one gets a
+// fresh code, and the applicant is emailed. It reports whether the letter was re-issued.
+func (s *Store) CorrectFollowUpAnswers(ctx context.Context, c FollowUpCorrection) (bool, error) {
+	var reissued bool
+	a := c.Application
+	err := s.write(ctx, "correct follow-up answers", func(tx *sql.Tx) error {
+		if err := storeFollowUpAnswers(ctx, tx, a.ID, c.Answers, c.Now); err != nil {
+			return err
+		}
+		if err := writeAudit(ctx, tx, AuditEntry{At: c.Now, Actor: c.Actor, Action: "follow_ups_corrected",
+			Entity: "application", EntityID: a.ID, Detail: strings.Join(c.Changed, "; ")}); err != nil {
+			return err
+		}
+		if !c.Reissue {
+			return nil
+		}
+		// Only a letter that stands: one withdrawn with the place stays withdrawn.
+		res, err := tx.ExecContext(ctx, `UPDATE issued_documents SET revoked_at = ?, replaced_at = ?
+			WHERE application_id = ? AND kind = 'visa_letter' AND replaced_at IS NULL AND revoked_at IS NULL`,
+			formatInstant(c.Now), formatInstant(c.Now), a.ID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		if err := writeAudit(ctx, tx, AuditEntry{At: c.Now, Actor: c.Actor, Action: "visa_letter_replaced",
+			Entity: "application", EntityID: a.ID}); err != nil {
+			return err
+		}
+		if reissued, err = issueDocument(ctx, tx, a, school.DocumentVisaLetter, c.Actor, c.Now); err != nil {
+			return err
+		}
+		return queueFor(ctx, tx, c.Now, a, "visa_letter_corrected", c.Render)
+	})
+	return reissued, err
 }
 
 // outstandingCondition holds for an application (a) that holds a place and has a required

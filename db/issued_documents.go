@@ -21,26 +21,32 @@ type IssuedDocument struct {
 	HolderName     string
 	IssuedAt       time.Time
 	RevokedAt      time.Time // zero while the document is valid
+	// ReplacedAt is when a corrected letter replaced this one (revoked from then on); zero for
+	// the current one.
+	ReplacedAt time.Time
 }
 
 const issuedColumns = `d.code, d.kind, COALESCE(d.application_id, 0), d.edition_id, e.title_en,
-	e.title_cs, d.holder_name, d.issued_at, d.revoked_at`
+	e.title_cs, d.holder_name, d.issued_at, d.revoked_at, d.replaced_at`
 
 const issuedFrom = ` FROM issued_documents d JOIN editions e ON e.id = d.edition_id`
 
 func scanIssued(row scanner) (IssuedDocument, error) {
 	var d IssuedDocument
 	var issued string
-	var revoked sql.NullString
+	var revoked, replaced sql.NullString
 	err := row.Scan(&d.Code, &d.Kind, &d.ApplicationID, &d.EditionID, &d.EditionTitleEN, &d.EditionTitleCS,
-		&d.HolderName, &issued, &revoked)
+		&d.HolderName, &issued, &revoked, &replaced)
 	if err != nil {
 		return d, err
 	}
 	if d.IssuedAt, err = parseInstant(sql.NullString{String: issued, Valid: true}); err != nil {
 		return d, err
 	}
-	d.RevokedAt, err = parseInstant(revoked)
+	if d.RevokedAt, err = parseInstant(revoked); err != nil {
+		return d, err
+	}
+	d.ReplacedAt, err = parseInstant(replaced)
 	return d, err
 }
 
@@ -62,10 +68,11 @@ func (s *Store) DocumentByCode(ctx context.Context, code string) (IssuedDocument
 	return d, err
 }
 
-// IssuedDocument is the application's document of kind, when it has been issued.
+// IssuedDocument is the application's current document of kind (not a replaced one), when it
+// has been issued.
 func (s *Store) IssuedDocument(ctx context.Context, applicationID int64, kind school.DocumentKind) (IssuedDocument, error) {
 	d, err := oneIssued(s.reader.QueryRowContext(ctx, `SELECT `+issuedColumns+issuedFrom+`
-		WHERE d.application_id = ? AND d.kind = ?`, applicationID, kind))
+		WHERE d.application_id = ? AND d.kind = ? AND d.replaced_at IS NULL`, applicationID, kind))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return d, fmt.Errorf("db: issued document: %w", err)
 	}
@@ -83,7 +90,7 @@ func (s *Store) IssueDocument(ctx context.Context, a school.Application, kind sc
 		}
 		var err error
 		d, err = oneIssued(tx.QueryRowContext(ctx, `SELECT `+issuedColumns+issuedFrom+`
-			WHERE d.application_id = ? AND d.kind = ?`, a.ID, kind))
+			WHERE d.application_id = ? AND d.kind = ? AND d.replaced_at IS NULL`, a.ID, kind))
 		return err
 	})
 	if err != nil {
@@ -102,7 +109,7 @@ func issueDocument(ctx context.Context, tx *sql.Tx, a school.Application, kind s
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO issued_documents (code, kind, application_id,
 		edition_id, holder_name, issued_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (application_id, kind) DO NOTHING`,
+		ON CONFLICT (application_id, kind) WHERE replaced_at IS NULL DO NOTHING`,
 		code, kind, a.ID, a.EditionID, a.Name(), formatInstant(now))
 	if err != nil {
 		return false, err

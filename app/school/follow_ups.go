@@ -62,6 +62,12 @@ func AsksFollowUps(a Application) bool {
 	return (a.Status == StatusAccepted || a.Status == StatusConfirmed) && !a.Erased()
 }
 
+// FollowUpsCorrectable reports whether organisers may correct a's follow-up answers: while a
+// holds a place and after they attended, until their data is erased.
+func FollowUpsCorrectable(a Application) bool {
+	return (a.Status == StatusAccepted || a.Status == StatusConfirmed || a.Status == StatusAttended) && !a.Erased()
+}
+
 // AppliesTo reports whether q is asked of a.
 func (q FollowUpQuestion) AppliesTo(a Application) bool { return !q.OnlyWithVisa || a.VisaLetter }
 
@@ -134,7 +140,66 @@ const (
 	FollowUpDate     = "date"
 	// FollowUpDepartureFirst: the departure comes before the arrival, a swapped pair of dates.
 	FollowUpDepartureFirst = "departure_first"
+	// FollowUpPassportExpiry: the passport ends too early for a visa (PassportValidUntil).
+	FollowUpPassportExpiry = "passport_expiry"
 )
+
+// PassportValidUntil is the last day a passport must reach for the visa of an edition ending on
+// endsOn: three months past the stay, as Schengen visas require; zero while the end is unknown.
+func PassportValidUntil(endsOn time.Time) time.Time {
+	if endsOn.IsZero() {
+		return time.Time{}
+	}
+	return endsOn.AddDate(0, 3, 0)
+}
+
+// CheckFollowUps tidies the answers typed to the questions asked of a (by question, as the form
+// sent them) and says what is wrong with each: an answer's own problems, swapped travel dates, a
+// passport ending before PassportValidUntil of an edition ending on endsOn.
+func CheckFollowUps(questions []FollowUpQuestion, a Application, endsOn time.Time,
+	typed map[int64][]string) (answers, problems map[int64]string) {
+	answers, problems = map[int64]string{}, map[int64]string{}
+	for _, q := range questions {
+		values, ok := typed[q.ID]
+		if !ok || !q.AppliesTo(a) {
+			continue
+		}
+		value, problem := CheckFollowUpAnswer(q, values)
+		answers[q.ID] = value
+		if problem != "" {
+			problems[q.ID] = problem
+		}
+	}
+	if id := CheckTravelDates(questions, answers); id != 0 {
+		problems[id] = FollowUpDepartureFirst
+	}
+	if until := PassportValidUntil(endsOn); !until.IsZero() {
+		for _, q := range questions {
+			v, ok := answers[q.ID]
+			if q.Purpose != PurposePassportExpiry || !ok || problems[q.ID] != "" {
+				continue
+			}
+			if d, err := time.Parse(time.DateOnly, v); err == nil && d.Before(until) {
+				problems[q.ID] = FollowUpPassportExpiry
+			}
+		}
+	}
+	return answers, problems
+}
+
+// ChangedFollowUps are the questions whose answer differs from the one stored, and whether one
+// of them is a passport line the visa letter prints.
+func ChangedFollowUps(questions []FollowUpQuestion, stored, answers map[int64]string) ([]FollowUpQuestion, bool) {
+	var changed []FollowUpQuestion
+	onLetter := false
+	for _, q := range questions {
+		if v, ok := answers[q.ID]; ok && v != stored[q.ID] {
+			changed = append(changed, q)
+			onLetter = onLetter || q.Purpose.OnLetter()
+		}
+	}
+	return changed, onLetter
+}
 
 // CheckFollowUpAnswer tidies one answer as typed and says what is wrong with it ("" when
 // nothing). A choice is stored as the English options chosen, one a line.
