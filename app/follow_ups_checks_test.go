@@ -238,3 +238,38 @@ func confirmedVisaApplicant(t *testing.T, ts *testServer, slug string) (issuedHo
 			fields[school.PurposeEmergencyContact]: {"Iryna Kovalenko, +380 44 123 4567"}}
 	}
 }
+
+// An applicant whose passport ends too early for a Schengen visa is told the day it must reach,
+// in their language.
+func TestAPassportEndingTooEarlyForTheVisaIsRefusedWithTheDayItMustReach(t *testing.T) {
+	t.Parallel()
+	ts := newFormServer(t)
+	e := documentEdition(t, ts, "follow-expiry-2027")
+	if err := ts.store.AddDefaultFollowUps(context.Background(), e.ID); err != nil {
+		t.Fatal(err)
+	}
+	fields := followUpFieldsOf(t, ts, e)
+	for _, c := range []struct{ lang, want string }{
+		{"en", "The passport must be valid until at least 27 November 2027"},
+		{"cs", "Pas musí platit alespoň do 27. listopadu 2027"},
+	} {
+		p := createParticipant(t, ts, e, "Olena", "Kovalenko", c.lang, "UA", true, "")
+		setStatus(t, ts, e, p.app.ID, school.StatusAccepted)
+		v := ts.visitor()
+		v.get(t, p.status()+"?lang="+c.lang)
+		f := v.openForm(t, p.status(), p.status()+"/follow-ups")
+		answers := url.Values{fields[school.PurposePassportName]: {"KOVALENKO OLENA"},
+			fields[school.PurposePassportNumber]: {"FE123456"}, fields[school.PurposePassportCountry]: {"Ukraine"},
+			fields[school.PurposePassportExpiry]: {"2027-11-26"}, fields[school.PurposeArrival]: {"2027-08-22"},
+			fields[school.PurposeDeparture]: {"2027-08-28"}, fields[school.PurposeEmergencyContact]: {"Iryna, +380 44 123 4567"}}
+		resp, body := v.submit(t, f, answers)
+		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+		wantText(t, body, c.want)
+		if answers, err := ts.store.FollowUpAnswers(context.Background(), p.app.ID); err != nil || len(answers) > 0 {
+			t.Errorf("%s: stored %v (%v)", c.lang, answers, err)
+		}
+		answers.Set(fields[school.PurposePassportExpiry], "2027-11-27")
+		resp, body = v.submit(t, f, answers)
+		wantStatus(t, resp, body, http.StatusSeeOther)
+	}
+}

@@ -116,6 +116,9 @@ func followUpField(L *i18n.Translator, q school.FollowUpQuestion, value, problem
 		if q.Purpose.Date() {
 			ff.Type, ff.Help = "date", L.T("follow_up_date_help")
 		}
+		if until := school.PassportValidUntil(endsOn); q.Purpose == school.PurposePassportExpiry && !until.IsZero() {
+			ff.Help = L.T("follow_up_expiry_help", "Date", L.Date(until))
+		}
 		switch q.Purpose {
 		case school.PurposePassportName, school.PurposePassportNumber:
 			ff.Help = L.T("follow_up_passport_help")

@@ -80,3 +80,32 @@ func TestOnlyTheQuestionsAskedOfAnApplicantCanBeMissing(t *testing.T) {
 		t.Error("AsksFollowUps")
 	}
 }
+
+// A Schengen visa needs a passport valid three months past the stay: an expiry before the
+// edition's end plus three months is refused, where the end is known.
+func TestAPassportEndingBeforeTheStayPlusThreeMonthsIsRefused(t *testing.T) {
+	expiry := FollowUpQuestion{Question: Question{ID: 4, Kind: QuestionText}, Purpose: PurposePassportExpiry}
+	arrival := FollowUpQuestion{Question: Question{ID: 5, Kind: QuestionText}, Purpose: PurposeArrival}
+	questions := []FollowUpQuestion{expiry, arrival}
+	ends := time.Date(2027, 8, 27, 0, 0, 0, 0, time.UTC)
+	if got := PassportValidUntil(ends); !got.Equal(time.Date(2027, 11, 27, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("valid until %s", got)
+	}
+	for _, c := range []struct {
+		value  string
+		endsOn time.Time
+		want   string
+	}{
+		{"2027-11-26", ends, FollowUpPassportExpiry},
+		{"2027-11-27", ends, ""},
+		{"2031-01-31", ends, ""},
+		{"2027-09-01", time.Time{}, ""}, // the edition's end unknown: nothing to measure against
+		{"soon", ends, FollowUpDate},
+	} {
+		_, problems := CheckFollowUps(questions, Application{}, c.endsOn,
+			map[int64][]string{4: {c.value}, 5: {"2027-08-22"}})
+		if problems[4] != c.want || problems[5] != "" {
+			t.Errorf("%s (ends %s): problems %v, want %q", c.value, c.endsOn.Format(time.DateOnly), problems, c.want)
+		}
+	}
+}
