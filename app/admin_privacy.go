@@ -70,6 +70,14 @@ func (s *Server) showPrivacy(c *fiber.Ctx) error {
 	for _, h := range history {
 		var apps, files, months int
 		var bytes int64
+		if h.Action == "passport_details_erased" { // the participants, after the edition
+			n, err := strconv.Atoi(h.Detail)
+			if err != nil {
+				return fmt.Errorf("app: passport erasure entry %q: %w", h.Detail, err)
+			}
+			data.Purges = append(data.Purges, historyLine{At: L.Moment(h.At), Text: L.N("privacy_passport_erased_line", n)})
+			continue
+		}
 		if h.Action != "retention_purge" {
 			continue
 		}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -176,6 +177,14 @@ func TestPassportDetailsErasedAfterTheEditionAreNotAskedAgain(t *testing.T) {
 	if n, err := ts.store.ErasePassportDetails(ctx, clock.Now()); err != nil || n != 4 {
 		t.Fatalf("%d answers erased (%v), want 4", n, err)
 	}
+	// The edition's personal-data page lists the erasure with the others, in both languages.
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	staff := signIn(t, ts, organiser.Email)
+	privacy := "/admin/editions/" + strconv.FormatInt(p.app.EditionID, 10) + "/privacy"
+	_, body = staff.get(t, privacy+"?lang=en")
+	wantText(t, body, "Erased by the retention period", "passport details of 1 participant erased")
+	_, body = staff.get(t, privacy+"?lang=cs")
+	wantText(t, body, "vymazány údaje z pasu 1 účastníka")
 	_, body = v.get(t, p.status())
 	for _, asked := range []string{"Passport number", "once you give your passport details", "visa-letter.pdf"} {
 		if strings.Contains(body, asked) {

@@ -13,19 +13,48 @@ import (
 	"registrar/app/school"
 )
 
-// Erasure is an entry of the journal of erasures: an application erased, named by its id and
-// reference only.
+// Erasure is an entry of the journal of erasures: an application erased, or its passport
+// details, named by its id and reference only.
 type Erasure struct {
 	ApplicationID int64
 	Reference     string
 	ErasedAt      time.Time
+	What          string // ErasedApplication or ErasedPassport
 }
+
+// What an entry of the journal of erasures erased.
+const (
+	// ErasedApplication: the whole application (eraseApplication).
+	ErasedApplication = "application"
+	// ErasedPassport: the passport details among its follow-up answers, after the edition
+	// (ErasePassportDetails); the rest of the application stays.
+	ErasedPassport = "passport"
+)
 
 // journalErasure records inside tx that the application was erased.
 func journalErasure(ctx context.Context, tx *sql.Tx, id int64, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO erasures (application_id, reference, erased_at)
-		SELECT id, reference, ? FROM applications WHERE id = ?`, formatInstant(now), id)
+	_, err := tx.ExecContext(ctx, `INSERT INTO erasures (application_id, reference, erased_at, what)
+		SELECT id, reference, ?, ? FROM applications WHERE id = ?`, formatInstant(now), ErasedApplication, id)
 	return err
+}
+
+// passportAnswers is the condition on follow_up_answers (f) of the passport's details.
+const passportAnswers = `f.question_id IN (SELECT id FROM questions WHERE purpose LIKE 'passport\_%' ESCAPE '\')`
+
+// erasePassportOf erases again inside tx the passport details of the application with id and
+// reference, as the journal names it, and reports whether it held any.
+func erasePassportOf(ctx context.Context, tx *sql.Tx, id int64, reference string, at time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM follow_up_answers AS f WHERE f.application_id = ?
+		AND EXISTS (SELECT 1 FROM applications a WHERE a.id = f.application_id AND a.reference = ?)
+		AND `+passportAnswers, id, reference)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	return true, writeAudit(ctx, tx, AuditEntry{At: at, Actor: ActorSystem, Action: "passport_details_erased",
+		Entity: "application", EntityID: id, Detail: "restore"})
 }
 
 // readErasures reads the journal of erasures of the database file at path; a database from
@@ -36,7 +65,13 @@ func readErasures(ctx context.Context, path string) ([]Erasure, error) {
 		return nil, err
 	}
 	defer conn.Close()
-	rows, err := conn.QueryContext(ctx, `SELECT application_id, reference, erased_at FROM erasures ORDER BY erased_at`)
+	rows, err := conn.QueryContext(ctx, `SELECT application_id, reference, erased_at, what FROM erasures
+		ORDER BY erased_at, rowid`)
+	if err != nil && strings.Contains(err.Error(), "no such column") {
+		// A journal from before migration 0034 holds whole erasures only.
+		rows, err = conn.QueryContext(ctx, `SELECT application_id, reference, erased_at, 'application' FROM erasures
+			ORDER BY erased_at, rowid`)
+	}
 	if err != nil {
 		if strings.Contains(err.Error(), "no such table") {
 			return nil, nil
@@ -48,7 +83,7 @@ func readErasures(ctx context.Context, path string) ([]Erasure, error) {
 	for rows.Next() {
 		var e Erasure
 		var at string
-		if err := rows.Scan(&e.ApplicationID, &e.Reference, &at); err != nil {
+		if err := rows.Scan(&e.ApplicationID, &e.Reference, &at, &e.What); err != nil {
 			return nil, err
 		}
 		if e.ErasedAt, err = parseInstant(sql.NullString{String: at, Valid: true}); err != nil {
@@ -60,11 +95,25 @@ func readErasures(ctx context.Context, path string) ([]Erasure, error) {
 }
 
 // reapplyErasures erases again every application of the journal that this database still holds
-// unerased (a restored backup taken before its erasure), at its original time, its files too.
-// It returns how many it erased.
+// unerased (a restored backup taken before its erasure), at its original time, its files too,
+// and the passport details erased after an edition that it still holds. It returns how many
+// applications it erased, wholly or of their passport details.
 func (s *Store) reapplyErasures(ctx context.Context, journal []Erasure) (int, error) {
 	n := 0
 	for _, e := range journal {
+		if e.What == ErasedPassport {
+			err := s.inTx(ctx, func(tx *sql.Tx) error {
+				erased, err := erasePassportOf(ctx, tx, e.ApplicationID, e.Reference, e.ErasedAt)
+				if erased {
+					n++
+				}
+				return err
+			})
+			if err != nil {
+				return n, fmt.Errorf("db: erase the passport details of %s again: %w", e.Reference, err)
+			}
+			continue
+		}
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
 			var id int64
 			err := tx.QueryRowContext(ctx, `SELECT id FROM applications WHERE id = ? AND reference = ?

@@ -389,7 +389,8 @@ func (s *Store) RemindFollowUps(ctx context.Context, id int64, now time.Time, re
 
 // ErasePassportDetails erases the passport details given as follow-up answers in every edition
 // whose participants' keeping time (school.PassportErasureDue) is over, and says how many
-// answers went.
+// answers went. Each application's erasure is journalled (reference only) and the edition's
+// history counts the participants.
 func (s *Store) ErasePassportDetails(ctx context.Context, now time.Time) (int64, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT e.id, e.ends_on, COALESCE(st.passport_kept_days, ?)
 		FROM editions e LEFT JOIN follow_up_settings st ON st.edition_id = e.id
@@ -419,6 +420,19 @@ func (s *Store) ErasePassportDetails(ctx context.Context, now time.Time) (int64,
 	var erased int64
 	for _, id := range due {
 		err := s.write(ctx, "erase passport details", func(tx *sql.Tx) error {
+			// Journalled like whole erasures, by id and reference, so that a restored backup
+			// loses them again (reapplyErasures).
+			journalled, err := tx.ExecContext(ctx, `INSERT INTO erasures (application_id, reference, erased_at, what)
+				SELECT a.id, a.reference, ?, ? FROM applications a WHERE EXISTS (SELECT 1 FROM follow_up_answers f
+					WHERE f.application_id = a.id AND `+passportAnswers+`) AND a.edition_id = ? ORDER BY a.id`,
+				formatInstant(now), ErasedPassport, id)
+			if err != nil {
+				return err
+			}
+			participants, err := journalled.RowsAffected()
+			if err != nil {
+				return err
+			}
 			res, err := tx.ExecContext(ctx, `DELETE FROM follow_up_answers WHERE question_id IN
 				(SELECT id FROM questions WHERE edition_id = ? AND purpose LIKE 'passport\_%' ESCAPE '\')`, id)
 			if err != nil {
@@ -430,7 +444,7 @@ func (s *Store) ErasePassportDetails(ctx context.Context, now time.Time) (int64,
 				return err
 			}
 			return writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorSystem, Action: "passport_details_erased",
-				Entity: "edition", EntityID: id, Detail: fmt.Sprint(n)})
+				Entity: "edition", EntityID: id, Detail: fmt.Sprint(participants)})
 		})
 		if err != nil {
 			return erased, err

@@ -2,6 +2,9 @@ package db
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,5 +74,90 @@ func TestErasedPassportDetailsLeaveNoTraceInTheDatabaseFile(t *testing.T) {
 	}
 	if filesHold(t, s.path, []byte("ZQ-PASSPORT-7731")) {
 		t.Error("the erased passport number's bytes are still in the database file")
+	}
+}
+
+// Erasing participants' passport details after the edition is journalled like other erasures:
+// the journal names each application by id and reference only, and a backup taken before the
+// erasure, once restored, loses the passport details again and keeps the rest.
+func TestPassportErasureIsJournalledSoARestoredBackupLosesThemAgain(t *testing.T) {
+	now := time.Date(2027, 5, 1, 10, 0, 0, 0, time.UTC)
+	s, e, ids := followUpEdition(t, now, 2)
+	ctx := context.Background()
+	if err := s.AddDefaultFollowUps(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	qs, _ := s.FollowUpQuestions(ctx, e.ID)
+	for i, id := range ids {
+		answers := map[int64]string{}
+		for _, q := range qs {
+			switch q.Purpose {
+			case school.PurposePassportNumber:
+				answers[q.ID] = fmt.Sprintf("ZQ-PASSPORT-%d", i)
+			case school.PurposeArrival:
+				answers[q.ID] = "2027-08-22"
+			}
+		}
+		s.mustExec(t, `UPDATE applications SET status = 'confirmed' WHERE id = ?`, id)
+		if err := s.SaveFollowUpAnswers(ctx, id, answers, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	backup := filepath.Join(t.TempDir(), "before-erasure.db")
+	if err := s.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	erasedAt := time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC)
+	if n, err := s.ErasePassportDetails(ctx, erasedAt); err != nil || n != 2 {
+		t.Fatalf("%d answers erased (%v), want 2", n, err)
+	}
+	if n, err := s.ErasePassportDetails(ctx, erasedAt.Add(time.Hour)); err != nil || n != 0 {
+		t.Fatalf("a second run erased %d answers (%v)", n, err)
+	}
+	journal, err := readErasures(ctx, s.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(journal) != 2 {
+		t.Fatalf("the journal holds %+v, want the two applications' passport erasures", journal)
+	}
+	for i, j := range journal {
+		a, err := s.Application(ctx, ids[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.What != ErasedPassport || j.ApplicationID != a.ID || j.Reference != a.Reference || !j.ErasedAt.Equal(erasedAt) {
+			t.Errorf("journal entry %+v, want the passport of %s at %s", j, a.Reference, erasedAt)
+		}
+	}
+	path := s.path
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Restore(ctx, backup, path, erasedAt.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	restored := openTestStore(t, path)
+	for _, id := range ids {
+		answers, err := restored.FollowUpAnswers(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range answers {
+			if strings.HasPrefix(v, "ZQ-PASSPORT") {
+				t.Errorf("the restored backup brought back the passport number of application %d", id)
+			}
+		}
+		a, err := restored.Application(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Erased() || a.GivenName == "" {
+			t.Errorf("restoring erased the whole application %d: %+v", id, a)
+		}
+	}
+	answers, err := restored.FollowUpAnswers(ctx, ids[0])
+	if err != nil || len(answers) != 1 {
+		t.Errorf("the restored application keeps %v (%v), want its arrival only", answers, err)
 	}
 }
