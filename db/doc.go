@@ -29,7 +29,10 @@
 //	webstate.go                     the second file, state.db: sessions, CSRF tokens and rate limits,
 //	                                whose constant small writes must not queue behind applications
 //	email_templates.go              edited email wordings, bulk emails
-//	issued_documents.go             certificates and visa letters issued, with their verification codes
+//	issued_documents.go             certificates and visa letters issued, with their verification codes;
+//	                                a letter replaced by a corrected one keeps its code, marked replaced
+//	follow_ups.go                   follow-up questions and answers, organisers' corrections, reminders,
+//	                                participants' passport details erased (and journalled) after the edition
 //	retention.go, erasures.go       purges after the retention period, erasures and their journal
 //	uploads.go                      uploaded files' records
 //	blobs.go                        every stored file's bytes (file_blobs), written with its record;
