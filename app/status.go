@@ -37,6 +37,8 @@ type statusPage struct {
 	Payment     *paymentView    // how to pay the fee, once the place is confirmed
 	FeeWaived   bool            // a confirmed place whose fee organisers waived
 	Referees    *statusReferees // the references asked for, received or not (status_referees.go)
+	// ListClosed: waiting, but the school has begun, so no seat will be offered any more.
+	ListClosed bool
 
 	// FollowUps are the follow-up questions, once the applicant holds a place.
 	FollowUps *followUpForm
@@ -132,7 +134,8 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 	base := "/status/" + c.Params("token")
 	data := statusPage{Edition: e, Application: a, Summary: s.emails.Summary(a, e, questions, L),
 		Base: base, CSRF: csrfToken(c),
-		CanEdit: !applyDeadlinePassed(e, s.now()) && a.Status == school.StatusSubmitted}
+		CanEdit:    !applyDeadlinePassed(e, s.now()) && a.Status == school.StatusSubmitted,
+		ListClosed: a.Status == school.StatusWaitlisted && e.HasBegun(s.now())}
 	switch c.Query("done") {
 	case "edited":
 		data.Notice = L.T("status_notice_edited")

@@ -37,6 +37,7 @@ func TestASeatFreedOnceTheSchoolHasBegunIsOfferedToNobody(t *testing.T) {
 			r := releaseOffers(t, ts, "late-2027", 1, 1)
 			a, waiting := r.accepted[0], r.waiting[0]
 			page := "/status/" + statusLinkOf(t, lastEmail(t, ts, a.ID))
+			waitingPage := "/status/" + statusLinkOf(t, lastEmail(t, ts, waiting.ID))
 			resp, body := answerOfferFromEmail(t, ts, a, "confirm")
 			wantStatus(t, resp, body, http.StatusSeeOther)
 
@@ -56,8 +57,19 @@ func TestASeatFreedOnceTheSchoolHasBegunIsOfferedToNobody(t *testing.T) {
 				t.Errorf("the first on the waiting list is %s with emails %v; offered %v, want %v",
 					got.Status, emails, offered, tc.offered)
 			}
-			if !tc.offered && (got.Status != school.StatusWaitlisted || got.WaitlistRank != 1) {
+			if tc.offered {
+				return
+			}
+			if got.Status != school.StatusWaitlisted || got.WaitlistRank != 1 {
 				t.Errorf("the first on the waiting list is %s (rank %d), want still first", got.Status, got.WaitlistRank)
+			}
+			// Their status page no longer promises an offer.
+			for lang, want := range map[string]string{
+				"en": "The school has begun, so no more places are offered from the waiting list.",
+				"cs": "Akce už začala, proto z čekací listiny žádná další místa nenabízíme.",
+			} {
+				_, body := ts.visitor().get(t, waitingPage+"?lang="+lang)
+				wantText(t, body, want)
 			}
 		})
 	}
