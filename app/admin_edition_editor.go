@@ -587,6 +587,8 @@ func (s *Server) editionHistory(c *fiber.Ctx, e school.Edition, L *i18n.Translat
 			text = L.T("history_edition_status", "From", L.T("editor_status_"+h.From), "To", L.T("editor_status_"+h.To))
 		case "edition_ranking":
 			text = L.T("history_edition_ranking", "From", rankingName(L, h.From), "To", rankingName(L, h.To))
+		case "notice_contact":
+			text = L.T("history_notice_contact", "From", h.From, "To", h.To)
 		case "edition_copied":
 			text = L.T("history_edition_copied", "Slug", h.Detail)
 		case "edition_created", "edition_saved", "retention_purge":
