@@ -9,6 +9,7 @@ import (
 
 	"registrar/app/school"
 	"registrar/app/testkit"
+	"registrar/db"
 )
 
 // A seat freed once the school has begun goes to nobody: an offer then would ask someone to
@@ -43,7 +44,19 @@ func TestASeatFreedOnceTheSchoolHasBegunIsOfferedToNobody(t *testing.T) {
 
 			clock.Set(tc.at)
 			v := ts.visitor()
-			f := v.openForm(t, page+"/withdraw", page+"/withdraw")
+			// The page that asks once more says where the place goes.
+			for lang, want := range map[string][]string{
+				"en": {"if you hold a place, it goes to the next applicant", "a place you hold is not offered to anyone else"},
+				"cs": {"pokud máte místo, nabídneme ho dalšímu uchazeči", "místo, pokud ho máte, už nikomu dalšímu nenabídneme"},
+			} {
+				_, body := v.get(t, page+"/withdraw?lang="+lang)
+				said := want[1]
+				if tc.offered {
+					said = want[0]
+				}
+				wantText(t, body, said)
+			}
+			f := v.openForm(t, page+"/withdraw?lang=en", page+"/withdraw")
 			resp, body = v.submit(t, f, nil)
 			wantStatus(t, resp, body, http.StatusSeeOther)
 			if st := statusOf(t, ts, a.ID).Status; st != school.StatusWithdrawn {
@@ -89,6 +102,34 @@ func TestASeatFreedOnceTheSchoolHasBegunIsOfferedToNobody(t *testing.T) {
 		}
 		if got := templatesOf(emailsOf(t, ts, r.waiting[0].ID)); slices.Contains(got, "decision_accepted") {
 			t.Errorf("the first on the waiting list was offered the seat: %v", got)
+		}
+	})
+
+	// A school that begins while an offer is open: declining it frees the place for nobody, and
+	// the page that asks once more says so.
+	t.Run("declining once the school has begun", func(t *testing.T) {
+		t.Parallel()
+		clock := testkit.NewClock(demoNow)
+		ts := newTestServerAt(t, clock.Now)
+		r := releaseOffers(t, ts, "soon-2027", 1, 1)
+		e := r.e
+		e.StartsOn, e.EndsOn = time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)
+		if _, err := ts.store.SaveEdition(context.Background(), db.EditionDraft{Edition: e, Actor: "test"}, demoNow); err != nil {
+			t.Fatal(err)
+		}
+		page := "/status/" + statusLinkOf(t, lastEmail(t, ts, r.accepted[0].ID))
+		clock.Set(prague(2026, 11, 30, 9))
+		for lang, want := range map[string]string{
+			"en": "The school has begun, so the place you decline is not offered to anyone else.",
+			"cs": "Akce už začala, proto odmítnuté místo už nikomu dalšímu nenabídneme.",
+		} {
+			_, body := ts.visitor().get(t, page+"/decline?lang="+lang)
+			wantText(t, body, want)
+		}
+		resp, body := answerOfferFromEmail(t, ts, r.accepted[0], "decline")
+		wantStatus(t, resp, body, http.StatusSeeOther)
+		if got := templatesOf(emailsOf(t, ts, r.waiting[0].ID)); slices.Contains(got, "decision_accepted") {
+			t.Errorf("the first on the waiting list was offered the declined seat: %v", got)
 		}
 	})
 }
