@@ -328,6 +328,9 @@ func (s *Server) renderApplication(c *fiber.Ctx, status int, decisionError strin
 			data.Reviews == nil && h.Actor != userActor(u) {
 			continue
 		}
+		if data.Shown.HidesHistory(h.Action) {
+			continue
+		}
 		line := historyLine{At: L.Moment(h.At), Text: staffHistoryText(L, h)}
 		if data.Blind { // when someone sent the form can tell who they are
 			line.At = L.Date(h.At)

@@ -528,7 +528,7 @@ func (s *Server) saveEditionForm(c *fiber.Ctx, stored school.Edition) error {
 	return c.Redirect("/admin/editions/"+strconv.FormatInt(id, 10)+"/edit?done=saved", fiber.StatusSeeOther)
 }
 
-// unpublishPage asks whether to unpublish a live edition.
+// unpublishPage asks whether to unpublish a live or an archived edition.
 type unpublishPage struct {
 	User    school.User
 	Edition school.Edition
@@ -555,8 +555,9 @@ func (s *Server) setEditionStatus(c *fiber.Ctx) error {
 			return s.editorPage(c, fiber.StatusUnprocessableEntity, e, formFromEdition(e), errs, false)
 		}
 	}
-	// Unpublishing takes a live edition's page and form offline at once: asked once more.
-	if status == school.EditionDraft && e.Status == school.EditionPublished && c.FormValue("confirm") != "yes" {
+	// Unpublishing takes a live edition's page and form, or an archived one's page among the past
+	// editions, offline at once: asked once more.
+	if status == school.EditionDraft && e.Status != school.EditionDraft && c.FormValue("confirm") != "yes" {
 		L := s.i18n.Translator(langOf(c))
 		return s.renderPage(c, "admin/edition_unpublish", s.newPage(c, L.T("unpublish_title", "Edition", e.Title(L.Lang)),
 			"admin", unpublishPage{User: currentUser(c), Edition: e}))
@@ -586,6 +587,8 @@ func (s *Server) editionHistory(c *fiber.Ctx, e school.Edition, L *i18n.Translat
 			text = L.T("history_edition_status", "From", L.T("editor_status_"+h.From), "To", L.T("editor_status_"+h.To))
 		case "edition_ranking":
 			text = L.T("history_edition_ranking", "From", rankingName(L, h.From), "To", rankingName(L, h.To))
+		case "notice_contact":
+			text = L.T("history_notice_contact", "From", h.From, "To", h.To)
 		case "edition_copied":
 			text = L.T("history_edition_copied", "Slug", h.Detail)
 		case "edition_created", "edition_saved", "retention_purge":

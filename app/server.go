@@ -5,6 +5,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -100,6 +101,10 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	}
 	validate, err := newValidator()
 	if err != nil {
+		return nil, err
+	}
+	// The notices that give the school's contact read differently once it changed: a new version.
+	if err := store.RecordSchoolContact(context.Background(), cfg.Contact, cfg.Clock()); err != nil {
 		return nil, err
 	}
 	countries := newCountryLists()

@@ -37,6 +37,8 @@ type statusPage struct {
 	Payment     *paymentView    // how to pay the fee, once the place is confirmed
 	FeeWaived   bool            // a confirmed place whose fee organisers waived
 	Referees    *statusReferees // the references asked for, received or not (status_referees.go)
+	// Begun: the school has begun, so a seat that frees is offered to nobody on the waiting list.
+	Begun bool
 
 	// FollowUps are the follow-up questions, once the applicant holds a place.
 	FollowUps *followUpForm
@@ -132,7 +134,8 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 	base := "/status/" + c.Params("token")
 	data := statusPage{Edition: e, Application: a, Summary: s.emails.Summary(a, e, questions, L),
 		Base: base, CSRF: csrfToken(c),
-		CanEdit: !applyDeadlinePassed(e, s.now()) && a.Status == school.StatusSubmitted}
+		CanEdit: !applyDeadlinePassed(e, s.now()) && a.Status == school.StatusSubmitted,
+		Begun:   e.HasBegun(s.now())}
 	switch c.Query("done") {
 	case "edited":
 		data.Notice = L.T("status_notice_edited")
@@ -302,7 +305,8 @@ func (s *Server) showWithdraw(c *fiber.Ctx) error {
 		return err
 	}
 	L := s.i18n.Translator(langOf(c))
-	data := statusPage{Edition: e, Application: a, Base: "/status/" + c.Params("token"), CSRF: csrfToken(c)}
+	data := statusPage{Edition: e, Application: a, Base: "/status/" + c.Params("token"), CSRF: csrfToken(c),
+		Begun: e.HasBegun(s.now())}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	p := s.newPage(c, L.T("withdraw_title"), "", data)
 	if p.Contact, err = s.editionContact(c.UserContext(), e.ID); err != nil {
@@ -440,7 +444,8 @@ func (s *Server) showDecline(c *fiber.Ctx) error {
 	}
 	L := s.i18n.Translator(langOf(c))
 	data := statusPage{Edition: e, Application: a, Base: "/status/" + c.Params("token"), CSRF: csrfToken(c),
-		OfferOpen: a.Status == school.StatusAccepted && !school.OfferLapsed(a.OfferExpiresAt, s.now())}
+		OfferOpen: a.Status == school.StatusAccepted && !school.OfferLapsed(a.OfferExpiresAt, s.now()),
+		Begun:     e.HasBegun(s.now())}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	p := s.newPage(c, L.T("decline_title"), "", data)
 	if p.Contact, err = s.editionContact(c.UserContext(), e.ID); err != nil {

@@ -590,7 +590,7 @@ func transition(ctx context.Context, tx *sql.Tx, id int64, to school.Status, ran
 			return a, err
 		}
 	}
-	if school.FreesSeat(from, to) && !e.ManualWaitlist {
+	if school.FreesSeat(from, to) && e.OffersFreedSeats(now) {
 		if _, err := promoteNext(ctx, tx, e, now, render); err != nil {
 			return a, err
 		}

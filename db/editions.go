@@ -373,7 +373,7 @@ func (s *Store) SaveEdition(ctx context.Context, d EditionDraft, now time.Time) 
 				return err
 			}
 			// Seats added, or seats left free while promotion was manual, go to the waiting list.
-			if !e.ManualWaitlist && (e.Seats() > seats || !autoPromote) {
+			if e.OffersFreedSeats(now) && (e.Seats() > seats || !autoPromote) {
 				for range held.Free(e.Seats()) {
 					waiting, err := promoteNext(ctx, tx, e, now, d.Render)
 					if err != nil {

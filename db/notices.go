@@ -78,6 +78,63 @@ func reviseNotice(ctx context.Context, tx *sql.Tx, editionID int64, now time.Tim
 	return err
 }
 
+// schoolContactSetting is the site setting that keeps the school's contact address as last
+// configured (REGISTRAR_CONTACT), which every notice without a contact of its own gives.
+const schoolContactSetting = "school_contact"
+
+// RecordSchoolContact keeps the school's contact address as configured. When it differs from
+// the one kept, the notice of every edition without a contact of its own now reads differently:
+// each is revised, so that consents given from now on name a new version, with an audit entry
+// on the edition. The first address kept revises nothing: there is none to compare it with.
+func (s *Store) RecordSchoolContact(ctx context.Context, contact string, now time.Time) error {
+	return s.write(ctx, "record the school's contact", func(tx *sql.Tx) error {
+		var kept string
+		err := tx.QueryRowContext(ctx, `SELECT value FROM site_settings WHERE name = ?`, schoolContactSetting).Scan(&kept)
+		first := errors.Is(err, sql.ErrNoRows)
+		if err != nil && !first {
+			return err
+		}
+		if !first && kept == contact {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO site_settings (name, value) VALUES (?, ?)
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, schoolContactSetting, contact); err != nil {
+			return err
+		}
+		if first {
+			return nil
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT e.id FROM editions e WHERE NOT EXISTS (SELECT 1
+			FROM privacy_notices n WHERE n.edition_id = e.id AND n.contact_email <> '') ORDER BY e.id`)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := reviseNotice(ctx, tx, id, now); err != nil {
+				return err
+			}
+			if err := writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorSystem, Action: "notice_contact",
+				Entity: "edition", EntityID: id, From: kept, To: contact}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // EditionRecipients counts, by role, the staff who may open the edition's applications:
 // administrators, organisers assigned to it or to no edition (they run the whole school), and
 // the reviewers assigned to it.

@@ -70,8 +70,8 @@ func (v Visibility) Hide(a *Application, questions []Question) {
 	if !v.Visible(IdentGender) {
 		a.Gender = ""
 	}
-	if !v.Visible(IdentNationality) {
-		a.Nationality = ""
+	if !v.Visible(IdentNationality) { // who needs a visa letter is told by their passport
+		a.Nationality, a.VisaLetter = "", false
 	}
 	if !v.Visible(IdentResidence) {
 		a.Residence = ""
@@ -98,6 +98,13 @@ func (v Visibility) Hide(a *Application, questions []Question) {
 		answers = append(answers, ans)
 	}
 	a.Answers = answers
+}
+
+// HidesHistory reports whether a line of an application's history, by its action, tells what
+// the viewer may not see: a visa letter issued says the applicant needs a visa, so tells of
+// the nationality.
+func (v Visibility) HidesHistory(action string) bool {
+	return action == string(DocumentVisaLetter)+"_issued" && !v.Visible(IdentNationality)
 }
 
 // BlindFileName is the name of a file answer while file names are hidden.

@@ -10,7 +10,7 @@ func TestVisibilityHidesEachDetailUnlessShown(t *testing.T) {
 	full := Application{Reference: "SMS-2027-0001", GivenName: "Ada", FamilyName: "Byron", PassportName: "ADA BYRON",
 		Email: "ada@example.org", DateOfBirth: time.Date(1990, 1, 2, 0, 0, 0, 0, time.UTC), Gender: "female",
 		Nationality: "GB", Residence: "IT", Institution: "Analytical Society", RefereeName: "C. Babbage",
-		RefereeEmail: "cb@example.org", CVUploadID: 7, CVFileName: "byron.pdf",
+		RefereeEmail: "cb@example.org", VisaLetter: true, CVUploadID: 7, CVFileName: "byron.pdf",
 		Answers: []Answer{{QuestionID: 1, Value: "ada.example.org"}, {QuestionID: 2, Value: "Notes on engines"},
 			{QuestionID: 3, UploadID: 8, FileName: "byron-plan.pdf", Value: "byron-plan.pdf"}}}
 	// What each detail leaves when hidden; every other detail is as it was.
@@ -39,6 +39,10 @@ func TestVisibilityHidesEachDetailUnlessShown(t *testing.T) {
 			if isKept(a) != (field == shown) {
 				t.Errorf("with %s shown, %s kept: %v", shown, field, isKept(a))
 			}
+		}
+		// Who asks for a visa letter needs a visa: that tells of the nationality.
+		if a.VisaLetter != (shown == IdentNationality) {
+			t.Errorf("with %s shown, the visa letter asked for is kept: %v", shown, a.VisaLetter)
 		}
 		if a.Answers[len(a.Answers)-2].Value != "Notes on engines" {
 			t.Errorf("with %s shown, a long answer is gone", shown)

@@ -21,7 +21,7 @@
 //	notices.go      privacy notices: their versions, placeholders, contact addresses
 //	payment.go      paying the fee: the account's checks, the variable symbol, QR Platba and EPC payloads
 //	text.go         the plain text of organisers' Markdown, for search and descriptions
-//	edition.go      series, editions, the application window
+//	edition.go      series, editions, the application window, whether a freed seat is still offered
 //	editor.go       an edition's problems before saving or publishing, slugs
 //	copy.go         the copy for a later year: its proposed first day, whole weeks, the year in titles
 //	programme.go    sessions, lecturers and documents of an edition

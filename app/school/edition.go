@@ -229,6 +229,20 @@ func (e Edition) IsPast(now time.Time) bool {
 	return e.EndsOn.Before(today)
 }
 
+// HasBegun reports whether the edition's first day has come by now's day in Prague.
+func (e Edition) HasBegun(now time.Time) bool {
+	y, m, d := now.In(Prague).Date()
+	return !e.StartsOn.IsZero() && !time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Before(e.StartsOn)
+}
+
+// OffersFreedSeats reports whether a seat that frees at now goes to the first on the waiting
+// list: while promotion is automatic and only before the school's first day. An offer made once
+// the school runs would ask someone to confirm, and travel, for a school under way or over;
+// organisers may still accept someone from the list by hand.
+func (e Edition) OffersFreedSeats(now time.Time) bool {
+	return !e.ManualWaitlist && !e.HasBegun(now)
+}
+
 func pick(lang, en, cs string) string {
 	if lang == "cs" {
 		if cs != "" {

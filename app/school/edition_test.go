@@ -152,3 +152,28 @@ func TestRankBy(t *testing.T) {
 		}
 	}
 }
+
+func TestAFreedSeatIsOfferedOnlyBeforeTheFirstPragueDay(t *testing.T) {
+	e := Edition{StartsOn: time.Date(2016, 9, 4, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2016, 9, 10, 0, 0, 0, 0, time.UTC)}
+	tests := []struct {
+		name   string
+		e      Edition
+		now    time.Time
+		offers bool
+	}{
+		{"the day before", e, time.Date(2016, 9, 3, 12, 0, 0, 0, time.UTC), true},
+		{"late the day before in UTC is the first day in Prague", e, time.Date(2016, 9, 3, 22, 30, 0, 0, time.UTC), false},
+		{"on the first day", e, time.Date(2016, 9, 4, 8, 0, 0, 0, time.UTC), false},
+		{"after the last day", e, time.Date(2016, 9, 20, 8, 0, 0, 0, time.UTC), false},
+		{"promotion by hand offers nothing by itself", Edition{StartsOn: e.StartsOn, ManualWaitlist: true},
+			time.Date(2016, 8, 1, 8, 0, 0, 0, time.UTC), false},
+		{"an edition without dates", Edition{}, time.Date(2016, 9, 20, 8, 0, 0, 0, time.UTC), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.e.OffersFreedSeats(tt.now); got != tt.offers {
+				t.Errorf("OffersFreedSeats(%s) = %v, want %v", tt.now, got, tt.offers)
+			}
+		})
+	}
+}
