@@ -129,15 +129,20 @@ func (s *Store) RefereeByLink(ctx context.Context, tokenHash string) (school.Ref
 func (s *Store) AddReferees(ctx context.Context, applicationID int64, referees []school.Referee, now time.Time,
 	render RefereeRenderer) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, r := range referees {
-			if err := insertReferee(ctx, tx, applicationID, r, now, render); err != nil {
-				return err
-			}
-		}
-		return nil
+		return insertReferees(ctx, tx, applicationID, NamedReferees{List: referees, Render: render}, now)
 	})
 	if err != nil {
 		return fmt.Errorf("db: add referees: %w", err)
+	}
+	return nil
+}
+
+// insertReferees stores the referees named and queues each one's request, inside tx.
+func insertReferees(ctx context.Context, tx *sql.Tx, applicationID int64, named NamedReferees, now time.Time) error {
+	for _, r := range named.List {
+		if err := insertReferee(ctx, tx, applicationID, r, now, named.Render); err != nil {
+			return err
+		}
 	}
 	return nil
 }
