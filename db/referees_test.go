@@ -112,9 +112,9 @@ func TestRefereesFromRequestToErasure(t *testing.T) {
 		t.Errorf("the first link stopped working when asked again: %v", err)
 	}
 	// The second referee is replaced: their link stops working.
-	if err := s.ReplaceReferee(ctx, a.ID, school.Referee{Position: 2, Name: "Dr Three",
-		Email: "three@uni.example", Relation: "employer", Lang: "cs"}, later, render); err != nil {
-		t.Fatal(err)
+	if corrected, err := s.ReplaceReferee(ctx, a.ID, school.Referee{Position: 2, Name: "Dr Three",
+		Email: "three@uni.example", Relation: "employer", Lang: "cs"}, later, render); err != nil || corrected {
+		t.Fatalf("replacing a referee: corrected %v, %v", corrected, err)
 	}
 	if _, err := s.RefereeByLink(ctx, "hash-2"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("a replaced referee's link still works: %v", err)
@@ -129,7 +129,7 @@ func TestRefereesFromRequestToErasure(t *testing.T) {
 	if err := s.ReceiveReference(ctx, one.ID, Reference{}, later); !errors.Is(err, ErrReferenceReceived) {
 		t.Errorf("a second sending: %v, want ErrReferenceReceived", err)
 	}
-	if err := s.ReplaceReferee(ctx, a.ID, school.Referee{Position: 1, Name: "X", Email: "x@example.org",
+	if _, err := s.ReplaceReferee(ctx, a.ID, school.Referee{Position: 1, Name: "X", Email: "x@example.org",
 		Relation: "x", Lang: "cs"}, later, render); !errors.Is(err, ErrReferenceReceived) {
 		t.Errorf("replacing a referee who sent: %v", err)
 	}
