@@ -95,6 +95,10 @@ func TestCorrectingARefereesNameAsksThemNothingMore(t *testing.T) {
 	}
 	_, body := applicant.get(t, base+"/referees/1?lang=en")
 	wantText(t, body, "To correct their name or how they know you, keep their email address")
+	if f := testkit.FormOn(t, base, body, base+"/referees/1"); f.Values.Get("referee_1_email") != "lina.typo@uni.example" ||
+		f.Values.Get("referee_1_name") != "Prof. Lina Saleh" {
+		t.Errorf("the form to change the referee is not filled with them: %v", f.Values)
+	}
 	for i := 2; i <= school.RefereeRequestsPerDay; i++ { // the rest of a day's requests, to the second place
 		form := applicant.openForm(t, base+"/referees/2?lang=en", base+"/referees/2")
 		resp, body := applicant.submit(t, form, url.Values{"referee_2_name": {"Dr Other"},

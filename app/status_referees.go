@@ -117,7 +117,12 @@ func (s *Server) showRefereeForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderRefereeForm(c, fiber.StatusOK, a, e, n, referees, school.Referee{}, formErrors{})
+	// Filled with the referee named there, if any: a correction changes only what is wrong.
+	var named school.Referee
+	if i := slices.IndexFunc(referees, func(r school.Referee) bool { return r.Position == n }); i >= 0 {
+		named = referees[i]
+	}
+	return s.renderRefereeForm(c, fiber.StatusOK, a, e, n, referees, named, formErrors{})
 }
 
 func (s *Server) renderRefereeForm(c *fiber.Ctx, status int, a school.Application, e school.Edition, n int,
