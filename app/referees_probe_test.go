@@ -281,3 +281,30 @@ func TestSendingARefereeRequestAgainTwiceAsksOnce(t *testing.T) {
 		t.Errorf("%d requests to the referee, want 2: the form's and one sent again", requests)
 	}
 }
+
+// A letter sent through a link past its deadline is answered with the page saying the time is
+// over, not with a page about the file's size, even when the file is larger than any form may
+// send: the link is checked before the body is read. An open link still refuses a file too large.
+func TestALetterTooLargeForALinkPastItsDeadlineSaysTheTimeIsOver(t *testing.T) {
+	clock, ts, summer := summerOnAClock(t)
+	askReferences(t, ts, summer, 1, false)
+	ts.visitor().applyOK(t, summerSlug, withReferee(t, ts, "late.letter@example.org", "late.letter@uni.example"), cvFile("cv.pdf"))
+	_, secret := refereeEmail(t, ts, "late.letter@uni.example")
+	referee := ts.visitor()
+	form := referee.openForm(t, "/referee/"+secret+"?lang=en", "/referee/")
+	huge := formFile{Field: "letter", Name: "letter.pdf", Data: minimalPDF(strings.Repeat("x", MaxUploadBytes+2<<20))}
+	resp, body := referee.submit(t, form, nil, huge)
+	wantStatus(t, resp, body, http.StatusRequestEntityTooLarge)
+
+	refs, err := ts.store.References(context.Background(), summer.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(refs.DeadlineFor(summer).Add(time.Minute))
+	large := formFile{Field: "letter", Name: "letter.pdf", Data: minimalPDF(strings.Repeat("x", 2<<20))}
+	for _, letter := range []formFile{large, huge} {
+		resp, body = referee.submit(t, form, nil, letter)
+		wantStatus(t, resp, body, http.StatusGone)
+		wantText(t, body, "The time for references is over")
+	}
+}
