@@ -93,7 +93,7 @@ func TestAFormWhoseRefereeCannotBeStoredComesBackWithNothingStored(t *testing.T)
 	f := applicant.openForm(t, applyPath(summerSlug)+"?lang=en", applyPath(summerSlug))
 	resp, body := applicant.submit(t, f, answers, cvFile("amina-cv.pdf"))
 	wantStatus(t, resp, body, http.StatusServiceUnavailable)
-	wantText(t, body, "Your application could not be stored", "Nothing was sent", "Send the form again")
+	wantText(t, body, "Your application could not be stored", "no email was sent", "send the form again")
 	wantNothingStoredFor(t, ts, summer, email, referee)
 	back := testkit.FormOn(t, f.Page, body, applyPath(summerSlug))
 	for _, field := range []string{"given_name", "motivation", "referee_1_name", "referee_1_email", "referee_1_relation"} {
