@@ -123,20 +123,6 @@ func (s *Store) RefereeByLink(ctx context.Context, tokenHash string) (school.Ref
 		WHERE l.token_hash = ? AND a.erased_at IS NULL`, tokenHash))
 }
 
-// AddReferees stores the referees an application names and queues each one's request, in one
-// transaction. A position already taken is refused (ErrDuplicate): the applicant changes a
-// referee with ReplaceReferee.
-func (s *Store) AddReferees(ctx context.Context, applicationID int64, referees []school.Referee, now time.Time,
-	render RefereeRenderer) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		return insertReferees(ctx, tx, applicationID, NamedReferees{List: referees, Render: render}, now)
-	})
-	if err != nil {
-		return fmt.Errorf("db: add referees: %w", err)
-	}
-	return nil
-}
-
 // insertReferees stores the referees named and queues each one's request, inside tx.
 func insertReferees(ctx context.Context, tx *sql.Tx, applicationID int64, named NamedReferees, now time.Time) error {
 	for _, r := range named.List {
@@ -149,14 +135,6 @@ func insertReferees(ctx context.Context, tx *sql.Tx, applicationID int64, named 
 
 func insertReferee(ctx context.Context, tx *sql.Tx, applicationID int64, r school.Referee, now time.Time,
 	render RefereeRenderer) error {
-	taken, err := exists(ctx, tx, `SELECT 1 FROM referees WHERE application_id = ? AND position = ?`,
-		applicationID, r.Position)
-	if err != nil {
-		return err
-	}
-	if taken {
-		return ErrDuplicate
-	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO referees (application_id, position, name, email,
 		relation, lang, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		applicationID, r.Position, r.Name, strings.TrimSpace(r.Email), r.Relation, r.Lang, formatInstant(now))

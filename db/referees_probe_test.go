@@ -25,7 +25,7 @@ func TestChangingARefereeCannotFloodAnInbox(t *testing.T) {
 	}
 	render, sent := fakeRefereeRenderer()
 	victim := school.Referee{Position: 1, Name: "Victim", Email: "victim@example.org", Relation: "none", Lang: "en"}
-	if err := s.AddReferees(ctx, a.ID, []school.Referee{victim}, now, render); err != nil {
+	if _, err := s.ReplaceReferee(ctx, a.ID, victim, now, render); err != nil {
 		t.Fatal(err)
 	}
 	again := victim
@@ -81,8 +81,8 @@ func TestAnErasedApplicationsRefereesLeaveNoTrace(t *testing.T) {
 	letter, marker := markedCV(t)
 	address := "referee-" + string(marker[:16]) + "@uni.example"
 	render, _ := fakeRefereeRenderer()
-	if err := s.AddReferees(ctx, a.ID, []school.Referee{{Position: 1, Name: "Dr Gone", Email: address,
-		Relation: "teacher", Lang: "en"}}, now, render); err != nil {
+	if _, err := s.ReplaceReferee(ctx, a.ID, school.Referee{Position: 1, Name: "Dr Gone", Email: address,
+		Relation: "teacher", Lang: "en"}, now, render); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.ResendReferee(ctx, a.ID, 1, now.Add(25*time.Hour), render); err != nil {

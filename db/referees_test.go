@@ -61,21 +61,16 @@ func TestRefereesFromRequestToErasure(t *testing.T) {
 	if copied, err := s.References(ctx, copyID); err != nil || copied.Asked != 2 || !copied.Deadline.IsZero() || len(copied.QuestionsEN) != 1 {
 		t.Errorf("the copy for next year asks %+v, %v", copied, err)
 	}
-	a, err := s.CreateApplication(ctx, e, school.Application{Lang: "cs", Email: "ref-test@example.org",
-		GivenName: "Ref", FamilyName: "Test", Nationality: "CZ", Residence: "CZ"}, "", now, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	render, sent := fakeRefereeRenderer()
 	named := []school.Referee{
 		{Position: 1, Name: "Prof. One", Email: "one@uni.example", Relation: "supervisor", Lang: "cs"},
 		{Position: 2, Name: "Dr Two", Email: "two@uni.example", Relation: "teacher", Lang: "cs"},
 	}
-	if err := s.AddReferees(ctx, a.ID, named, now, render); err != nil {
+	a, err := s.CreateApplicationNaming(ctx, e, school.Application{Lang: "cs", Email: "ref-test@example.org",
+		GivenName: "Ref", FamilyName: "Test", Nationality: "CZ", Residence: "CZ"},
+		NamedReferees{List: named, Render: render}, now, nil)
+	if err != nil {
 		t.Fatal(err)
-	}
-	if err := s.AddReferees(ctx, a.ID, named[:1], now, render); !errors.Is(err, ErrDuplicate) {
-		t.Errorf("naming a taken place again: %v, want ErrDuplicate", err)
 	}
 	if len(*sent) != 2 {
 		t.Fatalf("%d requests rendered, want 2", len(*sent))
