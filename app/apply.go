@@ -29,6 +29,8 @@ type applyPage struct {
 	Notice        string
 	// SaveAction is where "Save and continue later" sends the form (apply_draft.go).
 	SaveAction string
+	// NotStored says that the form came back because it could not be stored.
+	NotStored string
 }
 
 // fieldMessage is a line of an error summary: the field it links to, its label and the message.
@@ -109,6 +111,7 @@ func (s *Server) renderApplyForm(c *fiber.Ctx, status int, e school.Edition, que
 		data.SubmissionKey = school.NewSubmissionKey()
 	}
 	draftParts(c, &data)
+	data.NotStored, _ = c.Locals(localsNotStored).(string)
 	data.Errors = errorSummary(sections)
 	title := L.T("apply_title", "Edition", e.Title(L.Lang))
 	if editing {
@@ -203,16 +206,42 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 		}
 		return s.renderApplyForm(c, fiber.StatusUnprocessableEntity, e, questions, f, errs, files, c.FormValue("opened_at"), false)
 	}
-	if err := s.storeApplication(c, fe, f, key, files, L.Lang, now); err != nil {
+	if err := s.storeApplication(c, fe, f, key, files, L.Lang, now); errors.Is(err, errNotStored) {
+		return s.renderNotStored(c, e, questions, f, files, files)
+	} else if err != nil {
 		return err
 	}
 	s.outbox.Wake()
 	return c.Redirect("/editions/"+e.Slug+"/apply/sent", fiber.StatusSeeOther)
 }
 
+// errNotStored: the application, its files and referees could not be stored, and no email
+// went; the applicant sends the form again.
+var errNotStored = errors.New("application not stored")
+
+// localsNotStored holds the message above a form that came back unstored.
+const localsNotStored = "applyNotStored"
+
+// renderNotStored gives the applicant their form back, as they filled it, saying that nothing
+// was stored nor sent and to send it again: kept are the files new in this request, shown are
+// those and a draft's.
+func (s *Server) renderNotStored(c *fiber.Ctx, e school.Edition, questions []school.Question, f applyForm,
+	kept, shown map[string]receivedFile) error {
+	if err := s.keepFiles(c.UserContext(), kept); err != nil {
+		return err
+	}
+	for name, rf := range kept {
+		shown[name] = rf
+	}
+	L := s.i18n.Translator(langOf(c))
+	c.Locals(localsNotStored, L.T("apply_not_stored"))
+	return s.renderApplyForm(c, fiber.StatusServiceUnavailable, e, questions, f, formErrors{}, shown,
+		c.FormValue("opened_at"), false)
+}
+
 // storeApplication stores form f, sent with submission key, as an application with its files
-// (from the form, and for a draft the draft's), or answers it as a duplicate; a new one has its
-// referees asked.
+// (from the form, and for a draft the draft's) and its referees, asked, or answers it as a
+// duplicate. When nothing could be stored, it returns errNotStored: the form goes back.
 func (s *Server) storeApplication(c *fiber.Ctx, fe formEdition, f applyForm, key string,
 	files map[string]receivedFile, lang string, now time.Time) error {
 	ctx, e, questions := c.UserContext(), fe.edition, fe.questions
@@ -228,22 +257,25 @@ func (s *Server) storeApplication(c *fiber.Ctx, fe formEdition, f applyForm, key
 	if err != nil {
 		return err
 	}
-	// The files new in this request are stored in the application's own transaction.
-	created, err := s.store.CreateApplication(ctx, e, a, "", now, render, newFiles(questions, files)...)
+	referees := db.NamedReferees{List: f.Referees}
+	if len(f.Referees) > 0 {
+		if referees.Render, err = s.emails.RefereeRenderer(ctx, e, a, fe.references); err != nil {
+			return err
+		}
+	}
+	// The files new in this request, and the referees named, are stored in the application's
+	// own transaction.
+	created, err := s.store.CreateApplicationNaming(ctx, e, a, referees, now, render, newFiles(questions, files)...)
 	switch {
 	case errors.Is(err, db.ErrDuplicate):
 		// The files of a form sent again are not stored: tied to the application made before,
 		// they would outlive their sender's purpose.
 		return s.answerDuplicate(ctx, e, questions, f.Email, key)
 	case err != nil:
-		return err
+		s.log.Error("application not stored", "request_id", requestID(c), "error", err)
+		return errNotStored
 	default:
 		s.countSubmission()
-		// Asked after the application is stored: should this fail, the applicant names them
-		// again on the status page.
-		if err := s.askReferees(ctx, e, fe.references, created, f.Referees); err != nil {
-			s.log.Error("referees not asked", "request_id", requestID(c), "error", err)
-		}
 		// Files this browser sent with earlier tries of a form and that no form claimed are the
 		// applicant's too: their erasure takes them. Left untied, the daily job removes them anyway.
 		if err := s.store.UploadsSentFor(ctx, sentFrom(c), created.ID); err != nil {

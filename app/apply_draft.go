@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -310,6 +311,7 @@ func (s *Server) submitDraft(c *fiber.Ctx) error {
 			c.FormValue("opened_at"), false)
 	}
 	// The draft's files go with the application as copies: the draft's own go with the draft.
+	sent := maps.Clone(received)
 	for _, df := range d.Files {
 		if _, ok := received[df.Field]; ok {
 			continue
@@ -325,9 +327,11 @@ func (s *Server) submitDraft(c *fiber.Ctx) error {
 		if rf.Upload.ClaimKey, err = randomHex(24); err != nil {
 			return err
 		}
-		received[df.Field] = rf
+		sent[df.Field] = rf
 	}
-	if err := s.storeApplication(c, fe, f, key, received, L.Lang, now); err != nil {
+	if err := s.storeApplication(c, fe, f, key, sent, L.Lang, now); errors.Is(err, errNotStored) {
+		return s.renderNotStored(c, e, questions, f, received, s.withDraftFiles(nil, d))
+	} else if err != nil {
 		return err
 	}
 	if err := s.store.DeleteDraft(ctx, d.ID); err != nil {

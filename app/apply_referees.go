@@ -112,16 +112,3 @@ func (s *Server) withRefereeSection(ctx context.Context, e school.Edition, secti
 	}
 	return slices.Insert(sections, at, sec), nil
 }
-
-// askReferees emails each referee named on the form of application a their request.
-func (s *Server) askReferees(ctx context.Context, e school.Edition, refs school.References, a school.Application,
-	named []school.Referee) error {
-	if len(named) == 0 {
-		return nil
-	}
-	render, err := s.emails.RefereeRenderer(ctx, e, a, refs)
-	if err != nil {
-		return err
-	}
-	return s.store.AddReferees(ctx, a.ID, named, s.now(), render)
-}

@@ -77,7 +77,8 @@ func TestBrowserARefereeSendsALetterFromTheEmailedLink(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS(`#email`), who.user.Email),
 			chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),
 			chromedp.Click(chromedp.CSS(`#main form[action="/admin/login"] button[type=submit]`)),
-			chromedp.WaitVisible(chromedp.CSS(`#main`)))
+			// Signed in once the login form is gone: a navigation started before would abort.
+			chromedp.WaitNotPresent(chromedp.CSS(`#password`)))
 		browse(t, office, "open the application", chromedp.Navigate(appPage), chromedp.WaitVisible(chromedp.CSS(`#referees`)))
 		links := evaluate[int](t, office, `document.querySelectorAll('a[href$="/letter"]').length`)
 		if who.letters && links != 1 {

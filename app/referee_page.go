@@ -71,6 +71,18 @@ func (s *Server) withRefereeLink(c *fiber.Ctx) bool {
 	return err == nil && !r.Received() && refs.OpenAt(e, s.now())
 }
 
+// refereeBody lets a referee's link that still takes a letter send one (as takeFiles does); a
+// link that takes nothing is answered at once with its page (unknown, sent, or too late), as
+// sendReference would answer it, before its body is read: a letter too large for a link past
+// its deadline is told the time is over, not that the file is too large.
+func (s *Server) refereeBody(c *fiber.Ctx) error {
+	if s.withRefereeLink(c) {
+		c.Locals(localsBodyLimit, refereeBodyLimit)
+		return c.Next()
+	}
+	return s.dropUnread(c, s.showRefereePage(c))
+}
+
 func (s *Server) showRefereePage(c *fiber.Ctx) error {
 	return s.renderRefereePage(c, fiber.StatusOK, nil, formErrors{})
 }

@@ -40,8 +40,9 @@ func TestRefereeLinksAreMaskedInTheLog(t *testing.T) {
 	}
 }
 
-// Named again at once, the same referee is not emailed again: the form says when the request
-// may go again; after a day's worth of requests, it says to wait.
+// Named again at once at the same address, the same referee is not emailed again (it is a
+// correction, see TestCorrectingARefereesNameAsksThemNothingMore); after a day's worth of
+// requests to others, the form says to wait.
 func TestNamingTheSameRefereeAgainWaitsADay(t *testing.T) {
 	_, ts, summer := summerOnAClock(t)
 	applicant := ts.visitor()
@@ -57,8 +58,7 @@ func TestNamingTheSameRefereeAgainWaitsADay(t *testing.T) {
 	resp, body := name("same@uni.example")
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	resp, body = name("Same@uni.example")
-	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-	wantText(t, body, "You can send the request again from")
+	wantStatus(t, resp, body, http.StatusSeeOther)
 	for i := 2; i <= school.RefereeRequestsPerDay; i++ {
 		resp, body = name(fmt.Sprintf("other%d@uni.example", i))
 		wantStatus(t, resp, body, http.StatusSeeOther)
@@ -74,6 +74,85 @@ func TestNamingTheSameRefereeAgainWaitsADay(t *testing.T) {
 	}
 	if requests != school.RefereeRequestsPerDay {
 		t.Errorf("%d requests to referees, want %d", requests, school.RefereeRequestsPerDay)
+	}
+}
+
+// A referee named with a wrong name or relation is corrected at once, however often, even after
+// a day's worth of requests: the same address is the same person, who keeps their link and is
+// not emailed again unless the applicant sends the request again, which keeps its day's wait.
+func TestCorrectingARefereesNameAsksThemNothingMore(t *testing.T) {
+	clock, ts, summer := summerOnAClock(t)
+	askReferences(t, ts, summer, 2, false)
+	applicant := ts.visitor()
+	status := applicant.applyOK(t, summerSlug, withReferee(t, ts, "corrects@example.org", "lina.typo@uni.example"), cvFile("cv.pdf"))
+	a := applicationOf(t, ts, status)
+	_, secret := refereeEmail(t, ts, "lina.typo@uni.example")
+	base := "/status/" + status
+	name := func(lang, who, email, relation string) (*http.Response, string) {
+		form := applicant.openForm(t, base+"/referees/1?lang="+lang, base+"/referees/1")
+		return applicant.submit(t, form, url.Values{"referee_1_name": {who}, "referee_1_email": {email},
+			"referee_1_relation": {relation}})
+	}
+	_, body := applicant.get(t, base+"/referees/1?lang=en")
+	wantText(t, body, "To correct their name or how they know you, keep their email address")
+	if f := testkit.FormOn(t, base, body, base+"/referees/1"); f.Values.Get("referee_1_email") != "lina.typo@uni.example" ||
+		f.Values.Get("referee_1_name") != "Prof. Lina Saleh" {
+		t.Errorf("the form to change the referee is not filled with them: %v", f.Values)
+	}
+	for i := 2; i <= school.RefereeRequestsPerDay; i++ { // the rest of a day's requests, to the second place
+		form := applicant.openForm(t, base+"/referees/2?lang=en", base+"/referees/2")
+		resp, body := applicant.submit(t, form, url.Values{"referee_2_name": {"Dr Other"},
+			"referee_2_email": {fmt.Sprintf("other%d@uni.example", i)}, "referee_2_relation": {"teacher"}})
+		wantStatus(t, resp, body, http.StatusSeeOther)
+	}
+	requests := func() int {
+		n := 0
+		for _, m := range emailsOf(t, ts, a.ID) {
+			if m.Template == mail.RefereeRequest {
+				n++
+			}
+		}
+		return n
+	}
+	before := requests()
+
+	resp, body := name("en", "Prof. Lina Saleh-Haddad", "Lina.Typo@uni.example", "master's thesis supervisor")
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "done=referee_corrected") {
+		t.Errorf("the correction sends to %s", loc)
+	}
+	_, body = applicant.get(t, resp.Header.Get("Location")+"&lang=en")
+	wantText(t, body, "Your referee's details were corrected", "Prof. Lina Saleh-Haddad", "You can send the request again from")
+	resp, body = name("cs", "Prof. Lina Saleh-Haddadová", "lina.typo@uni.example", "vedoucí diplomové práce")
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	_, body = applicant.get(t, resp.Header.Get("Location")+"&lang=cs")
+	wantText(t, body, "Údaje doporučující osoby jsme opravili")
+	if got := requests(); got != before {
+		t.Errorf("%d requests to referees after two corrections, want %d", got, before)
+	}
+	resp, body = ts.visitor().get(t, "/referee/"+secret+"?lang=en")
+	wantStatus(t, resp, body, http.StatusOK)
+	wantText(t, body, "vedoucí diplomové práce")
+	refs, err := ts.store.Referees(context.Background(), a.ID)
+	if err != nil || len(refs) == 0 || refs[0].Name != "Prof. Lina Saleh-Haddadová" {
+		t.Fatalf("referees after the corrections: %+v, %v", refs, err)
+	}
+
+	// Sending again keeps its own wait: not within a day of the last request, then once.
+	again := func() string {
+		_, body := applicant.get(t, base)
+		return testkit.FormOn(t, base, body, "").Values.Get("_csrf")
+	}
+	resp, body = applicant.post(t, base+"/referees/1/again", base, url.Values{"_csrf": {again()}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	if got := requests(); got != before {
+		t.Errorf("sent again within a day of the last request: %d requests, want %d", got, before)
+	}
+	clock.Set(demoNow.Add(25 * time.Hour))
+	resp, body = applicant.post(t, base+"/referees/1/again", base, url.Values{"_csrf": {again()}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	if got := requests(); got != before+1 {
+		t.Errorf("sent again after a day: %d requests, want %d", got, before+1)
 	}
 }
 
@@ -200,5 +279,32 @@ func TestSendingARefereeRequestAgainTwiceAsksOnce(t *testing.T) {
 	}
 	if requests != 2 {
 		t.Errorf("%d requests to the referee, want 2: the form's and one sent again", requests)
+	}
+}
+
+// A letter sent through a link past its deadline is answered with the page saying the time is
+// over, not with a page about the file's size, even when the file is larger than any form may
+// send: the link is checked before the body is read. An open link still refuses a file too large.
+func TestALetterTooLargeForALinkPastItsDeadlineSaysTheTimeIsOver(t *testing.T) {
+	clock, ts, summer := summerOnAClock(t)
+	askReferences(t, ts, summer, 1, false)
+	ts.visitor().applyOK(t, summerSlug, withReferee(t, ts, "late.letter@example.org", "late.letter@uni.example"), cvFile("cv.pdf"))
+	_, secret := refereeEmail(t, ts, "late.letter@uni.example")
+	referee := ts.visitor()
+	form := referee.openForm(t, "/referee/"+secret+"?lang=en", "/referee/")
+	huge := formFile{Field: "letter", Name: "letter.pdf", Data: minimalPDF(strings.Repeat("x", MaxUploadBytes+2<<20))}
+	resp, body := referee.submit(t, form, nil, huge)
+	wantStatus(t, resp, body, http.StatusRequestEntityTooLarge)
+
+	refs, err := ts.store.References(context.Background(), summer.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(refs.DeadlineFor(summer).Add(time.Minute))
+	large := formFile{Field: "letter", Name: "letter.pdf", Data: minimalPDF(strings.Repeat("x", 2<<20))}
+	for _, letter := range []formFile{large, huge} {
+		resp, body = referee.submit(t, form, nil, letter)
+		wantStatus(t, resp, body, http.StatusGone)
+		wantText(t, body, "The time for references is over")
 	}
 }

@@ -213,8 +213,8 @@ func TestARefereeSendsALetterThroughTheirOwnLink(t *testing.T) {
 	clock.Set(refs.DeadlineFor(summer).Add(time.Minute))
 	second := withReferee(t, ts, "late@example.org", "late.referee@uni.example")
 	_ = second
-	if err := ts.store.AddReferees(ctx, a.ID, []school.Referee{{Position: 2, Name: "Late", Email: "late.referee@uni.example",
-		Relation: "teacher", Lang: "en"}}, clock.Now().Add(-time.Hour), ts.refereeRendererFor(t, summer, a)); err != nil {
+	if _, err := ts.store.ReplaceReferee(ctx, a.ID, school.Referee{Position: 2, Name: "Late", Email: "late.referee@uni.example",
+		Relation: "teacher", Lang: "en"}, clock.Now().Add(-time.Hour), ts.refereeRendererFor(t, summer, a)); err != nil {
 		t.Fatal(err)
 	}
 	_, lateSecret := refereeEmail(t, ts, "late.referee@uni.example")
@@ -241,8 +241,8 @@ func (ts *testServer) refereeRendererFor(t testing.TB, e school.Edition, a schoo
 func refereeLetterOf(t testing.TB, ts *testServer, e school.Edition, a school.Application) string {
 	t.Helper()
 	ctx := context.Background()
-	if err := ts.store.AddReferees(ctx, a.ID, []school.Referee{{Position: 1, Name: "Table Referee",
-		Email: "table.referee@example.org", Relation: "teacher", Lang: "en"}}, demoNow, ts.refereeRendererFor(t, e, a)); err != nil {
+	if _, err := ts.store.ReplaceReferee(ctx, a.ID, school.Referee{Position: 1, Name: "Table Referee",
+		Email: "table.referee@example.org", Relation: "teacher", Lang: "en"}, demoNow, ts.refereeRendererFor(t, e, a)); err != nil {
 		t.Fatal(err)
 	}
 	referees, err := ts.store.Referees(ctx, a.ID)

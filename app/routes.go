@@ -65,7 +65,7 @@ func (s *Server) routes() {
 	app.Post("/drafts/:token", takeFiles(applyBodyLimit, nil))
 	app.Post("/drafts/:token/draft", takeFiles(applyBodyLimit, nil))
 	app.Post("/admin/editions/:id/documents", takeFiles(documentBodyLimit, s.signedInStaff))
-	app.Post("/referee/:token", takeFiles(refereeBodyLimit, s.withRefereeLink))
+	app.Post("/referee/:token", s.refereeBody)
 	app.Use(s.limitBody)
 
 	// Operations.

@@ -117,7 +117,12 @@ func (s *Server) showRefereeForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderRefereeForm(c, fiber.StatusOK, a, e, n, referees, school.Referee{}, formErrors{})
+	// Filled with the referee named there, if any: a correction changes only what is wrong.
+	var named school.Referee
+	if i := slices.IndexFunc(referees, func(r school.Referee) bool { return r.Position == n }); i >= 0 {
+		named = referees[i]
+	}
+	return s.renderRefereeForm(c, fiber.StatusOK, a, e, n, referees, named, formErrors{})
 }
 
 func (s *Server) renderRefereeForm(c *fiber.Ctx, status int, a school.Application, e school.Edition, n int,
@@ -147,7 +152,8 @@ func (s *Server) renderRefereeForm(c *fiber.Ctx, status int, a school.Applicatio
 }
 
 // nameReferee names the referee at a position, or puts a new one in the place of one who has
-// sent nothing, and emails them their request.
+// sent nothing, and emails them their request; the same address again corrects the referee's
+// name and relation without emailing them.
 func (s *Server) nameReferee(c *fiber.Ctx) error {
 	a, e, refs, n, referees, err := s.applicantReferee(c)
 	if err != nil {
@@ -169,20 +175,17 @@ func (s *Server) nameReferee(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = s.store.ReplaceReferee(c.UserContext(), a.ID, r, s.now(), render)
+	corrected, err := s.store.ReplaceReferee(c.UserContext(), a.ID, r, s.now(), render)
 	if errors.Is(err, db.ErrTooSoon) {
-		// The same address asked again, or a day's worth of requests sent: nobody is emailed.
-		msg := L.T("referee_error_too_many")
-		if i := slices.IndexFunc(referees, func(o school.Referee) bool {
-			return o.Position == n && strings.EqualFold(o.Email, r.Email)
-		}); i >= 0 && !referees[i].MayResend(s.now()) {
-			msg = L.T("referee_again_from", "When", L.Moment(referees[i].RequestedAt.Add(school.RefereeResendAfter)))
-		}
-		errs.add(refereeField(n, "email"), msg)
+		// A day's worth of requests sent: nobody is emailed.
+		errs.add(refereeField(n, "email"), L.T("referee_error_too_many"))
 		return s.renderRefereeForm(c, fiber.StatusUnprocessableEntity, a, e, n, referees, r, errs)
 	}
 	if err != nil && !errors.Is(err, db.ErrReferenceReceived) {
 		return err
+	}
+	if corrected {
+		return c.Redirect("/status/"+c.Params("token")+"?done=referee_corrected#referees", fiber.StatusSeeOther)
 	}
 	s.outbox.Wake()
 	return c.Redirect("/status/"+c.Params("token")+"?done=referee#referees", fiber.StatusSeeOther)

@@ -107,7 +107,27 @@ func optionalDate(t time.Time) string {
 // sent with the form (files) are stored in that transaction too, bytes and all.
 func (s *Store) CreateApplication(ctx context.Context, e school.Edition, a school.Application,
 	landingHash string, now time.Time, render Renderer, files ...NewFile) (school.Application, error) {
-	stored, err := s.submit(ctx, &submission{e: e, a: a, files: files, landingHash: landingHash, now: now, render: render})
+	return s.createApplication(ctx, &submission{e: e, a: a, files: files, landingHash: landingHash, now: now, render: render})
+}
+
+// NamedReferees are the referees a form names, and the renderer of the requests emailed to them.
+type NamedReferees struct {
+	List   []school.Referee
+	Render RefereeRenderer
+}
+
+// CreateApplicationNaming is CreateApplication for a form naming referees: they are stored and
+// asked in the application's own transaction, so that an application is never stored without
+// the referees it named (the applicant would think them asked), nor its referees emailed for an
+// application not stored.
+func (s *Store) CreateApplicationNaming(ctx context.Context, e school.Edition, a school.Application,
+	referees NamedReferees, now time.Time, render Renderer, files ...NewFile) (school.Application, error) {
+	return s.createApplication(ctx, &submission{e: e, a: a, files: files, now: now, render: render, referees: referees})
+}
+
+func (s *Store) createApplication(ctx context.Context, sub *submission) (school.Application, error) {
+	a := sub.a
+	stored, err := s.submit(ctx, sub)
 	if errors.Is(err, ErrDuplicate) {
 		return a, ErrDuplicate
 	}

@@ -13,6 +13,7 @@
 //	applications.go                 applications and the one status transition (TransitionApplication),
 //	                                which keeps waiting-list ranks unique and gap-free
 //	submissions.go                  submissions written in groups (group commit) with their receipts
+//	                                and the referees the forms name
 //	submission_keys.go              each form's one-time key, so a form sent twice is stored once
 //	application_list.go             the back office's filtered, sorted application list
 //	drafts.go                       forms saved for later: their files, the link's hash, the

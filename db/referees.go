@@ -123,35 +123,18 @@ func (s *Store) RefereeByLink(ctx context.Context, tokenHash string) (school.Ref
 		WHERE l.token_hash = ? AND a.erased_at IS NULL`, tokenHash))
 }
 
-// AddReferees stores the referees an application names and queues each one's request, in one
-// transaction. A position already taken is refused (ErrDuplicate): the applicant changes a
-// referee with ReplaceReferee.
-func (s *Store) AddReferees(ctx context.Context, applicationID int64, referees []school.Referee, now time.Time,
-	render RefereeRenderer) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, r := range referees {
-			if err := insertReferee(ctx, tx, applicationID, r, now, render); err != nil {
-				return err
-			}
+// insertReferees stores the referees named and queues each one's request, inside tx.
+func insertReferees(ctx context.Context, tx *sql.Tx, applicationID int64, named NamedReferees, now time.Time) error {
+	for _, r := range named.List {
+		if err := insertReferee(ctx, tx, applicationID, r, now, named.Render); err != nil {
+			return err
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("db: add referees: %w", err)
 	}
 	return nil
 }
 
 func insertReferee(ctx context.Context, tx *sql.Tx, applicationID int64, r school.Referee, now time.Time,
 	render RefereeRenderer) error {
-	taken, err := exists(ctx, tx, `SELECT 1 FROM referees WHERE application_id = ? AND position = ?`,
-		applicationID, r.Position)
-	if err != nil {
-		return err
-	}
-	if taken {
-		return ErrDuplicate
-	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO referees (application_id, position, name, email,
 		relation, lang, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		applicationID, r.Position, r.Name, strings.TrimSpace(r.Email), r.Relation, r.Lang, formatInstant(now))
@@ -190,12 +173,26 @@ func queueRefereeEmail(ctx context.Context, tx *sql.Tx, r school.Referee, remind
 
 // ReplaceReferee puts a new referee in the place of the one at r.Position, whose links stop
 // working, and asks the new one; refused (ErrReferenceReceived) once that one has sent. Each
-// request emails someone who did not ask for it, so it is refused (ErrTooSoon) when it names the
-// same address again before ResendReferee would ask it again, or when the application's referees
-// were sent school.RefereeRequestsPerDay requests in the last school.RefereeResendAfter.
+// request emails someone who did not ask for it, so it is refused (ErrTooSoon) when the
+// application's referees were sent school.RefereeRequestsPerDay requests in the last
+// school.RefereeResendAfter. A referee named again at the same address is corrected instead
+// (school.Referee.CorrectedBy): name and relation change, nobody is emailed, and corrected is
+// true.
 func (s *Store) ReplaceReferee(ctx context.Context, applicationID int64, r school.Referee, now time.Time,
-	render RefereeRenderer) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	render RefereeRenderer) (corrected bool, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		old, err := scanReferee(tx.QueryRowContext(ctx, `SELECT `+refereeColumns+` FROM referees r
+			WHERE r.application_id = ? AND r.position = ?`, applicationID, r.Position))
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return err
+		case old.Received():
+			return ErrReferenceReceived
+		case old.CorrectedBy(r):
+			corrected = true
+			return correctReferee(ctx, tx, old, r, now)
+		}
 		var asked int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE entity = 'application'
 			AND entity_id = ? AND action IN ('referee_asked', 'referee_asked_again') AND at > ?`,
@@ -205,28 +202,31 @@ func (s *Store) ReplaceReferee(ctx context.Context, applicationID int64, r schoo
 		if asked >= school.RefereeRequestsPerDay {
 			return ErrTooSoon
 		}
-		old, err := scanReferee(tx.QueryRowContext(ctx, `SELECT `+refereeColumns+` FROM referees r
-			WHERE r.application_id = ? AND r.position = ?`, applicationID, r.Position))
-		switch {
-		case errors.Is(err, ErrNotFound):
-		case err != nil:
-			return err
-		case old.Received():
-			return ErrReferenceReceived
-		case strings.EqualFold(old.Email, strings.TrimSpace(r.Email)) && !old.MayResend(now):
-			return ErrTooSoon
-		default:
-			if _, err := tx.ExecContext(ctx, `DELETE FROM referees WHERE application_id = ? AND position = ?`,
-				applicationID, r.Position); err != nil {
+		if old.ID != 0 {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM referees WHERE id = ?`, old.ID); err != nil {
 				return err
 			}
 		}
 		return insertReferee(ctx, tx, applicationID, r, now, render)
 	})
 	if err != nil {
-		return fmt.Errorf("db: replace referee: %w", err)
+		return false, fmt.Errorf("db: replace referee: %w", err)
 	}
-	return nil
+	return corrected, nil
+}
+
+// correctReferee writes the name and relation of referee old as the applicant corrected them
+// in r; the address keeps its spelling, as the referee's links and emails went to it.
+func correctReferee(ctx context.Context, tx *sql.Tx, old, r school.Referee, now time.Time) error {
+	if old.Name == r.Name && old.Relation == r.Relation {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE referees SET name = ?, relation = ? WHERE id = ?`,
+		r.Name, r.Relation, old.ID); err != nil {
+		return err
+	}
+	return writeAudit(ctx, tx, AuditEntry{At: now, Actor: ActorApplicant, Action: "referee_corrected",
+		Entity: "application", EntityID: old.ApplicationID, Detail: "referee " + strconv.Itoa(old.Position)})
 }
 
 // ErrReferenceReceived refuses to change or ask again a referee who has sent their reference.

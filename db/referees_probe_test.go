@@ -25,13 +25,13 @@ func TestChangingARefereeCannotFloodAnInbox(t *testing.T) {
 	}
 	render, sent := fakeRefereeRenderer()
 	victim := school.Referee{Position: 1, Name: "Victim", Email: "victim@example.org", Relation: "none", Lang: "en"}
-	if err := s.AddReferees(ctx, a.ID, []school.Referee{victim}, now, render); err != nil {
+	if _, err := s.ReplaceReferee(ctx, a.ID, victim, now, render); err != nil {
 		t.Fatal(err)
 	}
 	again := victim
 	again.Email = "VICTIM@example.org"
-	if err := s.ReplaceReferee(ctx, a.ID, again, now.Add(time.Hour), render); !errors.Is(err, ErrTooSoon) {
-		t.Errorf("naming the same referee again after an hour: %v, want ErrTooSoon", err)
+	if corrected, err := s.ReplaceReferee(ctx, a.ID, again, now.Add(time.Hour), render); err != nil || !corrected {
+		t.Errorf("naming the same referee again after an hour: corrected %v, %v; want a correction", corrected, err)
 	}
 	if len(*sent) != 1 {
 		t.Fatalf("%d requests to the same address within an hour, want 1", len(*sent))
@@ -39,19 +39,29 @@ func TestChangingARefereeCannotFloodAnInbox(t *testing.T) {
 	for i := 2; i <= school.RefereeRequestsPerDay; i++ {
 		r := victim
 		r.Email = fmt.Sprintf("stranger%d@example.org", i)
-		if err := s.ReplaceReferee(ctx, a.ID, r, now.Add(time.Hour), render); err != nil {
+		if _, err := s.ReplaceReferee(ctx, a.ID, r, now.Add(time.Hour), render); err != nil {
 			t.Fatalf("request %d of the day: %v", i, err)
 		}
 	}
 	r := victim
 	r.Email = "one-too-many@example.org"
-	if err := s.ReplaceReferee(ctx, a.ID, r, now.Add(2*time.Hour), render); !errors.Is(err, ErrTooSoon) {
+	if _, err := s.ReplaceReferee(ctx, a.ID, r, now.Add(2*time.Hour), render); !errors.Is(err, ErrTooSoon) {
 		t.Errorf("request %d of the day: %v, want ErrTooSoon", school.RefereeRequestsPerDay+1, err)
+	}
+	// A correction emails nobody: the day's limit does not hold it back.
+	r.Email = fmt.Sprintf("STRANGER%d@example.org", school.RefereeRequestsPerDay)
+	r.Name = "Corrected"
+	if corrected, err := s.ReplaceReferee(ctx, a.ID, r, now.Add(2*time.Hour), render); err != nil || !corrected {
+		t.Errorf("a correction after a day's requests: corrected %v, %v", corrected, err)
+	}
+	if refs, err := s.Referees(ctx, a.ID); err != nil || len(refs) != 1 || refs[0].Name != "Corrected" ||
+		refs[0].Email != fmt.Sprintf("stranger%d@example.org", school.RefereeRequestsPerDay) {
+		t.Errorf("the corrected referee is %+v, %v", refs, err)
 	}
 	if len(*sent) != school.RefereeRequestsPerDay {
 		t.Errorf("%d requests in a day, want %d", len(*sent), school.RefereeRequestsPerDay)
 	}
-	if err := s.ReplaceReferee(ctx, a.ID, r, now.Add(25*time.Hour), render); err != nil {
+	if _, err := s.ReplaceReferee(ctx, a.ID, r, now.Add(25*time.Hour), render); err != nil {
 		t.Errorf("a day later: %v", err)
 	}
 }
@@ -71,8 +81,8 @@ func TestAnErasedApplicationsRefereesLeaveNoTrace(t *testing.T) {
 	letter, marker := markedCV(t)
 	address := "referee-" + string(marker[:16]) + "@uni.example"
 	render, _ := fakeRefereeRenderer()
-	if err := s.AddReferees(ctx, a.ID, []school.Referee{{Position: 1, Name: "Dr Gone", Email: address,
-		Relation: "teacher", Lang: "en"}}, now, render); err != nil {
+	if _, err := s.ReplaceReferee(ctx, a.ID, school.Referee{Position: 1, Name: "Dr Gone", Email: address,
+		Relation: "teacher", Lang: "en"}, now, render); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.ResendReferee(ctx, a.ID, 1, now.Add(25*time.Hour), render); err != nil {

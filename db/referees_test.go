@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -59,21 +61,16 @@ func TestRefereesFromRequestToErasure(t *testing.T) {
 	if copied, err := s.References(ctx, copyID); err != nil || copied.Asked != 2 || !copied.Deadline.IsZero() || len(copied.QuestionsEN) != 1 {
 		t.Errorf("the copy for next year asks %+v, %v", copied, err)
 	}
-	a, err := s.CreateApplication(ctx, e, school.Application{Lang: "cs", Email: "ref-test@example.org",
-		GivenName: "Ref", FamilyName: "Test", Nationality: "CZ", Residence: "CZ"}, "", now, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	render, sent := fakeRefereeRenderer()
 	named := []school.Referee{
 		{Position: 1, Name: "Prof. One", Email: "one@uni.example", Relation: "supervisor", Lang: "cs"},
 		{Position: 2, Name: "Dr Two", Email: "two@uni.example", Relation: "teacher", Lang: "cs"},
 	}
-	if err := s.AddReferees(ctx, a.ID, named, now, render); err != nil {
+	a, err := s.CreateApplicationNaming(ctx, e, school.Application{Lang: "cs", Email: "ref-test@example.org",
+		GivenName: "Ref", FamilyName: "Test", Nationality: "CZ", Residence: "CZ"},
+		NamedReferees{List: named, Render: render}, now, nil)
+	if err != nil {
 		t.Fatal(err)
-	}
-	if err := s.AddReferees(ctx, a.ID, named[:1], now, render); !errors.Is(err, ErrDuplicate) {
-		t.Errorf("naming a taken place again: %v, want ErrDuplicate", err)
 	}
 	if len(*sent) != 2 {
 		t.Fatalf("%d requests rendered, want 2", len(*sent))
@@ -110,9 +107,9 @@ func TestRefereesFromRequestToErasure(t *testing.T) {
 		t.Errorf("the first link stopped working when asked again: %v", err)
 	}
 	// The second referee is replaced: their link stops working.
-	if err := s.ReplaceReferee(ctx, a.ID, school.Referee{Position: 2, Name: "Dr Three",
-		Email: "three@uni.example", Relation: "employer", Lang: "cs"}, later, render); err != nil {
-		t.Fatal(err)
+	if corrected, err := s.ReplaceReferee(ctx, a.ID, school.Referee{Position: 2, Name: "Dr Three",
+		Email: "three@uni.example", Relation: "employer", Lang: "cs"}, later, render); err != nil || corrected {
+		t.Fatalf("replacing a referee: corrected %v, %v", corrected, err)
 	}
 	if _, err := s.RefereeByLink(ctx, "hash-2"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("a replaced referee's link still works: %v", err)
@@ -127,7 +124,7 @@ func TestRefereesFromRequestToErasure(t *testing.T) {
 	if err := s.ReceiveReference(ctx, one.ID, Reference{}, later); !errors.Is(err, ErrReferenceReceived) {
 		t.Errorf("a second sending: %v, want ErrReferenceReceived", err)
 	}
-	if err := s.ReplaceReferee(ctx, a.ID, school.Referee{Position: 1, Name: "X", Email: "x@example.org",
+	if _, err := s.ReplaceReferee(ctx, a.ID, school.Referee{Position: 1, Name: "X", Email: "x@example.org",
 		Relation: "x", Lang: "cs"}, later, render); !errors.Is(err, ErrReferenceReceived) {
 		t.Errorf("replacing a referee who sent: %v", err)
 	}
@@ -215,6 +212,82 @@ func TestTheDemoSummerSchoolAsksForAReference(t *testing.T) {
 				t.Errorf("a demo letter is no PDF: %.40q %v", data, err)
 			}
 			break
+		}
+	}
+}
+
+// An application naming referees is stored with them, their requests and its receipt, or not at
+// all: among submissions written together, one whose referee's request cannot be rendered, and
+// one whose receipt cannot, leave no application, referee nor email; the others keep theirs.
+func TestAnApplicationIsStoredWithItsRefereesOrNotAtAll(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, time.November, 27, 12, 0, 0, 0, time.UTC)
+	s := openDemoStore(t, now)
+	all, err := s.PublicEditions(ctx, EditionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e school.Edition
+	for _, ed := range all {
+		if ed.WindowAt(now) == school.WindowOpen && ed.Admission == school.AdmissionSelection {
+			e = ed
+		}
+	}
+	receipt := func(template string, a school.Application) (Email, error) {
+		if a.GivenName == "Receipt" {
+			return Email{}, errors.New("cannot render the receipt")
+		}
+		return Email{To: a.Email, Lang: a.Lang, Subject: a.Reference, Text: a.Reference, Template: template}, nil
+	}
+	const people = 20
+	var wg sync.WaitGroup
+	for i := range people {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name := "Fine"
+			switch i {
+			case 3:
+				name = "Referee"
+			case 5:
+				name = "Receipt"
+			}
+			a := school.Application{Lang: "en", Email: fmt.Sprintf("named%d@example.org", i), GivenName: name,
+				FamilyName: "Tester", Nationality: "CZ", Residence: "CZ"}
+			var n atomic.Int32
+			named := NamedReferees{List: []school.Referee{{Position: 1, Name: "Dr Ref", Relation: "teacher",
+				Email: fmt.Sprintf("ref%d@uni.example", i), Lang: "en"}},
+				Render: func(r school.Referee, reminder bool) (Email, error) {
+					if name == "Referee" {
+						return Email{}, errors.New("cannot render the request")
+					}
+					k := n.Add(1)
+					return Email{To: r.Email, Lang: r.Lang, Subject: "ref", Text: "ref", Template: "referee_request",
+						LinkHash: fmt.Sprintf("hash-%d-%d", i, k)}, nil
+				}}
+			_, err := s.CreateApplicationNaming(ctx, e, a, named, now, receipt)
+			if (err != nil) != (name != "Fine") {
+				t.Errorf("%s (%s): %v", a.Email, name, err)
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range people {
+		address := fmt.Sprintf("named%d@example.org", i)
+		var apps, referees, emails int
+		if err := s.reader.QueryRowContext(ctx, `SELECT
+			(SELECT COUNT(*) FROM applications WHERE email = ?),
+			(SELECT COUNT(*) FROM referees r JOIN applications a ON a.id = r.application_id WHERE a.email = ?),
+			(SELECT COUNT(*) FROM outbox WHERE to_addr IN (?, ?))`,
+			address, address, address, fmt.Sprintf("ref%d@uni.example", i)).Scan(&apps, &referees, &emails); err != nil {
+			t.Fatal(err)
+		}
+		want := [3]int{1, 1, 2}
+		if i == 3 || i == 5 {
+			want = [3]int{}
+		}
+		if got := [3]int{apps, referees, emails}; got != want {
+			t.Errorf("%s: %d applications, %d referees, %d emails; want %v", address, apps, referees, emails, want)
 		}
 	}
 }

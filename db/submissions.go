@@ -41,6 +41,7 @@ type submission struct {
 	landingHash string
 	now         time.Time
 	render      Renderer
+	referees    NamedReferees
 
 	state atomic.Int32
 	done  chan struct{} // closed when stored and err are final
@@ -290,15 +291,22 @@ func insertSubmission(ctx context.Context, tx *sql.Tx, sub *submission, seats ba
 			a, err = sub.a, fmt.Errorf("panic: %v", r)
 		}
 	}()
-	return insertApplication(ctx, tx, sub.e, sub.a, sub.files, sub.landingHash, sub.now, sub.render, seats)
+	if a, err = insertApplication(ctx, tx, sub.e, sub.a, sub.files, sub.landingHash, sub.now, sub.render, seats); err != nil {
+		return a, err
+	}
+	return a, insertReferees(ctx, tx, a.ID, sub.referees, sub.now)
 }
 
-// insertSubmissionRows is insertSubmission without the receipt.
+// insertSubmissionRows is insertSubmission without the receipt; the referees' requests are
+// rendered here, by the writer, as only the few forms naming referees have them.
 func insertSubmissionRows(ctx context.Context, tx *sql.Tx, sub *submission, seats batchSeats) (a school.Application, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			a, err = sub.a, fmt.Errorf("panic: %v", r)
 		}
 	}()
-	return insertApplicationRows(ctx, tx, sub.e, sub.a, sub.files, sub.landingHash, sub.now, seats)
+	if a, err = insertApplicationRows(ctx, tx, sub.e, sub.a, sub.files, sub.landingHash, sub.now, seats); err != nil {
+		return a, err
+	}
+	return a, insertReferees(ctx, tx, a.ID, sub.referees, sub.now)
 }

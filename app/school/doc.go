@@ -15,8 +15,8 @@
 //	submission_key.go  the form's one-time submission key
 //	drafts.go       forms saved for later: until when they are kept, how often their link is emailed
 //	questions.go    an edition's extra questions and the answers to them
-//	referees.go     references an edition asks (0–3), their deadline and reminder, referees, who
-//	                sees letters in blind review
+//	referees.go     references an edition asks (0–3), their deadline and reminder, referees (a
+//	                correction of one is not a new request), who sees letters in blind review
 //	consents.go     the consents asked, and the wording's version
 //	notices.go      privacy notices: their versions, placeholders, contact addresses
 //	payment.go      paying the fee: the account's checks, the variable symbol, QR Platba and EPC payloads

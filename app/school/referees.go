@@ -114,6 +114,14 @@ func (r Referee) MayResend(now time.Time) bool {
 	return !r.Received() && !now.Before(r.RequestedAt.Add(RefereeResendAfter))
 }
 
+// CorrectedBy reports whether n, named in r's place, is r corrected: nothing received yet and
+// the same address, so the same person, already asked. Their name and relation change in
+// place, their links keep working, and they are not emailed again (which the applicant may ask
+// for once a day, MayResend), so a correction knows no daily limit.
+func (r Referee) CorrectedBy(n Referee) bool {
+	return !r.Received() && strings.EqualFold(strings.TrimSpace(r.Email), strings.TrimSpace(n.Email))
+}
+
 // ReminderDue says whether the referee is to be reminded at now: asked before the reminder's
 // time, nothing sent, not reminded yet, and the deadline not passed.
 func (r Referee) ReminderDue(refs References, e Edition, now time.Time) bool {
