@@ -1,0 +1,56 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"registrar/app/school"
+)
+
+// A blind reviewer who may not see the nationality is not told either that the visa letter was
+// made again nor which passport lines organisers corrected: both say the applicant needs a visa.
+func TestABlindReviewerIsNotToldOfACorrectedVisaLetter(t *testing.T) {
+	t.Parallel()
+	ts := newFormServer(t)
+	e := documentEdition(t, ts, "blind-corrected-2027")
+	ctx := context.Background()
+	if err := ts.store.AddDefaultFollowUps(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	fields := followUpFieldsOf(t, ts, e)
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	reviewer := createUser(t, ts, "reviewer@school.test", school.RoleReviewer)
+	if err := ts.store.AssignStaff(ctx, reviewer.ID, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	staff := signIn(t, ts, organiser.Email)
+	p, _ := passportGiven(t, ts, e, "Olena", "Kovalenko", "en")
+	app := "/admin/applications/" + strconv.FormatInt(p.app.ID, 10)
+	f := staff.openForm(t, app+"/follow-ups", app+"/follow-ups")
+	resp, body := staff.submit(t, f, url.Values{fields[school.PurposePassportNumber]: {"FE123456"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	setBlindReview(t, staff, e.ID, school.IdentifyingFields)
+
+	look := map[string][]string{
+		"en": {"Visa invitation letter", "Passport", "passport"},
+		"cs": {"Zvací dopis pro vízum", "zvací dopis", "pasu", "Pas"},
+	}
+	blindReviewer := signIn(t, ts, reviewer.Email)
+	for lang, words := range look {
+		resp, body := blindReviewer.get(t, app+"?lang="+lang)
+		wantStatus(t, resp, body, http.StatusOK)
+		text := visibleText(t, body)
+		for _, w := range words {
+			if strings.Contains(text, w) {
+				t.Errorf("%s: the blind reviewer reads %q on the application's page", lang, w)
+			}
+		}
+	}
+	// The organiser still reads both.
+	_, body = staff.get(t, app+"?lang=en")
+	wantText(t, body, "Visa invitation letter replaced by a corrected one", "Follow-up answers corrected: Passport number")
+}
