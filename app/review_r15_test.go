@@ -54,3 +54,29 @@ func TestABlindReviewerIsNotToldOfACorrectedVisaLetter(t *testing.T) {
 	_, body = staff.get(t, app+"?lang=en")
 	wantText(t, body, "Visa invitation letter replaced by a corrected one", "Follow-up answers corrected: Passport number")
 }
+
+// In Czech "tento dopis nahradil opravený dopis" may be read either way round (nominative and
+// accusative alike): the page of a replaced letter's code says which letter replaced which.
+func TestAReplacedLetterSaysInCzechWhichLetterReplacedWhich(t *testing.T) {
+	t.Parallel()
+	ts := newFormServer(t)
+	e := documentEdition(t, ts, "verify-replaced-cs-2027")
+	ctx := context.Background()
+	if err := ts.store.AddDefaultFollowUps(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	fields := followUpFieldsOf(t, ts, e)
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	staff := signIn(t, ts, organiser.Email)
+	p, _ := passportGiven(t, ts, e, "Olena", "Kovalenko", "en")
+	old, err := ts.store.IssuedDocument(ctx, p.app.ID, school.DocumentVisaLetter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := "/admin/applications/" + strconv.FormatInt(p.app.ID, 10)
+	f := staff.openForm(t, app+"/follow-ups", app+"/follow-ups")
+	resp, body := staff.submit(t, f, url.Values{fields[school.PurposePassportNumber]: {"FE123456"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	_, body = ts.visitor().get(t, "/verify/"+school.FormatCode(old.Code)+"?lang=cs")
+	wantText(t, body, "Tento dopis byl nahrazen", "byl tento dopis nahrazen opraveným dopisem")
+}
