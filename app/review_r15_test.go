@@ -104,3 +104,72 @@ func TestSeatsRaisedOnceTheSchoolHasBegunAreOfferedToNobody(t *testing.T) {
 		}
 	}
 }
+
+// The correction of follow-up answers is for the edition's organisers only, with the form's
+// CSRF token, while the applicant holds a place.
+func TestFollowUpCorrectionIsRefusedToOthersAndWithoutItsToken(t *testing.T) {
+	t.Parallel()
+	ts := newFormServer(t)
+	e := documentEdition(t, ts, "correct-refused-2027")
+	other := documentEdition(t, ts, "correct-refused-other-2027")
+	ctx := context.Background()
+	if err := ts.store.AddDefaultFollowUps(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	fields := followUpFieldsOf(t, ts, e)
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	elsewhere := createUser(t, ts, "elsewhere@school.test", school.RoleOrganiser)
+	reviewer := createUser(t, ts, "reviewer@school.test", school.RoleReviewer)
+	if err := ts.store.AssignStaff(ctx, elsewhere.ID, other.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.store.AssignStaff(ctx, reviewer.ID, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := passportGiven(t, ts, e, "Olena", "Kovalenko", "en")
+	page := "/admin/applications/" + strconv.FormatInt(p.app.ID, 10) + "/follow-ups"
+	staff := signIn(t, ts, organiser.Email)
+	f := staff.openForm(t, page, page)
+	change := url.Values{fields[school.PurposePassportNumber]: {"XX999999"}}
+
+	for name, who := range map[string]*visitor{"an organiser of another edition": signIn(t, ts, elsewhere.Email),
+		"a reviewer of the edition": signIn(t, ts, reviewer.Email)} {
+		resp, body := who.get(t, page)
+		if resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s opens the correction: %d", name, resp.StatusCode)
+		}
+		if strings.Contains(body, "FE12345G") {
+			t.Errorf("%s reads the passport number", name)
+		}
+		values := url.Values{"_csrf": {who.token(t)}, fields[school.PurposePassportNumber]: {"XX999999"}}
+		resp, _ = who.post(t, page, page, values)
+		if resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s sends a correction: %d", name, resp.StatusCode)
+		}
+	}
+	// The organiser's own form without its token changes nothing.
+	values := url.Values{}
+	for k, v := range f.Values {
+		if k != "_csrf" {
+			values[k] = v
+		}
+	}
+	values.Set(fields[school.PurposePassportNumber], "XX999999")
+	resp, _ := staff.post(t, page, page, values)
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a correction without its token: %d", resp.StatusCode)
+	}
+	// Once the applicant withdrew, nothing is corrected.
+	setStatus(t, ts, e, p.app.ID, school.StatusWithdrawn)
+	resp, body := staff.submit(t, f, change)
+	wantStatus(t, resp, body, http.StatusNotFound)
+	answers, err := ts.store.FollowUpAnswers(ctx, p.app.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range answers {
+		if v == "XX999999" {
+			t.Fatal("the passport number was changed")
+		}
+	}
+}
