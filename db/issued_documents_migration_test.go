@@ -79,3 +79,37 @@ func TestMigration0034KeepsEveryIssuedDocument(t *testing.T) {
 		t.Errorf("the journal's erasure is %q (%v), want %q", what, err, ErasedApplication)
 	}
 }
+
+// Taken back below 0034, the journal of erasures cannot say what an entry erased, and a
+// version before it reads every entry as a whole application erased: a restore would erase
+// whole the participants whose passport details only were erased. Those entries go.
+func TestMigration0034DownLeavesNoPassportErasureToBeReadAsAWholeOne(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, time.November, 27, 12, 0, 0, 0, time.UTC)
+	s := openDemoStore(t, now)
+	_, apps := attendedApplications(t, s, now, 2)
+	at := formatInstant(now)
+	for i, what := range []string{ErasedPassport, ErasedApplication} {
+		if _, err := s.writer.ExecContext(ctx, `INSERT INTO erasures (application_id, reference, erased_at, what)
+			VALUES (?, ?, ?, ?)`, apps[i].ID, apps[i].Reference, at, what); err != nil {
+			t.Fatal(err)
+		}
+	}
+	migrateDownTo(t, s, 33)
+	var ids []int64
+	rows, err := s.reader.QueryContext(ctx, `SELECT application_id FROM erasures ORDER BY application_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) != 1 || ids[0] != apps[1].ID {
+		t.Errorf("below 0034 the journal names applications %v as erased, want only %d", ids, apps[1].ID)
+	}
+}
