@@ -518,13 +518,14 @@ func (s *Server) correctFollowUps(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	answers, problems := school.CheckFollowUps(questions, a, e.EndsOn, typedFollowUps(c, questions))
-	if len(problems) > 0 {
-		return s.renderFollowUpCorrection(c, fiber.StatusUnprocessableEntity, e, a, questions, answers, problems)
-	}
 	stored, err := s.store.FollowUpAnswers(ctx, a.ID)
 	if err != nil {
 		return err
+	}
+	answers, problems := school.CheckFollowUps(questions, a, e.EndsOn, typedFollowUps(c, questions))
+	school.ForgiveStoredExpiry(problems, answers, stored)
+	if len(problems) > 0 {
+		return s.renderFollowUpCorrection(c, fiber.StatusUnprocessableEntity, e, a, questions, answers, problems)
 	}
 	back := "/admin/applications/" + strconv.FormatInt(a.ID, 10)
 	changed, onLetter := school.ChangedFollowUps(questions, stored, answers)

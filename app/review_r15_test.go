@@ -173,3 +173,40 @@ func TestFollowUpCorrectionIsRefusedToOthersAndWithoutItsToken(t *testing.T) {
 		}
 	}
 }
+
+// An organiser who corrects a typo in the passport number is not held up by a passport expiry
+// the applicant gave before the rule of three months past the edition, which the organiser did
+// not change; a new expiry typed in is checked.
+func TestAnOrganiserCorrectsThePassportNumberOfAnExpiryGivenBeforeTheRule(t *testing.T) {
+	t.Parallel()
+	ts := newFormServer(t)
+	e := documentEdition(t, ts, "correct-old-expiry-2027")
+	ctx := context.Background()
+	if err := ts.store.AddDefaultFollowUps(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	fields := followUpFieldsOf(t, ts, e)
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	staff := signIn(t, ts, organiser.Email)
+	p, _ := passportGiven(t, ts, e, "Olena", "Kovalenko", "en")
+	qs, err := ts.store.FollowUpQuestions(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Stored before the rule: a month past the edition's end.
+	for _, q := range qs {
+		if q.Purpose == school.PurposePassportExpiry {
+			if err := ts.store.SaveFollowUpAnswers(ctx, p.app.ID, map[int64]string{q.ID: "2027-09-30"}, ts.now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	app := "/admin/applications/" + strconv.FormatInt(p.app.ID, 10)
+	f := staff.openForm(t, app+"/follow-ups", app+"/follow-ups")
+	resp, body := staff.submit(t, f, url.Values{fields[school.PurposePassportNumber]: {"FE123456"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	resp, body = staff.submit(t, staff.openForm(t, app+"/follow-ups", app+"/follow-ups"),
+		url.Values{fields[school.PurposePassportExpiry]: {"2027-10-31"}})
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	wantText(t, body, "The passport must be valid until at least 27 November 2027")
+}

@@ -187,6 +187,17 @@ func CheckFollowUps(questions []FollowUpQuestion, a Application, endsOn time.Tim
 	return answers, problems
 }
 
+// ForgiveStoredExpiry takes from problems the passport-expiry problem of an answer left as
+// stored: given before the rule, or kept by organisers who correct another answer, it does not
+// hold up their correction (a typo in the passport number); an expiry typed anew is checked.
+func ForgiveStoredExpiry(problems, answers, stored map[int64]string) {
+	for id, problem := range problems {
+		if problem == FollowUpPassportExpiry && answers[id] == stored[id] {
+			delete(problems, id)
+		}
+	}
+}
+
 // ChangedFollowUps are the questions whose answer differs from the one stored, and whether one
 // of them is a passport line the visa letter prints.
 func ChangedFollowUps(questions []FollowUpQuestion, stored, answers map[int64]string) ([]FollowUpQuestion, bool) {
