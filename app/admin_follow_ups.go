@@ -536,8 +536,8 @@ func (s *Server) correctFollowUps(c *fiber.Ctx) error {
 		Actor: userActor(currentUser(c)), Now: s.now()}
 	for _, q := range changed {
 		correction.Answers[q.ID] = answers[q.ID]
-		correction.Changed = append(correction.Changed, q.LabelEN)
 	}
+	correction.Note = school.CorrectionNote(changed)
 	if onLetter {
 		if correction.Render, err = s.emails.Renderer(ctx, e); err != nil {
 			return err

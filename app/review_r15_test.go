@@ -210,3 +210,28 @@ func TestAnOrganiserCorrectsThePassportNumberOfAnExpiryGivenBeforeTheRule(t *tes
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 	wantText(t, body, "The passport must be valid until at least 27 November 2027")
 }
+
+// The history names the questions corrected in the reader's language, as it names everything
+// else: a Czech organiser reads the Czech labels.
+func TestTheCorrectedQuestionsAreNamedInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	ts := newFormServer(t)
+	e := documentEdition(t, ts, "correct-labels-cs-2027")
+	ctx := context.Background()
+	if err := ts.store.AddDefaultFollowUps(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	fields := followUpFieldsOf(t, ts, e)
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	staff := signIn(t, ts, organiser.Email)
+	p, _ := passportGiven(t, ts, e, "Olena", "Kovalenko", "en")
+	app := "/admin/applications/" + strconv.FormatInt(p.app.ID, 10)
+	f := staff.openForm(t, app+"/follow-ups", app+"/follow-ups")
+	resp, body := staff.submit(t, f, url.Values{fields[school.PurposePassportNumber]: {"FE123456"},
+		fields[school.PurposeArrival]: {"2027-08-21"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	_, body = staff.get(t, app+"?lang=cs")
+	wantText(t, body, "Opravené odpovědi na doplňující otázky: Číslo pasu; Den příjezdu")
+	_, body = staff.get(t, app+"?lang=en")
+	wantText(t, body, "Follow-up answers corrected: Passport number; Day of arrival")
+}

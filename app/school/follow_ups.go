@@ -1,6 +1,7 @@
 package school
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -196,6 +197,31 @@ func ForgiveStoredExpiry(problems, answers, stored map[int64]string) {
 			delete(problems, id)
 		}
 	}
+}
+
+// CorrectionNote is the history's note of the follow-up questions an organiser corrected: their
+// labels in both languages, so that each reader reads their own, and never the answers, which
+// may be a passport number.
+func CorrectionNote(changed []FollowUpQuestion) string {
+	labels := make([][2]string, 0, len(changed))
+	for _, q := range changed {
+		labels = append(labels, [2]string{q.LabelEN, q.LabelCS})
+	}
+	note, _ := json.Marshal(labels) // strings only: it cannot fail
+	return string(note)
+}
+
+// CorrectedQuestions are the labels of a CorrectionNote in lang, one after another.
+func CorrectedQuestions(note, lang string) string {
+	var labels [][2]string
+	if err := json.Unmarshal([]byte(note), &labels); err != nil {
+		return note
+	}
+	names := make([]string, 0, len(labels))
+	for _, l := range labels {
+		names = append(names, pick(lang, l[0], l[1]))
+	}
+	return strings.Join(names, "; ")
 }
 
 // ChangedFollowUps are the questions whose answer differs from the one stored, and whether one
