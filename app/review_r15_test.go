@@ -235,3 +235,38 @@ func TestTheCorrectedQuestionsAreNamedInTheReadersLanguage(t *testing.T) {
 	_, body = staff.get(t, app+"?lang=en")
 	wantText(t, body, "Follow-up answers corrected: Passport number; Day of arrival")
 }
+
+// The email about a corrected letter carries the applicant's status link: the outbox shows it
+// to organisers without the link.
+func TestTheCorrectedLetterEmailIsShownWithoutItsStatusLink(t *testing.T) {
+	t.Parallel()
+	ts := newFormServer(t)
+	e := documentEdition(t, ts, "correct-outbox-2027")
+	ctx := context.Background()
+	if err := ts.store.AddDefaultFollowUps(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	fields := followUpFieldsOf(t, ts, e)
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	staff := signIn(t, ts, organiser.Email)
+	p, _ := passportGiven(t, ts, e, "Olena", "Kovalenko", "en")
+	app := "/admin/applications/" + strconv.FormatInt(p.app.ID, 10)
+	f := staff.openForm(t, app+"/follow-ups", app+"/follow-ups")
+	resp, body := staff.submit(t, f, url.Values{fields[school.PurposePassportNumber]: {"FE123456"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	m := lastEmail(t, ts, p.app.ID)
+	if m.Template != "visa_letter_corrected" {
+		t.Fatalf("the last email is %s", m.Template)
+	}
+	token := statusLinkOf(t, m)
+	page := "/admin/outbox/" + strconv.FormatInt(m.ID, 10)
+	resp, body = staff.get(t, page)
+	wantStatus(t, resp, body, http.StatusOK)
+	if strings.Contains(body, token) || strings.Contains(body, "FE123456") {
+		t.Error("the outbox shows the status link or the passport number")
+	}
+	wantEmailFrame(t, staff, page+"/html", token)
+	// The link works for the applicant.
+	resp, body = ts.visitor().get(t, "/status/"+token)
+	wantStatus(t, resp, body, http.StatusOK)
+}
