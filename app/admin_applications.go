@@ -344,7 +344,7 @@ func (s *Server) renderApplication(c *fiber.Ctx, status int, decisionError strin
 	if data.Referees, err = s.staffRefereesOf(c, e, a); err != nil {
 		return err
 	}
-	if data.FollowUps, err = s.staffFollowUps(c, a, L); err != nil {
+	if data.FollowUps, err = s.staffFollowUps(c, e, a, L); err != nil {
 		return err
 	}
 	data.CanDecide = u.Role != school.RoleReviewer

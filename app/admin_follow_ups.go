@@ -409,7 +409,7 @@ type staffFollowUpSection struct {
 
 // staffFollowUps are an application's follow-up answers as its back-office page shows them to
 // organisers; none to reviewers, blind or not.
-func (s *Server) staffFollowUps(c *fiber.Ctx, a school.Application, L *i18n.Translator) (*staffFollowUpSection, error) {
+func (s *Server) staffFollowUps(c *fiber.Ctx, e school.Edition, a school.Application, L *i18n.Translator) (*staffFollowUpSection, error) {
 	if currentUser(c).Role == school.RoleReviewer {
 		return nil, nil
 	}
@@ -428,8 +428,12 @@ func (s *Server) staffFollowUps(c *fiber.Ctx, a school.Application, L *i18n.Tran
 			section.Lines = append(section.Lines, mail.SummaryLine{Label: q.Label(L.Lang), Value: followUpAnswerIn(q, v, L)})
 		}
 	}
-	if school.FollowUpsCorrectable(a) {
+	// Linked only when the correction has questions to show (correctableFollowUps).
+	switch _, err := s.correctableFollowUps(ctx, e, a); {
+	case err == nil:
 		section.CorrectURL = "/admin/applications/" + strconv.FormatInt(a.ID, 10) + "/follow-ups"
+	case !errors.Is(err, db.ErrNotFound):
+		return nil, err
 	}
 	if len(section.Lines) == 0 && section.CorrectURL == "" {
 		return nil, nil

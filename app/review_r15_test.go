@@ -270,3 +270,36 @@ func TestTheCorrectedLetterEmailIsShownWithoutItsStatusLink(t *testing.T) {
 	resp, body = ts.visitor().get(t, "/status/"+token)
 	wantStatus(t, resp, body, http.StatusOK)
 }
+
+// The application's page links to the correction only when there is something to correct: an
+// edition asking follow-up questions only of those who need a visa has none for the others.
+func TestTheCorrectionIsLinkedOnlyWhenItHasQuestions(t *testing.T) {
+	t.Parallel()
+	ts := newFormServer(t)
+	e := documentEdition(t, ts, "correct-link-visa-only-2027")
+	ctx := context.Background()
+	if err := ts.store.AddDefaultFollowUps(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	qs, err := ts.store.FollowUpQuestions(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range qs {
+		if !q.OnlyWithVisa {
+			if _, err := ts.store.RemoveFollowUpQuestion(ctx, e.ID, q.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
+	staff := signIn(t, ts, organiser.Email)
+	p := createParticipant(t, ts, e, "Petr", "Svoboda", "en", "CZ", false, "")
+	setStatus(t, ts, e, p.app.ID, school.StatusAccepted)
+	app := "/admin/applications/" + strconv.FormatInt(p.app.ID, 10)
+	_, body := staff.get(t, app)
+	if strings.Contains(body, `href="`+app+`/follow-ups"`) {
+		resp, _ := staff.get(t, app+"/follow-ups")
+		t.Errorf("the page links to a correction that answers %d", resp.StatusCode)
+	}
+}
