@@ -151,7 +151,11 @@ func PassportValidUntil(endsOn time.Time) time.Time {
 	if endsOn.IsZero() {
 		return time.Time{}
 	}
-	return endsOn.AddDate(0, 3, 0)
+	// The same day three months on, or the third month's last day when it has no such day
+	// (AddDate would run on into the fourth month).
+	y, m, d := endsOn.Date()
+	last := time.Date(y, m+4, 0, 0, 0, 0, 0, endsOn.Location()).Day()
+	return time.Date(y, m+3, min(d, last), 0, 0, 0, 0, endsOn.Location())
 }
 
 // CheckFollowUps tidies the answers typed to the questions asked of a (by question, as the form
