@@ -344,7 +344,7 @@ func (s *Server) renderApplication(c *fiber.Ctx, status int, decisionError strin
 	if data.Referees, err = s.staffRefereesOf(c, e, a); err != nil {
 		return err
 	}
-	if data.FollowUps, err = s.staffFollowUps(c, a, L); err != nil {
+	if data.FollowUps, err = s.staffFollowUps(c, e, a, L); err != nil {
 		return err
 	}
 	data.CanDecide = u.Role != school.RoleReviewer
@@ -383,7 +383,7 @@ func staffHistoryText(L *i18n.Translator, h db.AuditEntry) string {
 	case "edit", "erasure_requested", "status_link_sent": // the text names the applicant
 		return L.T("staff_history_" + h.Action)
 	case "follow_ups_corrected": // the questions changed, never the answers
-		return L.T("staff_history_"+h.Action, "Questions", h.Detail) + " · " + actorName(L, h)
+		return L.T("staff_history_"+h.Action, "Questions", school.CorrectedQuestions(h.Detail, L.Lang)) + " · " + actorName(L, h)
 	}
 	return L.T("history_"+h.Action) + " · " + actorName(L, h)
 }

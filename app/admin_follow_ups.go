@@ -409,7 +409,7 @@ type staffFollowUpSection struct {
 
 // staffFollowUps are an application's follow-up answers as its back-office page shows them to
 // organisers; none to reviewers, blind or not.
-func (s *Server) staffFollowUps(c *fiber.Ctx, a school.Application, L *i18n.Translator) (*staffFollowUpSection, error) {
+func (s *Server) staffFollowUps(c *fiber.Ctx, e school.Edition, a school.Application, L *i18n.Translator) (*staffFollowUpSection, error) {
 	if currentUser(c).Role == school.RoleReviewer {
 		return nil, nil
 	}
@@ -428,8 +428,12 @@ func (s *Server) staffFollowUps(c *fiber.Ctx, a school.Application, L *i18n.Tran
 			section.Lines = append(section.Lines, mail.SummaryLine{Label: q.Label(L.Lang), Value: followUpAnswerIn(q, v, L)})
 		}
 	}
-	if school.FollowUpsCorrectable(a) {
+	// Linked only when the correction has questions to show (correctableFollowUps).
+	switch _, err := s.correctableFollowUps(ctx, e, a); {
+	case err == nil:
 		section.CorrectURL = "/admin/applications/" + strconv.FormatInt(a.ID, 10) + "/follow-ups"
+	case !errors.Is(err, db.ErrNotFound):
+		return nil, err
 	}
 	if len(section.Lines) == 0 && section.CorrectURL == "" {
 		return nil, nil
@@ -518,13 +522,14 @@ func (s *Server) correctFollowUps(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	answers, problems := school.CheckFollowUps(questions, a, e.EndsOn, typedFollowUps(c, questions))
-	if len(problems) > 0 {
-		return s.renderFollowUpCorrection(c, fiber.StatusUnprocessableEntity, e, a, questions, answers, problems)
-	}
 	stored, err := s.store.FollowUpAnswers(ctx, a.ID)
 	if err != nil {
 		return err
+	}
+	answers, problems := school.CheckFollowUps(questions, a, e.EndsOn, typedFollowUps(c, questions))
+	school.ForgiveStoredExpiry(problems, answers, stored)
+	if len(problems) > 0 {
+		return s.renderFollowUpCorrection(c, fiber.StatusUnprocessableEntity, e, a, questions, answers, problems)
 	}
 	back := "/admin/applications/" + strconv.FormatInt(a.ID, 10)
 	changed, onLetter := school.ChangedFollowUps(questions, stored, answers)
@@ -535,8 +540,8 @@ func (s *Server) correctFollowUps(c *fiber.Ctx) error {
 		Actor: userActor(currentUser(c)), Now: s.now()}
 	for _, q := range changed {
 		correction.Answers[q.ID] = answers[q.ID]
-		correction.Changed = append(correction.Changed, q.LabelEN)
 	}
+	correction.Note = school.CorrectionNote(changed)
 	if onLetter {
 		if correction.Render, err = s.emails.Renderer(ctx, e); err != nil {
 			return err

@@ -121,7 +121,7 @@ func TestAnOrganiserCorrectsAPassportNumberAndTheVisaLetterIsMadeAgain(t *testin
 			}
 			if h.Action == "follow_ups_corrected" {
 				found = true
-				if h.Detail != "Passport number" || h.Actor != userActor(organiser) {
+				if school.CorrectedQuestions(h.Detail, "en") != "Passport number" || h.Actor != userActor(organiser) {
 					t.Errorf("%s: the correction's entry %+v", c.lang, h)
 				}
 			}

@@ -42,7 +42,9 @@ func journalErasure(ctx context.Context, tx *sql.Tx, id int64, now time.Time) er
 const passportAnswers = `f.question_id IN (SELECT id FROM questions WHERE purpose LIKE 'passport\_%' ESCAPE '\')`
 
 // erasePassportOf erases again inside tx the passport details of the application with id and
-// reference, as the journal names it, and reports whether it held any.
+// reference, as the journal names it, and reports whether it held any. It journals the erasure
+// in this database too, as eraseApplication does, so that restoring an old backup once more
+// loses them again.
 func erasePassportOf(ctx context.Context, tx *sql.Tx, id int64, reference string, at time.Time) (bool, error) {
 	res, err := tx.ExecContext(ctx, `DELETE FROM follow_up_answers AS f WHERE f.application_id = ?
 		AND EXISTS (SELECT 1 FROM applications a WHERE a.id = f.application_id AND a.reference = ?)
@@ -51,6 +53,10 @@ func erasePassportOf(ctx context.Context, tx *sql.Tx, id int64, reference string
 		return false, err
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO erasures (application_id, reference, erased_at, what)
+		VALUES (?, ?, ?, ?)`, id, reference, formatInstant(at), ErasedPassport); err != nil {
 		return false, err
 	}
 	return true, writeAudit(ctx, tx, AuditEntry{At: at, Actor: ActorSystem, Action: "passport_details_erased",

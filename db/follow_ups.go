@@ -235,9 +235,9 @@ func storeFollowUpAnswers(ctx context.Context, tx *sql.Tx, applicationID int64, 
 type FollowUpCorrection struct {
 	Application school.Application
 	Answers     map[int64]string // the answers changed; "" removes one
-	// Changed names the questions changed, for the history: their labels, never the answers,
-	// which may be a passport number.
-	Changed []string
+	// Note names the questions changed, for the history (school.CorrectionNote): their labels,
+	// never the answers, which may be a passport number.
+	Note string
 	// Reissue: the passport's name or number the visa letter prints changed.
 	Reissue bool
 	Actor   string
@@ -257,7 +257,7 @@ func (s *Store) CorrectFollowUpAnswers(ctx context.Context, c FollowUpCorrection
 			return err
 		}
 		if err := writeAudit(ctx, tx, AuditEntry{At: c.Now, Actor: c.Actor, Action: "follow_ups_corrected",
-			Entity: "application", EntityID: a.ID, Detail: strings.Join(c.Changed, "; ")}); err != nil {
+			Entity: "application", EntityID: a.ID, Detail: c.Note}); err != nil {
 			return err
 		}
 		if !c.Reissue {

@@ -101,10 +101,15 @@ func (v Visibility) Hide(a *Application, questions []Question) {
 }
 
 // HidesHistory reports whether a line of an application's history, by its action, tells what
-// the viewer may not see: a visa letter issued says the applicant needs a visa, so tells of
-// the nationality.
+// the viewer may not see: a visa letter issued or replaced says the applicant needs a visa, so
+// tells of the nationality, and so do the follow-up questions corrected, which name the
+// passport's lines.
 func (v Visibility) HidesHistory(action string) bool {
-	return action == string(DocumentVisaLetter)+"_issued" && !v.Visible(IdentNationality)
+	switch action {
+	case string(DocumentVisaLetter) + "_issued", string(DocumentVisaLetter) + "_replaced", "follow_ups_corrected":
+		return !v.Visible(IdentNationality)
+	}
+	return false
 }
 
 // BlindFileName is the name of a file answer while file names are hidden.

@@ -1,6 +1,7 @@
 package school
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -150,7 +151,11 @@ func PassportValidUntil(endsOn time.Time) time.Time {
 	if endsOn.IsZero() {
 		return time.Time{}
 	}
-	return endsOn.AddDate(0, 3, 0)
+	// The same day three months on, or the third month's last day when it has no such day
+	// (AddDate would run on into the fourth month).
+	y, m, d := endsOn.Date()
+	last := time.Date(y, m+4, 0, 0, 0, 0, 0, endsOn.Location()).Day()
+	return time.Date(y, m+3, min(d, last), 0, 0, 0, 0, endsOn.Location())
 }
 
 // CheckFollowUps tidies the answers typed to the questions asked of a (by question, as the form
@@ -185,6 +190,42 @@ func CheckFollowUps(questions []FollowUpQuestion, a Application, endsOn time.Tim
 		}
 	}
 	return answers, problems
+}
+
+// ForgiveStoredExpiry takes from problems the passport-expiry problem of an answer left as
+// stored: given before the rule, or kept by organisers who correct another answer, it does not
+// hold up their correction (a typo in the passport number); an expiry typed anew is checked.
+func ForgiveStoredExpiry(problems, answers, stored map[int64]string) {
+	for id, problem := range problems {
+		if problem == FollowUpPassportExpiry && answers[id] == stored[id] {
+			delete(problems, id)
+		}
+	}
+}
+
+// CorrectionNote is the history's note of the follow-up questions an organiser corrected: their
+// labels in both languages, so that each reader reads their own, and never the answers, which
+// may be a passport number.
+func CorrectionNote(changed []FollowUpQuestion) string {
+	labels := make([][2]string, 0, len(changed))
+	for _, q := range changed {
+		labels = append(labels, [2]string{q.LabelEN, q.LabelCS})
+	}
+	note, _ := json.Marshal(labels) // strings only: it cannot fail
+	return string(note)
+}
+
+// CorrectedQuestions are the labels of a CorrectionNote in lang, one after another.
+func CorrectedQuestions(note, lang string) string {
+	var labels [][2]string
+	if err := json.Unmarshal([]byte(note), &labels); err != nil {
+		return note
+	}
+	names := make([]string, 0, len(labels))
+	for _, l := range labels {
+		names = append(names, pick(lang, l[0], l[1]))
+	}
+	return strings.Join(names, "; ")
 }
 
 // ChangedFollowUps are the questions whose answer differs from the one stored, and whether one

@@ -29,6 +29,9 @@ ALTER TABLE erasures ADD COLUMN what TEXT NOT NULL DEFAULT 'application'
     CHECK (what IN ('application', 'passport'));
 
 -- +goose Down
+-- Before 0034 every entry of the journal is a whole application erased: a passport erasure
+-- kept would erase the whole application on a restore.
+DELETE FROM erasures WHERE what = 'passport';
 ALTER TABLE erasures DROP COLUMN what;
 DELETE FROM issued_documents WHERE replaced_at IS NOT NULL;
 CREATE TABLE issued_documents_old (
