@@ -82,3 +82,38 @@ func TestABlindReviewerIsNotToldOfAVisaRequest(t *testing.T) {
 	setBlindReview(t, organiser, f.summer.ID, school.IdentifyingFields)
 	t.Run("organiser", func(t *testing.T) { look(t, organiser, true) })
 }
+
+// A blind reviewer who may not see the nationality is not told either that the visa letter was
+// made again nor which passport lines organisers corrected: both say the applicant needs a visa.
+func TestABlindReviewerIsNotToldOfACorrectedVisaLetter(t *testing.T) {
+	t.Parallel()
+	c := newCorrection(t, "blind-corrected-2027")
+	ts, e, fields, staff, app := c.ts, c.e, c.fields, c.staff, c.app
+	reviewer := createUser(t, ts, "reviewer@school.test", school.RoleReviewer)
+	if err := ts.store.AssignStaff(context.Background(), reviewer.ID, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	f := staff.openForm(t, app+"/follow-ups", app+"/follow-ups")
+	resp, body := staff.submit(t, f, url.Values{fields[school.PurposePassportNumber]: {"FE123456"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	setBlindReview(t, staff, e.ID, school.IdentifyingFields)
+
+	look := map[string][]string{
+		"en": {"Visa invitation letter", "Passport", "passport"},
+		"cs": {"Zvací dopis pro vízum", "zvací dopis", "pasu", "Pas"},
+	}
+	blindReviewer := signIn(t, ts, reviewer.Email)
+	for lang, words := range look {
+		resp, body := blindReviewer.get(t, app+"?lang="+lang)
+		wantStatus(t, resp, body, http.StatusOK)
+		text := visibleText(t, body)
+		for _, w := range words {
+			if strings.Contains(text, w) {
+				t.Errorf("%s: the blind reviewer reads %q on the application's page", lang, w)
+			}
+		}
+	}
+	// The organiser still reads both.
+	_, body = staff.get(t, app+"?lang=en")
+	wantText(t, body, "Visa invitation letter replaced by a corrected one", "Follow-up answers corrected: Passport number")
+}

@@ -133,3 +133,24 @@ func TestASeatFreedOnceTheSchoolHasBegunIsOfferedToNobody(t *testing.T) {
 		}
 	})
 }
+
+// Seats added in the editor once the school has begun go to nobody on the waiting list, as a
+// seat freed then does; before its first day they are offered as ever.
+func TestSeatsRaisedOnceTheSchoolHasBegunAreOfferedToNobody(t *testing.T) {
+	t.Parallel()
+	clock := testkit.NewClock(demoNow)
+	ts := newTestServerAt(t, clock.Now)
+	r := releaseOffers(t, ts, "grow-late-2027", 1, 1, 2)
+	clock.Set(time.Date(2027, 8, 24, 9, 0, 0, 0, school.Prague).UTC())
+	organiser := signIn(t, ts, "organiser-grow-late-2027@school.test") // the session of months ago ended
+	resp, body := saveSeats(t, organiser, r.e, 3, "en")
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	for _, a := range r.waiting {
+		if st := statusOf(t, ts, a.ID).Status; st != school.StatusWaitlisted {
+			t.Errorf("%s is %s after the seats were raised during the school", a.GivenName, st)
+		}
+		if got := templatesOf(emailsOf(t, ts, a.ID)); slices.Contains(got, "decision_accepted") {
+			t.Errorf("%s was offered a seat during the school: %v", a.GivenName, got)
+		}
+	}
+}

@@ -40,9 +40,9 @@ func TestTheCopyForNextYearKeepsTheFollowUpsAndHowLongPassportsAreKept(t *testin
 	}
 }
 
-// Passport details erased after the edition leave no bytes in the database file, nor does the
-// history keep them.
-func TestErasedPassportDetailsLeaveNoTraceInTheDatabaseFile(t *testing.T) {
+// participantWithPassport is a store with one confirmed participant who gave the passport number.
+func participantWithPassport(t *testing.T, number string) (*Store, int64) {
+	t.Helper()
 	now := time.Date(2027, 5, 1, 10, 0, 0, 0, time.UTC)
 	s, e, ids := followUpEdition(t, now, 1)
 	ctx := context.Background()
@@ -53,20 +53,27 @@ func TestErasedPassportDetailsLeaveNoTraceInTheDatabaseFile(t *testing.T) {
 	answers := map[int64]string{}
 	for _, q := range qs {
 		if q.Purpose == school.PurposePassportNumber {
-			answers[q.ID] = "ZQ-PASSPORT-7731"
+			answers[q.ID] = number
 		}
 	}
 	s.mustExec(t, `UPDATE applications SET status = 'confirmed' WHERE id = ?`, ids[0])
 	if err := s.SaveFollowUpAnswers(ctx, ids[0], answers, now); err != nil {
 		t.Fatal(err)
 	}
+	return s, ids[0]
+}
+
+// Passport details erased after the edition leave no bytes in the database file, nor does the
+// history keep them.
+func TestErasedPassportDetailsLeaveNoTraceInTheDatabaseFile(t *testing.T) {
+	s, _ := participantWithPassport(t, "ZQ-PASSPORT-7731")
 	if _, err := s.writer.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		t.Fatal(err)
 	}
 	if !filesHold(t, s.path, []byte("ZQ-PASSPORT-7731")) {
 		t.Fatal("the passport number is not in the database file before the erasure")
 	}
-	if n, err := s.ErasePassportDetails(ctx, time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil || n != 1 {
+	if n, err := s.ErasePassportDetails(context.Background(), time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil || n != 1 {
 		t.Fatalf("%d answers erased (%v), want 1", n, err)
 	}
 	if err := s.Close(); err != nil {
@@ -159,5 +166,51 @@ func TestPassportErasureIsJournalledSoARestoredBackupLosesThemAgain(t *testing.T
 	answers, err := restored.FollowUpAnswers(ctx, ids[0])
 	if err != nil || len(answers) != 1 {
 		t.Errorf("the restored application keeps %v (%v), want its arrival only", answers, err)
+	}
+}
+
+// The restored database journals the passport erasures it made again, as it journals whole
+// erasures made again: restored once more from the same old backup, or from one taken before
+// the first restore's nightly backup, it does not bring the passport details back.
+func TestPassportErasureSurvivesASecondRestore(t *testing.T) {
+	s, id := participantWithPassport(t, "ZQ-PASSPORT-4410")
+	ctx := context.Background()
+	backup := filepath.Join(t.TempDir(), "before-erasure.db")
+	if err := s.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	erasedAt := time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC)
+	if n, err := s.ErasePassportDetails(ctx, erasedAt); err != nil || n != 1 {
+		t.Fatalf("%d answers erased (%v), want 1", n, err)
+	}
+	path := s.path
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for i, at := range []time.Time{erasedAt.Add(24 * time.Hour), erasedAt.Add(48 * time.Hour)} {
+		if _, _, err := Restore(ctx, backup, path, at); err != nil {
+			t.Fatal(err)
+		}
+		journal, err := readErasures(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(journal) != 1 || journal[0].What != ErasedPassport || journal[0].ApplicationID != id ||
+			!journal[0].ErasedAt.Equal(erasedAt) {
+			t.Errorf("restore %d: the restored journal holds %+v, want the passport erasure of %s", i+1, journal, erasedAt)
+		}
+		restored := openTestStore(t, path)
+		got, err := restored.FollowUpAnswers(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range got {
+			if strings.HasPrefix(v, "ZQ-PASSPORT") {
+				t.Errorf("restore %d brought back the passport number", i+1)
+			}
+		}
+		if err := restored.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
