@@ -91,7 +91,9 @@ type emailEditorPage struct {
 	Custom       *db.EmailTemplate
 	CustomSince  string
 	Placeholders []placeholderHelp
-	Default      renderedEmail
+	// BodyHelp is the key of the help under the text: it names a placeholder of this email.
+	BodyHelp string
+	Default  renderedEmail
 	// Preview is the organiser's text rendered: the stored one, or the one being previewed.
 	Preview    *renderedEmail
 	Previewing bool
@@ -167,7 +169,11 @@ func (s *Server) emailEditor(c *fiber.Ctx, e school.Edition, name, lang string, 
 		return emailEditorPage{}, err
 	}
 	data := emailEditorPage{User: currentUser(c), Edition: e, Name: name, Lang: lang, Done: c.Query("done")}
-	for _, p := range mail.Placeholders {
+	data.BodyHelp = "email_body_help"
+	if name == mail.RefereeRequest || name == mail.RefereeReminder {
+		data.BodyHelp = "email_body_help_referee"
+	}
+	for _, p := range mail.PlaceholdersOf(name) {
 		data.Placeholders = append(data.Placeholders, placeholderHelp{Token: "{" + p + "}", Meaning: L.T("placeholder_" + p)})
 	}
 	if t, ok := custom[lang+"/"+name]; ok {
@@ -183,22 +189,14 @@ func (s *Server) emailEditor(c *fiber.Ctx, e school.Edition, name, lang string, 
 		return data, err
 	}
 	data.PreviewOn = previewNote(L, a, sample)
-	render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions), mail.WithWordings(nil))
-	if err != nil {
-		return data, err
-	}
-	def, err := render(name, a)
+	def, err := s.previewEmail(c, e, a, name, lang, questions, nil)
 	if err != nil {
 		return data, err
 	}
 	data.Default = previewOf(def)
 	if data.Custom != nil || data.Previewing {
 		own := map[string]db.EmailTemplate{lang + "/" + name: {Subject: data.Subject, Body: data.Body}}
-		render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions), mail.WithWordings(own))
-		if err != nil {
-			return data, err
-		}
-		m, err := render(name, a)
+		m, err := s.previewEmail(c, e, a, name, lang, questions, own)
 		if err != nil {
 			return data, err
 		}
@@ -206,6 +204,41 @@ func (s *Server) emailEditor(c *fiber.Ctx, e school.Edition, name, lang string, 
 		data.Preview = &preview
 	}
 	return data, nil
+}
+
+// previewEmail renders email name in lang on application a with the given wordings (nil: the
+// default). An email to a referee goes to the application's first referee, or to a sample one.
+func (s *Server) previewEmail(c *fiber.Ctx, e school.Edition, a school.Application, name, lang string,
+	questions []school.Question, wordings map[string]db.EmailTemplate) (db.Email, error) {
+	ctx := c.UserContext()
+	if name != mail.RefereeRequest && name != mail.RefereeReminder {
+		render, err := s.emails.Renderer(ctx, e, mail.WithQuestions(questions), mail.WithWordings(wordings))
+		if err != nil {
+			return db.Email{}, err
+		}
+		return render(name, a)
+	}
+	refs, err := s.store.References(ctx, e.ID)
+	if err != nil {
+		return db.Email{}, err
+	}
+	referee := school.Referee{Name: "Petr Svoboda", Email: "petr.svoboda@example.org",
+		Relation: s.i18n.Translator(lang).T("email_preview_referee_relation")}
+	if a.ID != 0 {
+		named, err := s.store.Referees(ctx, a.ID)
+		if err != nil {
+			return db.Email{}, err
+		}
+		if len(named) > 0 {
+			referee = named[0]
+		}
+	}
+	referee.Lang = lang
+	render, err := s.emails.RefereeRenderer(ctx, e, a, refs, mail.WithWordings(wordings))
+	if err != nil {
+		return db.Email{}, err
+	}
+	return render(referee, name == mail.RefereeReminder)
 }
 
 func (s *Server) emailEditorTitle(L *i18n.Translator, name, lang string) string {
@@ -256,13 +289,16 @@ func (s *Server) saveEmailTemplate(c *fiber.Ctx) error {
 	case subject == "" || utf8.RuneCountInString(subject) > mail.SubjectMax:
 		subjectErr = L.T("email_subject_required", "Max", mail.SubjectMax)
 	default:
-		subjectErr = mail.CheckPlaceholders(L, subject)
+		subjectErr = mail.CheckPlaceholders(L, name, subject)
 	}
 	switch {
 	case body == "" || utf8.RuneCountInString(body) > mail.BodyMax:
 		bodyErr = L.T("email_body_required", "Max", L.Number(mail.BodyMax))
 	default:
-		bodyErr = mail.CheckPlaceholders(L, body)
+		bodyErr = mail.CheckPlaceholders(L, name, body)
+		if bodyErr == "" {
+			bodyErr = mail.CheckLink(L, name, body)
+		}
 	}
 	valid := subjectErr == "" && bodyErr == ""
 	if valid && c.FormValue("action") == "save" {

@@ -158,7 +158,7 @@ func TestEmailTextIsCheckedAndNeverRunAsHTML(t *testing.T) {
 
 	t.Run("a preview saves nothing", func(t *testing.T) {
 		page := emailPage(e, "application_received", "en")
-		resp, body := editEmail(t, v, e, "application_received", "en", "Received: {reference}", "Hello {given_name} {family_name}!", "preview")
+		resp, body := editEmail(t, v, e, "application_received", "en", "Received: {reference}", "Hello {given_name} {family_name}!\n\n{status_link}", "preview")
 		wantStatus(t, resp, body, http.StatusOK)
 		wantText(t, body, "This is a preview: nothing is saved yet.", "Shown for a sample application", "Received: SMS-2027-0001",
 			"Hello Jana Nováková!")

@@ -6,8 +6,10 @@ import (
 )
 
 // DraftSaved is the email with the link that resumes a form saved with "Save and continue
-// later" (app/apply_draft.go). It says only what the school says of every draft, so it keeps
-// its default wording.
+// later" (app/apply_draft.go). It keeps its default wording: it goes before there is any
+// application, to an address nobody has confirmed, and says only what the school says of every
+// draft (the link, and that the draft is not an application and expires with the window), so
+// an organiser has nothing of theirs to say in it.
 const DraftSaved = "draft_saved"
 
 // DraftEmail renders the email to address, in lang, with the link whose secret is token that

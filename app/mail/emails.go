@@ -2,8 +2,9 @@ package mail
 
 // The emails Registrar sends, by the name of their templates: views/email/LANG/NAME.txt holds
 // the subject and the text body, NAME.html the HTML body inside email/layout.html (render.go).
-// Every one but FeeChanged and ErasureDone may be reworded by organisers per edition (wordings.go). The store
-// queues each inside the change that causes it, calling the renderer Emails.Renderer returns.
+// Every one in Kinds may be reworded by organisers per edition (wordings.go); FeeChanged,
+// ErasureDone and DraftSaved (drafts.go) keep their defaults. The store queues each inside the
+// change that causes it, calling the renderer Emails.Renderer (or Emails.RefereeRenderer) returns.
 const (
 	// ApplicationReceived is the receipt: the application's summary and its status link,
 	// queued by db.Store.CreateApplication when the form is sent (app/apply.go).
@@ -31,6 +32,12 @@ const (
 	PracticalInformation = "practical_information"
 	// CertificateReady says a participant's certificate can be downloaded.
 	CertificateReady = "certificate_ready"
+	// FollowUpReminder reminds, once, who holds a place and owes follow-up answers that their
+	// deadline is near (app/jobs); it may give the deadline ({follow_up_deadline}).
+	FollowUpReminder = "follow_up_reminder"
+	// VisaLetterCorrected says organisers corrected the passport details and a corrected visa
+	// letter, with a new verification code, is on the status page.
+	VisaLetterCorrected = "visa_letter_corrected"
 	// FeeChanged tells a participant who confirmed their place that organisers waived their fee,
 	// or charge it again, with how to pay; it says only what the payment lines say, so it keeps
 	// its default.
@@ -40,8 +47,9 @@ const (
 	ErasureDone = "erasure_done"
 )
 
-// Kinds are the emails Registrar sends about applications, each with a default in Czech
-// and English (views/email) that organisers may reword per edition.
+// Kinds are the emails organisers may reword per edition, each with a default in Czech and
+// English (views/email): those to applicants, then those to referees (referees.go), whose
+// wordings take placeholders of their own (PlaceholdersOf).
 var Kinds = []string{ApplicationReceived, StatusLink, AlreadyApplied, DecisionAccepted, DecisionWaitlisted,
 	DecisionRejected, OfferReminder, OfferExpired, PlaceConfirmed, PlaceDeclined, Withdrawn,
-	PracticalInformation, CertificateReady}
+	PracticalInformation, CertificateReady, FollowUpReminder, VisaLetterCorrected, RefereeRequest, RefereeReminder}

@@ -13,6 +13,7 @@ import (
 	"path"
 	"strings"
 	texttemplate "text/template"
+	"time"
 
 	"registrar/app/i18n"
 	"registrar/app/school"
@@ -74,6 +75,8 @@ type emailData struct {
 	Contact     string // the edition's contact address, or the school's
 	// Payment is how to pay the fee, once the place is confirmed; nil when nothing is to pay.
 	Payment *school.PaymentInstructions
+	// FollowUpDeadline is when follow-up answers are due; zero without a deadline.
+	FollowUpDeadline time.Time
 }
 
 // contactLine ends the text part of every email, as the layout's footer ends the HTML part.
@@ -219,6 +222,10 @@ func (m *Emails) Renderer(ctx context.Context, e school.Edition, opts ...Option)
 			return nil, err
 		}
 	}
+	followUps, err := m.store.FollowUpSettings(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
 	contact := m.Contact(p.n)
 	return func(name string, a school.Application) (db.Email, error) {
 		token, hash, err := NewStatusToken()
@@ -227,7 +234,8 @@ func (m *Emails) Renderer(ctx context.Context, e school.Edition, opts ...Option)
 		}
 		L := m.i18n.Translator(a.Lang)
 		data := emailData{L: L, Edition: e, Application: a, Summary: m.Summary(a, e, p.q, L),
-			School: L.T("site_name"), StatusURL: m.baseURL + "/status/" + token, Contact: contact}
+			School: L.T("site_name"), StatusURL: m.baseURL + "/status/" + token, Contact: contact,
+			FollowUpDeadline: followUps.Deadline}
 		if p, ok := e.PaymentFor(a); ok {
 			data.Payment = &p
 		}

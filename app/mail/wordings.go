@@ -15,10 +15,41 @@ import (
 	"registrar/db"
 )
 
-// Placeholders are what an organiser's text may contain, in single braces: {given_name}.
-// The text is plain text; it is never run as a template.
+// Placeholders are what an organiser's text about an application may contain, in single
+// braces: {given_name}. The text is plain text; it is never run as a template.
 var Placeholders = []string{"given_name", "family_name", "reference", "edition", "dates", "city",
 	"deadline", "offer_deadline", "waitlist_rank", "status_link"}
+
+// RefereePlaceholders are what a referee's email may contain: who asks, for which edition and
+// until when, and the referee's own link; nothing else of the application, and never the
+// applicant's status link.
+var RefereePlaceholders = []string{"referee_name", "applicant_name", "edition", "dates", "city",
+	"reference_deadline", "referee_link"}
+
+// PlaceholdersOf are the placeholders the wording of email name may contain.
+func PlaceholdersOf(name string) []string {
+	switch name {
+	case RefereeRequest, RefereeReminder:
+		return RefereePlaceholders
+	case FollowUpReminder:
+		return append(slices.Clip(Placeholders), "follow_up_deadline")
+	}
+	return Placeholders
+}
+
+// RequiredLink is the placeholder of the secret link email name is sent to carry, which its
+// wording must keep, or "" for an email that is read without one: the link is the only way to
+// the status page (or to the referee's page), and a wording without it strands its reader.
+func RequiredLink(name string) string {
+	switch name {
+	case RefereeRequest, RefereeReminder:
+		return "referee_link"
+	case ApplicationReceived, StatusLink, AlreadyApplied, DecisionAccepted, OfferReminder, CertificateReady,
+		FollowUpReminder, VisaLetterCorrected:
+		return "status_link"
+	}
+	return ""
+}
 
 // Limits of an organiser's text.
 const (
@@ -68,27 +99,50 @@ func (et *emailTemplates) renderWith(custom map[string]db.EmailTemplate, name st
 	return et.render(name, data)
 }
 
-// placeholderValues are the placeholders' values for one email, as strings.NewReplacer pairs.
-func placeholderValues(d emailData) []string {
+// placeholderValues are the placeholders' values for one email about an application, as
+// strings.NewReplacer pairs.
+func placeholderValues(name string, d emailData) []string {
 	L, e, a := d.L, d.Edition, d.Application
 	rank := ""
 	if a.WaitlistRank > 0 {
 		rank = strconv.Itoa(a.WaitlistRank)
 	}
-	values := map[string]string{
-		"given_name":     a.GivenName,
-		"family_name":    a.FamilyName,
-		"reference":      a.Reference,
-		"edition":        e.Title(L.Lang),
-		"dates":          L.DateRange(e.StartsOn, e.EndsOn),
-		"city":           e.CityIn(L.Lang),
-		"deadline":       L.Moment(e.ClosesAt),
-		"offer_deadline": L.Moment(a.OfferExpiresAt),
-		"waitlist_rank":  rank,
-		"status_link":    d.StatusURL,
+	followUps := ""
+	if !d.FollowUpDeadline.IsZero() {
+		followUps = L.Moment(d.FollowUpDeadline)
 	}
-	pairs := make([]string, 0, 2*len(Placeholders))
-	for _, p := range Placeholders {
+	return replacements(PlaceholdersOf(name), map[string]string{
+		"given_name":         a.GivenName,
+		"family_name":        a.FamilyName,
+		"reference":          a.Reference,
+		"edition":            e.Title(L.Lang),
+		"dates":              L.DateRange(e.StartsOn, e.EndsOn),
+		"city":               e.CityIn(L.Lang),
+		"deadline":           L.Moment(e.ClosesAt),
+		"offer_deadline":     L.Moment(a.OfferExpiresAt),
+		"waitlist_rank":      rank,
+		"status_link":        d.StatusURL,
+		"follow_up_deadline": followUps,
+	})
+}
+
+// refereeValues are the placeholders' values for one email to a referee.
+func refereeValues(d refereeEmailData) []string {
+	L, e := d.L, d.Edition
+	return replacements(RefereePlaceholders, map[string]string{
+		"referee_name":       d.Referee.Name,
+		"applicant_name":     d.Applicant,
+		"edition":            e.Title(L.Lang),
+		"dates":              L.DateRange(e.StartsOn, e.EndsOn),
+		"city":               e.CityIn(L.Lang),
+		"reference_deadline": d.Deadline,
+		"referee_link":       d.URL,
+	})
+}
+
+func replacements(names []string, values map[string]string) []string {
+	pairs := make([]string, 0, 2*len(names))
+	for _, p := range names {
 		pairs = append(pairs, "{"+p+"}", values[p])
 	}
 	return pairs
@@ -105,43 +159,68 @@ func NormaliseText(s string) string {
 	return strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"))
 }
 
-// renderCustom renders an organiser's text: the placeholders replaced in the subject and text,
-// and an HTML part made of the text, escaped, a paragraph per blank-line-separated block, the
-// status link a link, inside the email layout.
-func (et *emailTemplates) renderCustom(name, subject, body string, data emailData) (db.Email, error) {
-	r := strings.NewReplacer(placeholderValues(data)...)
-	body = NormaliseText(body)
+// wording is an organiser's text with what fills it in: values, as strings.NewReplacer pairs,
+// and the link placeholder shown as a link in the HTML part, with its address.
+type wording struct {
+	subject, body string
+	values        []string
+	link, url     string
+}
+
+// fill replaces the placeholders in the subject and text, and makes an HTML body of the text,
+// escaped, a paragraph per blank-line-separated block, the link a link.
+func (w wording) fill() (subject, text string, body htmltemplate.HTML) {
+	r := strings.NewReplacer(w.values...)
+	text = NormaliseText(w.body)
 	var b strings.Builder
-	for _, para := range blankLines.Split(body, -1) {
+	for _, para := range blankLines.Split(text, -1) {
 		b.WriteString("<p>")
-		for i, piece := range strings.Split(para, "{status_link}") {
+		for i, piece := range strings.Split(para, "{"+w.link+"}") {
 			if i > 0 {
-				u := html.EscapeString(data.StatusURL)
+				u := html.EscapeString(w.url)
 				b.WriteString(`<a href="` + u + `">` + u + `</a>`)
 			}
 			b.WriteString(strings.ReplaceAll(html.EscapeString(r.Replace(piece)), "\n", "<br>\n"))
 		}
 		b.WriteString("</p>\n")
 	}
-	var out bytes.Buffer
-	page := struct {
-		emailData
-		Body htmltemplate.HTML
-	}{data, htmltemplate.HTML(b.String())} // #nosec G203 -- built from escaped text above
-	if err := et.custom.ExecuteTemplate(&out, "layout", page); err != nil {
-		return db.Email{}, fmt.Errorf("render email %s/%s (customised): %w", data.L.Lang, name, err)
-	}
-	return db.Email{To: data.Application.Email, Lang: data.L.Lang,
-		Subject: strings.Join(strings.Fields(r.Replace(subject)), " "),
-		Text:    strings.TrimSpace(r.Replace(body)) + contactLine(data), HTML: out.String(), Template: name}, nil
+	return strings.Join(strings.Fields(r.Replace(w.subject)), " "), strings.TrimSpace(r.Replace(text)),
+		htmltemplate.HTML(b.String()) // #nosec G203 -- built from escaped text above
 }
 
-// CheckPlaceholders says what is wrong with the placeholders of an organiser's text, in L's
-// language, or "" when every one is known.
-func CheckPlaceholders(L *i18n.Translator, text string) string {
+// inLayout puts an organiser's body, made HTML by fill, inside the email layout; page holds it
+// as Body beside what the layout reads (L, School, Contact).
+func (et *emailTemplates) inLayout(lang, name string, page any) (string, error) {
+	var out bytes.Buffer
+	if err := et.custom.ExecuteTemplate(&out, "layout", page); err != nil {
+		return "", fmt.Errorf("render email %s/%s (customised): %w", lang, name, err)
+	}
+	return out.String(), nil
+}
+
+// renderCustom renders an organiser's text of an email about an application, the status link
+// a link in the HTML part.
+func (et *emailTemplates) renderCustom(name, subject, body string, data emailData) (db.Email, error) {
+	subject, text, htmlBody := wording{subject: subject, body: body, values: placeholderValues(name, data),
+		link: "status_link", url: data.StatusURL}.fill()
+	out, err := et.inLayout(data.L.Lang, name, struct {
+		emailData
+		Body htmltemplate.HTML
+	}{data, htmlBody})
+	if err != nil {
+		return db.Email{}, err
+	}
+	return db.Email{To: data.Application.Email, Lang: data.L.Lang, Subject: subject,
+		Text: text + contactLine(data), HTML: out, Template: name}, nil
+}
+
+// CheckPlaceholders says what is wrong with the placeholders of an organiser's text of email
+// name, in L's language, or "" when every one is known.
+func CheckPlaceholders(L *i18n.Translator, name, text string) string {
+	known := PlaceholdersOf(name)
 	var unknown []string
 	for _, p := range placeholderUse.FindAllString(text, -1) {
-		if !slices.Contains(Placeholders, p[1:len(p)-1]) && !slices.Contains(unknown, p) {
+		if !slices.Contains(known, p[1:len(p)-1]) && !slices.Contains(unknown, p) {
 			unknown = append(unknown, p)
 		}
 	}
@@ -150,6 +229,15 @@ func CheckPlaceholders(L *i18n.Translator, text string) string {
 	}
 	if strings.Contains(text, "{{") || strings.Contains(text, "}}") {
 		return L.T("email_single_braces")
+	}
+	return ""
+}
+
+// CheckLink says, in L's language, that the text of email name lacks the link it is sent to
+// carry (RequiredLink), or "" when it has it.
+func CheckLink(L *i18n.Translator, name, text string) string {
+	if link := RequiredLink(name); link != "" && !strings.Contains(text, "{"+link+"}") {
+		return L.T("email_link_required", "Placeholder", "{"+link+"}")
 	}
 	return ""
 }
