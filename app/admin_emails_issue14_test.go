@@ -140,8 +140,11 @@ func TestOrganisersRewordTheFollowUpReminder(t *testing.T) {
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	staff := signIn(t, ts, organiser.Email)
 
+	// The default gives the deadline too.
+	when := ts.i18n.Translator("en").Moment(deadline)
 	_, body := staff.get(t, emailPage(e, "follow_up_reminder", "en"))
-	wantText(t, body, "{follow_up_deadline}", "The deadline for the follow-up answers", "{status_link}")
+	wantText(t, body, "{follow_up_deadline}", "The deadline for the follow-up answers", "{status_link}",
+		"We take answers until "+when+".")
 	_, body = staff.get(t, emailPage(e, "follow_up_reminder", "en")+"?lang=cs")
 	wantText(t, body, "Lhůta pro odpovědi na doplňující otázky")
 	staff.get(t, emailPage(e, "follow_up_reminder", "en")+"?lang=en")
@@ -170,7 +173,6 @@ func TestOrganisersRewordTheFollowUpReminder(t *testing.T) {
 			reminder = m
 		}
 	}
-	when := ts.i18n.Translator("en").Moment(deadline)
 	if reminder.Subject != e.TitleEN+": your travel details by "+when {
 		t.Fatalf("the reminder's subject %q", reminder.Subject)
 	}
