@@ -84,3 +84,38 @@ func TestBrowserFormSentADayLaterIsSentOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserFormTooLargeSaysSoWithoutSendingAgain sends the form with a file past the form's
+// limit: the server refuses it before reading it, and the page says so by the form, which stays
+// as it is (the file chosen too) to be changed; the form is not sent again the usual way, which
+// would carry the file once more for the same answer.
+func TestBrowserFormTooLargeSaysSoWithoutSendingAgain(t *testing.T) {
+	ts := newTestServer(t)
+	base := ts.listen(t)
+	ctx := testkit.NewTab(t)
+	q := questionFields(t, ts, summerSlug)
+	cvPath := filepath.Join(t.TempDir(), "cv.pdf")
+	huge := append(minimalPDF("Amina Haddad"), make([]byte, applyBodyLimit)...)
+	if err := os.WriteFile(cvPath, huge, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	browse(t, ctx, "open the form", chromedp.Navigate(base+applyPath(summerSlug)), chromedp.WaitVisible(keepField("given_name")))
+	fillSummerForm(t, ctx, q, "amina@example.org", cvPath)
+	browse(t, ctx, "mark the page and count the forms sent the usual way", chromedp.Evaluate[chromedp.Void](`
+		window.samePage = true; window.submitted = 0;
+		HTMLFormElement.prototype.submit = function () { window.submitted++; };`))
+	browse(t, ctx, "send", chromedp.Click(chromedp.CSS(`#main form button[data-form-keep-send]`), chromedp.NodeVisible))
+	waitUntil(t, ctx, "the page says the form is too large", `document.getElementById('keep-status').innerText.includes('What you sent is too large')`)
+	for expr, want := range map[string]string{
+		`String(window.samePage)`:                            "true",
+		`String(window.submitted)`:                           "0",
+		`document.getElementById('given_name').value`:        "Amina",
+		`String(document.getElementById('cv').files.length)`: "1",
+		`String(document.querySelector('#main form button[data-form-keep-send]').disabled)`: "false",
+	} {
+		if got := evaluate[string](t, ctx, expr); got != want {
+			t.Errorf("after the answer %s = %q, want %q", expr, got, want)
+		}
+	}
+	testkit.CheckAccessibility(t, ctx, "the form saying it is too large")
+}

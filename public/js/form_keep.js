@@ -234,7 +234,7 @@
   // tell says in the form's status region what the server's page answered (its heading and
   // message), and gives the send button back; false when that page says nothing to show.
   function tell(page) {
-    var said = page.querySelector("#main hgroup") || page.querySelector("#main h1");
+    var said = page.querySelector("#main hgroup p") || page.querySelector("#main h1");
     var text = said ? said.textContent.replace(/\s+/g, " ").trim() : "";
     if (!text) { return false; }
     waiting = false;
