@@ -107,10 +107,10 @@ func TestBrowserFormTooLargeSaysSoWithoutSendingAgain(t *testing.T) {
 	browse(t, ctx, "send", chromedp.Click(chromedp.CSS(`#main form button[data-form-keep-send]`), chromedp.NodeVisible))
 	waitUntil(t, ctx, "the page says the form is too large", `document.getElementById('keep-status').innerText.includes('What you sent is too large')`)
 	for expr, want := range map[string]string{
-		`String(window.samePage)`:                            "true",
-		`String(window.submitted)`:                           "0",
-		`document.getElementById('given_name').value`:        "Amina",
-		`String(document.getElementById('cv').files.length)`: "1",
+		`String(window.samePage)`:                                                           "true",
+		`String(window.submitted)`:                                                          "0",
+		`document.getElementById('given_name').value`:                                       "Amina",
+		`String(document.getElementById('cv').files.length)`:                                "1",
 		`String(document.querySelector('#main form button[data-form-keep-send]').disabled)`: "false",
 	} {
 		if got := evaluate[string](t, ctx, expr); got != want {
