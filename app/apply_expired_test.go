@@ -102,3 +102,45 @@ func TestAFormFromAnotherSiteIsNotShownBack(t *testing.T) {
 	}
 	noApplication(t, ts, "forged@example.org")
 }
+
+// TestADraftFormWhosePageExpiredComesBackUnderItsLink: a resumed draft sent after its page
+// expired comes back under the draft's link, its CV still received, and sent again applies once;
+// "Save and continue later" pressed on an expired page of the edition's form gives the form back
+// too, and saves nothing.
+func TestADraftFormWhosePageExpiredComesBackUnderItsLink(t *testing.T) {
+	_, ts, _ := summerOnAClock(t)
+	const email = "draft.late@example.org"
+	resp, body := ts.visitor().saveForLater(t, summerSlug, halfAForm(t, ts, email), cvFile("amina-cv.pdf"))
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	link := draftLinkTo(t, ts, email)
+	v := ts.visitor()
+	path := strings.Split(link, "?")[0]
+	f := v.openForm(t, link, path)
+	pageExpires(t, ts, v, f, true)
+	answers := summerAnswers(t, ts, email)
+	resp, body = v.submit(t, f, answers)
+	wantStatus(t, resp, body, http.StatusForbidden)
+	wantText(t, body, "Nothing was stored yet", "Received: amina-cv.pdf")
+	noApplication(t, ts, email)
+	again := testkit.FormOn(t, link, body, path)
+	if again.Action != path || again.Values.Get("motivation") != answers.Get("motivation") {
+		t.Fatalf("the form came back to %s with the motivation %q", again.Action, again.Values.Get("motivation"))
+	}
+	resp, body = v.post(t, again.Action, again.Page, again.Values)
+	formSent(t, resp, body)
+	if apps, err := ts.store.ApplicationsByEmail(t.Context(), email); err != nil || len(apps) != 1 || apps[0].CVFileName != "amina-cv.pdf" {
+		t.Fatalf("%d applications stored (%v), want 1 with the draft's CV", len(apps), err)
+	}
+
+	const saver = "saver.late@example.org"
+	resp, body = v.get(t, applyPath(summerSlug))
+	wantStatus(t, resp, body, http.StatusOK)
+	form := testkit.FormOn(t, applyPath(summerSlug), body, applyPath(summerSlug))
+	pageExpires(t, ts, v, form, true)
+	resp, body = v.post(t, saveAction(t, body), form.Page, form.With(halfAForm(t, ts, saver)))
+	wantStatus(t, resp, body, http.StatusForbidden)
+	wantText(t, body, "Nothing was stored yet", "I study how climate change moves people within Jordan.")
+	if n := len(draftEmails(t, ts, saver)); n != 0 {
+		t.Errorf("%d resume emails for a form whose page expired", n)
+	}
+}
