@@ -163,6 +163,7 @@ func (s *Server) csrfProtection() fiber.Handler {
 	return csrf.New(cfg)
 }
 
+// csrfConfig is the CSRF check's configuration, which a renewed token follows too.
 func (s *Server) csrfConfig() csrf.Config {
 	return csrf.Config{
 		KeyLookup:      "form:_csrf",
