@@ -168,7 +168,18 @@ func (s *Server) draftSavedText(L *i18n.Translator, e school.Edition, newLink, e
 // and those kept from an earlier try of the same form.
 func (s *Server) draftFiles(c *fiber.Ctx, e school.Edition, questions []school.Question, L *i18n.Translator,
 	errs *formErrors) map[string]receivedFile {
-	names := []string{}
+	got := map[string]receivedFile{}
+	for _, name := range fileFields(e, questions) {
+		if rf, ok := s.receiveFile(c, name, 0, L, errs); ok {
+			got[name] = rf
+		}
+	}
+	return got
+}
+
+// fileFields names the form's file fields: the CV's, and those of the file questions.
+func fileFields(e school.Edition, questions []school.Question) []string {
+	var names []string
 	if !e.ShortForm() {
 		names = append(names, "cv")
 	}
@@ -177,13 +188,7 @@ func (s *Server) draftFiles(c *fiber.Ctx, e school.Edition, questions []school.Q
 			names = append(names, questionField(q.ID))
 		}
 	}
-	got := map[string]receivedFile{}
-	for _, name := range names {
-		if rf, ok := s.receiveFile(c, name, 0, L, errs); ok {
-			got[name] = rf
-		}
-	}
-	return got
+	return names
 }
 
 // withDraftFiles are the files a form shows as received: those of this request, and the draft's

@@ -123,12 +123,25 @@ func (v *visitor) get(t testing.TB, target string) (*http.Response, string) {
 
 // tryPost sends values and files to action as multipart/form-data, as from a page at referer.
 func (v *visitor) tryPost(action, referer string, values url.Values, files ...formFile) (*http.Response, string, error) {
+	req, err := multipartBody(action, values, files...)
+	if err != nil {
+		return nil, "", err
+	}
+	if referer != "" {
+		req.Header.Set("Referer", "http://example.com"+referer)
+	}
+	req.Header.Set("Origin", "http://example.com")
+	return v.send(req)
+}
+
+// multipartBody is a POST of values and files to action as multipart/form-data.
+func multipartBody(action string, values url.Values, files ...formFile) (*http.Request, error) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	for name, vs := range values {
 		for _, value := range vs {
 			if err := w.WriteField(name, value); err != nil {
-				return nil, "", err
+				return nil, err
 			}
 		}
 	}
@@ -139,22 +152,18 @@ func (v *visitor) tryPost(action, referer string, values url.Values, files ...fo
 		h["Content-Type"] = []string{"application/pdf"}
 		part, err := w.CreatePart(h)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		if _, err := part.Write(f.Data); err != nil {
-			return nil, "", err
+			return nil, err
 		}
 	}
 	if err := w.Close(); err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	req := httptest.NewRequest(http.MethodPost, action, &buf)
 	req.Header.Set("Content-Type", w.FormDataContentType())
-	if referer != "" {
-		req.Header.Set("Referer", "http://example.com"+referer)
-	}
-	req.Header.Set("Origin", "http://example.com")
-	return v.send(req)
+	return req, nil
 }
 
 // post sends a form and fails the test if it cannot be sent.

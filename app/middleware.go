@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/cache"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/gofiber/fiber/v2/utils"
 	"github.com/valyala/fasthttp"
 
 	"registrar/app/i18n"
@@ -143,29 +144,57 @@ const csrfFailed = "csrf"
 // csrfProtection guards every form: the token is in a cookie and in the form's _csrf field,
 // and stored server side in the web state store.
 func (s *Server) csrfProtection() fiber.Handler {
-	return csrf.New(csrf.Config{
+	cfg := s.csrfConfig()
+	cfg.ErrorHandler = func(c *fiber.Ctx, err error) error {
+		if _, ferr := c.MultipartForm(); ferr != nil && !errors.Is(ferr, fasthttp.ErrNoMultipartForm) {
+			// The body broke off before the token (a dropped connection, a timeout):
+			// not a page that expired.
+			return badRequest(s.i18n.Translator(langOf(c)).T("error_form_unreadable"))
+		}
+		if s.state.WriteFailed() {
+			// The token was likely never stored (a full disk): not a page that expired.
+			return fiber.NewError(fiber.StatusServiceUnavailable, diskLow)
+		}
+		if errors.Is(err, csrf.ErrTokenNotFound) || errors.Is(err, csrf.ErrTokenInvalid) {
+			c.Locals(localsPageExpired, true) // a token of ours, gone: see sendAgainWhenExpired
+		}
+		return fiber.NewError(fiber.StatusForbidden, csrfFailed)
+	}
+	return csrf.New(cfg)
+}
+
+// csrfConfig is the CSRF check's configuration, which a renewed token follows too.
+func (s *Server) csrfConfig() csrf.Config {
+	return csrf.Config{
 		KeyLookup:      "form:_csrf",
 		CookieName:     s.cookieName("csrf_"),
 		CookiePath:     "/",
 		CookieSameSite: "Lax",
 		CookieHTTPOnly: true,
 		CookieSecure:   s.overHTTPS(),
-		Expiration:     6 * time.Hour, // a long application form must not expire while it is typed
+		Expiration:     csrfLifetime,
+		KeyGenerator:   utils.UUIDv4,
 		ContextKey:     "csrf",
 		Storage:        s.state,
-		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			if _, ferr := c.MultipartForm(); ferr != nil && !errors.Is(ferr, fasthttp.ErrNoMultipartForm) {
-				// The body broke off before the token (a dropped connection, a timeout):
-				// not a page that expired.
-				return badRequest(s.i18n.Translator(langOf(c)).T("error_form_unreadable"))
-			}
-			if s.state.WriteFailed() {
-				// The token was likely never stored (a full disk): not a page that expired.
-				return fiber.NewError(fiber.StatusServiceUnavailable, diskLow)
-			}
-			return fiber.NewError(fiber.StatusForbidden, csrfFailed)
-		},
-	})
+	}
+}
+
+// csrfLifetime: a long application form must not expire while it is typed.
+const csrfLifetime = 6 * time.Hour
+
+// renewFormToken gives a request a new form token, stored and in the cookie, as the CSRF check
+// gives a page it shows (a form whose token expired is answered with a fresh one).
+func (s *Server) renewFormToken(c *fiber.Ctx) error {
+	cfg := s.csrfConfig()
+	token := cfg.KeyGenerator()
+	// The check asks only whether the token is stored; the middleware stores "+" too.
+	if err := s.state.Set(token, []byte{'+'}, cfg.Expiration); err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: cfg.CookieName, Value: token, Path: cfg.CookiePath, Secure: cfg.CookieSecure,
+		HTTPOnly: cfg.CookieHTTPOnly, SameSite: cfg.CookieSameSite, Expires: time.Now().Add(cfg.Expiration)})
+	c.Locals(cfg.ContextKey, token)
+	return nil
 }
 
 // limitForms bounds how many of one public form an address may send a minute.

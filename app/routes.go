@@ -95,14 +95,14 @@ func (s *Server) routes() {
 	// Applications: the form, and the applicant's own status page behind the secret link.
 	forms := s.csrfProtection()
 	app.Get("/editions/:slug/apply", forms, s.showApplyForm)
-	app.Post("/editions/:slug/apply", s.limitForms("apply"), forms, s.submitApplication)
+	app.Post("/editions/:slug/apply", s.limitForms("apply"), s.sendAgainWhenExpired(s.applyFormAgain), forms, s.submitApplication)
 	app.Get("/editions/:slug/apply/sent", s.showApplicationSent)
 	// Drafts saved with "Save and continue later", behind the emailed link (apply_draft.go).
-	app.Post("/editions/:slug/apply/draft", s.limitForms("draft"), forms, s.saveNewDraft)
+	app.Post("/editions/:slug/apply/draft", s.limitForms("draft"), s.sendAgainWhenExpired(s.applyFormAgain), forms, s.saveNewDraft)
 	app.Get("/editions/:slug/apply/draft/saved", s.showDraftSaved)
 	app.Get("/drafts/:token", forms, s.showDraft)
-	app.Post("/drafts/:token", s.limitForms("apply"), forms, s.submitDraft)
-	app.Post("/drafts/:token/draft", s.limitForms("draft"), forms, s.saveDraftAgain)
+	app.Post("/drafts/:token", s.limitForms("apply"), s.sendAgainWhenExpired(s.draftFormAgain), forms, s.submitDraft)
+	app.Post("/drafts/:token/draft", s.limitForms("draft"), s.sendAgainWhenExpired(s.draftFormAgain), forms, s.saveDraftAgain)
 	app.Get("/status/lost", forms, s.showLostLink)
 	app.Post("/status/lost", s.limitForms("lost"), forms, s.sendLostLinks)
 	app.Get("/status/:token", forms, s.showStatus)

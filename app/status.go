@@ -147,7 +147,7 @@ func (s *Server) showStatus(c *fiber.Ctx) error {
 		data.Notice = L.T("status_notice_confirmed")
 	case "declined":
 		data.Notice = L.T("status_notice_declined")
-	case "referee", "referee_again", "referee_corrected":
+	case "referee", "referee_again", "referee_corrected", "referee_unchanged":
 		data.Notice = L.T("status_notice_" + c.Query("done"))
 	}
 	data.OfferOpen = a.Status == school.StatusAccepted && !school.OfferLapsed(a.OfferExpiresAt, s.now())

@@ -171,6 +171,9 @@ func (s *Server) nameReferee(c *fiber.Ctx) error {
 	if !errs.empty() {
 		return s.renderRefereeForm(c, fiber.StatusUnprocessableEntity, a, e, n, referees, r, errs)
 	}
+	if slices.ContainsFunc(referees, func(o school.Referee) bool { return o.Position == n && o.UnchangedBy(r) }) {
+		return c.Redirect("/status/"+c.Params("token")+"?done=referee_unchanged#referees", fiber.StatusSeeOther)
+	}
 	render, err := s.emails.RefereeRenderer(c.UserContext(), e, a, refs)
 	if err != nil {
 		return err

@@ -218,7 +218,7 @@ func (s *Store) ReplaceReferee(ctx context.Context, applicationID int64, r schoo
 // correctReferee writes the name and relation of referee old as the applicant corrected them
 // in r; the address keeps its spelling, as the referee's links and emails went to it.
 func correctReferee(ctx context.Context, tx *sql.Tx, old, r school.Referee, now time.Time) error {
-	if old.Name == r.Name && old.Relation == r.Relation {
+	if old.UnchangedBy(r) {
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE referees SET name = ?, relation = ? WHERE id = ?`,

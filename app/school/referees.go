@@ -122,6 +122,12 @@ func (r Referee) CorrectedBy(n Referee) bool {
 	return !r.Received() && strings.EqualFold(strings.TrimSpace(r.Email), strings.TrimSpace(n.Email))
 }
 
+// UnchangedBy reports whether n, named in r's place, is r as it was: a correction that
+// corrects nothing.
+func (r Referee) UnchangedBy(n Referee) bool {
+	return r.CorrectedBy(n) && r.Name == n.Name && r.Relation == n.Relation
+}
+
 // ReminderDue says whether the referee is to be reminded at now: asked before the reminder's
 // time, nothing sent, not reminded yet, and the deadline not passed.
 func (r Referee) ReminderDue(refs References, e Edition, now time.Time) bool {

@@ -4,8 +4,10 @@
 // overwriting what the page shows. Sending goes through fetch, so that a send made offline, or
 // cut off by a dropped connection, leaves the page as it is, files included, says so, and goes
 // again once the connection is back. The server stores a form once per submission key, so a
-// send repeated after a lost answer makes no second application. The page after sending
-// removes the copy. Without this script the form works as before.
+// send repeated after a lost answer makes no second application. A form whose page expired (sent
+// a day later, say) comes back with a fresh token and goes once more with it. An answer that is
+// not the form (a file too large) is said on the page, which keeps the form as it is. The page
+// after sending removes the copy. Without this script the form works as before.
 (function () {
   "use strict";
   var prefix = "registrar.form-copy:";
@@ -161,7 +163,8 @@
   var retry = null;
   var pause = 5000;
 
-  function send() {
+  // send sends the form; renewed says it goes again with the fresh token the server gave it.
+  function send(renewed) {
     clearTimeout(retry);
     retry = null;
     if (sending) { return; } // a second click while the first send is under way
@@ -190,12 +193,25 @@
           window.location.replace(resp.url);
           return;
         }
-        // Anything else (the form's errors, the window closed) is shown as the browser shows it,
-        // by sending the form the usual way; its submission key keeps that from storing it twice.
-        // The files the server kept with the errors go by their claims, not a second time.
         return resp.text().then(function (html) {
-          claimKeptFiles(new DOMParser().parseFromString(html, "text/html"));
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var answer = page.querySelector("form[data-form-keep]");
           sending = null;
+          if (!answer) {
+            // Not the form (a file too large, too many forms, the call closed): said here, the
+            // form kept as it is to be changed; sent again as it was, it would carry its files
+            // once more for the same answer.
+            if (tell(page)) { return; }
+          } else if (resp.status === 403 && !renewed && renewToken(answer)) {
+            // The page had expired (opened more than six hours ago, or sent after a day
+            // offline): refused, the form came back with a fresh token, and goes once more.
+            send(true);
+            return;
+          }
+          // The form's errors are shown as the browser shows them, by sending the form the
+          // usual way; its submission key keeps that from storing it twice. The files the
+          // server kept with the errors go by their claims, not a second time.
+          if (answer) { claimKeptFiles(answer); }
           waiting = false;
           saving = false;
           form.submit();
@@ -210,16 +226,37 @@
         }
         // Online as far as the browser knows, yet the send failed: try again, less often each time.
         say(status, status.getAttribute("data-failed"));
-        retry = setTimeout(send, pause);
+        retry = setTimeout(function () { send(false); }, pause);
         pause = Math.min(pause * 2, 60000);
       });
   }
 
-  // claimKeptFiles takes from the server's answer the claims of the files it kept (hidden
-  // "<field>_claim" inputs) and empties those file fields, as the form the server sent back is.
-  function claimKeptFiles(page) {
-    var answer = page.querySelector("form[data-form-keep]");
-    if (!answer) { return; }
+  // tell says in the form's status region what the server's page answered (its heading and
+  // message), and gives the send button back; false when that page says nothing to show.
+  function tell(page) {
+    var said = page.querySelector("#main hgroup p") || page.querySelector("#main h1");
+    var text = said ? said.textContent.replace(/\s+/g, " ").trim() : "";
+    if (!text) { return false; }
+    waiting = false;
+    sendButton.disabled = false;
+    sendButton.removeAttribute("aria-busy");
+    say(status, text);
+    return true;
+  }
+
+  // renewToken takes the fresh token from the form the server sent back, when it differs from
+  // the one the form was sent with.
+  function renewToken(answer) {
+    var fresh = answer.querySelector("input[name=_csrf]");
+    var mine = form.querySelector("input[name=_csrf]");
+    if (!fresh || !mine || !fresh.value || fresh.value === mine.value) { return false; }
+    mine.value = fresh.value;
+    return true;
+  }
+
+  // claimKeptFiles takes from the form the server sent back the claims of the files it kept
+  // (hidden "<field>_claim" inputs) and empties those file fields, as that form is.
+  function claimKeptFiles(answer) {
     Array.prototype.forEach.call(answer.querySelectorAll("input[type=hidden]"), function (claim) {
       var field = claim.name.replace(/_claim$/, "");
       if (field === claim.name) { return; }
@@ -240,12 +277,12 @@
   form.addEventListener("submit", function (ev) {
     if (ev.submitter !== sendButton) { return; }
     ev.preventDefault();
-    send();
+    send(false);
   });
   window.addEventListener("online", function () {
     if (waiting) {
       pause = 5000;
-      send();
+      send(false);
     }
   });
   window.addEventListener("offline", function () {
