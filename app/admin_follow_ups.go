@@ -484,8 +484,9 @@ func (s *Server) renderFollowUpCorrection(c *fiber.Ctx, status int, e school.Edi
 	}
 	data := followUpCorrectionPage{User: currentUser(c), Edition: e, Application: a, LetterMade: letter,
 		Back: "/admin/applications/" + strconv.FormatInt(a.ID, 10), Failed: len(problems) > 0}
+	rule := passportRuleOf(questions, answers, e.EndsOn, true)
 	for _, q := range questions {
-		data.Fields = append(data.Fields, followUpField(L, q, answers[q.ID], problems[q.ID], e.EndsOn))
+		data.Fields = append(data.Fields, followUpField(L, q, answers[q.ID], problems[q.ID], rule))
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return s.renderStatus(c, status, "admin/follow_up_answers",
