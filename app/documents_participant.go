@@ -43,9 +43,7 @@ func (s *Server) drawDocument(e school.Edition, notice school.PrivacyNotice, a s
 	switch d.Kind {
 	case school.DocumentVisaLetter:
 		doc.Layout, doc.Title, doc.Closing = letters.Letter, L.T("letter_title"), L.T("letter_closing")
-		if passport.Name != "" {
-			a.PassportName = passport.Name
-		}
+		a.PassportName = a.NameOnLetter(passport)
 		holder := []string{L.T("letter_holder_name", "Name", d.HolderName),
 			L.T("letter_holder_passport", "Name", a.NameOnPassport())}
 		if passport.Number != "" {
