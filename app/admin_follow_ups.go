@@ -528,7 +528,7 @@ func (s *Server) correctFollowUps(c *fiber.Ctx) error {
 		return err
 	}
 	answers, problems := school.CheckFollowUps(questions, a, e.EndsOn, typedFollowUps(c, questions))
-	school.ForgiveStoredExpiry(problems, answers, stored)
+	school.ForgiveStoredExpiry(questions, e.EndsOn, problems, answers, stored)
 	if len(problems) > 0 {
 		return s.renderFollowUpCorrection(c, fiber.StatusUnprocessableEntity, e, a, questions, answers, problems)
 	}

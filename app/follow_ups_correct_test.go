@@ -422,3 +422,29 @@ func TestAnOrganiserIsToldToCheckAPassportEndingTooEarlyForTheDeparture(t *testi
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 	wantText(t, body, "The passport must be valid until at least 27 November 2027 (three months after the edition ends) for a visa: check the date with the applicant.")
 }
+
+// An expiry kept as stored is forgiven only while the organiser's correction does not move the
+// day it must reach: a later departure typed in checks it again.
+func TestALaterDepartureChecksAStoredExpiryAgain(t *testing.T) {
+	t.Parallel()
+	c := newCorrection(t, "correct-later-departure-2027")
+	ts, e, fields, staff, p, app := c.ts, c.e, c.fields, c.staff, c.p, c.app
+	ctx := context.Background()
+	qs, err := ts.store.FollowUpQuestions(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range qs {
+		if q.Purpose == school.PurposePassportExpiry {
+			if err := ts.store.SaveFollowUpAnswers(ctx, p.app.ID, map[int64]string{q.ID: "2027-11-30"}, ts.now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	f := staff.openForm(t, app+"/follow-ups?lang=en", app+"/follow-ups")
+	resp, body := staff.submit(t, f, url.Values{fields[school.PurposeDeparture]: {"2027-09-10"}})
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	wantText(t, body, "The passport must be valid until at least 10 December 2027 (three months after the applicant's departure)")
+	resp, body = staff.submit(t, f, url.Values{fields[school.PurposeDeparture]: {"2027-08-25"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+}

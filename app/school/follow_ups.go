@@ -212,10 +212,13 @@ func CheckFollowUps(questions []FollowUpQuestion, a Application, endsOn time.Tim
 
 // ForgiveStoredExpiry takes from problems the passport-expiry problem of an answer left as
 // stored: given before the rule, or kept by organisers who correct another answer, it does not
-// hold up their correction (a typo in the passport number); an expiry typed anew is checked.
-func ForgiveStoredExpiry(problems, answers, stored map[int64]string) {
+// hold up their correction (a typo in the passport number); an expiry typed anew is checked, and
+// so is a stored one once the correction moves the day it must reach later (a later departure).
+func ForgiveStoredExpiry(questions []FollowUpQuestion, endsOn time.Time, problems, answers, stored map[int64]string) {
+	now, _ := PassportNeededUntil(questions, answers, endsOn)
+	before, _ := PassportNeededUntil(questions, stored, endsOn)
 	for id, problem := range problems {
-		if problem == FollowUpPassportExpiry && answers[id] == stored[id] {
+		if problem == FollowUpPassportExpiry && answers[id] == stored[id] && !now.After(before) {
 			delete(problems, id)
 		}
 	}
