@@ -484,8 +484,9 @@ func (s *Server) renderFollowUpCorrection(c *fiber.Ctx, status int, e school.Edi
 	}
 	data := followUpCorrectionPage{User: currentUser(c), Edition: e, Application: a, LetterMade: letter,
 		Back: "/admin/applications/" + strconv.FormatInt(a.ID, 10), Failed: len(problems) > 0}
+	rule := passportRuleOf(questions, answers, e.EndsOn, true)
 	for _, q := range questions {
-		data.Fields = append(data.Fields, followUpField(L, q, answers[q.ID], problems[q.ID], e.EndsOn))
+		data.Fields = append(data.Fields, followUpField(L, q, answers[q.ID], problems[q.ID], rule))
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return s.renderStatus(c, status, "admin/follow_up_answers",
@@ -527,7 +528,7 @@ func (s *Server) correctFollowUps(c *fiber.Ctx) error {
 		return err
 	}
 	answers, problems := school.CheckFollowUps(questions, a, e.EndsOn, typedFollowUps(c, questions))
-	school.ForgiveStoredExpiry(problems, answers, stored)
+	school.ForgiveStoredExpiry(questions, e.EndsOn, problems, answers, stored)
 	if len(problems) > 0 {
 		return s.renderFollowUpCorrection(c, fiber.StatusUnprocessableEntity, e, a, questions, answers, problems)
 	}

@@ -107,7 +107,7 @@ func (s *Server) processingRecord(c *fiber.Ctx, e school.Edition, L *i18n.Transl
 	}
 	return []recordSection{
 		{Heading: L.T("processing_controller"), Text: L.T("processing_controller_text",
-			"Address", s.cfg.SchoolAddress, "Contact", s.emails.Contact(notice))},
+			"Address", s.cfg.SchoolAddressIn(L.Lang), "Contact", s.emails.Contact(notice))},
 		{Heading: L.T("processing_purposes"), Text: L.T("processing_purposes_text")},
 		{Heading: L.T("processing_subjects"), Text: L.T("processing_subjects_text")},
 		data,
@@ -163,7 +163,7 @@ func (s *Server) downloadProcessingRecord(c *fiber.Ctx) error {
 	}
 	now := s.now()
 	doc := letters.Document{Layout: letters.Report, Lang: L.Lang, School: L.T("site_name"),
-		Organisation: L.T("letter_organisation"), Address: s.cfg.SchoolAddress,
+		Organisation: L.T("letter_organisation"), Address: s.cfg.SchoolAddressIn(L.Lang),
 		Title:        L.T("processing_title") + ": " + e.Title(L.Lang),
 		Verification: L.T("processing_generated", "Date", L.Moment(now)), Issued: now}
 	for _, sec := range sections {

@@ -26,8 +26,11 @@ type Config struct {
 	// give its own.
 	Contact string
 	// SchoolAddress is the school's postal address, in the privacy notice and on letters
-	// (REGISTRAR_SCHOOL_ADDRESS).
-	SchoolAddress string
+	// (REGISTRAR_SCHOOL_ADDRESS); SchoolAddressCS its Czech form, on Czech pages and documents
+	// (REGISTRAR_SCHOOL_ADDRESS_CS; default: the Czech form of the default address, or the one
+	// address configured). SchoolAddressIn picks one.
+	SchoolAddress   string
+	SchoolAddressCS string
 
 	Dev  bool // REGISTRAR_DEV: templates are read from ./views on every request
 	Demo bool // REGISTRAR_DEMO: load the demo data into an empty database
@@ -65,6 +68,17 @@ type Config struct {
 // DefaultSchoolAddress is the postal address of IOM Prague, which runs the school.
 const DefaultSchoolAddress = "IOM Prague, Mezibranská 1579/4, 110 00 Praha 1, Czech Republic"
 
+// DefaultSchoolAddressCS is DefaultSchoolAddress as Czech documents write it.
+const DefaultSchoolAddressCS = "IOM Praha, Mezibranská 1579/4, 110 00 Praha 1, Česká republika"
+
+// SchoolAddressIn is the school's postal address as documents in lang print it.
+func (c Config) SchoolAddressIn(lang string) string {
+	if lang == "cs" && c.SchoolAddressCS != "" {
+		return c.SchoolAddressCS
+	}
+	return c.SchoolAddress
+}
+
 // ConfigFromEnv reads the configuration from REGISTRAR_* environment variables.
 func ConfigFromEnv() (Config, error) {
 	cfg := Config{
@@ -74,7 +88,11 @@ func ConfigFromEnv() (Config, error) {
 		MailFrom: env("REGISTRAR_MAIL_FROM", "School of Migration Studies <school@registrar.local>"),
 		Contact:  os.Getenv("REGISTRAR_CONTACT"),
 		// IOM Prague's office, which runs the school.
-		SchoolAddress: env("REGISTRAR_SCHOOL_ADDRESS", DefaultSchoolAddress),
+		SchoolAddress:   env("REGISTRAR_SCHOOL_ADDRESS", DefaultSchoolAddress),
+		SchoolAddressCS: os.Getenv("REGISTRAR_SCHOOL_ADDRESS_CS"),
+	}
+	if cfg.SchoolAddressCS == "" && cfg.SchoolAddress == DefaultSchoolAddress {
+		cfg.SchoolAddressCS = DefaultSchoolAddressCS
 	}
 	if cfg.Contact != "" && !school.ValidContact(cfg.Contact) {
 		// Every footer, email and notice makes it a mailto: link.

@@ -39,13 +39,11 @@ func (s *Server) drawDocument(e school.Edition, notice school.PrivacyNotice, a s
 		Date: L.T("letter_place_date", "Date", issuedOn), SignatoryName: e.SignatoryName, SignatoryTitle: e.SignatoryTitle,
 		Verification: L.T("document_verification", "Code", code, "URL", s.cfg.BaseURL+"/verify/"+code),
 		Issued:       d.IssuedAt}
-	doc.Address = L.T("letter_school_contact", "Address", s.cfg.SchoolAddress, "Contact", contact)
+	doc.Address = L.T("letter_school_contact", "Address", s.cfg.SchoolAddressIn(lang), "Contact", contact)
 	switch d.Kind {
 	case school.DocumentVisaLetter:
 		doc.Layout, doc.Title, doc.Closing = letters.Letter, L.T("letter_title"), L.T("letter_closing")
-		if passport.Name != "" {
-			a.PassportName = passport.Name
-		}
+		a.PassportName = a.NameOnLetter(passport)
 		holder := []string{L.T("letter_holder_name", "Name", d.HolderName),
 			L.T("letter_holder_passport", "Name", a.NameOnPassport())}
 		if passport.Number != "" {

@@ -270,7 +270,7 @@ func TestAPassportEndingTooEarlyForTheVisaIsRefusedWithTheDayItMustReach(t *test
 		answers := url.Values{fields[school.PurposePassportName]: {"KOVALENKO OLENA"},
 			fields[school.PurposePassportNumber]: {"FE123456"}, fields[school.PurposePassportCountry]: {"Ukraine"},
 			fields[school.PurposePassportExpiry]: {"2027-11-26"}, fields[school.PurposeArrival]: {"2027-08-22"},
-			fields[school.PurposeDeparture]: {"2027-08-28"}, fields[school.PurposeEmergencyContact]: {"Iryna, +380 44 123 4567"}}
+			fields[school.PurposeDeparture]: {"2027-08-27"}, fields[school.PurposeEmergencyContact]: {"Iryna, +380 44 123 4567"}}
 		resp, body := v.submit(t, f, answers)
 		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 		wantText(t, body, c.want)
@@ -280,5 +280,43 @@ func TestAPassportEndingTooEarlyForTheVisaIsRefusedWithTheDayItMustReach(t *test
 		answers.Set(fields[school.PurposePassportExpiry], "2027-11-27")
 		resp, body = v.submit(t, f, answers)
 		wantStatus(t, resp, body, http.StatusSeeOther)
+	}
+}
+
+// A participant who stays on after the edition needs a passport valid three months past their
+// departure: the form names that day, in the error and in the help, in their language.
+func TestAPassportMustReachThreeMonthsPastALaterDeparture(t *testing.T) {
+	t.Parallel()
+	ts := newFormServer(t)
+	e := documentEdition(t, ts, "follow-departure-2027")
+	if err := ts.store.AddDefaultFollowUps(context.Background(), e.ID); err != nil {
+		t.Fatal(err)
+	}
+	fields := followUpFieldsOf(t, ts, e)
+	for _, c := range []struct{ lang, want, help string }{
+		{"en", "The passport must be valid until at least 10 December 2027: three months after your departure",
+			"For a visa the passport must be valid until at least 10 December 2027"},
+		{"cs", "Pas musí platit alespoň do 10. prosince 2027: tři měsíce po vašem odjezdu",
+			"Pro vízum musí pas platit alespoň do 10. prosince 2027"},
+	} {
+		p := createParticipant(t, ts, e, "Olena", "Kovalenko", c.lang, "UA", true, "")
+		setStatus(t, ts, e, p.app.ID, school.StatusAccepted)
+		v := ts.visitor()
+		v.get(t, p.status()+"?lang="+c.lang)
+		f := v.openForm(t, p.status(), p.status()+"/follow-ups")
+		// Valid three months past the edition's end, not past the departure.
+		answers := url.Values{fields[school.PurposePassportName]: {"KOVALENKO OLENA"},
+			fields[school.PurposePassportNumber]: {"FE123456"}, fields[school.PurposePassportCountry]: {"Ukraine"},
+			fields[school.PurposePassportExpiry]: {"2027-12-09"}, fields[school.PurposeArrival]: {"2027-08-22"},
+			fields[school.PurposeDeparture]: {"2027-09-10"}, fields[school.PurposeEmergencyContact]: {"Iryna, +380 44 123 4567"}}
+		resp, body := v.submit(t, f, answers)
+		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+		wantText(t, body, c.want)
+		wantText(t, body, c.help)
+		answers.Set(fields[school.PurposePassportExpiry], "2027-12-10")
+		resp, body = v.submit(t, f, answers)
+		wantStatus(t, resp, body, http.StatusSeeOther)
+		_, body = v.get(t, p.status())
+		wantText(t, body, c.help)
 	}
 }

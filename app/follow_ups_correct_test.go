@@ -13,7 +13,8 @@ import (
 )
 
 // passportGiven is a participant holding a confirmed place who answered the default follow-up
-// questions, with a typo in the passport number, and made the visa letter.
+// questions (leaving on the edition's last day), with a typo in the passport number, and made the
+// visa letter.
 func passportGiven(t *testing.T, ts *testServer, e school.Edition, given, family, lang string) (issuedHolder, *visitor) {
 	t.Helper()
 	ctx := context.Background()
@@ -27,7 +28,7 @@ func passportGiven(t *testing.T, ts *testServer, e school.Edition, given, family
 	byPurpose := map[school.Purpose]string{school.PurposePassportName: strings.ToUpper(family + " " + given),
 		school.PurposePassportNumber: "FE12345G", school.PurposePassportCountry: "Ukraine",
 		school.PurposePassportExpiry: "2031-01-31", school.PurposeArrival: "2027-08-22",
-		school.PurposeDeparture: "2027-08-28", school.PurposeEmergencyContact: "Iryna, +380 44 123 4567"}
+		school.PurposeDeparture: "2027-08-27", school.PurposeEmergencyContact: "Iryna, +380 44 123 4567"}
 	answers := map[int64]string{}
 	for _, q := range qs {
 		if v, ok := byPurpose[q.Purpose]; ok {
@@ -390,4 +391,60 @@ func TestTheCorrectionIsLinkedOnlyWhenItHasQuestions(t *testing.T) {
 		resp, _ := staff.get(t, app+"/follow-ups")
 		t.Errorf("the page links to a correction that answers %d", resp.StatusCode)
 	}
+}
+
+// The organisers' correction checks the passport against a later departure too, and words the
+// problem for the organiser, who cannot renew the applicant's passport: check it with them.
+func TestAnOrganiserIsToldToCheckAPassportEndingTooEarlyForTheDeparture(t *testing.T) {
+	t.Parallel()
+	c := newCorrection(t, "correct-departure-2027")
+	fields, staff, app := c.fields, c.staff, c.app
+	for _, w := range []struct{ lang, want, help string }{
+		{"en", "The passport must be valid until at least 10 December 2027 (three months after the applicant's departure) for a visa: check the date with the applicant.",
+			"For a visa the passport must be valid until at least 10 December 2027"},
+		{"cs", "Pro vízum musí pas platit alespoň do 10. prosince 2027 (tři měsíce po odjezdu uchazeče): ověřte datum u uchazeče.",
+			"Pro vízum musí pas platit alespoň do 10. prosince 2027"},
+	} {
+		staff.get(t, app+"?lang="+w.lang)
+		f := staff.openForm(t, app+"/follow-ups", app+"/follow-ups")
+		resp, body := staff.submit(t, f, url.Values{fields[school.PurposeDeparture]: {"2027-09-10"},
+			fields[school.PurposePassportExpiry]: {"2027-12-09"}})
+		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+		wantText(t, body, w.want)
+		wantText(t, body, w.help)
+		if strings.Contains(body, "renew it first") || strings.Contains(body, "nechte si nejdřív vystavit") {
+			t.Errorf("%s: the organiser is told to renew the passport", w.lang)
+		}
+	}
+	// Leaving on the edition's last day, the organiser reads the edition's end.
+	resp, body := staff.submit(t, staff.openForm(t, app+"/follow-ups?lang=en", app+"/follow-ups"),
+		url.Values{fields[school.PurposeDeparture]: {"2027-08-27"}, fields[school.PurposePassportExpiry]: {"2027-11-26"}})
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	wantText(t, body, "The passport must be valid until at least 27 November 2027 (three months after the edition ends) for a visa: check the date with the applicant.")
+}
+
+// An expiry kept as stored is forgiven only while the organiser's correction does not move the
+// day it must reach: a later departure typed in checks it again.
+func TestALaterDepartureChecksAStoredExpiryAgain(t *testing.T) {
+	t.Parallel()
+	c := newCorrection(t, "correct-later-departure-2027")
+	ts, e, fields, staff, p, app := c.ts, c.e, c.fields, c.staff, c.p, c.app
+	ctx := context.Background()
+	qs, err := ts.store.FollowUpQuestions(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range qs {
+		if q.Purpose == school.PurposePassportExpiry {
+			if err := ts.store.SaveFollowUpAnswers(ctx, p.app.ID, map[int64]string{q.ID: "2027-11-30"}, ts.now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	f := staff.openForm(t, app+"/follow-ups?lang=en", app+"/follow-ups")
+	resp, body := staff.submit(t, f, url.Values{fields[school.PurposeDeparture]: {"2027-09-10"}})
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	wantText(t, body, "The passport must be valid until at least 10 December 2027 (three months after the applicant's departure)")
+	resp, body = staff.submit(t, f, url.Values{fields[school.PurposeDeparture]: {"2027-08-25"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
 }

@@ -34,7 +34,7 @@ func defaultNotice(name, lang string) (string, error) {
 // noticeValues are the values of a privacy notice's placeholders for edition e, or for the
 // school when e is nil.
 func (s *Server) noticeValues(L *i18n.Translator, e *school.Edition, contact string) map[string]string {
-	v := map[string]string{"school_address": school.EscapeMarkdown(s.cfg.SchoolAddress),
+	v := map[string]string{"school_address": school.EscapeMarkdown(s.cfg.SchoolAddressIn(L.Lang)),
 		"contact": mailtoMarkdown(contact)}
 	if e == nil {
 		v["event"] = L.T("notice_any_event")

@@ -63,6 +63,9 @@ func New(cfg Config, store *db.Store, logger *slog.Logger) (*Server, error) {
 	if cfg.SchoolAddress == "" {
 		cfg.SchoolAddress = DefaultSchoolAddress
 	}
+	if cfg.SchoolAddressCS == "" && cfg.SchoolAddress == DefaultSchoolAddress {
+		cfg.SchoolAddressCS = DefaultSchoolAddressCS
+	}
 	if cfg.ApplyLimit == 0 {
 		cfg.ApplyLimit = 10
 	}

@@ -78,6 +78,7 @@ func (s *Server) followUpForm(ctx context.Context, L *i18n.Translator, e school.
 	if err != nil {
 		return nil, err
 	}
+	rule := passportRuleOf(questions, answers, e.EndsOn, false)
 	for _, q := range questions {
 		if !q.AppliesTo(a) {
 			continue
@@ -87,7 +88,7 @@ func (s *Server) followUpForm(ctx context.Context, L *i18n.Translator, e school.
 			f.OnLetter = append(f.OnLetter, mail.SummaryLine{Label: q.Label(L.Lang), Value: stored[q.ID]})
 			continue
 		}
-		f.Fields = append(f.Fields, followUpField(L, q, answers[q.ID], problems[q.ID], e.EndsOn))
+		f.Fields = append(f.Fields, followUpField(L, q, answers[q.ID], problems[q.ID], rule))
 	}
 	for _, q := range school.MissingFollowUps(questions, a, stored) {
 		f.Missing = append(f.Missing, q.Label(L.Lang))
@@ -98,15 +99,42 @@ func (s *Server) followUpForm(ctx context.Context, L *i18n.Translator, e school.
 	return f, nil
 }
 
-// followUpField is a follow-up question as a form field, in the application form's shapes, for
-// an edition ending on endsOn.
-func followUpField(L *i18n.Translator, q school.FollowUpQuestion, value, problem string, endsOn time.Time) formField {
+// passportRule is the day a passport must reach for a visa, as the follow-up fields word it: to
+// the applicant, who renews their passport, or to organisers correcting the answers, who check
+// the date with the applicant.
+type passportRule struct {
+	Until          time.Time // zero while the edition's end is unknown
+	AfterDeparture bool      // three months past a departure after the edition, not its end
+	Staff          bool
+}
+
+// passportRuleOf is the rule for answers to questions of an edition ending on endsOn.
+func passportRuleOf(questions []school.FollowUpQuestion, answers map[int64]string, endsOn time.Time, staff bool) passportRule {
+	until, after := school.PassportNeededUntil(questions, answers, endsOn)
+	return passportRule{Until: until, AfterDeparture: after, Staff: staff}
+}
+
+// expiryError words the problem of a passport ending before the rule's day.
+func (r passportRule) expiryError(L *i18n.Translator) string {
+	key := "follow_up_error_passport_expiry"
+	if r.AfterDeparture {
+		key += "_departure"
+	}
+	if r.Staff {
+		key += "_staff"
+	}
+	return L.T(key, "Date", L.Date(r.Until))
+}
+
+// followUpField is a follow-up question as a form field, in the application form's shapes, with
+// the passport rule its expiry is checked against.
+func followUpField(L *i18n.Translator, q school.FollowUpQuestion, value, problem string, rule passportRule) formField {
 	ff := formField{Name: followUpName(q.ID), Label: q.Label(L.Lang), Required: q.Required, Value: value,
 		Values: strings.Split(value, "\n"), MaxLength: 500}
 	switch problem {
 	case "":
 	case school.FollowUpPassportExpiry:
-		ff.Error = L.T("follow_up_error_passport_expiry", "Date", L.Date(school.PassportValidUntil(endsOn)))
+		ff.Error = rule.expiryError(L)
 	default:
 		ff.Error = L.T("follow_up_error_" + problem)
 	}
@@ -116,12 +144,15 @@ func followUpField(L *i18n.Translator, q school.FollowUpQuestion, value, problem
 		if q.Purpose.Date() {
 			ff.Type, ff.Help = "date", L.T("follow_up_date_help")
 		}
-		if until := school.PassportValidUntil(endsOn); q.Purpose == school.PurposePassportExpiry && !until.IsZero() {
-			ff.Help = L.T("follow_up_expiry_help", "Date", L.Date(until))
+		if q.Purpose == school.PurposePassportExpiry && !rule.Until.IsZero() {
+			ff.Help = L.T("follow_up_expiry_help", "Date", L.Date(rule.Until))
 		}
 		switch q.Purpose {
 		case school.PurposePassportName, school.PurposePassportNumber:
 			ff.Help = L.T("follow_up_passport_help")
+			if rule.Staff {
+				ff.Help = L.T("follow_up_passport_help_staff")
+			}
 		}
 	case school.QuestionLongText:
 		ff.Type, ff.MaxLength = "textarea", 5000

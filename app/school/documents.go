@@ -47,6 +47,15 @@ func (a Application) NameOnPassport() string {
 	return a.Name()
 }
 
+// NameOnLetter is the name as in the passport the visa letter prints, and /verify shows for it:
+// the passport's from the follow-up answers, else NameOnPassport.
+func (a Application) NameOnLetter(p Passport) string {
+	if p.Name != "" {
+		return p.Name
+	}
+	return a.NameOnPassport()
+}
+
 // Verification codes are 12 characters of Crockford's base32 (60 random bits): short enough to
 // type from paper, too many to guess. They are stored without dashes and shown in groups of four.
 const (

@@ -141,7 +141,7 @@ const (
 	FollowUpDate     = "date"
 	// FollowUpDepartureFirst: the departure comes before the arrival, a swapped pair of dates.
 	FollowUpDepartureFirst = "departure_first"
-	// FollowUpPassportExpiry: the passport ends too early for a visa (PassportValidUntil).
+	// FollowUpPassportExpiry: the passport ends too early for a visa (PassportNeededUntil).
 	FollowUpPassportExpiry = "passport_expiry"
 )
 
@@ -158,9 +158,27 @@ func PassportValidUntil(endsOn time.Time) time.Time {
 	return time.Date(y, m+3, min(d, last), 0, 0, 0, 0, endsOn.Location())
 }
 
+// PassportNeededUntil is the last day the passport must reach for a visa to a participant of an
+// edition ending on endsOn who answered answers: PassportValidUntil of the day they leave, since a
+// Schengen visa counts from the departure; the edition's end unless they answered a later
+// departure, and afterDeparture says they did.
+func PassportNeededUntil(questions []FollowUpQuestion, answers map[int64]string, endsOn time.Time) (until time.Time, afterDeparture bool) {
+	leaves := endsOn
+	for _, q := range questions {
+		if q.Purpose != PurposeDeparture {
+			continue
+		}
+		if d, err := time.Parse(time.DateOnly, answers[q.ID]); err == nil && d.After(endsOn) {
+			leaves, afterDeparture = d, true
+		}
+		break
+	}
+	return PassportValidUntil(leaves), afterDeparture
+}
+
 // CheckFollowUps tidies the answers typed to the questions asked of a (by question, as the form
 // sent them) and says what is wrong with each: an answer's own problems, swapped travel dates, a
-// passport ending before PassportValidUntil of an edition ending on endsOn.
+// passport ending before PassportNeededUntil for an edition ending on endsOn.
 func CheckFollowUps(questions []FollowUpQuestion, a Application, endsOn time.Time,
 	typed map[int64][]string) (answers, problems map[int64]string) {
 	answers, problems = map[int64]string{}, map[int64]string{}
@@ -178,7 +196,7 @@ func CheckFollowUps(questions []FollowUpQuestion, a Application, endsOn time.Tim
 	if id := CheckTravelDates(questions, answers); id != 0 {
 		problems[id] = FollowUpDepartureFirst
 	}
-	if until := PassportValidUntil(endsOn); !until.IsZero() {
+	if until, _ := PassportNeededUntil(questions, answers, endsOn); !until.IsZero() {
 		for _, q := range questions {
 			v, ok := answers[q.ID]
 			if q.Purpose != PurposePassportExpiry || !ok || problems[q.ID] != "" {
@@ -194,10 +212,13 @@ func CheckFollowUps(questions []FollowUpQuestion, a Application, endsOn time.Tim
 
 // ForgiveStoredExpiry takes from problems the passport-expiry problem of an answer left as
 // stored: given before the rule, or kept by organisers who correct another answer, it does not
-// hold up their correction (a typo in the passport number); an expiry typed anew is checked.
-func ForgiveStoredExpiry(problems, answers, stored map[int64]string) {
+// hold up their correction (a typo in the passport number); an expiry typed anew is checked, and
+// so is a stored one once the correction moves the day it must reach later (a later departure).
+func ForgiveStoredExpiry(questions []FollowUpQuestion, endsOn time.Time, problems, answers, stored map[int64]string) {
+	now, _ := PassportNeededUntil(questions, answers, endsOn)
+	before, _ := PassportNeededUntil(questions, stored, endsOn)
 	for id, problem := range problems {
-		if problem == FollowUpPassportExpiry && answers[id] == stored[id] {
+		if problem == FollowUpPassportExpiry && answers[id] == stored[id] && !now.After(before) {
 			delete(problems, id)
 		}
 	}
