@@ -241,3 +241,18 @@ func CheckLink(L *i18n.Translator, name, text string) string {
 	}
 	return ""
 }
+
+// secretLinks are the placeholders of links that open a person's page to whoever holds them.
+var secretLinks = []string{"status_link", "referee_link"}
+
+// CheckSubject says, in L's language, that a subject holds a secret link, or "" when it holds
+// none: staff see an email's subject whole (only the bodies have the secret withheld), and a
+// mailbox shows subjects to whoever glances at it.
+func CheckSubject(L *i18n.Translator, subject string) string {
+	for _, link := range secretLinks {
+		if strings.Contains(subject, "{"+link+"}") {
+			return L.T("email_link_in_subject", "Placeholder", "{"+link+"}")
+		}
+	}
+	return ""
+}
