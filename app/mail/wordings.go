@@ -184,7 +184,10 @@ func (w wording) fill() (subject, text string, body htmltemplate.HTML) {
 		}
 		b.WriteString("</p>\n")
 	}
-	return strings.Join(strings.Fields(r.Replace(w.subject)), " "), strings.TrimSpace(r.Replace(text)),
+	// A subject never carries a secret link (CheckSubject): staff see it whole, the outbox keeps
+	// it, and one saved before the rule loses the link there; the text still has it.
+	subject = strings.ReplaceAll(w.subject, "{"+w.link+"}", "")
+	return strings.Join(strings.Fields(r.Replace(subject)), " "), strings.TrimSpace(r.Replace(text)),
 		htmltemplate.HTML(b.String()) // #nosec G203 -- built from escaped text above
 }
 
