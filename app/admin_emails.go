@@ -290,6 +290,9 @@ func (s *Server) saveEmailTemplate(c *fiber.Ctx) error {
 		subjectErr = L.T("email_subject_required", "Max", mail.SubjectMax)
 	default:
 		subjectErr = mail.CheckPlaceholders(L, name, subject)
+		if subjectErr == "" {
+			subjectErr = mail.CheckSubject(L, subject)
+		}
 	}
 	switch {
 	case body == "" || utf8.RuneCountInString(body) > mail.BodyMax:

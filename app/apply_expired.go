@@ -95,7 +95,11 @@ func (s *Server) formAgain(c *fiber.Ctx, fe formEdition, d *db.Draft) error {
 	if d != nil {
 		files = s.withDraftFiles(files, *d)
 	}
-	c.Locals(localsNotStored, L.N("apply_page_expired", int(csrfLifetime.Hours())))
+	said := "apply_page_expired"
+	if len(files) > 0 && len(files) == len(fileFields(e, questions)) {
+		said = "apply_page_expired_files_kept" // no file to choose again
+	}
+	c.Locals(localsNotStored, L.N(said, int(csrfLifetime.Hours())))
 	return s.renderApplyForm(c, fiber.StatusForbidden, e, questions, f, formErrors{}, files,
 		c.FormValue("opened_at"), false)
 }

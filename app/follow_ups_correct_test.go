@@ -402,7 +402,7 @@ func TestAnOrganiserIsToldToCheckAPassportEndingTooEarlyForTheDeparture(t *testi
 	for _, w := range []struct{ lang, want, help string }{
 		{"en", "The passport must be valid until at least 10 December 2027 (three months after the applicant's departure) for a visa: check the date with the applicant.",
 			"For a visa the passport must be valid until at least 10 December 2027"},
-		{"cs", "Pro vízum musí pas platit alespoň do 10. prosince 2027 (tři měsíce po odjezdu uchazeče): ověřte datum u uchazeče.",
+		{"cs", "Pro vízum musí pas platit alespoň do 10. prosince 2027 (tři měsíce po odjezdu uchazeče): ověřte datum u\u00a0uchazeče.",
 			"Pro vízum musí pas platit alespoň do 10. prosince 2027"},
 	} {
 		staff.get(t, app+"?lang="+w.lang)

@@ -26,7 +26,7 @@ func TestVerifyingAVisaLetterShowsTheNameAsInThePassport(t *testing.T) {
 	visitor := ts.visitor()
 	for _, w := range []struct{ lang, label, withheld string }{
 		{"en", "Name as in the passport", "This page does not show the passport number"},
-		{"cs", "Jméno podle cestovního pasu", "Číslo pasu zde z důvodu ochrany držitele neuvádíme"},
+		{"cs", "Jméno podle cestovního pasu", "Číslo pasu zde z\u00a0důvodu ochrany držitele neuvádíme"},
 	} {
 		resp, body := visitor.get(t, "/verify/"+school.FormatCode(old.Code)+"?lang="+w.lang)
 		wantStatus(t, resp, body, http.StatusOK)
