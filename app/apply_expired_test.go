@@ -120,7 +120,7 @@ func TestADraftFormWhosePageExpiredComesBackUnderItsLink(t *testing.T) {
 	answers := summerAnswers(t, ts, email)
 	resp, body = v.submit(t, f, answers)
 	wantStatus(t, resp, body, http.StatusForbidden)
-	wantText(t, body, "Nothing was stored yet", "Received: amina-cv.pdf", "and so are your files: press the button once more")
+	wantText(t, body, "Nothing was stored yet", "Received: amina-cv.pdf", "and so are your files: just press the button")
 	if strings.Contains(body, "choose your files again") {
 		t.Error("the form asks to choose again the CV it shows as received")
 	}
