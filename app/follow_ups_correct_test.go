@@ -68,6 +68,24 @@ func newCorrection(t *testing.T, slug string) correction {
 		p: p, app: "/admin/applications/" + strconv.FormatInt(p.app.ID, 10)}
 }
 
+// storeExpiry stores the passport's expiry as the applicant gave it, unchecked: as one given
+// before the rule of three months was.
+func (c correction) storeExpiry(t *testing.T, day string) {
+	t.Helper()
+	ctx := context.Background()
+	qs, err := c.ts.store.FollowUpQuestions(ctx, c.e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range qs {
+		if q.Purpose == school.PurposePassportExpiry {
+			if err := c.ts.store.SaveFollowUpAnswers(ctx, c.p.app.ID, map[int64]string{q.ID: day}, c.ts.now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
 func TestAnOrganiserCorrectsAPassportNumberAndTheVisaLetterIsMadeAgain(t *testing.T) {
 	t.Parallel()
 	ts := newFormServer(t)
@@ -295,20 +313,9 @@ func TestFollowUpCorrectionIsRefusedToOthersAndWithoutItsToken(t *testing.T) {
 func TestAnOrganiserCorrectsThePassportNumberOfAnExpiryGivenBeforeTheRule(t *testing.T) {
 	t.Parallel()
 	c := newCorrection(t, "correct-old-expiry-2027")
-	ts, e, fields, staff, p, app := c.ts, c.e, c.fields, c.staff, c.p, c.app
-	ctx := context.Background()
-	qs, err := ts.store.FollowUpQuestions(ctx, e.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fields, staff, app := c.fields, c.staff, c.app
 	// Stored before the rule: a month past the edition's end.
-	for _, q := range qs {
-		if q.Purpose == school.PurposePassportExpiry {
-			if err := ts.store.SaveFollowUpAnswers(ctx, p.app.ID, map[int64]string{q.ID: "2027-09-30"}, ts.now()); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	c.storeExpiry(t, "2027-09-30")
 	f := staff.openForm(t, app+"/follow-ups", app+"/follow-ups")
 	resp, body := staff.submit(t, f, url.Values{fields[school.PurposePassportNumber]: {"FE123456"}})
 	wantStatus(t, resp, body, http.StatusSeeOther)
@@ -428,19 +435,8 @@ func TestAnOrganiserIsToldToCheckAPassportEndingTooEarlyForTheDeparture(t *testi
 func TestALaterDepartureChecksAStoredExpiryAgain(t *testing.T) {
 	t.Parallel()
 	c := newCorrection(t, "correct-later-departure-2027")
-	ts, e, fields, staff, p, app := c.ts, c.e, c.fields, c.staff, c.p, c.app
-	ctx := context.Background()
-	qs, err := ts.store.FollowUpQuestions(ctx, e.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range qs {
-		if q.Purpose == school.PurposePassportExpiry {
-			if err := ts.store.SaveFollowUpAnswers(ctx, p.app.ID, map[int64]string{q.ID: "2027-11-30"}, ts.now()); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	fields, staff, app := c.fields, c.staff, c.app
+	c.storeExpiry(t, "2027-11-30")
 	f := staff.openForm(t, app+"/follow-ups?lang=en", app+"/follow-ups")
 	resp, body := staff.submit(t, f, url.Values{fields[school.PurposeDeparture]: {"2027-09-10"}})
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
