@@ -14,23 +14,38 @@ import (
 	"registrar/app/school"
 )
 
-func TestADepartureBeforeTheArrivalIsSentBackInTheApplicantsLanguage(t *testing.T) {
-	t.Parallel()
+// followUpServer is a server with an edition asking the default follow-up questions, and the
+// form fields of those questions by purpose.
+func followUpServer(t *testing.T, slug string) (*testServer, school.Edition, map[school.Purpose]string) {
+	t.Helper()
 	ts := newFormServer(t)
-	e := documentEdition(t, ts, "follow-dates-2027")
+	e := documentEdition(t, ts, slug)
 	if err := ts.store.AddDefaultFollowUps(context.Background(), e.ID); err != nil {
 		t.Fatal(err)
 	}
-	fields := followUpFieldsOf(t, ts, e)
+	return ts, e, followUpFieldsOf(t, ts, e)
+}
+
+// answeringFollowUps is an applicant offered a place who opens the follow-up questions on their
+// status page in lang.
+func answeringFollowUps(t *testing.T, ts *testServer, e school.Edition, given, family, lang, country string,
+	visa bool) (issuedHolder, *visitor, testkit.Form) {
+	t.Helper()
+	p := createParticipant(t, ts, e, given, family, lang, country, visa, "")
+	setStatus(t, ts, e, p.app.ID, school.StatusAccepted)
+	v := ts.visitor()
+	v.get(t, p.status()+"?lang="+lang)
+	return p, v, v.openForm(t, p.status(), p.status()+"/follow-ups")
+}
+
+func TestADepartureBeforeTheArrivalIsSentBackInTheApplicantsLanguage(t *testing.T) {
+	t.Parallel()
+	ts, e, fields := followUpServer(t, "follow-dates-2027")
 	for _, c := range []struct{ lang, want string }{
 		{"en", "You leave before you arrive"},
 		{"cs", "Den odjezdu je dřív než den příjezdu"},
 	} {
-		p := createParticipant(t, ts, e, "Petr", "Svoboda", c.lang, "CZ", false, "")
-		setStatus(t, ts, e, p.app.ID, school.StatusAccepted)
-		v := ts.visitor()
-		v.get(t, p.status()+"?lang="+c.lang)
-		f := v.openForm(t, p.status(), p.status()+"/follow-ups")
+		p, v, f := answeringFollowUps(t, ts, e, "Petr", "Svoboda", c.lang, "CZ", false)
 		resp, body := v.submit(t, f, url.Values{fields[school.PurposeArrival]: {"2027-08-28"},
 			fields[school.PurposeDeparture]: {"2027-08-22"}, fields[school.PurposeEmergencyContact]: {"Jana, +420 601 000 000"}})
 		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
@@ -252,21 +267,12 @@ func confirmedVisaApplicant(t *testing.T, ts *testServer, slug string) (issuedHo
 // in their language.
 func TestAPassportEndingTooEarlyForTheVisaIsRefusedWithTheDayItMustReach(t *testing.T) {
 	t.Parallel()
-	ts := newFormServer(t)
-	e := documentEdition(t, ts, "follow-expiry-2027")
-	if err := ts.store.AddDefaultFollowUps(context.Background(), e.ID); err != nil {
-		t.Fatal(err)
-	}
-	fields := followUpFieldsOf(t, ts, e)
+	ts, e, fields := followUpServer(t, "follow-expiry-2027")
 	for _, c := range []struct{ lang, want string }{
 		{"en", "The passport must be valid until at least 27 November 2027"},
 		{"cs", "Pas musí platit alespoň do 27. listopadu 2027"},
 	} {
-		p := createParticipant(t, ts, e, "Olena", "Kovalenko", c.lang, "UA", true, "")
-		setStatus(t, ts, e, p.app.ID, school.StatusAccepted)
-		v := ts.visitor()
-		v.get(t, p.status()+"?lang="+c.lang)
-		f := v.openForm(t, p.status(), p.status()+"/follow-ups")
+		p, v, f := answeringFollowUps(t, ts, e, "Olena", "Kovalenko", c.lang, "UA", true)
 		answers := url.Values{fields[school.PurposePassportName]: {"KOVALENKO OLENA"},
 			fields[school.PurposePassportNumber]: {"FE123456"}, fields[school.PurposePassportCountry]: {"Ukraine"},
 			fields[school.PurposePassportExpiry]: {"2027-11-26"}, fields[school.PurposeArrival]: {"2027-08-22"},
@@ -287,23 +293,14 @@ func TestAPassportEndingTooEarlyForTheVisaIsRefusedWithTheDayItMustReach(t *test
 // departure: the form names that day, in the error and in the help, in their language.
 func TestAPassportMustReachThreeMonthsPastALaterDeparture(t *testing.T) {
 	t.Parallel()
-	ts := newFormServer(t)
-	e := documentEdition(t, ts, "follow-departure-2027")
-	if err := ts.store.AddDefaultFollowUps(context.Background(), e.ID); err != nil {
-		t.Fatal(err)
-	}
-	fields := followUpFieldsOf(t, ts, e)
+	ts, e, fields := followUpServer(t, "follow-departure-2027")
 	for _, c := range []struct{ lang, want, help string }{
 		{"en", "The passport must be valid until at least 10 December 2027: three months after your departure",
 			"For a visa the passport must be valid until at least 10 December 2027"},
 		{"cs", "Pas musí platit alespoň do 10. prosince 2027: tři měsíce po vašem odjezdu",
 			"Pro vízum musí pas platit alespoň do 10. prosince 2027"},
 	} {
-		p := createParticipant(t, ts, e, "Olena", "Kovalenko", c.lang, "UA", true, "")
-		setStatus(t, ts, e, p.app.ID, school.StatusAccepted)
-		v := ts.visitor()
-		v.get(t, p.status()+"?lang="+c.lang)
-		f := v.openForm(t, p.status(), p.status()+"/follow-ups")
+		p, v, f := answeringFollowUps(t, ts, e, "Olena", "Kovalenko", c.lang, "UA", true)
 		// Valid three months past the edition's end, not past the departure.
 		answers := url.Values{fields[school.PurposePassportName]: {"KOVALENKO OLENA"},
 			fields[school.PurposePassportNumber]: {"FE123456"}, fields[school.PurposePassportCountry]: {"Ukraine"},

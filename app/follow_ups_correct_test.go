@@ -57,14 +57,10 @@ type correction struct {
 
 func newCorrection(t *testing.T, slug string) correction {
 	t.Helper()
-	ts := newFormServer(t)
-	e := documentEdition(t, ts, slug)
-	if err := ts.store.AddDefaultFollowUps(context.Background(), e.ID); err != nil {
-		t.Fatal(err)
-	}
+	ts, e, fields := followUpServer(t, slug)
 	organiser := createUser(t, ts, "organiser@school.test", school.RoleOrganiser)
 	p, _ := passportGiven(t, ts, e, "Olena", "Kovalenko", "en")
-	return correction{ts: ts, e: e, fields: followUpFieldsOf(t, ts, e), staff: signIn(t, ts, organiser.Email),
+	return correction{ts: ts, e: e, fields: fields, staff: signIn(t, ts, organiser.Email),
 		p: p, app: "/admin/applications/" + strconv.FormatInt(p.app.ID, 10)}
 }
 
