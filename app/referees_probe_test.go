@@ -16,6 +16,18 @@ import (
 	"registrar/app/testkit"
 )
 
+// refereeRequestsSent counts the requests, first or again, emailed to an application's referees.
+func refereeRequestsSent(t *testing.T, ts *testServer, applicationID int64) int {
+	t.Helper()
+	n := 0
+	for _, m := range emailsOf(t, ts, applicationID) {
+		if m.Template == mail.RefereeRequest {
+			n++
+		}
+	}
+	return n
+}
+
 // A referee's link lets whoever holds it send the reference: the request log masks it as it
 // masks status and draft links.
 func TestRefereeLinksAreMaskedInTheLog(t *testing.T) {
@@ -66,12 +78,7 @@ func TestNamingTheSameRefereeAgainWaitsADay(t *testing.T) {
 	resp, body = name("one.more@uni.example")
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 	wantText(t, body, "Try again in 24 hours")
-	requests := 0
-	for _, m := range emailsOf(t, ts, a.ID) {
-		if m.Template == mail.RefereeRequest {
-			requests++
-		}
-	}
+	requests := refereeRequestsSent(t, ts, a.ID)
 	if requests != school.RefereeRequestsPerDay {
 		t.Errorf("%d requests to referees, want %d", requests, school.RefereeRequestsPerDay)
 	}
@@ -105,15 +112,7 @@ func TestCorrectingARefereesNameAsksThemNothingMore(t *testing.T) {
 			"referee_2_email": {fmt.Sprintf("other%d@uni.example", i)}, "referee_2_relation": {"teacher"}})
 		wantStatus(t, resp, body, http.StatusSeeOther)
 	}
-	requests := func() int {
-		n := 0
-		for _, m := range emailsOf(t, ts, a.ID) {
-			if m.Template == mail.RefereeRequest {
-				n++
-			}
-		}
-		return n
-	}
+	requests := func() int { return refereeRequestsSent(t, ts, a.ID) }
 	before := requests()
 
 	resp, body := name("en", "Prof. Lina Saleh-Haddad", "Lina.Typo@uni.example", "master's thesis supervisor")
@@ -271,12 +270,7 @@ func TestSendingARefereeRequestAgainTwiceAsksOnce(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = applicant.get(t, resp.Header.Get("Location"))
 	wantText(t, body, "You can send the request again from")
-	requests := 0
-	for _, m := range emailsOf(t, ts, a.ID) {
-		if m.Template == mail.RefereeRequest {
-			requests++
-		}
-	}
+	requests := refereeRequestsSent(t, ts, a.ID)
 	if requests != 2 {
 		t.Errorf("%d requests to the referee, want 2: the form's and one sent again", requests)
 	}

@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"registrar/app/mail"
 )
 
 // TestSavingARefereeUnchangedSaysNothingChanged: the form to change a referee, saved as it
@@ -19,15 +17,7 @@ func TestSavingARefereeUnchangedSaysNothingChanged(t *testing.T) {
 	status := applicant.applyOK(t, summerSlug, withReferee(t, ts, "unchanged@example.org", "lina@uni.example"), cvFile("cv.pdf"))
 	a := applicationOf(t, ts, status)
 	base := "/status/" + status
-	requests := func() int {
-		n := 0
-		for _, m := range emailsOf(t, ts, a.ID) {
-			if m.Template == mail.RefereeRequest {
-				n++
-			}
-		}
-		return n
-	}
+	requests := func() int { return refereeRequestsSent(t, ts, a.ID) }
 	before := requests()
 	for _, tc := range []struct{ lang, says, not string }{
 		{"en", "You changed nothing: your referee's details stay as they were.", "were corrected"},
